@@ -1,0 +1,85 @@
+package org.foobarstack.fastcgi;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.buffer.Unpooled;
+
+/**
+ * One FastCGI record as it travels through a Netty pipeline: its type, its request id and its content.
+ *
+ * <p>The header's length fields and the padding are not stored here: the {@link FastCgiRecordEncoder} computes
+ * them when writing and the {@link FastCgiRecordDecoder} checks and drops them when reading. The type is kept as
+ * the raw byte so that a record of a type this code does not know can still be decoded and answered.
+ *
+ * <p>The content is a reference-counted buffer: whoever receives a record releases it (Netty's rule for every
+ * message that holds a {@link ByteBuf}).
+ */
+public final class FastCgiRecord extends DefaultByteBufHolder {
+
+    private final int type;
+    private final int requestId;
+
+    public FastCgiRecord(int type, int requestId, ByteBuf content) {
+        super(content);
+        if (content.readableBytes() > RecordHeader.MAX_CONTENT_LENGTH) {
+            throw new IllegalArgumentException("a record carries at most " + RecordHeader.MAX_CONTENT_LENGTH
+                    + " content bytes (FastCGI §3.3), got " + content.readableBytes());
+        }
+        this.type = type;
+        this.requestId = requestId;
+    }
+
+    public FastCgiRecord(RecordType type, int requestId, ByteBuf content) {
+        this(type.code(), requestId, content);
+    }
+
+    /** A record with no content: the end of a stream, or an ABORT_REQUEST. */
+    public static FastCgiRecord empty(RecordType type, int requestId) {
+        return new FastCgiRecord(type, requestId, Unpooled.EMPTY_BUFFER);
+    }
+
+    /** The raw type byte. */
+    public int typeCode() {
+        return type;
+    }
+
+    /** The type, or {@code null} for a type FastCGI 1.0 does not define. */
+    public RecordType type() {
+        return RecordType.of(type).orElse(null);
+    }
+
+    public boolean is(RecordType expected) {
+        return type == expected.code();
+    }
+
+    public int requestId() {
+        return requestId;
+    }
+
+    /** True for the empty record that ends a stream (§3.3). */
+    public boolean isEndOfStream() {
+        return content().readableBytes() == 0;
+    }
+
+    @Override
+    public FastCgiRecord replace(ByteBuf content) {
+        return new FastCgiRecord(type, requestId, content);
+    }
+
+    @Override
+    public FastCgiRecord retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public FastCgiRecord retainedDuplicate() {
+        return replace(content().retainedDuplicate());
+    }
+
+    @Override
+    public String toString() {
+        return "FastCgiRecord{" + RecordType.nameOf(type) + ", requestId=" + requestId
+                + ", contentLength=" + content().readableBytes() + "}";
+    }
+}
