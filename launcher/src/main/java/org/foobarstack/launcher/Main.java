@@ -1,0 +1,44 @@
+package org.foobarstack.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar foobar-stack.jar [command]}: the entry point. With no command it runs the whole stack.
+ */
+@Command(name = "foobar-stack",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "A whole web stack for foobar.com on this machine: DNS, web server, app server, database.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    /** No subcommand: run the stack with default settings, which is what a first-time user expects. */
+    @Override
+    public void run() {
+        CommandLine run = spec.commandLine().getSubcommands().get("run");
+        int code = run.execute();
+        if (code != 0) {
+            throw new CommandLine.ExecutionException(spec.commandLine(), "the stack stopped with exit code " + code);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"foobar-stack " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

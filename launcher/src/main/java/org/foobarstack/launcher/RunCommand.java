@@ -1,0 +1,90 @@
+package org.foobarstack.launcher;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code run}: starts the four tiers, prints where each listens and what to try, and keeps them running until
+ * SIGINT (Ctrl+C) or SIGTERM.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start DNS, web, app and database tiers in this process and keep them running.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Loopback address every tier binds to (default: ${DEFAULT-VALUE}).")
+    InetAddress bind;
+
+    @Option(names = "--dns-port", defaultValue = "" + StackConfig.DEFAULT_DNS_PORT,
+            description = "DNS server UDP+TCP port, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
+    @Option(names = "--http-port", defaultValue = "" + StackConfig.DEFAULT_HTTP_PORT,
+            description = "Web server HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--https-port", defaultValue = "" + StackConfig.DEFAULT_HTTPS_PORT,
+            description = "Web server HTTPS port (default: ${DEFAULT-VALUE}).")
+    int httpsPort;
+
+    @Option(names = "--no-https", description = "Serve plain HTTP only.")
+    boolean noHttps;
+
+    @Option(names = "--app-port", defaultValue = "" + StackConfig.DEFAULT_APP_PORT,
+            description = "App server FastCGI port (default: ${DEFAULT-VALUE}).")
+    int appPort;
+
+    @Option(names = "--db-port", defaultValue = "" + StackConfig.DEFAULT_DB_PORT,
+            description = "Database (Derby Network Server) port (default: ${DEFAULT-VALUE}).")
+    int dbPort;
+
+    @Option(names = "--data-dir", defaultValue = "data",
+            description = "Directory for the database, certificates and site (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--www-cname",
+            description = "Serve the zone in which www.foobar.com is a CNAME for foobar.com instead of an A record.")
+    boolean wwwCname;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        StackConfig config = StackConfig.builder()
+                .bindAddress(bind)
+                .dnsPort(dnsPort)
+                .httpPort(httpPort)
+                .httpsPort(noHttps ? StackConfig.HTTPS_DISABLED : httpsPort)
+                .appPort(appPort)
+                .dbPort(dbPort)
+                .dataDir(dataDir)
+                .wwwAsCname(wwwCname)
+                .build();
+        PrintStream out = System.out;
+        out.println("Starting foobar-stack (data in " + config.dataDir() + ")");
+        Stack stack = new Stack(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGINT and SIGTERM both run shutdown hooks: that is where the tiers stop, top down.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping foobar-stack...");
+            stack.close();
+            out.println("foobar-stack stopped.");
+            stopped.countDown();
+        }, "foobar-stack-shutdown"));
+        try {
+            stack.start(out::println);
+        } catch (Stack.TierStartException e) {
+            System.err.println("foobar-stack could not start: " + e.getMessage());
+            return 1;
+        }
+        out.println();
+        out.print(Banner.of(stack));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,176 @@
+package org.foobarstack.launcher;
+
+import org.foobarstack.app.AppServer;
+import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.dns.DnsServer;
+import org.foobarstack.dns.DnsServerConfig;
+import org.foobarstack.http.WebServer;
+import org.foobarstack.http.WebServerConfig;
+import org.foobarstack.storage.StorageConfig;
+import org.foobarstack.storage.StorageServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+
+/**
+ * The single-server stack: one DNS server, one web server, one app server and one database, each a plain object
+ * on its own port.
+ *
+ * <p>Lifecycle:
+ * <ol>
+ *   <li>{@link #start()} starts the tiers from the bottom up, because each tier needs the one below it: storage
+ *       first, then the app server (which connects to storage), then the web server (which forwards to the app
+ *       server), and last the DNS server, which sends clients to the web server.
+ *   <li>After each start it waits until the tier's TCP port accepts a connection, so that "started" means a
+ *       client can connect now, not "a thread was launched".
+ *   <li>If any tier fails to start, the tiers already running are stopped again, and the error names the tier.
+ *   <li>{@link #close()} stops the tiers top down: DNS, web, app, storage, so that no tier outlives the one it
+ *       forwards to while requests still arrive.
+ * </ol>
+ * A stack holds no static state: tests start several in one JVM, each on its own free ports.
+ */
+public final class Stack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Stack.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final StackConfig config;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private StorageServer storage;
+    private AppServer app;
+    private WebServer web;
+    private DnsServer dns;
+
+    public Stack(StackConfig config) {
+        this.config = config;
+    }
+
+    /** Starts all four tiers; {@code progress} hears one line per tier as it comes up. */
+    public synchronized void start(Consumer<String> progress) {
+        try {
+            storage = new StorageServer(StorageConfig.builder()
+                    .host(config.bindAddress().getHostAddress())
+                    .port(config.dbPort())
+                    .dataDir(config.dataDir().resolve("storage"))
+                    .build());
+            startTier("storage", storage, storage::start, storage.address(), progress);
+
+            app = new AppServer(AppServerConfig.builder()
+                    .bindAddress(config.bindAddress())
+                    .port(config.appPort())
+                    .jdbcUrl(storage.jdbcUrl())
+                    .dbUser(storage.appUser())
+                    .dbPassword(storage.appPassword())
+                    .instanceName("app-1")
+                    .build());
+            startTier("app server", app, app::start, null, progress);
+            waitUntilAccepting("app server", app.address());
+
+            WebServerConfig.Builder web = WebServerConfig.builder()
+                    .bindAddress(config.bindAddress())
+                    .httpPort(config.httpPort())
+                    .dataDir(config.dataDir().resolve("web"))
+                    .appServer(app.address())
+                    .instanceName("web-1");
+            if (config.httpsEnabled()) {
+                web.httpsPort(config.httpsPort());
+            } else {
+                web.httpsDisabled();
+            }
+            this.web = new WebServer(web.build());
+            startTier("web server", this.web, this.web::start, null, progress);
+            waitUntilAccepting("web server", this.web.httpAddress());
+            if (this.web.httpsAddress() != null) {
+                waitUntilAccepting("web server (HTTPS)", this.web.httpsAddress());
+            }
+
+            dns = new DnsServer(DnsServerConfig.builder()
+                    .bindAddress(config.bindAddress())
+                    .port(config.dnsPort())
+                    .webAddress(this.web.httpAddress().getAddress())
+                    .wwwAsCname(config.wwwAsCname())
+                    .build());
+            startTier("DNS server", dns, dns::start, null, progress);
+            waitUntilAccepting("DNS server (TCP)", dns.tcpAddress());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startTier(String name, AutoCloseable tier, Runnable start, InetSocketAddress address,
+                           Consumer<String> progress) {
+        long began = System.nanoTime();
+        try {
+            start.run();
+        } catch (RuntimeException e) {
+            throw new TierStartException(name, e);
+        }
+        running.push(tier);
+        if (address != null) {
+            waitUntilAccepting(name, address);
+        }
+        long millis = (System.nanoTime() - began) / 1_000_000;
+        progress.accept(String.format("  %-11s up in %d ms", name, millis));
+    }
+
+    private static void waitUntilAccepting(String name, InetSocketAddress address) {
+        if (!PortProbe.waitUntilAccepting(address, READY_TIMEOUT)) {
+            throw new TierStartException(name, new IllegalStateException(
+                    "started, but " + address + " did not accept a connection within " + READY_TIMEOUT.toSeconds()
+                            + " s"));
+        }
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public StorageServer storage() {
+        return storage;
+    }
+
+    public AppServer app() {
+        return app;
+    }
+
+    public WebServer web() {
+        return web;
+    }
+
+    public DnsServer dns() {
+        return dns;
+    }
+
+    /** Stops every running tier, top down. Safe to call twice, and from a shutdown hook. */
+    @Override
+    public synchronized void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable tier = running.pop();
+            try {
+                tier.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", tier.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** A tier did not come up; the message says which, and why. */
+    public static final class TierStartException extends RuntimeException {
+        private final String tier;
+
+        TierStartException(String tier, Throwable cause) {
+            super("the " + tier + " did not start: " + cause.getMessage(), cause);
+            this.tier = tier;
+        }
+
+        public String tier() {
+            return tier;
+        }
+    }
+}

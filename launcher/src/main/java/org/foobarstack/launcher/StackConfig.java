@@ -1,0 +1,112 @@
+package org.foobarstack.launcher;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where each tier of one stack listens and keeps its data. Port 0 means "any free port"; the running
+ * {@link Stack} reports the real one.
+ *
+ * @param bindAddress the loopback address every tier of this stack binds to
+ * @param dnsPort     UDP and TCP port of the DNS server
+ * @param httpPort    plain-HTTP port of the web server
+ * @param httpsPort   HTTPS port of the web server, or -1 for no HTTPS
+ * @param appPort     FastCGI port of the app server
+ * @param dbPort      Derby Network Server port
+ * @param dataDir     directory holding the database, the certificates and the site
+ * @param wwwAsCname  serve the zone variant in which {@code www} is a CNAME for the apex
+ */
+public record StackConfig(InetAddress bindAddress, int dnsPort, int httpPort, int httpsPort, int appPort,
+                          int dbPort, Path dataDir, boolean wwwAsCname) {
+
+    public static final int DEFAULT_DNS_PORT = 5300;
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_HTTPS_PORT = 8443;
+    public static final int DEFAULT_APP_PORT = 9000;
+    public static final int DEFAULT_DB_PORT = 1527;
+    public static final int HTTPS_DISABLED = -1;
+
+    public StackConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    public boolean httpsEnabled() {
+        return httpsPort != HTTPS_DISABLED;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A stack on free ports under {@code dataDir}: what tests use, so that they never collide. */
+    public static StackConfig ephemeral(Path dataDir) {
+        return builder().dnsPort(0).httpPort(0).httpsPort(0).appPort(0).dbPort(0).dataDir(dataDir).build();
+    }
+
+    public static final class Builder {
+        private InetAddress bindAddress = loopback();
+        private int dnsPort = DEFAULT_DNS_PORT;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private int httpsPort = DEFAULT_HTTPS_PORT;
+        private int appPort = DEFAULT_APP_PORT;
+        private int dbPort = DEFAULT_DB_PORT;
+        private Path dataDir = Path.of("data");
+        private boolean wwwAsCname;
+
+        public Builder bindAddress(InetAddress value) {
+            bindAddress = value;
+            return this;
+        }
+
+        public Builder dnsPort(int value) {
+            dnsPort = value;
+            return this;
+        }
+
+        public Builder httpPort(int value) {
+            httpPort = value;
+            return this;
+        }
+
+        public Builder httpsPort(int value) {
+            httpsPort = value;
+            return this;
+        }
+
+        public Builder appPort(int value) {
+            appPort = value;
+            return this;
+        }
+
+        public Builder dbPort(int value) {
+            dbPort = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        public Builder wwwAsCname(boolean value) {
+            wwwAsCname = value;
+            return this;
+        }
+
+        public StackConfig build() {
+            return new StackConfig(bindAddress, dnsPort, httpPort, httpsPort, appPort, dbPort,
+                    dataDir.toAbsolutePath().normalize(), wwwAsCname);
+        }
+
+        private static InetAddress loopback() {
+            try {
+                return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
