@@ -32,7 +32,7 @@ import org.xbill.DNS.Type;
  *   <li>EDNS (RFC 6891): more than one OPT is FORMERR, a version above 0 gets BADVERS;</li>
  *   <li>class other than IN: REFUSED;</li>
  *   <li>AXFR and IXFR go to {@link ZoneTransfer}; anything else to {@link AuthoritativeAnswerer};</li>
- *   <li>build the reply: QR set, ID, opcode, RD and CD copied, RA never set, the question echoed
+ *   <li>build the reply: QR set, ID, opcode and RD copied, RA never set, the question echoed
  *       byte for byte as asked, an OPT if the query had one;</li>
  *   <li>fit it into the size the transport allows, truncating with TC if needed (RFC 2181 §9);</li>
  *   <li>count it and write one query log line.</li>
@@ -211,7 +211,7 @@ final class QueryProcessor {
         }
         if (refusal != null) {
             EDNSOption ede = switch (refusal) {
-                case NOT_OUR_ZONE, TRANSFER_NOT_APEX -> new ExtendedErrorCodeOption(ExtendedErrorCodeOption.NOT_AUTHORITATIVE);
+                case NOT_OUR_ZONE -> new ExtendedErrorCodeOption(ExtendedErrorCodeOption.NOT_AUTHORITATIVE);
                 case TRANSFER_NOT_ALLOWED -> new ExtendedErrorCodeOption(ExtendedErrorCodeOption.PROHIBITED);
                 default -> null;
             };
@@ -250,8 +250,7 @@ final class QueryProcessor {
     }
 
     /**
-     * Step 7: a reply skeleton. QR set; ID, opcode, RD and CD copied (RFC 1035 §4.1.1, RFC 4035
-     * §3.1.6); RA never set, we offer no recursion; the question is the query's own record, so
+     * Step 7: a reply skeleton. QR set; ID, opcode and RD copied (RFC 1035 §4.1.1); RA never set, we offer no recursion; the question is the query's own record, so
      * its name goes back with the case the client used. With EDNS, an OPT advertising our size,
      * the DO bit copied (RFC 3225 §3) and the extended rcode bits (RFC 6891 §6.1.3).
      */
@@ -264,9 +263,8 @@ final class QueryProcessor {
         if (q.getFlag(Flags.RD)) {
             h.setFlag(Flags.RD);
         }
-        if (q.getFlag(Flags.CD)) {
-            h.setFlag(Flags.CD);
-        }
+        // CD stays clear: RFC 4035 §3.1.6 asks a security-aware server to copy it, and this server
+        // serves no DNSSEC (NSD, likewise not validating here, leaves it clear too).
         if (aa) {
             h.setFlag(Flags.AA);
         }
