@@ -386,7 +386,9 @@ public final class StorageServer implements AutoCloseable {
         try {
             setup.shutdownDatabase();
         } catch (SQLException e) {
-            if (!DerbyErrors.DATABASE_NOT_FOUND.equals(e.getSQLState())) {
+            // Not booted (XJ004), or we could not log in to it in the first place (08004): nothing to release.
+            if (!DerbyErrors.DATABASE_NOT_FOUND.equals(e.getSQLState())
+                    && !DerbyErrors.INVALID_AUTHORIZATION.equals(e.getSQLState())) {
                 LOG.warn("database {} did not shut down cleanly: {} (SQLState {})",
                         config.databaseDir(), e.getMessage(), e.getSQLState());
             }

@@ -14,6 +14,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 
+import java.util.List;
+
+import org.foobarstack.storage.migration.ClasspathMigrations;
+import org.foobarstack.storage.migration.Migration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +88,33 @@ class StorageServerTest {
                 assertThat(rs.getString(1)).isEqualTo("grace");
                 assertThat(rs.getString(2)).isEqualTo("still here?");
                 assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseFromThePreviousVersionIsUpgradedOnStartAndKeepsItsRows() throws Exception {
+        StorageConfig config = config(dir.resolve("storage"));
+        List<Migration> shipped = ClasspathMigrations.load();
+        try (StorageServer previous = new StorageServer(config, shipped.subList(0, shipped.size() - 1))) {
+            previous.start();
+            assertThat(previous.schemaVersion()).isEqualTo(shipped.size() - 1);
+            try (Connection c = DriverManager.getConnection(previous.jdbcUrl(), previous.appUser(), previous.appPassword());
+                 Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO MESSAGES (AUTHOR, BODY) VALUES ('old', 'written before the upgrade')");
+            }
+        }
+        try (StorageServer current = new StorageServer(config)) {
+            current.start();
+            assertThat(current.schemaVersion()).isEqualTo(shipped.size());
+            assertThat(count(current)).isEqualTo(1);
+            try (Connection c = DriverManager.getConnection(current.jdbcUrl(), config.ownerUser(), config.ownerPassword());
+                 ResultSet idx = c.getMetaData().getIndexInfo(null, config.appUser().toUpperCase(), "MESSAGES", false, false)) {
+                List<String> indexes = new java.util.ArrayList<>();
+                while (idx.next()) {
+                    indexes.add(idx.getString("INDEX_NAME"));
+                }
+                assertThat(indexes).as("V2 added its index").contains("MESSAGES_CREATED_AT");
             }
         }
     }

@@ -54,8 +54,8 @@ public final class MigrationRunner {
     private final String schema;
 
     /**
-     * @param connection a connection as the schema's owner; the runner changes its auto-commit mode and
-     *                   current schema, and leaves it open
+     * @param connection a connection as the schema's owner; the runner sets its current schema, restores
+     *                   its auto-commit mode when done, and leaves it open
      * @param schema     the schema that holds the tables and the history, an unquoted SQL identifier
      */
     public MigrationRunner(Connection connection, String schema) {
@@ -78,7 +78,19 @@ public final class MigrationRunner {
      */
     public Result migrate(List<Migration> migrations) throws SQLException {
         ClasspathMigrations.requireContiguous(migrations, "the given list");
+        boolean callerAutoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
+        try {
+            return migrateInTransactions(migrations);
+        } finally {
+            if (!connection.isClosed()) {
+                connection.rollback(); // nothing is pending after a successful run; after a failure, undo the rest
+                connection.setAutoCommit(callerAutoCommit);
+            }
+        }
+    }
+
+    private Result migrateInTransactions(List<Migration> migrations) throws SQLException {
         createSchemaAndHistoryIfMissing();
 
         Map<Integer, String> appliedChecksums = appliedChecksums();
