@@ -12,6 +12,7 @@ import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.fastcgi.BeginRequestBody;
 import org.foobarstack.fastcgi.FastCgiProtocolException;
 import org.foobarstack.fastcgi.FastCgiRecord;
+import org.foobarstack.fastcgi.FastCgiRecordDecoder;
 import org.foobarstack.fastcgi.FastCgiRecords;
 import org.foobarstack.fastcgi.NameValuePairs;
 import org.foobarstack.fastcgi.ProtocolStatus;
@@ -395,7 +396,14 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent && active.isEmpty()) {
-            LOG.debug("{}: idle for {}, closing", peer(ctx), config.idleTimeout());
+            FastCgiRecordDecoder decoder = ctx.pipeline().get(FastCgiRecordDecoder.class);
+            int partial = decoder == null ? 0 : decoder.bufferedBytes();
+            if (partial > 0) {
+                server.log().warn("{}: closing the connection: {} bytes of an unfinished record, then silence for {} "
+                        + "ms (FastCGI §3.3)", peer(ctx), partial, config.idleTimeout().toMillis());
+            } else {
+                LOG.debug("{}: idle for {} ms, closing", peer(ctx), config.idleTimeout().toMillis());
+            }
             state = ConnectionState.CLOSING;
             ctx.close();
             return;
