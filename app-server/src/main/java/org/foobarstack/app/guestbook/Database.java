@@ -60,7 +60,8 @@ public final class Database implements AutoCloseable {
         hikari.setMaximumPoolSize(config.dbPoolSize());
         hikari.setMinimumIdle(Math.min(2, config.dbPoolSize()));
         hikari.setConnectionTimeout(connectionTimeout);
-        hikari.setValidationTimeout(Math.max(HIKARI_MIN_TIMEOUT_MS, connectionTimeout / 2));
+        // Derby's client has no setNetworkTimeout(), so Hikari can honour a validation timeout of 1 s at the least
+        hikari.setValidationTimeout(Math.max(HIKARI_MIN_TIMEOUT_MS, Math.min(1000, connectionTimeout)));
         hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(true);
         int statementTimeout = (int) Math.max(1, config.statementTimeout().toSeconds());
