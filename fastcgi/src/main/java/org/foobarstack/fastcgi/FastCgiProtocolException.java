@@ -25,7 +25,11 @@ public class FastCgiProtocolException extends RuntimeException {
         PARAMS_TOO_LARGE("FastCGI §3.4", "the PARAMS stream is larger than this server accepts"),
         UNEXPECTED_RECORD("FastCGI §3.3", "a record arrived that makes no sense at this point of the request"),
         DUPLICATE_REQUEST_ID("FastCGI §3.3", "a BEGIN_REQUEST reused the id of a request that is still active"),
-        STDIN_TOO_LARGE("FastCGI §5.3", "the STDIN stream is larger than this server accepts");
+        STDIN_TOO_LARGE("FastCGI §5.3", "the STDIN stream is larger than this server accepts"),
+        WRONG_REQUEST_ID("FastCGI §3.3",
+                "management records carry request id 0 and application records a non-zero id"),
+        STREAM_ORDER("FastCGI §6.2", "a responder receives the PARAMS stream first, then the STDIN stream"),
+        STREAM_TIMEOUT("FastCGI §3.3", "a request's PARAMS and STDIN streams did not end in time");
 
         private final String section;
         private final String description;

@@ -20,10 +20,11 @@ public final class FastCgiRecord extends DefaultByteBufHolder {
     private final int requestId;
 
     public FastCgiRecord(int type, int requestId, ByteBuf content) {
-        super(content);
-        if (content.readableBytes() > RecordHeader.MAX_CONTENT_LENGTH) {
-            throw new IllegalArgumentException("a record carries at most " + RecordHeader.MAX_CONTENT_LENGTH
-                    + " content bytes (FastCGI §3.3), got " + content.readableBytes());
+        super(checkedContent(content));
+        if (type < 0 || type > 0xFF || requestId < 0 || requestId > 0xFFFF) {
+            content.release();
+            throw new IllegalArgumentException("type must fit one byte and requestId two (FastCGI §3.3), got type "
+                    + type + ", requestId " + requestId);
         }
         this.type = type;
         this.requestId = requestId;
@@ -31,6 +32,17 @@ public final class FastCgiRecord extends DefaultByteBufHolder {
 
     public FastCgiRecord(RecordType type, int requestId, ByteBuf content) {
         this(type.code(), requestId, content);
+    }
+
+    /** Checked before the buffer is adopted, so that a refused buffer is released rather than leaked. */
+    private static ByteBuf checkedContent(ByteBuf content) {
+        if (content.readableBytes() > RecordHeader.MAX_CONTENT_LENGTH) {
+            int length = content.readableBytes();
+            content.release();
+            throw new IllegalArgumentException("a record carries at most " + RecordHeader.MAX_CONTENT_LENGTH
+                    + " content bytes (FastCGI §3.3), got " + length);
+        }
+        return content;
     }
 
     /** A record with no content: the end of a stream, or an ABORT_REQUEST. */

@@ -49,4 +49,12 @@ public final class FastCgiRecordDecoder extends ByteToMessageDecoder {
         in.skipBytes(header.paddingLength());
         out.add(new FastCgiRecord(header.type(), header.requestId(), content));
     }
+
+    /**
+     * Bytes received but not yet part of a whole record. Non-zero when a peer went silent in the middle of a
+     * record, which a server that closes idle connections wants to tell apart from a quiet keep-alive connection.
+     */
+    public int bufferedBytes() {
+        return internalBuffer().readableBytes();
+    }
 }

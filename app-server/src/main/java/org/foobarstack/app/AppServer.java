@@ -1,0 +1,204 @@
+package org.foobarstack.app;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.foobarstack.app.api.Application;
+import org.foobarstack.app.fastcgi.FastCgiResponderHandler;
+import org.foobarstack.app.fastcgi.RateLimitedLog;
+import org.foobarstack.app.fastcgi.ResponderContext;
+import org.foobarstack.app.guestbook.Database;
+import org.foobarstack.app.guestbook.GuestbookApplication;
+import org.foobarstack.fastcgi.FastCgiRecordDecoder;
+import org.foobarstack.fastcgi.FastCgiRecordEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The app tier: a FastCGI responder on its own address and port, running an {@link Application}.
+ *
+ * <p>Lifecycle:
+ * <ol>
+ *   <li>{@code new AppServer(config)} builds nothing yet; with no application given, the foobar.com guestbook is
+ *       used, reaching the database through a HikariCP pool over the Derby client driver.</li>
+ *   <li>{@link #start()} opens the pool (without waiting for the database: a database that is down gives 503s,
+ *       not a failed start), starts the worker pool and the Netty event loops, and binds the port.</li>
+ *   <li>{@link #address()} reports the bound address (the real port when port 0 was asked for).</li>
+ *   <li>{@link #close()} stops accepting, refuses new requests with OVERLOADED, lets requests already handed to
+ *       the application finish for up to {@link AppServerConfig#shutdownTimeout()}, then closes connections
+ *       and the pool. Calling it again does nothing.</li>
+ * </ol>
+ * Nothing is static: several servers can run in one JVM on different addresses.
+ */
+public final class AppServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppServer.class);
+
+    private final AppServerConfig config;
+    private final Application givenApplication;
+    private final Object lifecycle = new Object();
+    private EventLoopGroup acceptGroup;
+    private EventLoopGroup ioGroup;
+    private ThreadPoolExecutor workers;
+    private ResponderContext context;
+    private Database database;
+    private Channel serverChannel;
+    private InetSocketAddress address;
+    private boolean started;
+    private boolean closed;
+
+    /** An app server running the foobar.com guestbook. */
+    public AppServer(AppServerConfig config) {
+        this(config, null);
+    }
+
+    /** An app server running {@code application}; the server opens no database of its own. */
+    public AppServer(AppServerConfig config, Application application) {
+        this.config = config;
+        this.givenApplication = application;
+    }
+
+    public AppServerConfig config() {
+        return config;
+    }
+
+    public void start() {
+        synchronized (lifecycle) {
+            if (started) {
+                throw new IllegalStateException("app-server " + config.instanceName() + " already started");
+            }
+            started = true;
+            String name = config.instanceName();
+            Application application = givenApplication;
+            if (application == null) {
+                database = Database.open(config);
+                application = new GuestbookApplication(config, database);
+            }
+            workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 0, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(config.maxQueuedRequests()),
+                    new DefaultThreadFactory(name + "-worker", true));
+            context = new ResponderContext(config, application, workers,
+                    new RateLimitedLog(LoggerFactory.getLogger(FastCgiResponderHandler.class), 20, 1000));
+            acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
+                    NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true),
+                    NioIoHandler.newFactory());
+            FastCgiRecordEncoder encoder = new FastCgiRecordEncoder();
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(acceptGroup, ioGroup)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0,
+                                    config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                            ch.pipeline().addLast("records-in", new FastCgiRecordDecoder());
+                            ch.pipeline().addLast("records-out", encoder);
+                            ch.pipeline().addLast("responder", new FastCgiResponderHandler(context));
+                        }
+                    });
+            try {
+                serverChannel = bootstrap.bind(config.bindAddress(), config.port()).sync().channel();
+            } catch (Exception e) {
+                shutDownQuietly();
+                String why = e instanceof BindException ? "address already in use or not available" : e.toString();
+                throw new AppServerException("app-server " + name + " cannot listen on " + config.bindAddress()
+                        + ":" + config.port() + ": " + why, e);
+            }
+            address = (InetSocketAddress) serverChannel.localAddress();
+            LOG.info("app-server {} listening on {} (FastCGI responder, database {})", name, describe(address),
+                    givenApplication == null ? config.jdbcUrl() : "none");
+        }
+    }
+
+    /** The bound address; after {@link #start()} only. */
+    public InetSocketAddress address() {
+        synchronized (lifecycle) {
+            if (address == null) {
+                throw new IllegalStateException("app-server " + config.instanceName() + " is not started");
+            }
+            return address;
+        }
+    }
+
+    /** How many FastCGI connections are open now. */
+    public int openConnections() {
+        return context == null ? 0 : context.openConnections();
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed || !started) {
+                closed = true;
+                return;
+            }
+            closed = true;
+            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+            // Step 1: no new connections. Step 2: no new requests on open ones.
+            if (serverChannel != null) {
+                serverChannel.close().awaitUninterruptibly();
+            }
+            context.startDraining();
+            // Step 3: let the application finish what it holds.
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("app-server {}: requests still running after {}, stopping them",
+                            config.instanceName(), config.shutdownTimeout());
+                    workers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                workers.shutdownNow();
+            }
+            // Step 4: the answers posted by the workers are written before the event loops close the connections.
+            shutDownQuietly();
+            LOG.info("app-server {} stopped", config.instanceName());
+        }
+    }
+
+    private void shutDownQuietly() {
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+        if (acceptGroup != null) {
+            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    private static String describe(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    @Override
+    public String toString() {
+        return "app-server " + config.instanceName() + (address == null ? "" : " on " + describe(address));
+    }
+}

@@ -1,0 +1,145 @@
+package org.foobarstack.app;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything one app server instance needs: where it listens, which database it uses, and its limits.
+ * Immutable; build with {@link #builder()}, whose defaults are the values documented on each method.
+ *
+ * @param bindAddress              address to listen on (default 127.0.0.1)
+ * @param port                     port to listen on (default 9000; 0 picks a free port, see {@link AppServer#address()})
+ * @param instanceName             the name {@code GET /api/whoami} reports, e.g. "app-1" (default "app-1")
+ * @param jdbcUrl                  Derby client-driver URL (default jdbc:derby://127.0.0.1:1527/foobar)
+ * @param dbUser                   database user, or null for none
+ * @param dbPassword               database password, or null for none
+ * @param ioThreads                Netty event-loop threads that read and write records (default 1)
+ * @param workerThreads            threads that run the application, which blocks on JDBC (default 8)
+ * @param maxQueuedRequests        assembled requests waiting for a worker before new ones get OVERLOADED (default 256)
+ * @param maxConnections           concurrent FastCGI connections; beyond it requests get OVERLOADED (default 128)
+ * @param maxRequestsPerConnection concurrent requests multiplexed on one connection; 1 turns multiplexing off,
+ *                                 and a second request then gets CANT_MPX_CONN (default 16)
+ * @param maxParamsBytes           size of one request's PARAMS stream; beyond it, 431 (default 64 KiB)
+ * @param maxStdinBytes            size of one request's STDIN stream; beyond it, 413 (default 1 MiB)
+ * @param requestTimeout           time from BEGIN_REQUEST to the end of STDIN; beyond it the connection is closed
+ *                                 (default 30 s)
+ * @param idleTimeout              a connection with no request in progress and no traffic is closed (default 5 min)
+ * @param shutdownTimeout          how long {@link AppServer#close()} lets in-flight requests finish (default 5 s)
+ * @param dbPoolSize               HikariCP maximum pool size (default 8)
+ * @param dbConnectionTimeout      how long a request waits for a pooled connection before 503 (default 2 s)
+ * @param statementTimeout         JDBC query timeout of every statement (default 5 s)
+ */
+public record AppServerConfig(String bindAddress, int port, String instanceName, String jdbcUrl, String dbUser,
+                              String dbPassword, int ioThreads, int workerThreads, int maxQueuedRequests,
+                              int maxConnections, int maxRequestsPerConnection, int maxParamsBytes,
+                              int maxStdinBytes, Duration requestTimeout, Duration idleTimeout,
+                              Duration shutdownTimeout, int dbPoolSize, Duration dbConnectionTimeout,
+                              Duration statementTimeout) {
+
+    public static final String DEFAULT_JDBC_URL = "jdbc:derby://127.0.0.1:1527/foobar";
+
+    public AppServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(instanceName, "instanceName");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        requireRange("port", port, 0, 65535);
+        requireRange("ioThreads", ioThreads, 1, 64);
+        requireRange("workerThreads", workerThreads, 1, 1024);
+        requireRange("maxQueuedRequests", maxQueuedRequests, 1, 1_000_000);
+        requireRange("maxConnections", maxConnections, 1, 1_000_000);
+        // request ids are 16 bits, and id 0 is reserved for management records (FastCGI §3.3)
+        requireRange("maxRequestsPerConnection", maxRequestsPerConnection, 1, 65535);
+        requireRange("maxParamsBytes", maxParamsBytes, 1, Integer.MAX_VALUE);
+        requireRange("maxStdinBytes", maxStdinBytes, 0, Integer.MAX_VALUE);
+        requireRange("dbPoolSize", dbPoolSize, 1, 1024);
+        requirePositive("requestTimeout", requestTimeout);
+        requirePositive("idleTimeout", idleTimeout);
+        requirePositive("shutdownTimeout", shutdownTimeout);
+        requirePositive("dbConnectionTimeout", dbConnectionTimeout);
+        requirePositive("statementTimeout", statementTimeout);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to derive a variant. */
+    public Builder toBuilder() {
+        return new Builder().bindAddress(bindAddress).port(port).instanceName(instanceName).jdbcUrl(jdbcUrl)
+                .dbUser(dbUser).dbPassword(dbPassword).ioThreads(ioThreads).workerThreads(workerThreads)
+                .maxQueuedRequests(maxQueuedRequests).maxConnections(maxConnections)
+                .maxRequestsPerConnection(maxRequestsPerConnection).maxParamsBytes(maxParamsBytes)
+                .maxStdinBytes(maxStdinBytes).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
+                .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
+                .statementTimeout(statementTimeout);
+    }
+
+    /** Whether this server tells clients it multiplexes (FCGI_MPXS_CONNS, FastCGI §4.1). */
+    public boolean multiplexes() {
+        return maxRequestsPerConnection > 1;
+    }
+
+    private static void requireRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", got " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+        }
+    }
+
+    public static final class Builder {
+        private String bindAddress = "127.0.0.1";
+        private int port = 9000;
+        private String instanceName = "app-1";
+        private String jdbcUrl = DEFAULT_JDBC_URL;
+        private String dbUser;
+        private String dbPassword;
+        private int ioThreads = 1;
+        private int workerThreads = 8;
+        private int maxQueuedRequests = 256;
+        private int maxConnections = 128;
+        private int maxRequestsPerConnection = 16;
+        private int maxParamsBytes = 64 * 1024;
+        private int maxStdinBytes = 1024 * 1024;
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private int dbPoolSize = 8;
+        private Duration dbConnectionTimeout = Duration.ofSeconds(2);
+        private Duration statementTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(String v) { bindAddress = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder instanceName(String v) { instanceName = v; return this; }
+        public Builder jdbcUrl(String v) { jdbcUrl = v; return this; }
+        public Builder dbUser(String v) { dbUser = v; return this; }
+        public Builder dbPassword(String v) { dbPassword = v; return this; }
+        public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder workerThreads(int v) { workerThreads = v; return this; }
+        public Builder maxQueuedRequests(int v) { maxQueuedRequests = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxRequestsPerConnection(int v) { maxRequestsPerConnection = v; return this; }
+        public Builder maxParamsBytes(int v) { maxParamsBytes = v; return this; }
+        public Builder maxStdinBytes(int v) { maxStdinBytes = v; return this; }
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+        public Builder dbPoolSize(int v) { dbPoolSize = v; return this; }
+        public Builder dbConnectionTimeout(Duration v) { dbConnectionTimeout = v; return this; }
+        public Builder statementTimeout(Duration v) { statementTimeout = v; return this; }
+
+        public AppServerConfig build() {
+            return new AppServerConfig(bindAddress, port, instanceName, jdbcUrl, dbUser, dbPassword, ioThreads,
+                    workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
+                    maxStdinBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
+                    statementTimeout);
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package org.foobarstack.app.fastcgi;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.api.AppRequest;
+import org.foobarstack.app.api.AppResponse;
+import org.foobarstack.fastcgi.BeginRequestBody;
+import org.foobarstack.fastcgi.FastCgiProtocolException;
+import org.foobarstack.fastcgi.FastCgiRecord;
+import org.foobarstack.fastcgi.FastCgiRecordDecoder;
+import org.foobarstack.fastcgi.FastCgiRecords;
+import org.foobarstack.fastcgi.NameValuePairs;
+import org.foobarstack.fastcgi.ProtocolStatus;
+import org.foobarstack.fastcgi.RecordType;
+import org.foobarstack.fastcgi.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.DUPLICATE_REQUEST_ID;
+import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.PARAMS_TOO_LARGE;
+import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.STDIN_TOO_LARGE;
+import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.STREAM_ORDER;
+import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.STREAM_TIMEOUT;
+import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.UNEXPECTED_RECORD;
+import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_REQUEST_ID;
+
+/**
+ * The FastCGI responder role (specification §6.2) for one connection: it receives decoded records, assembles
+ * requests, hands each finished one to the application on a worker thread, and writes the answer back.
+ *
+ * <p>What happens to each record, in the order a web server sends them:
+ * <ol>
+ *   <li>A type FastCGI 1.0 does not define, or a management record the responder does not understand: answered
+ *       with UNKNOWN_TYPE (§4.2). GET_VALUES is answered with GET_VALUES_RESULT (§4.1).</li>
+ *   <li>BEGIN_REQUEST (§5.1) makes its request id active, unless it is refused at once with END_REQUEST:
+ *       UNKNOWN_ROLE for a role other than RESPONDER, CANT_MPX_CONN when multiplexing is off and a request is
+ *       already active, OVERLOADED at the per-connection or per-server limits (§5.5).</li>
+ *   <li>PARAMS records (§5.2) are collected until the empty one, then decoded as name-value pairs (§3.4).</li>
+ *   <li>STDIN records (§5.3) are collected until the empty one; then the request runs on a worker.</li>
+ *   <li>The worker's {@link AppResponse} comes back to this connection's event loop and is written as STDOUT
+ *       records of at most 65,535 bytes, the empty STDOUT record, and END_REQUEST (§5.5). Without FCGI_KEEP_CONN
+ *       the connection is then closed (§5.1).</li>
+ * </ol>
+ * ABORT_REQUEST (§5.4) ends a request at any step with END_REQUEST; a late answer from its worker is dropped.
+ * Records for an inactive request id are ignored (§3.3).
+ *
+ * <p>Broken input (a bad version, a malformed record, a record out of order) closes the connection with one log
+ * line: after such a record nothing that follows can be trusted. Oversized streams are answered in HTTP terms
+ * (431, 413) since the peer is well-behaved but asks too much. A request whose streams do not end within the
+ * request timeout closes the connection.
+ *
+ * <p>Threads: every method runs on this connection's event loop, except the application call, which runs on a
+ * worker and posts its result back with {@code ctx.executor().execute}. So the request table needs no locks.
+ */
+public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FastCgiResponderHandler.class);
+
+    /** appStatus of a request the application completed: like a CGI program's exit status 0. */
+    public static final long APP_STATUS_OK = 0;
+    /** appStatus of a request ended without running the application to completion (refused, too large, aborted). */
+    public static final long APP_STATUS_NOT_COMPLETED = 1;
+
+    /** The connection as a whole. */
+    enum ConnectionState {
+        /** Records are read and requests accepted. */
+        OPEN,
+        /** Over the server's connection limit: every BEGIN_REQUEST is answered OVERLOADED, then the connection closes. */
+        OVER_CAPACITY,
+        /** A close was decided (no keep-conn, or broken input): records still arriving are dropped. */
+        CLOSING
+    }
+
+    private final ResponderContext server;
+    private final AppServerConfig config;
+    /** Active requests by id (§3.3). Event-loop only. */
+    private final Map<Integer, ResponderRequest> active = new HashMap<>();
+    private ConnectionState state = ConnectionState.OPEN;
+    private boolean counted;
+
+    public FastCgiResponderHandler(ResponderContext server) {
+        this.server = server;
+        this.config = server.config();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        counted = server.tryOpenConnection();
+        if (!counted) {
+            state = ConnectionState.OVER_CAPACITY;
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        for (ResponderRequest request : active.values()) {
+            request.release();
+        }
+        active.clear();
+        if (counted) {
+            counted = false;
+            server.connectionClosed();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        FastCgiRecord record = (FastCgiRecord) msg;
+        try {
+            if (state != ConnectionState.CLOSING) {
+                onRecord(ctx, record);
+            }
+        } catch (FastCgiProtocolException e) {
+            closeForBadInput(ctx, e.getMessage());
+        } finally {
+            record.release();
+        }
+    }
+
+    private void onRecord(ChannelHandlerContext ctx, FastCgiRecord record) {
+        RecordType type = record.type();
+        // Step 1: types this responder does not understand, and management records (request id 0).
+        if (type == null) {
+            server.log().warn("{}: unknown record type {}, answered UNKNOWN_TYPE (FastCGI §4.2)", peer(ctx),
+                    record.typeCode());
+            ctx.writeAndFlush(FastCgiRecords.unknownType(ctx.alloc(), record.typeCode()));
+            return;
+        }
+        if (type.isManagement()) {
+            if (record.requestId() != 0) {
+                throw new FastCgiProtocolException(WRONG_REQUEST_ID, type + " with request id " + record.requestId());
+            }
+            if (type == RecordType.GET_VALUES) {
+                answerGetValues(ctx, record.content());
+            } else {
+                // GET_VALUES_RESULT and UNKNOWN_TYPE are answers an application sends, never receives.
+                server.log().warn("{}: management record {} not understood, answered UNKNOWN_TYPE (FastCGI §4.2)",
+                        peer(ctx), type);
+                ctx.writeAndFlush(FastCgiRecords.unknownType(ctx.alloc(), record.typeCode()));
+            }
+            return;
+        }
+        if (record.requestId() == 0) {
+            throw new FastCgiProtocolException(WRONG_REQUEST_ID, type + " with request id 0");
+        }
+        switch (type) {
+            case BEGIN_REQUEST -> begin(ctx, record);
+            case ABORT_REQUEST, PARAMS, STDIN, DATA -> {
+                ResponderRequest request = active.get(record.requestId());
+                if (request == null) {
+                    // §3.3: "While a request ID R is inactive, the application ignores records with requestId == R"
+                    LOG.debug("{}: ignored {} for inactive request {}", peer(ctx), type, record.requestId());
+                    return;
+                }
+                switch (type) {
+                    case ABORT_REQUEST -> abort(ctx, request);
+                    case PARAMS -> params(ctx, request, record.content());
+                    case STDIN -> stdin(ctx, request, record.content());
+                    default -> throw new FastCgiProtocolException(UNEXPECTED_RECORD,
+                            "DATA belongs to the FILTER role (§6.4), this is a RESPONDER request");
+                }
+            }
+            default -> throw new FastCgiProtocolException(UNEXPECTED_RECORD,
+                    type + " is sent by an application, never to one");
+        }
+    }
+
+    /** §4.1: the answer lists only the names asked for that this server knows, each with its value. */
+    private void answerGetValues(ChannelHandlerContext ctx, ByteBuf content) {
+        Map<String, String> known = Map.of(
+                FastCgiRecords.FCGI_MAX_CONNS, Integer.toString(config.maxConnections()),
+                FastCgiRecords.FCGI_MAX_REQS,
+                Long.toString((long) config.maxConnections() * config.maxRequestsPerConnection()),
+                FastCgiRecords.FCGI_MPXS_CONNS, config.multiplexes() ? "1" : "0");
+        Map<String, String> answer = new LinkedHashMap<>();
+        for (NameValuePairs.Pair asked : NameValuePairs.readAll(content)) {
+            String value = known.get(asked.name());
+            if (value != null) {
+                answer.put(asked.name(), value);
+            }
+        }
+        ctx.writeAndFlush(FastCgiRecords.values(ctx.alloc(), RecordType.GET_VALUES_RESULT, answer));
+    }
+
+    // Step 2
+    private void begin(ChannelHandlerContext ctx, FastCgiRecord record) {
+        BeginRequestBody body = BeginRequestBody.read(record.content());
+        int id = record.requestId();
+        if (active.containsKey(id)) {
+            throw new FastCgiProtocolException(DUPLICATE_REQUEST_ID, "request id " + id);
+        }
+        if (body.role().orElse(null) != Role.RESPONDER) {
+            server.log().warn("{}: request {} asks for role {}, answered UNKNOWN_ROLE (FastCGI §5.5)", peer(ctx),
+                    id, body.role().map(Enum::name).orElse(Integer.toString(body.roleCode())));
+            refuse(ctx, id, body.keepConnection(), ProtocolStatus.UNKNOWN_ROLE);
+            return;
+        }
+        if (state == ConnectionState.OVER_CAPACITY || server.draining()) {
+            server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {}", peer(ctx), id,
+                    server.draining() ? "server is shutting down"
+                            : "more than " + config.maxConnections() + " connections");
+            refuse(ctx, id, false, ProtocolStatus.OVERLOADED);
+            return;
+        }
+        if (!active.isEmpty() && !config.multiplexes()) {
+            server.log().warn("{}: request {} while request {} is active, answered CANT_MPX_CONN (FastCGI §5.5)",
+                    peer(ctx), id, active.keySet().iterator().next());
+            refuse(ctx, id, body.keepConnection(), ProtocolStatus.CANT_MPX_CONN);
+            return;
+        }
+        if (active.size() >= config.maxRequestsPerConnection()) {
+            server.log().warn("{}: request {} is one more than {} on this connection, answered OVERLOADED "
+                    + "(FastCGI §5.5)", peer(ctx), id, config.maxRequestsPerConnection());
+            refuse(ctx, id, body.keepConnection(), ProtocolStatus.OVERLOADED);
+            return;
+        }
+        ResponderRequest request = new ResponderRequest(id, body.keepConnection(),
+                ctx.alloc().compositeBuffer(), ctx.alloc().compositeBuffer());
+        active.put(id, request);
+        request.timeout(ctx.executor().schedule(() -> timedOut(ctx, request),
+                config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    // Step 3
+    private void params(ChannelHandlerContext ctx, ResponderRequest request, ByteBuf content) {
+        if (request.state() != ResponderRequest.State.PARAMS) {
+            throw new FastCgiProtocolException(STREAM_ORDER, "PARAMS for " + request);
+        }
+        if (content.isReadable()) {
+            int size = request.appendParams(content);
+            if (size > config.maxParamsBytes()) {
+                String why = "PARAMS stream over " + config.maxParamsBytes() + " bytes";
+                server.log().warn("{}: request {}: {}, answered 431 ({})", peer(ctx), request.id(), why,
+                        PARAMS_TOO_LARGE.section());
+                respondWithError(ctx, request, 431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
+            }
+            return;
+        }
+        request.params(NameValuePairs.readMap(request.paramsBytes()));
+        request.state(ResponderRequest.State.STDIN);
+        String declared = request.params().get("CONTENT_LENGTH");
+        if (declared != null && declaredTooLong(declared)) {
+            server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answered 413 ({})", peer(ctx),
+                    request.id(), declared, config.maxStdinBytes(), STDIN_TOO_LARGE.section());
+            respondWithError(ctx, request, 413,
+                    "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
+        }
+    }
+
+    private boolean declaredTooLong(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > config.maxStdinBytes();
+        } catch (NumberFormatException e) {
+            return false; // a CONTENT_LENGTH that is not a number is the application's business
+        }
+    }
+
+    // Step 4
+    private void stdin(ChannelHandlerContext ctx, ResponderRequest request, ByteBuf content) {
+        if (request.state() != ResponderRequest.State.STDIN) {
+            throw new FastCgiProtocolException(STREAM_ORDER, "STDIN for " + request);
+        }
+        if (content.isReadable()) {
+            int size = request.appendStdin(content);
+            if (size > config.maxStdinBytes()) {
+                server.log().warn("{}: request {}: STDIN over {} bytes, answered 413 ({})", peer(ctx), request.id(),
+                        config.maxStdinBytes(), STDIN_TOO_LARGE.section());
+                respondWithError(ctx, request, 413,
+                        "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
+            }
+            return;
+        }
+        request.cancelTimeout();
+        request.state(ResponderRequest.State.RUNNING);
+        run(ctx, request);
+    }
+
+    // Step 5: off the event loop.
+    private void run(ChannelHandlerContext ctx, ResponderRequest request) {
+        AppRequest appRequest = new AppRequest(request.params(), request.stdinBytes(),
+                (InetSocketAddress) ctx.channel().localAddress(), (InetSocketAddress) ctx.channel().remoteAddress());
+        try {
+            server.workers().execute(() -> {
+                AppResponse response;
+                String stderr = null;
+                try {
+                    response = server.application().handle(appRequest);
+                } catch (Throwable e) {
+                    LOG.error("{}: application failed on {}", peer(ctx), appRequest, e);
+                    response = server.errorResponse(500, "the application failed; see the server log");
+                    stderr = "application error: " + e + "\n";
+                }
+                AppResponse finalResponse = response;
+                String finalStderr = stderr;
+                ctx.executor().execute(() -> complete(ctx, request, finalResponse, finalStderr));
+            });
+        } catch (RejectedExecutionException e) {
+            server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {} requests already wait "
+                    + "for a worker", peer(ctx), request.id(), config.maxQueuedRequests());
+            finish(ctx, request, List.of(), ProtocolStatus.OVERLOADED, APP_STATUS_NOT_COMPLETED);
+        }
+    }
+
+    /** Back on the event loop with the application's answer. */
+    private void complete(ChannelHandlerContext ctx, ResponderRequest request, AppResponse response, String stderr) {
+        if (active.get(request.id()) != request) {
+            // aborted, or the connection closed, while the application ran: nobody is waiting for this answer
+            LOG.debug("{}: dropped the answer of {}, which is no longer active", peer(ctx), request);
+            return;
+        }
+        boolean head = "HEAD".equalsIgnoreCase(request.params().get("REQUEST_METHOD"));
+        List<FastCgiRecord> records = new ArrayList<>(
+                FastCgiRecords.stream(RecordType.STDOUT, request.id(), CgiResponseWriter.write(response, head, ctx.alloc())));
+        records.add(FastCgiRecord.empty(RecordType.STDOUT, request.id()));
+        if (stderr != null) {
+            records.addAll(FastCgiRecords.stream(RecordType.STDERR, request.id(),
+                    ctx.alloc().buffer().writeBytes(stderr.getBytes(StandardCharsets.UTF_8))));
+            records.add(FastCgiRecord.empty(RecordType.STDERR, request.id()));
+        }
+        finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_OK);
+    }
+
+    /** An answer the responder writes itself (431, 413), ending the request before the application sees it. */
+    private void respondWithError(ChannelHandlerContext ctx, ResponderRequest request, int status, String message) {
+        ByteBuf cgi = CgiResponseWriter.write(server.errorResponse(status, message), false, ctx.alloc());
+        List<FastCgiRecord> records = new ArrayList<>(FastCgiRecords.stream(RecordType.STDOUT, request.id(), cgi));
+        records.add(FastCgiRecord.empty(RecordType.STDOUT, request.id()));
+        finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED);
+    }
+
+    /** §5.4: the web server gave up on this request; END_REQUEST makes its id inactive. */
+    private void abort(ChannelHandlerContext ctx, ResponderRequest request) {
+        LOG.debug("{}: {} aborted by the web server", peer(ctx), request);
+        finish(ctx, request, List.of(), ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED);
+    }
+
+    /** Writes the records, then END_REQUEST; removes the request; closes the connection without keep-conn. */
+    private void finish(ChannelHandlerContext ctx, ResponderRequest request, List<FastCgiRecord> records,
+                        ProtocolStatus status, long appStatus) {
+        active.remove(request.id());
+        request.release();
+        for (FastCgiRecord record : records) {
+            ctx.write(record);
+        }
+        var written = ctx.writeAndFlush(FastCgiRecords.endRequest(ctx.alloc(), request.id(), appStatus, status));
+        if (!request.keepConnection()) {
+            // §5.1: without FCGI_KEEP_CONN "the application closes the connection after responding to this request"
+            state = ConnectionState.CLOSING;
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** END_REQUEST for a request that never became active. */
+    private void refuse(ChannelHandlerContext ctx, int id, boolean keepConnection, ProtocolStatus status) {
+        var written = ctx.writeAndFlush(FastCgiRecords.endRequest(ctx.alloc(), id, APP_STATUS_NOT_COMPLETED, status));
+        if (!keepConnection || state == ConnectionState.OVER_CAPACITY) {
+            state = ConnectionState.CLOSING;
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void timedOut(ChannelHandlerContext ctx, ResponderRequest request) {
+        if (active.get(request.id()) == request && request.state() != ResponderRequest.State.RUNNING) {
+            closeForBadInput(ctx, new FastCgiProtocolException(STREAM_TIMEOUT, request + " still incomplete after "
+                    + config.requestTimeout().toMillis() + " ms").getMessage());
+        }
+    }
+
+    private void closeForBadInput(ChannelHandlerContext ctx, String why) {
+        if (state == ConnectionState.CLOSING && !ctx.channel().isActive()) {
+            return;
+        }
+        server.log().warn("{}: closing the connection: {}", peer(ctx), why);
+        state = ConnectionState.CLOSING;
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && active.isEmpty()) {
+            FastCgiRecordDecoder decoder = ctx.pipeline().get(FastCgiRecordDecoder.class);
+            int partial = decoder == null ? 0 : decoder.bufferedBytes();
+            if (partial > 0) {
+                server.log().warn("{}: closing the connection: {} bytes of an unfinished record, then silence for {} "
+                        + "ms (FastCGI §3.3)", peer(ctx), partial, config.idleTimeout().toMillis());
+            } else {
+                LOG.debug("{}: idle for {} ms, closing", peer(ctx), config.idleTimeout().toMillis());
+            }
+            state = ConnectionState.CLOSING;
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof FastCgiProtocolException) {
+            closeForBadInput(ctx, root.getMessage());
+        } else if (root instanceof IOException) {
+            LOG.debug("{}: connection error: {}", peer(ctx), root.toString());
+            ctx.close();
+        } else {
+            server.log().warn("{}: closing the connection after an unexpected error: {}", peer(ctx), root.toString());
+            ctx.close();
+        }
+    }
+
+    private static String peer(ChannelHandlerContext ctx) {
+        return "fastcgi " + ctx.channel().remoteAddress();
+    }
+}

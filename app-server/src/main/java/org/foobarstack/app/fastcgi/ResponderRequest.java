@@ -1,0 +1,117 @@
+package org.foobarstack.app.fastcgi;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.Map;
+
+/**
+ * One request being assembled on one connection, from BEGIN_REQUEST until END_REQUEST is sent.
+ *
+ * <p>Lifecycle, one {@link State} per step:
+ * <ol>
+ *   <li>{@link State#PARAMS}: BEGIN_REQUEST arrived; PARAMS records are collected until the empty one
+ *       (FastCGI §5.2), then the name-value pairs are decoded.</li>
+ *   <li>{@link State#STDIN}: STDIN records are collected until the empty one (§5.3).</li>
+ *   <li>{@link State#RUNNING}: the application runs on a worker thread; any further record for this id is
+ *       a protocol error, except ABORT_REQUEST.</li>
+ * </ol>
+ * When END_REQUEST is sent the request leaves its connection's table and its id becomes inactive: records that
+ * still arrive for it are ignored (§3.3).
+ *
+ * <p>Touched only by its connection's event-loop thread, so it needs no locks.
+ */
+final class ResponderRequest {
+
+    enum State { PARAMS, STDIN, RUNNING }
+
+    private final int id;
+    private final boolean keepConnection;
+    private final CompositeByteBuf params;
+    private final CompositeByteBuf stdin;
+    private State state = State.PARAMS;
+    private Map<String, String> decodedParams;
+    private ScheduledFuture<?> timeout;
+
+    ResponderRequest(int id, boolean keepConnection, CompositeByteBuf params, CompositeByteBuf stdin) {
+        this.id = id;
+        this.keepConnection = keepConnection;
+        this.params = params;
+        this.stdin = stdin;
+    }
+
+    int id() {
+        return id;
+    }
+
+    boolean keepConnection() {
+        return keepConnection;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void state(State next) {
+        state = next;
+    }
+
+    /** Appends one record's content (retained) and returns the stream's size so far. */
+    int appendParams(ByteBuf content) {
+        params.addComponent(true, content.retain());
+        return params.readableBytes();
+    }
+
+    int appendStdin(ByteBuf content) {
+        stdin.addComponent(true, content.retain());
+        return stdin.readableBytes();
+    }
+
+    ByteBuf paramsBytes() {
+        return params;
+    }
+
+    Map<String, String> params() {
+        return decodedParams;
+    }
+
+    void params(Map<String, String> decoded) {
+        decodedParams = decoded;
+    }
+
+    byte[] stdinBytes() {
+        byte[] body = new byte[stdin.readableBytes()];
+        stdin.getBytes(stdin.readerIndex(), body);
+        return body;
+    }
+
+    void timeout(ScheduledFuture<?> future) {
+        timeout = future;
+    }
+
+    /** Frees the buffers and the timer; called exactly once, when the request leaves the connection's table. */
+    void release() {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        if (params.refCnt() > 0) {
+            params.release();
+        }
+        if (stdin.refCnt() > 0) {
+            stdin.release();
+        }
+    }
+
+    /** Called when STDIN ends: the timer that guards against streams that never end has done its job. */
+    void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "request " + id + " (" + state + ")";
+    }
+}

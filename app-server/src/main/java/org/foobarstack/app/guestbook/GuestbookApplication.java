@@ -1,0 +1,232 @@
+package org.foobarstack.app.guestbook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.api.AppRequest;
+import org.foobarstack.app.api.AppResponse;
+import org.foobarstack.app.api.Application;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The foobar.com application: a guestbook and a "request passport".
+ *
+ * <pre>
+ *   GET  /api/messages?limit=20&amp;before=ID   200 newest first; limit 1..100 (default 20); "nextBefore" pages on
+ *   POST /api/messages                      201 + Location; JSON {"author","body"} or an HTML form post
+ *   GET  /api/messages/{id}                 200, or 404
+ *   GET  /api/whoami                        200: which web server, app server and database served this request
+ * </pre>
+ * HEAD is accepted wherever GET is. Errors are JSON {@code {"status","error","message"}}: 400 malformed JSON or
+ * query, 404 unknown path or id, 405 other methods (with Allow), 413 body over {@link #MAX_BODY_BYTES}, 415 other
+ * content types, 422 missing, blank or too long fields, 503 while the database cannot be reached.
+ *
+ * <p>Only JSON is produced, never HTML, so there is no markup to escape: a page that shows messages must insert
+ * them as text (the home page uses {@code textContent}).
+ */
+public final class GuestbookApplication implements Application {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuestbookApplication.class);
+
+    public static final String MESSAGES = "/api/messages";
+    public static final String WHOAMI = "/api/whoami";
+    /** A message is at most 64 + 2000 characters; 16 KiB leaves room for JSON escapes and form encoding. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    public static final int DEFAULT_PAGE_SIZE = 20;
+    public static final int MAX_PAGE_SIZE = 100;
+
+    private static final String JSON = "application/json";
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final MessageStore store;
+    private final WhoAmI whoAmI;
+
+    public GuestbookApplication(AppServerConfig config, Database database) {
+        this.store = new MessageStore(database);
+        this.whoAmI = new WhoAmI(config, database, store);
+    }
+
+    @Override
+    public AppResponse handle(AppRequest request) throws Exception {
+        String path = request.path();
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        try {
+            if (path.equals(MESSAGES)) {
+                return switch (request.method()) {
+                    case "GET", "HEAD" -> list(request);
+                    case "POST" -> create(request);
+                    default -> methodNotAllowed(request, "GET, HEAD, POST");
+                };
+            }
+            if (path.startsWith(MESSAGES + "/")) {
+                if (!isRead(request)) {
+                    return methodNotAllowed(request, "GET, HEAD");
+                }
+                return one(path.substring(MESSAGES.length() + 1));
+            }
+            if (path.equals(WHOAMI)) {
+                return isRead(request) ? ok(whoAmI.passport(request)) : methodNotAllowed(request, "GET, HEAD");
+            }
+            return error(404, "no such resource: " + path);
+        } catch (SQLException e) {
+            if (Database.isUnavailable(e)) {
+                LOG.warn("database unavailable for {} {}: {}", request.method(), path, e.toString());
+                return AppResponse.builder(503).header("Retry-After", "1")
+                        .body(JSON, errorBody(503, "the database is unavailable, try again shortly ("
+                                + e.getClass().getSimpleName() + ", SQLState " + e.getSQLState() + ")"))
+                        .build();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isRead(AppRequest request) {
+        return request.method().equals("GET") || request.method().equals("HEAD");
+    }
+
+    private AppResponse list(AppRequest request) throws SQLException {
+        Map<String, String> query = request.queryParameters();
+        int limit = DEFAULT_PAGE_SIZE;
+        Long before = null;
+        try {
+            if (query.containsKey("limit")) {
+                limit = Integer.parseInt(query.get("limit"));
+            }
+            if (query.containsKey("before")) {
+                before = Long.parseLong(query.get("before"));
+            }
+        } catch (NumberFormatException e) {
+            return error(400, "limit and before must be integers");
+        }
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            return error(400, "limit must be 1.." + MAX_PAGE_SIZE);
+        }
+        // one row more than asked tells whether an older page exists
+        List<Message> rows = store.list(limit + 1, before);
+        boolean more = rows.size() > limit;
+        List<Message> page = more ? rows.subList(0, limit) : rows;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("messages", page);
+        body.put("limit", limit);
+        body.put("before", before);
+        body.put("nextBefore", more ? page.get(page.size() - 1).id() : null);
+        return ok(body);
+    }
+
+    private AppResponse one(String idText) throws SQLException {
+        long id;
+        try {
+            id = Long.parseLong(idText);
+        } catch (NumberFormatException e) {
+            return error(404, "no such message: " + idText);
+        }
+        Optional<Message> message = store.find(id);
+        return message.isPresent() ? ok(message.get()) : error(404, "no such message: " + id);
+    }
+
+    private AppResponse create(AppRequest request) throws SQLException {
+        String mediaType = request.contentType().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals(JSON) && !mediaType.equals(FORM)) {
+            return AppResponse.builder(415).header("Accept-Post", JSON + ", " + FORM)
+                    .body(JSON, errorBody(415, "send " + JSON + " or " + FORM + ", not '" + request.contentType()
+                            + "'")).build();
+        }
+        if (request.body().length > MAX_BODY_BYTES) {
+            return error(413, "a message is at most " + MAX_BODY_BYTES + " bytes, got " + request.body().length);
+        }
+        String author;
+        String text;
+        if (mediaType.equals(JSON)) {
+            JsonNode node;
+            try {
+                node = json.readTree(request.body());
+            } catch (JsonProcessingException e) {
+                return error(400, "malformed JSON: " + e.getOriginalMessage());
+            } catch (java.io.IOException e) {
+                return error(400, "unreadable body: " + e.getMessage());
+            }
+            if (node == null || !node.isObject()) {
+                return error(400, "the body must be a JSON object {\"author\":...,\"body\":...}");
+            }
+            author = textField(node, "author");
+            text = textField(node, "body");
+        } else {
+            Map<String, String> form = AppRequest.decodeForm(new String(request.body(), StandardCharsets.UTF_8));
+            author = form.get("author");
+            text = form.get("body");
+        }
+        List<String> problems = new ArrayList<>();
+        author = validate("author", author, Message.MAX_AUTHOR_LENGTH, problems);
+        text = validate("body", text, Message.MAX_BODY_LENGTH, problems);
+        if (!problems.isEmpty()) {
+            return error(422, String.join("; ", problems));
+        }
+        Message stored = store.insert(author, text);
+        return AppResponse.builder(201).header("Location", MESSAGES + "/" + stored.id())
+                .body(JSON, toJson(stored)).build();
+    }
+
+    /** A JSON field's text; a non-string value counts as missing. */
+    private static String textField(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    /** Returns the trimmed value, or adds a problem and returns null. */
+    private static String validate(String field, String value, int maxLength, List<String> problems) {
+        if (value == null) {
+            problems.add(field + " is missing (a string is required)");
+            return null;
+        }
+        String trimmed = value.strip();
+        if (trimmed.isEmpty()) {
+            problems.add(field + " must not be blank");
+        } else if (trimmed.length() > maxLength) {
+            problems.add(field + " is " + trimmed.length() + " characters, at most " + maxLength + " allowed");
+        }
+        return trimmed;
+    }
+
+    private AppResponse methodNotAllowed(AppRequest request, String allow) {
+        return AppResponse.builder(405).header("Allow", allow)
+                .body(JSON, errorBody(405, request.method() + " is not allowed here; allowed: " + allow)).build();
+    }
+
+    private AppResponse ok(Object body) {
+        return AppResponse.builder(200).body(JSON, toJson(body)).build();
+    }
+
+    private AppResponse error(int status, String message) {
+        return AppResponse.builder(status).body(JSON, errorBody(status, message)).build();
+    }
+
+    private byte[] errorBody(int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", AppResponse.builder(status).build().reason());
+        body.put("message", message);
+        return toJson(body);
+    }
+
+    private byte[] toJson(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON for " + value.getClass(), e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.foobarstack.app.guestbook;
+
+import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.api.AppRequest;
+
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The "request passport" of {@code GET /api/whoami}: which web server, app server and database served this
+ * request, read from the CGI params the web server sent (RFC 3875 §4.1), from this app server's own config and
+ * socket, and from a real round trip to the database.
+ *
+ * <p>The request id is, in this order: the {@code REQUEST_ID} param, the {@code TRACE_ID} param, the trace-id of
+ * a W3C {@code traceparent} header (param {@code HTTP_TRACEPARENT}), or a new id made here.
+ */
+final class WhoAmI {
+
+    /** W3C Trace Context §3.2: version "-" trace-id (32 hex) "-" parent-id (16 hex) "-" flags. */
+    private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
+
+    private final AppServerConfig config;
+    private final Database database;
+    private final MessageStore store;
+
+    WhoAmI(AppServerConfig config, Database database, MessageStore store) {
+        this.config = config;
+        this.database = database;
+        this.store = store;
+    }
+
+    Map<String, Object> passport(AppRequest request) {
+        Map<String, Object> passport = new LinkedHashMap<>();
+        String traceparent = request.param("HTTP_TRACEPARENT");
+        String[] id = requestId(request, traceparent);
+        passport.put("requestId", id[0]);
+        passport.put("requestIdSource", id[1]);
+        if (traceparent != null) {
+            passport.put("traceparent", traceparent);
+        }
+
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("remoteAddr", request.param("REMOTE_ADDR"));
+        client.put("remotePort", request.param("REMOTE_PORT"));
+        passport.put("client", client);
+
+        Map<String, Object> web = new LinkedHashMap<>();
+        web.put("serverName", request.param("SERVER_NAME"));
+        web.put("serverAddr", request.param("SERVER_ADDR"));
+        web.put("serverPort", request.param("SERVER_PORT"));
+        web.put("serverSoftware", request.param("SERVER_SOFTWARE"));
+        web.put("serverProtocol", request.param("SERVER_PROTOCOL"));
+        web.put("gatewayInterface", request.param("GATEWAY_INTERFACE"));
+        web.put("fastcgiPeer", format(request.remoteAddress()));
+        passport.put("webServer", web);
+
+        Map<String, Object> app = new LinkedHashMap<>();
+        app.put("instance", config.instanceName());
+        app.put("address", format(request.localAddress()));
+        app.put("software", "foobar-stack app-server (FastCGI responder)");
+        app.put("workerThread", Thread.currentThread().getName());
+        passport.put("appServer", app);
+
+        Map<String, Object> db = new LinkedHashMap<>();
+        db.put("jdbcUrl", database.jdbcUrl());
+        db.put("host", database.host());
+        db.put("port", database.port());
+        db.put("database", database.databaseName());
+        try {
+            MessageStore.DatabaseInfo info = store.info();
+            db.put("reachable", true);
+            db.put("product", info.product());
+            db.put("version", info.version());
+            db.put("serverTime", info.serverTime());
+            db.put("roundTripMicros", info.roundTripMicros());
+        } catch (SQLException e) {
+            // the passport still shows the path; the database's part of it says why it ends there
+            db.put("reachable", false);
+            db.put("error", e.getClass().getSimpleName() + " (SQLState " + e.getSQLState() + "): " + e.getMessage());
+        }
+        passport.put("database", db);
+        return passport;
+    }
+
+    private String[] requestId(AppRequest request, String traceparent) {
+        String requestId = request.param("REQUEST_ID");
+        if (requestId != null && !requestId.isBlank()) {
+            return new String[] {requestId, "REQUEST_ID param"};
+        }
+        String traceId = request.param("TRACE_ID");
+        if (traceId != null && !traceId.isBlank()) {
+            return new String[] {traceId, "TRACE_ID param"};
+        }
+        if (traceparent != null) {
+            Matcher m = TRACEPARENT.matcher(traceparent.trim());
+            if (m.matches()) {
+                return new String[] {m.group(1), "traceparent header"};
+            }
+        }
+        return new String[] {UUID.randomUUID().toString().replace("-", ""), "made by " + config.instanceName()};
+    }
+
+    private static String format(InetSocketAddress address) {
+        return address == null ? null : address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+}

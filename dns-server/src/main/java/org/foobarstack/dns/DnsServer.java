@@ -1,0 +1,318 @@
+package org.foobarstack.dns;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An authoritative DNS server for the zones of one {@link DnsServerConfig}, on UDP and TCP at the
+ * same address and port.
+ *
+ * <p>Lifecycle:
+ * <ol>
+ *   <li>{@code new DnsServer(config)}: nothing is read or bound yet;</li>
+ *   <li>{@link #start()}: load and validate every zone (a bad zone stops the start with file,
+ *       line and reason), create this server's own event loop group, bind UDP, then TCP on the
+ *       same port, and start watching the zones directory for changes;</li>
+ *   <li>serve: each datagram or TCP message goes through {@link QueryProcessor};</li>
+ *   <li>{@link #reload()} (the admin command, also run when a zone file changes): re-read every
+ *       zone; a refused file keeps its previous version serving;</li>
+ *   <li>{@link #close()}: unbind, stop the threads; calling it again does nothing.</li>
+ * </ol>
+ * No state is static: many servers can run in one JVM on different addresses.
+ */
+public final class DnsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
+    /** With port 0, attempts at finding a port free on both UDP and TCP. */
+    static final int PORT_ZERO_ATTEMPTS = 20;
+    /** Largest UDP payload a datagram can carry; the receive buffer must hold any datagram whole. */
+    static final int MAX_DATAGRAM = 65535;
+
+    private final DnsServerConfig config;
+    private final ZoneLoader loader;
+    private final StatsCounters stats = new StatsCounters();
+    private final RateLimitedLog problemLog;
+    private final List<Runnable> reloadListeners = new CopyOnWriteArrayList<>();
+    private volatile ZoneCatalog catalog;
+
+    private EventLoopGroup group;
+    private Channel udpChannel;
+    private Channel tcpChannel;
+    private ScheduledExecutorService zoneWatcher;
+    private Map<Path, String> zoneFingerprints = Map.of();
+    private boolean started;
+    private boolean closed;
+
+    public DnsServer(DnsServerConfig config) {
+        this.config = config;
+        this.loader = new ZoneLoader(config.webAddress(), config.bindAddress());
+        this.problemLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.dns.problems"), System::nanoTime);
+    }
+
+    public DnsServerConfig config() {
+        return config;
+    }
+
+    /** Step 2 of the lifecycle. Throws {@link ZoneLoadException} for a bad zone, {@link IllegalStateException} if the port is taken. */
+    public synchronized void start() {
+        if (started || closed) {
+            throw new IllegalStateException("dns-server: start() may be called once, on a server not closed");
+        }
+        started = true;
+        ZoneLoader.Outcome outcome = loader.loadAll(ZoneLoader.sources(config));
+        if (!outcome.refused().isEmpty()) {
+            throw withOthers(outcome.refused());
+        }
+        catalog = new ZoneCatalog(outcome.loaded());
+        zoneFingerprints = fingerprints();
+
+        QueryProcessor processor = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), stats, new QueryLog(),
+                problemLog);
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("dns-io"),
+                NioIoHandler.newFactory());
+        try {
+            bind(processor);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        startZoneWatcher();
+        LOG.info("dns-server: udp {} tcp {} serving {}", udpAddress(), tcpAddress(), catalog.zones());
+    }
+
+    private void bind(QueryProcessor processor) {
+        UdpQueryHandler udpHandler = new UdpQueryHandler(processor, problemLog);
+        Bootstrap udp = new Bootstrap()
+                .group(group)
+                .channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .handler(udpHandler);
+        long idleMillis = config.tcpIdleTimeout().toMillis();
+        ServerBootstrap tcp = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                                // RFC 1035 §4.2.2: a two-byte length, then the message; strip the prefix.
+                                .addLast(new LengthFieldBasedFrameDecoder(MAX_DATAGRAM, 0,
+                                        TcpQueryHandler.LENGTH_PREFIX, 0, TcpQueryHandler.LENGTH_PREFIX))
+                                .addLast(new TcpQueryHandler(processor, problemLog));
+                    }
+                });
+
+        String host = config.bindAddress().getHostAddress();
+        for (int attempt = 1; ; attempt++) {
+            ChannelFuture udpBound = udp.bind(config.bindAddress(), config.port()).awaitUninterruptibly();
+            if (!udpBound.isSuccess()) {
+                throw new IllegalStateException("dns-server: cannot bind UDP " + host + ":" + config.port()
+                        + " (" + udpBound.cause().getMessage() + "); is another server using that port?",
+                        udpBound.cause());
+            }
+            Channel udpBoundChannel = udpBound.channel();
+            int port = ((InetSocketAddress) udpBoundChannel.localAddress()).getPort();
+            ChannelFuture tcpBound = tcp.bind(config.bindAddress(), port).awaitUninterruptibly();
+            if (tcpBound.isSuccess()) {
+                udpChannel = udpBoundChannel;
+                tcpChannel = tcpBound.channel();
+                return;
+            }
+            udpBoundChannel.close().awaitUninterruptibly();
+            // With port 0 the UDP port was free but its TCP twin was taken: try another pair.
+            if (config.port() != 0 || attempt >= PORT_ZERO_ATTEMPTS) {
+                throw new IllegalStateException("dns-server: cannot bind TCP " + host + ":" + port
+                        + " (" + tcpBound.cause().getMessage() + "); is another server using that port?",
+                        tcpBound.cause());
+            }
+        }
+    }
+
+    /** The bound UDP address (with the real port when the config said 0). */
+    public InetSocketAddress udpAddress() {
+        requireStarted();
+        return (InetSocketAddress) udpChannel.localAddress();
+    }
+
+    /** The bound TCP address: always the same port as UDP. */
+    public InetSocketAddress tcpAddress() {
+        requireStarted();
+        return (InetSocketAddress) tcpChannel.localAddress();
+    }
+
+    /**
+     * The admin command: re-read every zone file. Good zones replace their old version at once;
+     * a refused file keeps the old version serving and is reported by the thrown
+     * {@link ZoneLoadException} (the first problem; others are attached as suppressed).
+     */
+    public synchronized void reload() {
+        requireStarted();
+        try {
+            ZoneCatalog old = catalog;
+            List<AuthoritativeZone> next = new ArrayList<>();
+            List<ZoneLoadException> refused = new ArrayList<>();
+            for (ZoneLoader.ZoneSource source : ZoneLoader.sources(config)) {
+                try {
+                    next.add(loader.load(source));
+                } catch (ZoneLoadException e) {
+                    refused.add(e);
+                    AuthoritativeZone previous = old.zoneAt(source.origin());
+                    if (previous != null) {
+                        next.add(previous);
+                    }
+                }
+            }
+            catalog = new ZoneCatalog(next);
+            zoneFingerprints = fingerprints();
+            if (!refused.isEmpty()) {
+                ZoneLoadException first = withOthers(refused);
+                LOG.warn("dns-server: reload refused {}; still serving {}", first.getMessage(), catalog.zones());
+                throw first;
+            }
+            LOG.info("dns-server: reloaded, serving {}", catalog.zones());
+        } finally {
+            reloadListeners.forEach(Runnable::run);
+        }
+    }
+
+    /** Called after each reload attempt (admin command or file change), successful or not. */
+    public void addReloadListener(Runnable listener) {
+        reloadListeners.add(listener);
+    }
+
+    /** The zones being served now, with their SOA serials. */
+    public Map<String, Long> zoneSerials() {
+        requireStarted();
+        Map<String, Long> serials = new LinkedHashMap<>();
+        for (AuthoritativeZone zone : catalog.zones()) {
+            serials.put(zone.origin().toString(), zone.serial());
+        }
+        return serials;
+    }
+
+    /** The text of a zone as served (placeholders substituted): what NSD is given in the interop check. */
+    public String zoneText(String origin) {
+        for (ZoneLoader.ZoneSource source : ZoneLoader.sources(config)) {
+            if (source.origin().toString().equals(origin) || source.origin().toString(true).equals(origin)) {
+                return loader.substitute(source.text());
+            }
+        }
+        throw new IllegalArgumentException("no zone " + origin);
+    }
+
+    public DnsStats stats() {
+        return stats.snapshot();
+    }
+
+    private void startZoneWatcher() {
+        long every = config.zoneCheckInterval().toMillis();
+        if (config.zonesDirectory() == null || every == 0) {
+            return;
+        }
+        zoneWatcher = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("dns-zone-watch", true));
+        zoneWatcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void reloadIfChanged() {
+        try {
+            synchronized (this) {
+                if (closed || fingerprints().equals(zoneFingerprints)) {
+                    return;
+                }
+            }
+            reload();
+        } catch (RuntimeException e) {
+            // Already logged by reload(); the watcher keeps running for the next change.
+            LOG.debug("zone reload after file change failed", e);
+        }
+    }
+
+    /** Name, size and modification time of every zone file: a change in any means "reload". */
+    private Map<Path, String> fingerprints() {
+        if (config.zonesDirectory() == null) {
+            return Map.of();
+        }
+        Map<Path, String> prints = new LinkedHashMap<>();
+        try {
+            for (Path file : ZoneLoader.zoneFiles(config.zonesDirectory())) {
+                prints.put(file, Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis());
+            }
+        } catch (IOException | RuntimeException e) {
+            prints.put(config.zonesDirectory(), "unreadable: " + e.getMessage());
+        }
+        return prints;
+    }
+
+    private void requireStarted() {
+        if (!started || udpChannel == null) {
+            throw new IllegalStateException("dns-server: not started");
+        }
+    }
+
+    private static ZoneLoadException withOthers(List<ZoneLoadException> problems) {
+        ZoneLoadException first = problems.get(0);
+        for (int i = 1; i < problems.size(); i++) {
+            first.addSuppressed(problems.get(i));
+        }
+        return first;
+    }
+
+    /** Step 5 of the lifecycle: unbind both listeners, stop the threads. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (zoneWatcher != null) {
+            zoneWatcher.shutdownNow();
+        }
+        if (udpChannel != null) {
+            udpChannel.close().awaitUninterruptibly();
+        }
+        if (tcpChannel != null) {
+            tcpChannel.close().awaitUninterruptibly();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DnsServer[" + (udpChannel == null ? "not started" : udpAddress()) + "]";
+    }
+}

@@ -1,0 +1,181 @@
+package org.foobarstack.dns;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything one DNS server instance needs to know, as an immutable value.
+ *
+ * <p>Build it with {@link #builder()}; every field has a default that gives the stack's usual
+ * server: {@code 127.0.0.1:5300}, the shipped {@code foobar.com} zone with {@code www} as an A
+ * record, zone transfers allowed from loopback only.
+ *
+ * @param bindAddress address both listeners bind to (UDP and TCP share it)
+ * @param port port both listeners bind to; 0 picks a free one ({@link DnsServer#udpAddress()} tells which)
+ * @param zonesDirectory directory holding one {@code <origin>.zone} file per zone; {@code null}
+ *     means "the zones shipped inside the jar"
+ * @param wwwAsCname only for the shipped zones: {@code false} serves the variant where
+ *     {@code www.foobar.com} is an A record, {@code true} the variant where it is a CNAME to the apex
+ * @param webAddress IPv4 address of the web tier, written into the zone wherever it says
+ *     {@value ZoneLoader#WEB_ADDRESS_PLACEHOLDER}
+ * @param axfrAllowFrom networks (CIDR) allowed to transfer zones (RFC 5936 §6)
+ * @param tcpIdleTimeout a TCP connection with no query for this long is closed (RFC 7766 §6.2.3)
+ * @param zoneCheckInterval how often the zones directory is checked for changed files; zero turns
+ *     the check off (reload then happens only through {@link DnsServer#reload()})
+ * @param ioThreads threads of the event loop group that serves UDP and TCP
+ */
+public record DnsServerConfig(
+        InetAddress bindAddress,
+        int port,
+        Path zonesDirectory,
+        boolean wwwAsCname,
+        InetAddress webAddress,
+        List<Cidr> axfrAllowFrom,
+        Duration tcpIdleTimeout,
+        Duration zoneCheckInterval,
+        int ioThreads) {
+
+    public static final int DEFAULT_PORT = 5300;
+
+    public DnsServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(webAddress, "webAddress");
+        Objects.requireNonNull(tcpIdleTimeout, "tcpIdleTimeout");
+        Objects.requireNonNull(zoneCheckInterval, "zoneCheckInterval");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (!(webAddress instanceof Inet4Address)) {
+            throw new IllegalArgumentException(
+                    "webAddress must be an IPv4 address (it is written into A records), got " + webAddress);
+        }
+        if (tcpIdleTimeout.isNegative() || tcpIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("tcpIdleTimeout must be positive, got " + tcpIdleTimeout);
+        }
+        if (zoneCheckInterval.isNegative()) {
+            throw new IllegalArgumentException("zoneCheckInterval must not be negative");
+        }
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
+        }
+        axfrAllowFrom = List.copyOf(axfrAllowFrom);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding the same values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder()
+                .bindAddress(bindAddress)
+                .port(port)
+                .zonesDirectory(zonesDirectory)
+                .wwwAsCname(wwwAsCname)
+                .webAddress(webAddress)
+                .axfrAllowFrom(axfrAllowFrom)
+                .tcpIdleTimeout(tcpIdleTimeout)
+                .zoneCheckInterval(zoneCheckInterval)
+                .ioThreads(ioThreads);
+    }
+
+    /** Mutable builder; {@link #build()} validates and freezes. */
+    public static final class Builder {
+        private InetAddress bindAddress = loopback();
+        private int port = DEFAULT_PORT;
+        private Path zonesDirectory;
+        private boolean wwwAsCname;
+        private InetAddress webAddress = loopback();
+        private List<Cidr> axfrAllowFrom = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
+        private Duration tcpIdleTimeout = Duration.ofSeconds(10);
+        private Duration zoneCheckInterval = Duration.ofSeconds(2);
+        private int ioThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(InetAddress value) {
+            this.bindAddress = value;
+            return this;
+        }
+
+        public Builder bindAddress(String value) {
+            return bindAddress(parseAddress(value));
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        public Builder zonesDirectory(Path value) {
+            this.zonesDirectory = value;
+            return this;
+        }
+
+        public Builder wwwAsCname(boolean value) {
+            this.wwwAsCname = value;
+            return this;
+        }
+
+        public Builder webAddress(InetAddress value) {
+            this.webAddress = value;
+            return this;
+        }
+
+        public Builder webAddress(String value) {
+            return webAddress(parseAddress(value));
+        }
+
+        public Builder axfrAllowFrom(List<Cidr> value) {
+            this.axfrAllowFrom = List.copyOf(value);
+            return this;
+        }
+
+        /** Convenience: CIDR strings such as {@code "127.0.0.0/8"} or a bare address. */
+        public Builder axfrAllowFrom(String... cidrs) {
+            return axfrAllowFrom(java.util.Arrays.stream(cidrs).map(Cidr::parse).toList());
+        }
+
+        public Builder tcpIdleTimeout(Duration value) {
+            this.tcpIdleTimeout = value;
+            return this;
+        }
+
+        public Builder zoneCheckInterval(Duration value) {
+            this.zoneCheckInterval = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            this.ioThreads = value;
+            return this;
+        }
+
+        public DnsServerConfig build() {
+            return new DnsServerConfig(bindAddress, port, zonesDirectory, wwwAsCname, webAddress,
+                    axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads);
+        }
+    }
+
+    static InetAddress loopback() {
+        return parseAddress("127.0.0.1");
+    }
+
+    /** Parses a literal address only: never asks the machine's resolver. */
+    static InetAddress parseAddress(String literal) {
+        try {
+            if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+                throw new IllegalArgumentException("not an IP address literal: " + literal);
+            }
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address literal: " + literal, e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.foobarstack.dns;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.util.List;
+
+/**
+ * UDP transport (RFC 1035 §4.2.1): one datagram in, at most one datagram out, to the sender.
+ *
+ * <p>Only the bytes actually received are read ({@code readableBytes()}), never a fixed-size
+ * buffer. Replies are written as they are made and flushed once per batch of reads, so a burst of
+ * queries costs one system call per batch rather than one per reply.
+ */
+@ChannelHandler.Sharable
+final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private final QueryProcessor processor;
+    private final RateLimitedLog problemLog;
+
+    UdpQueryHandler(QueryProcessor processor, RateLimitedLog problemLog) {
+        this.processor = processor;
+        this.problemLog = problemLog;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        byte[] query = new byte[content.readableBytes()];
+        content.getBytes(content.readerIndex(), query);
+        List<byte[]> replies = processor.process(query, packet.sender(), Transport.UDP);
+        for (byte[] reply : replies) {
+            ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(reply), packet.sender()));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A UDP socket serves everyone: never close it because of one bad exchange.
+        problemLog.warn("udp-exception", "UDP listener " + ctx.channel().localAddress() + ": " + cause);
+    }
+}

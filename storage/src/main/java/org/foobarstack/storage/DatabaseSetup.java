@@ -1,0 +1,214 @@
+package org.foobarstack.storage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+import org.foobarstack.storage.StorageException.Problem;
+import org.foobarstack.storage.migration.Migration;
+import org.foobarstack.storage.migration.MigrationRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the database on disk to the state the application expects, through Derby's embedded driver
+ * (in this JVM, before the Network Server opens the port):
+ * <ol>
+ *   <li>create the database if its directory holds none yet (refusing a non-empty foreign directory);</li>
+ *   <li>secure it, once: store the owner's and the app user's passwords with Derby's NATIVE authentication
+ *       and turn on SQL authorization (GRANT/REVOKE). These are <em>database</em> properties, kept inside
+ *       the database, never JVM-wide system properties, so several databases in one JVM do not interfere;
+ *       the database is then shut down and booted again, because Derby reads them at boot;</li>
+ *   <li>apply the schema migrations as the owner, in the schema named after the app user (Derby gives every
+ *       user a default schema with its own name, so the app finds MESSAGES without qualifying it, while
+ *       the owner, not the app, owns that schema: the app cannot drop or alter its tables);</li>
+ *   <li>grant the app user SELECT, INSERT, UPDATE and DELETE on every table the migrations made.</li>
+ * </ol>
+ */
+final class DatabaseSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseSetup.class);
+
+    /** Derby's marker file: every Derby database directory has one. */
+    static final String SERVICE_PROPERTIES = "service.properties";
+
+    /** Database properties we set (Derby Reference Manual, "Derby properties"). */
+    static final String AUTH_PROVIDER = "derby.authentication.provider";
+    /** NATIVE::LOCAL = credentials are stored in this database and checked for every connection to it. */
+    static final String NATIVE_LOCAL = "NATIVE::LOCAL";
+    static final String SQL_AUTHORIZATION = "derby.database.sqlAuthorization";
+    /** NATIVE passwords expire after 31 days by default; 0 = never, so a learner's database keeps opening. */
+    static final String PASSWORD_LIFETIME = "derby.authentication.native.passwordLifetimeMillis";
+    /** Ignore JVM-wide derby.* system properties for this database: the database's own settings win. */
+    static final String PROPERTIES_ONLY = "derby.database.propertiesOnly";
+
+    private final StorageConfig config;
+
+    DatabaseSetup(StorageConfig config) {
+        this.config = config;
+    }
+
+    /** {@code jdbc:derby:/abs/data/dir/foobar}: the embedded URL, always by absolute path. */
+    String embeddedUrl() {
+        return "jdbc:derby:" + config.databaseDir();
+    }
+
+    /** Runs steps 1 to 4; returns what the migration run did. */
+    MigrationRunner.Result prepare(List<Migration> migrations) {
+        boolean fresh = !Files.exists(config.databaseDir().resolve(SERVICE_PROPERTIES));
+        if (fresh) {
+            requireEmptyOrMissing(config.databaseDir());
+            LOG.info("creating database {}", config.databaseDir());
+        }
+        try {
+            try (Connection owner = connectAsOwner(fresh)) {
+                if (!NATIVE_LOCAL.equals(databaseProperty(owner, AUTH_PROVIDER))) {
+                    secure(owner);
+                    owner.close();
+                    shutdownDatabase();
+                }
+            }
+            try (Connection owner = connectAsOwner(false)) {
+                MigrationRunner.Result result = new MigrationRunner(owner, config.appUser()).migrate(migrations);
+                if (!result.applied().isEmpty()) {
+                    LOG.info("schema migrated from version {} to {}", result.previousVersion(), result.currentVersion());
+                }
+                grantAppUser(owner);
+                return result;
+            }
+        } catch (SQLException e) {
+            throw DerbyErrors.translate(e, "preparing database " + config.databaseDir(), Problem.DATABASE_ERROR);
+        }
+    }
+
+    private static void requireEmptyOrMissing(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) {
+                throw new StorageException(Problem.NOT_A_DATABASE, dir + " is a file, not a database directory.");
+            }
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                throw new StorageException(Problem.NOT_A_DATABASE,
+                        dir + " is not empty and has no " + SERVICE_PROPERTIES + ".");
+            }
+        } catch (java.io.IOException e) {
+            throw new StorageException(Problem.NOT_WRITABLE, "cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    Connection connectAsOwner(boolean create) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", config.ownerUser());
+        p.setProperty("password", config.ownerPassword());
+        if (create) {
+            p.setProperty("create", "true");
+        }
+        return DriverManager.getConnection(embeddedUrl(), p);
+    }
+
+    /**
+     * Shuts this one database down (not the Derby engine, which other servers in the JVM may be using).
+     * Derby answers a successful shutdown with SQLState 08006; anything else is a real error.
+     */
+    void shutdownDatabase() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", config.ownerUser());
+        p.setProperty("password", config.ownerPassword());
+        p.setProperty("shutdown", "true");
+        try {
+            DriverManager.getConnection(embeddedUrl(), p).close();
+        } catch (SQLException e) {
+            if (!DerbyErrors.DATABASE_SHUT_DOWN.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    private void secure(Connection owner) throws SQLException {
+        owner.setAutoCommit(true);
+        List<String> existing = new ArrayList<>();
+        try (Statement st = owner.createStatement();
+             ResultSet rs = st.executeQuery("SELECT USERNAME FROM SYS.SYSUSERS")) {
+            while (rs.next()) {
+                existing.add(rs.getString(1));
+            }
+        }
+        // Derby's rule: when NATIVE authentication is switched on, the owner (DBO) must be the first user.
+        createUserIfMissing(owner, existing, config.ownerUser(), config.ownerPassword());
+        createUserIfMissing(owner, existing, config.appUser(), config.appPassword());
+        setDatabaseProperty(owner, PASSWORD_LIFETIME, "0");
+        setDatabaseProperty(owner, SQL_AUTHORIZATION, "true");
+        setDatabaseProperty(owner, PROPERTIES_ONLY, "true");
+        // Creating the owner's credentials already switches NATIVE authentication on in Derby 10.16;
+        // set it explicitly only if that did not happen (Derby refuses to set it a second time).
+        if (!NATIVE_LOCAL.equals(databaseProperty(owner, AUTH_PROVIDER))) {
+            setDatabaseProperty(owner, AUTH_PROVIDER, NATIVE_LOCAL);
+        }
+        LOG.info("database {} secured: NATIVE authentication for {} (owner) and {} (app), SQL authorization on",
+                config.databaseDir(), config.ownerUser(), config.appUser());
+    }
+
+    private static void createUserIfMissing(Connection c, List<String> existing, String user, String password)
+            throws SQLException {
+        if (existing.contains(user.toUpperCase(Locale.ROOT))) {
+            return;
+        }
+        try (CallableStatement cs = c.prepareCall("CALL SYSCS_UTIL.SYSCS_CREATE_USER(?, ?)")) {
+            cs.setString(1, user);
+            cs.setString(2, password);
+            cs.execute();
+        }
+    }
+
+    static void setDatabaseProperty(Connection c, String key, String value) throws SQLException {
+        try (CallableStatement cs = c.prepareCall("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY(?, ?)")) {
+            cs.setString(1, key);
+            cs.setString(2, value);
+            cs.execute();
+        }
+    }
+
+    static String databaseProperty(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("VALUES SYSCS_UTIL.SYSCS_GET_DATABASE_PROPERTY(?)")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Step 4: standard SQL GRANT on every table in the app's schema except the migration history. */
+    private void grantAppUser(Connection owner) throws SQLException {
+        String schema = config.appUser().toUpperCase(Locale.ROOT);
+        List<String> tables = new ArrayList<>();
+        DatabaseMetaData meta = owner.getMetaData();
+        try (ResultSet rs = meta.getTables(null, schema, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String table = rs.getString("TABLE_NAME");
+                if (!MigrationRunner.HISTORY_TABLE.equals(table)) {
+                    tables.add(table);
+                }
+            }
+        }
+        owner.setAutoCommit(false);
+        try (Statement st = owner.createStatement()) {
+            for (String table : tables) {
+                st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + "." + table + " TO " + config.appUser());
+            }
+        }
+        owner.commit();
+    }
+}

@@ -1,0 +1,81 @@
+package org.foobarstack.storage;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * A health check that does what the application does: it opens a connection through the network client
+ * driver, logs in as the application user and reads the guestbook table through its primary key index.
+ *
+ * <p>A port probe would only prove that something accepts TCP connections; this round trip also proves that
+ * the Network Server speaks DRDA, that the database is booted, that the credentials work and that the
+ * MESSAGES table is readable. It writes nothing, so it may run as often as needed.
+ *
+ * <p>Usable on its own (the app tier builds one from the JDBC URL and credentials it was given) or through
+ * {@link StorageServer#healthCheck()}.
+ */
+public final class HealthCheck {
+
+    /** The probe query: standard SQL, answered from the primary key index without reading any row. */
+    static final String PROBE_SQL = "SELECT COUNT(*) FROM MESSAGES WHERE ID < 0";
+
+    /** Default bound on the probe query, so a stuck database reports unhealthy instead of hanging. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final Duration timeout;
+
+    public HealthCheck(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, DEFAULT_TIMEOUT);
+    }
+
+    public HealthCheck(String jdbcUrl, String user, String password, Duration timeout) {
+        this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        this.user = Objects.requireNonNull(user, "user");
+        this.password = Objects.requireNonNull(password, "password");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /**
+     * The outcome of one check.
+     *
+     * @param healthy   whether the round trip succeeded
+     * @param roundTrip how long connect + query took
+     * @param detail    "ok", or the reason it failed (SQLState and message)
+     */
+    public record Health(boolean healthy, Duration roundTrip, String detail) {
+    }
+
+    /** Runs one round trip. Never throws: a failure is reported as an unhealthy {@link Health}. */
+    public Health check() {
+        long started = System.nanoTime();
+        Properties credentials = new Properties();
+        credentials.setProperty("user", user);
+        credentials.setProperty("password", password);
+        try (Connection c = DriverManager.getConnection(jdbcUrl, credentials);
+             PreparedStatement probe = c.prepareStatement(PROBE_SQL)) {
+            probe.setQueryTimeout(Math.max(1, (int) timeout.toSeconds()));
+            try (ResultSet rs = probe.executeQuery()) {
+                boolean answered = rs.next() && rs.getLong(1) == 0;
+                return new Health(answered, Duration.ofNanos(System.nanoTime() - started),
+                        answered ? "ok" : "probe query returned an unexpected answer");
+            }
+        } catch (SQLException e) {
+            return new Health(false, Duration.ofNanos(System.nanoTime() - started),
+                    "SQLState " + e.getSQLState() + ": " + DerbyErrors.rootMessage(e));
+        }
+    }
+
+    /** Shorthand for {@code check().healthy()}. */
+    public boolean healthy() {
+        return check().healthy();
+    }
+}

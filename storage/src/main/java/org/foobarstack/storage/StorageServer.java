@@ -1,0 +1,402 @@
+package org.foobarstack.storage;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.derby.drda.NetworkServerControl;
+import org.foobarstack.storage.StorageException.Problem;
+import org.foobarstack.storage.migration.ClasspathMigrations;
+import org.foobarstack.storage.migration.Migration;
+import org.foobarstack.storage.migration.MigrationRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage tier: Apache Derby's Network Server, started inside this JVM, serving one database over TCP
+ * to any JDBC client (the app tier, {@code ij}, a learner's SQL tool) through Derby's client driver.
+ *
+ * <p>Lifecycle of {@link #start()}:
+ * <ol>
+ *   <li>refuse a JVM that skips log syncing ({@code derby.system.durability=test}): an acknowledged commit
+ *       must be on disk;</li>
+ *   <li>create the data directory and check that it is writable and has room;</li>
+ *   <li>send Derby's own log (derby.log) into the data directory instead of the working directory;</li>
+ *   <li>create, secure and migrate the database ({@link DatabaseSetup}) through the embedded driver;</li>
+ *   <li>choose the port (a free one for port 0) and check that it is free;</li>
+ *   <li>start the Network Server on host:port and wait until it answers a ping;</li>
+ *   <li>do one real round trip as the app user ({@link HealthCheck}).</li>
+ * </ol>
+ * Any failure undoes the steps already done and throws a {@link StorageException} naming the problem and
+ * the remedy. {@link #close()} stops the Network Server, then shuts this database down cleanly; it is
+ * idempotent.
+ *
+ * <p><b>What is JVM-wide.</b> Derby runs one engine per JVM: all servers in a JVM share it, its
+ * {@code derby.*} system properties and its derby.log. So each server names its database by absolute path
+ * (see {@link #jdbcUrl()}), keeps its security settings as database properties (never system properties),
+ * and shuts down only its own database, never the engine. The only JVM-wide setting we make is where
+ * derby.log goes: the first server started in a JVM picks its data directory, unless
+ * {@code -Dderby.stream.error.file} was given.
+ */
+public final class StorageServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StorageServer.class);
+
+    /** How long the Network Server may take to answer its first ping. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Pause between pings while waiting for the Network Server's listener thread to come up. */
+    private static final long PING_INTERVAL_MILLIS = 20;
+    /** Refuse to start with less free space than this: Derby needs room for its log files (1 MiB each). */
+    static final long MIN_FREE_BYTES = 32L * 1024 * 1024;
+
+    static final String DURABILITY_PROPERTY = "derby.system.durability";
+    static final String ERROR_FILE_PROPERTY = "derby.stream.error.file";
+    static final String LOG_APPEND_PROPERTY = "derby.infolog.append";
+
+    private enum State { NEW, STARTING, RUNNING, CLOSED }
+
+    private final StorageConfig config;
+    private final DatabaseSetup setup;
+    private final Object lock = new Object();
+    private State state = State.NEW;
+    private NetworkServerControl networkServer;
+    private InetSocketAddress address;
+    private MigrationRunner.Result migrationResult;
+    private final List<Migration> migrations;
+
+    public StorageServer(StorageConfig config) {
+        this(config, ClasspathMigrations.load());
+    }
+
+    /** For tests and tools: run with a given list of migrations instead of the ones on the classpath. */
+    public StorageServer(StorageConfig config, List<Migration> migrations) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.migrations = List.copyOf(migrations);
+        this.setup = new DatabaseSetup(config);
+    }
+
+    /**
+     * Starts the tier: see the class comment for the steps.
+     *
+     * @throws StorageException naming the problem and what to do; the server is then stopped again
+     * @throws IllegalStateException if called twice or after close()
+     */
+    public void start() {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("start() may be called once; this server is " + state);
+            }
+            state = State.STARTING;
+        }
+        try {
+            refuseUnsafeDurability();
+            prepareDataDirectory();
+            redirectDerbyLog();
+            migrationResult = setup.prepare(migrations);
+            startNetworkServer();
+            HealthCheck.Health health = healthCheck().check();
+            if (!health.healthy()) {
+                throw new StorageException(
+                        health.detail().contains(DerbyErrors.INVALID_AUTHORIZATION)
+                                ? Problem.WRONG_CREDENTIALS : Problem.SERVER_DID_NOT_START,
+                        "first health check as " + config.appUser() + " failed: " + health.detail());
+            }
+            synchronized (lock) {
+                state = State.RUNNING;
+            }
+            LOG.info("storage listening on {} (database {}, schema version {})",
+                    address, config.databaseDir(), migrationResult.currentVersion());
+        } catch (RuntimeException e) {
+            // The failed step may have booted the database in this engine: release it (and its lock file).
+            stopQuietly();
+            synchronized (lock) {
+                state = State.CLOSED;
+            }
+            throw e;
+        }
+    }
+
+    /** Step 1. */
+    private static void refuseUnsafeDurability() {
+        if ("test".equalsIgnoreCase(System.getProperty(DURABILITY_PROPERTY))) {
+            throw new StorageException(Problem.UNSAFE_DURABILITY, DURABILITY_PROPERTY + "=test is set in this JVM.");
+        }
+    }
+
+    /** Step 2. */
+    private void prepareDataDirectory() {
+        Path dir = config.dataDir();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException(Problem.NOT_WRITABLE, "cannot create " + dir + ": " + e, e);
+        }
+        if (!Files.isWritable(dir) || (Files.exists(config.databaseDir()) && !Files.isWritable(config.databaseDir()))) {
+            throw new StorageException(Problem.NOT_WRITABLE, dir + " is not writable by this user.");
+        }
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < MIN_FREE_BYTES) {
+                throw new StorageException(Problem.DISK_FULL,
+                        dir + " has " + free / 1024 + " KiB free; storage needs at least " + MIN_FREE_BYTES / 1024 / 1024 + " MiB.");
+            }
+        } catch (IOException e) {
+            throw new StorageException(Problem.NOT_WRITABLE, "cannot inspect the file system of " + dir + ": " + e, e);
+        }
+    }
+
+    /** Step 3: JVM-wide, so only if nobody chose yet (Derby reads it when its engine boots). */
+    private void redirectDerbyLog() {
+        synchronized (System.getProperties()) {
+            if (System.getProperty(ERROR_FILE_PROPERTY) == null) {
+                System.setProperty(ERROR_FILE_PROPERTY, config.derbyLogFile().toString());
+                // Keep earlier runs' messages: by default Derby truncates derby.log at every boot.
+                System.setProperty(LOG_APPEND_PROPERTY, "true");
+            }
+        }
+    }
+
+    /** Steps 5 and 6. */
+    private void startNetworkServer() {
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(config.host());
+        } catch (IOException e) {
+            throw new StorageException(Problem.PORT_TAKEN, "cannot resolve bind address " + config.host() + ": " + e, e);
+        }
+        int port = config.port() == 0 ? pickFreePort(host) : config.port();
+        requirePortFree(host, port);
+
+        DerbyConsole console = new DerbyConsole(config.host() + ":" + port);
+        try {
+            NetworkServerControl control = new NetworkServerControl(host, port);
+            networkServer = control;
+            // start() returns at once; the listener comes up on Derby's own thread.
+            control.start(new PrintWriter(console, true));
+            waitUntilPingAnswers(control, console, port);
+        } catch (StorageException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StorageException(Problem.SERVER_DID_NOT_START, "Derby Network Server on " + config.host() + ":"
+                    + port + ": " + e + " " + console.recentLines(), e);
+        }
+        address = new InetSocketAddress(host, port);
+    }
+
+    /**
+     * Derby's NetworkServerControl cannot report the port it bound when asked for port 0, so we ask the OS
+     * for a free port first (bind a socket on port 0, read the port, close it) and hand that number to
+     * Derby. Another process could grab it in between; {@link #requirePortFree} and the ping below then
+     * report PORT_TAKEN clearly.
+     */
+    private static int pickFreePort(InetAddress host) {
+        try (ServerSocket probe = new ServerSocket(0, 1, host)) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new StorageException(Problem.PORT_TAKEN, "no free port on " + host.getHostAddress() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Derby only writes a bind failure to its console from its own thread, so we test the port ourselves
+     * first to throw a precise error from start().
+     */
+    private static void requirePortFree(InetAddress host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port), 1);
+        } catch (BindException e) {
+            throw new StorageException(Problem.PORT_TAKEN, host.getHostAddress() + ":" + port + " is already in use.", e);
+        } catch (IOException e) {
+            throw new StorageException(Problem.PORT_TAKEN, "cannot bind " + host.getHostAddress() + ":" + port + ": " + e, e);
+        }
+    }
+
+    /**
+     * The Network Server offers no start future: ping() is the documented way to learn that it is up.
+     * We poll it with a deadline, and give up early when the console reports a bind failure.
+     */
+    private void waitUntilPingAnswers(NetworkServerControl control, DerbyConsole console, int port) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                control.ping();
+                return;
+            } catch (Exception notYet) {
+                last = notYet;
+            }
+            for (String line : console.recentLines()) {
+                if (line.contains("BindException") || line.contains("Address already in use")) {
+                    throw new StorageException(Problem.PORT_TAKEN, config.host() + ":" + port + ": " + line);
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(PING_INTERVAL_MILLIS);
+        }
+        throw new StorageException(Problem.SERVER_DID_NOT_START, "no answer to ping on " + config.host() + ":" + port
+                + " within " + START_TIMEOUT.toSeconds() + " s: " + last + " " + console.recentLines(), last);
+    }
+
+    /** The address the Network Server listens on, with the real port (also when configured as 0). */
+    public InetSocketAddress address() {
+        requireRunning();
+        return address;
+    }
+
+    /** The port the Network Server listens on. */
+    public int port() {
+        return address().getPort();
+    }
+
+    /**
+     * The URL for Derby's client (network) driver, e.g.
+     * {@code jdbc:derby://127.0.0.1:1527//home/me/foobar-stack/data/storage/foobar}.
+     *
+     * <p>The database is named by its absolute path (hence the double slash): the Network Server resolves a
+     * relative name against the JVM-wide {@code derby.system.home}, which would make two servers in one JVM
+     * serve the same database.
+     */
+    public String jdbcUrl() {
+        return jdbcUrlFor(address());
+    }
+
+    /** The account the application tier connects as. */
+    public String appUser() {
+        return config.appUser();
+    }
+
+    public String appPassword() {
+        return config.appPassword();
+    }
+
+    public StorageConfig config() {
+        return config;
+    }
+
+    /** The schema version the database is at (the number of the last migration applied). */
+    public int schemaVersion() {
+        requireRunning();
+        return migrationResult.currentVersion();
+    }
+
+    /** A health check against this server, as the app user, through the network client driver. */
+    public HealthCheck healthCheck() {
+        InetSocketAddress a;
+        synchronized (lock) {
+            a = address;
+        }
+        if (a == null) {
+            throw new StorageException(Problem.NOT_RUNNING, "no address yet.");
+        }
+        return new HealthCheck(jdbcUrlFor(a), config.appUser(), config.appPassword());
+    }
+
+    private String jdbcUrlFor(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]"; // an IPv6 literal in a URL needs brackets (RFC 3986 §3.2.2)
+        }
+        return "jdbc:derby://" + host + ":" + a.getPort() + "/" + config.databaseDir();
+    }
+
+    /** One real round trip as the app user; false when the server is stopped or the database is unusable. */
+    public boolean healthy() {
+        synchronized (lock) {
+            if (state != State.RUNNING) {
+                return false;
+            }
+        }
+        return healthCheck().healthy();
+    }
+
+    /**
+     * Online backup while the server keeps serving: Derby's SYSCS_UTIL.SYSCS_BACKUP_DATABASE copies the
+     * database, blocking writers only for the final log copy, into {@code backupDir/<databaseName>}.
+     * A backup already there is replaced. Restore it with {@link StorageRestore}.
+     *
+     * @return the directory of the backup copy, the path to give to {@link StorageRestore#restoreFrom}
+     */
+    public Path backup(Path backupDir) {
+        requireRunning();
+        Path target = backupDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(target);
+        } catch (IOException e) {
+            throw new StorageException(Problem.BACKUP_FAILED, "cannot create " + target + ": " + e, e);
+        }
+        try (Connection owner = setup.connectAsOwner(false);
+             CallableStatement cs = owner.prepareCall("CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)")) {
+            cs.setString(1, target.toString());
+            cs.execute();
+        } catch (SQLException e) {
+            throw DerbyErrors.translate(e, "backup into " + target, Problem.BACKUP_FAILED);
+        }
+        Path copy = target.resolve(config.databaseName());
+        LOG.info("backed up {} into {}", config.databaseDir(), copy);
+        return copy;
+    }
+
+    private void requireRunning() {
+        synchronized (lock) {
+            if (state != State.RUNNING) {
+                throw new StorageException(Problem.NOT_RUNNING, "state is " + state + ".");
+            }
+        }
+    }
+
+    /** Stops the Network Server, then shuts this database down (its log is then clean). Idempotent. */
+    @Override
+    public void close() {
+        boolean wasRunning;
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            wasRunning = state == State.RUNNING;
+            state = State.CLOSED;
+        }
+        if (wasRunning) {
+            stopQuietly();
+            LOG.info("storage on {} stopped", address);
+        }
+    }
+
+    private void stopQuietly() {
+        NetworkServerControl control = networkServer;
+        networkServer = null;
+        if (control != null) {
+            try {
+                control.shutdown();
+            } catch (Exception e) {
+                LOG.debug("network server shutdown: {}", e.toString());
+            }
+        }
+        try {
+            setup.shutdownDatabase();
+        } catch (SQLException e) {
+            // Not booted (XJ004), or we could not log in to it in the first place (08004): nothing to release.
+            if (!DerbyErrors.DATABASE_NOT_FOUND.equals(e.getSQLState())
+                    && !DerbyErrors.INVALID_AUTHORIZATION.equals(e.getSQLState())) {
+                LOG.warn("database {} did not shut down cleanly: {} (SQLState {})",
+                        config.databaseDir(), e.getMessage(), e.getSQLState());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StorageServer[" + config + "]";
+    }
+}

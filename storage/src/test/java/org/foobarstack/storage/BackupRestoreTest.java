@@ -1,0 +1,108 @@
+package org.foobarstack.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.foobarstack.storage.StorageException.Problem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackupRestoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOnlineBackupRestoresExactlyWhatWasThereWhenItWasTaken() throws Exception {
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(dir.resolve("storage")).build();
+        Path backup;
+        try (StorageServer server = new StorageServer(config)) {
+            server.start();
+            insert(server, "before backup 1");
+            insert(server, "before backup 2");
+
+            backup = server.backup(dir.resolve("backups/first"));
+            assertThat(backup).isEqualTo(dir.resolve("backups/first/foobar"));
+            assertThat(backup.resolve("service.properties")).isRegularFile();
+
+            insert(server, "after backup");
+            assertThat(bodies(server)).hasSize(3);
+        }
+
+        new StorageRestore(config).restoreFrom(backup);
+
+        try (StorageServer restored = new StorageServer(config)) {
+            restored.start();
+            assertThat(bodies(restored)).containsExactly("before backup 1", "before backup 2");
+            insert(restored, "after restore");
+            assertThat(bodies(restored)).containsExactly("before backup 1", "before backup 2", "after restore");
+        }
+    }
+
+    @Test
+    void restoreIntoAnEmptyDataDirectoryRebuildsTheDatabaseElsewhere() throws Exception {
+        StorageConfig original = StorageConfig.builder().port(0).dataDir(dir.resolve("a")).build();
+        Path backup;
+        try (StorageServer server = new StorageServer(original)) {
+            server.start();
+            insert(server, "moved");
+            backup = server.backup(dir.resolve("backups"));
+        }
+        StorageConfig elsewhere = original.toBuilder().dataDir(dir.resolve("b")).build();
+        new StorageRestore(elsewhere).restoreFrom(backup);
+        try (StorageServer server = new StorageServer(elsewhere)) {
+            server.start();
+            assertThat(bodies(server)).containsExactly("moved");
+        }
+    }
+
+    @Test
+    void restoringFromSomethingThatIsNotABackupIsRefusedAndChangesNothing() throws Exception {
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(dir.resolve("storage")).build();
+        try (StorageServer server = new StorageServer(config)) {
+            server.start();
+            insert(server, "keep me");
+        }
+        Path notABackup = Files.createDirectories(dir.resolve("random"));
+
+        assertThatThrownBy(() -> new StorageRestore(config).restoreFrom(notABackup))
+                .isInstanceOfSatisfying(StorageException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.RESTORE_FAILED))
+                .hasMessageContaining("service.properties");
+
+        try (StorageServer server = new StorageServer(config)) {
+            server.start();
+            assertThat(bodies(server)).containsExactly("keep me");
+        }
+    }
+
+    static void insert(StorageServer server, String body) throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.appUser(), server.appPassword());
+             var ps = c.prepareStatement("INSERT INTO MESSAGES (AUTHOR, BODY) VALUES ('test', ?)")) {
+            ps.setString(1, body);
+            ps.executeUpdate();
+        }
+    }
+
+    static List<String> bodies(StorageServer server) throws SQLException {
+        List<String> bodies = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.appUser(), server.appPassword());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT BODY FROM MESSAGES ORDER BY ID")) {
+            while (rs.next()) {
+                bodies.add(rs.getString(1));
+            }
+        }
+        return bodies;
+    }
+}

@@ -1,0 +1,64 @@
+package org.foobarstack.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthCheckTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunningServerIsHealthyAndAStoppedOneIsNot() {
+        StorageServer server = new StorageServer(StorageConfig.builder().port(0).dataDir(dir).build());
+        assertThat(server.healthy()).as("not started yet").isFalse();
+        server.start();
+        HealthCheck check = server.healthCheck();
+
+        HealthCheck.Health health = check.check();
+        assertThat(health.healthy()).isTrue();
+        assertThat(health.detail()).isEqualTo("ok");
+        assertThat(health.roundTrip()).isPositive();
+
+        server.close();
+        HealthCheck.Health after = check.check();
+        assertThat(after.healthy()).isFalse();
+        assertThat(after.detail()).contains("SQLState");
+        assertThat(server.healthy()).isFalse();
+    }
+
+    @Test
+    void wrongCredentialsAreUnhealthyWithTheReason() {
+        try (StorageServer server = new StorageServer(StorageConfig.builder().port(0).dataDir(dir).build())) {
+            server.start();
+            HealthCheck.Health health = new HealthCheck(server.jdbcUrl(), server.appUser(), "wrong").check();
+            assertThat(health.healthy()).isFalse();
+            assertThat(health.detail()).contains("08004");
+        }
+    }
+
+    @Test
+    void aPortThatAcceptsButIsNotDerbyIsUnhealthy() throws Exception {
+        // A port probe would call this healthy: it accepts TCP connections. The round trip does not.
+        try (ServerSocket notDerby = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Thread closer = new Thread(() -> {
+                try (var s = notDerby.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+                } catch (Exception ignored) {
+                    // the check reports what the client saw
+                }
+            });
+            closer.start();
+            HealthCheck.Health health = new HealthCheck("jdbc:derby://127.0.0.1:" + notDerby.getLocalPort() + "/foobar",
+                    "foobar_app", "x").check();
+            assertThat(health.healthy()).isFalse();
+            closer.join();
+        }
+    }
+}
