@@ -61,7 +61,7 @@ public final class Stack implements AutoCloseable {
             startTier("storage", storage, storage::start, storage.address(), progress);
 
             app = new AppServer(AppServerConfig.builder()
-                    .bindAddress(config.bindAddress())
+                    .bindAddress(config.bindAddress().getHostAddress())
                     .port(config.appPort())
                     .jdbcUrl(storage.jdbcUrl())
                     .dbUser(storage.appUser())
