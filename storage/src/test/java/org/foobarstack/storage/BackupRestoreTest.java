@@ -24,7 +24,7 @@ class BackupRestoreTest {
 
     @Test
     void anOnlineBackupRestoresExactlyWhatWasThereWhenItWasTaken() throws Exception {
-        StorageConfig config = StorageConfig.builder().port(0).dataDir(dir.resolve("storage")).build();
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("storage"))).build();
         Path backup;
         try (StorageServer server = new StorageServer(config)) {
             server.start();
@@ -51,7 +51,7 @@ class BackupRestoreTest {
 
     @Test
     void restoreIntoAnEmptyDataDirectoryRebuildsTheDatabaseElsewhere() throws Exception {
-        StorageConfig original = StorageConfig.builder().port(0).dataDir(dir.resolve("a")).build();
+        StorageConfig original = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("a"))).build();
         Path backup;
         try (StorageServer server = new StorageServer(original)) {
             server.start();
@@ -68,7 +68,7 @@ class BackupRestoreTest {
 
     @Test
     void restoringFromSomethingThatIsNotABackupIsRefusedAndChangesNothing() throws Exception {
-        StorageConfig config = StorageConfig.builder().port(0).dataDir(dir.resolve("storage")).build();
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("storage"))).build();
         try (StorageServer server = new StorageServer(config)) {
             server.start();
             insert(server, "keep me");

@@ -21,6 +21,7 @@ import org.foobarstack.storage.StorageConfig;
 import org.foobarstack.storage.StorageException;
 import org.foobarstack.storage.StorageException.Problem;
 import org.foobarstack.storage.StorageServer;
+import org.foobarstack.storage.TemplateDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +53,7 @@ class SigkillDurabilityTest {
 
     @Test
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
-        Path dataDir = dir.resolve("storage");
+        Path dataDir = TemplateDatabase.copyInto(dir.resolve("storage"));
         Path childErr = dir.resolve("writer.stderr");
         Process child = ChildJvm.start(AcknowledgedWriter.class, childErr, dataDir.toString(), String.valueOf(MAX_ROWS));
         Map<Long, Long> acknowledged = new LinkedHashMap<>(); // id -> seq
