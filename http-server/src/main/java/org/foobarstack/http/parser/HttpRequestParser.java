@@ -211,6 +211,13 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
      * not fully arrived. Shared by HEADER_FIELDS and TRAILER_FIELDS, since trailers have the same syntax (§7.1.2).
      */
     private boolean readFieldLine(ByteBuf in) {
+        // a line that starts with whitespace is refused at its first byte, without waiting for its end
+        byte firstByte = in.getByte(in.readerIndex());
+        if (firstByte == SP || firstByte == HTAB) {
+            throw fields.isEmpty() && state == State.HEADER_FIELDS
+                    ? new Rejection(HttpViolation.WHITESPACE_AFTER_START_LINE, null)
+                    : new Rejection(HttpViolation.OBSOLETE_LINE_FOLDING, null);
+        }
         int room = limits.maxHeaderBytes() - headerBytes;
         int lineLength = findLine(in, Math.max(room, 0), HttpViolation.HEADER_SECTION_TOO_LARGE);
         if (lineLength < 0) {
@@ -266,9 +273,40 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         if (fields.size() >= limits.maxHeaderFields()) {
             throw new Rejection(HttpViolation.TOO_MANY_FIELDS, "limit " + limits.maxHeaderFields());
         }
-        fields.add(new HttpFields.Field(lowerCase(in, start, colon - start),
-                in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1)));
+        HttpFields.Field field = new HttpFields.Field(lowerCase(in, start, colon - start),
+                in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+        if (state == State.HEADER_FIELDS) {
+            checkFramingFieldEarly(field);
+        }
+        fields.add(field);
         return true;
+    }
+
+    /**
+     * The framing fields are checked as soon as their line is complete, not only at the end of the header
+     * section: a request that is already certain to be refused is refused before the client sends more.
+     */
+    private void checkFramingFieldEarly(HttpFields.Field field) {
+        boolean isContentLength = field.name().equals("content-length");
+        boolean isTransferEncoding = field.name().equals("transfer-encoding");
+        if (!isContentLength && !isTransferEncoding) {
+            return;
+        }
+        boolean seenContentLength = false;
+        boolean seenTransferEncoding = false;
+        for (HttpFields.Field f : fields) {
+            seenContentLength |= f.name().equals("content-length");
+            seenTransferEncoding |= f.name().equals("transfer-encoding");
+        }
+        if (isContentLength) {
+            parseContentLength(field.value());
+            if (seenContentLength) {
+                throw new Rejection(HttpViolation.MULTIPLE_CONTENT_LENGTHS, "a second Content-Length: " + field.value());
+            }
+        }
+        if ((isContentLength && seenTransferEncoding) || (isTransferEncoding && seenContentLength)) {
+            throw new Rejection(HttpViolation.CONTENT_LENGTH_WITH_TRANSFER_ENCODING, null);
+        }
     }
 
     /** The empty line arrived: check the section as a whole, decide the body framing, emit the head. */
