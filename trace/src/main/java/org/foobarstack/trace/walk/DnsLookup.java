@@ -184,17 +184,32 @@ final class DnsLookup {
         lines.add("; <<>> walk <<>> @" + dns.getHostString() + " -p " + dns.getPort() + " " + name + " A"
                 + ("TCP".equals(transport) ? " +tcp" : ""));
         lines.add(";; Sending over " + transport + ":");
-        lines.addAll(Arrays.asList(query.toString().split("\n")));
+        lines.addAll(messageLines(query));
+        lines.add(";; MSG SIZE  sent: " + query.toWire().length);
         return lines;
     }
 
     private List<String> answerTranscript(Message answer, int size, long elapsedNanos, String transport) {
-        List<String> lines = new ArrayList<>(Arrays.asList(answer.toString().split("\n")));
+        List<String> lines = messageLines(answer);
         InetSocketAddress dns = request.dns();
         lines.add(String.format(";; Query time: %.3f msec", elapsedNanos / 1e6));
         lines.add(";; SERVER: " + dns.getHostString() + "#" + dns.getPort() + "(" + dns.getHostString() + ") ("
                 + transport + ")");
         lines.add(";; MSG SIZE  rcvd: " + size);
+        return lines;
+    }
+
+    /** dnsjava's dig-like rendering, without its size line (we print the size on the wire instead). */
+    private static List<String> messageLines(Message message) {
+        List<String> lines = new ArrayList<>();
+        for (String line : message.toString().split("\n")) {
+            if (!line.startsWith(";; Message size")) {
+                lines.add(line.stripTrailing());
+            }
+        }
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
         return lines;
     }
 
