@@ -83,7 +83,7 @@ public final class DnsFields {
                     Record parsed = message == null ? null : recordAt(message, section, i);
                     records.add(section == Section.QUESTION ? question(in, parsed) : record(in, parsed));
                 }
-            } catch (WireParseException e) {
+            } catch (WireParseException | RuntimeException e) {
                 records.add(Field.of("Malformed", in.current(), wire.length - in.current(),
                         e.getMessage() + " (" + SECTION_NAMES[section] + " record " + (records.size() + 1)
                         + " of " + counts[section] + ")"));
@@ -180,7 +180,7 @@ public final class DnsFields {
         if (rdlength > in.remaining()) {
             throw new WireParseException("record data length " + rdlength + " runs past the end of the message");
         }
-        in.jump(dataAt + rdlength);
+        in.readByteArray(rdlength);
         String data = parsed == null ? "" : parsed.rdataToString();
         List<Field> children = new ArrayList<>();
         children.add(name);
