@@ -40,7 +40,9 @@ public final class HttpFields {
      */
     public static Field body(int offset, byte[] body, String contentType) {
         int shown = Math.min(body.length, MAX_BODY_SHOWN);
-        String text = new String(body, 0, shown, StandardCharsets.UTF_8);
+        // One field is one line: show line breaks and tabs as escapes.
+        String text = new String(body, 0, shown, StandardCharsets.UTF_8)
+                .replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
         String value = body.length + " bytes" + (contentType == null || contentType.isEmpty() ? "" : " of "
                 + contentType) + (body.length == 0 ? "" : ": " + text + (shown < body.length ? "..." : ""));
         return Field.of("Body", offset, body.length, value);

@@ -48,10 +48,12 @@ final class TraceFetch {
         try {
             trace = json.read(response.body());
         } catch (IllegalArgumentException e) {
-            return new Result(null, "server-side hops not available: " + uri + " is not a trace: " + e.getMessage());
+            return new Result(null, "server-side hops not available: GET " + uri + " answered with something that"
+                    + " is not a trace: " + e.getMessage());
         }
         if (!trace.traceId().equals(traceId)) {
-            return new Result(null, "server-side hops not available: " + uri + " returned trace " + trace.traceId());
+            return new Result(null, "server-side hops not available: GET " + uri + " answered with trace "
+                    + trace.traceId());
         }
         if (trace.isEmpty()) {
             return new Result(trace, "the stack recorded no hops for trace " + traceId);
