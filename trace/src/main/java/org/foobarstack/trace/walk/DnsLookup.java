@@ -17,6 +17,7 @@ import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;
 import org.foobarstack.trace.fields.DnsFields;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -37,7 +38,8 @@ import org.xbill.DNS.Type;
  *   <li>Wait for the datagram that answers it (same ID, from the server we asked).</li>
  *   <li>If the answer has TC=1, it did not fit: ask again over TCP, with the two-byte length prefix of
  *       RFC 1035 §4.2.2, as RFC 7766 §5 requires of a resolver.</li>
- *   <li>Take the first A record of the answer section as the address to connect to.</li>
+ *   <li>Take the first A record of the answer section as the address to connect to; if the answer holds
+ *       only a CNAME for the name, ask again for its target.</li>
  * </ol>
  */
 final class DnsLookup {
@@ -46,6 +48,8 @@ final class DnsLookup {
     private static final int MAX_DATAGRAM = 65535;
     /** RFC 1035 §4.2.2: a DNS message over TCP is preceded by its length in two bytes. */
     private static final int TCP_LENGTH_PREFIX = 2;
+    /** How many aliases to follow before giving up on a loop. */
+    private static final int MAX_CNAME_CHAIN = 8;
 
     private final WalkRequest request;
     private final StepLog log;
@@ -65,25 +69,41 @@ final class DnsLookup {
         } catch (TextParseException e) {
             throw new WalkException(WalkFailure.RESOLVE, "not a domain name: " + host + " (" + e.getMessage() + ")");
         }
+        // A name may be an alias (CNAME, RFC 1034 §3.6.2): follow the chain a few links, as a stub resolver does.
+        for (int link = 0; link < MAX_CNAME_CHAIN; link++) {
+            Message answer = ask(name);
+            int rcode = answer.getRcode();
+            if (rcode != Rcode.NOERROR) {
+                throw new WalkException(WalkFailure.RESOLVE, "the DNS server at " + server + " answered "
+                        + Rcode.string(rcode) + " for " + name);
+            }
+            Name alias = null;
+            for (Record record : answer.getSection(Section.ANSWER)) {
+                if (record instanceof ARecord) {
+                    return ((ARecord) record).getAddress();
+                }
+                if (record instanceof CNAMERecord && record.getName().equals(name)) {
+                    alias = ((CNAMERecord) record).getTarget();
+                }
+            }
+            if (alias == null) {
+                throw new WalkException(WalkFailure.RESOLVE, "the DNS server at " + server
+                        + " answered NOERROR but with no A record for " + name + " (NODATA, RFC 2308 §2.2)");
+            }
+            name = alias;
+        }
+        throw new WalkException(WalkFailure.RESOLVE, "more than " + MAX_CNAME_CHAIN + " CNAME links from " + host);
+    }
+
+    /** One question, over UDP and then over TCP if the UDP answer was truncated. */
+    private Message ask(Name name) throws WalkException {
         Message query = Message.newQuery(Record.newRecord(name, Type.A, DClass.IN));
         byte[] queryWire = query.toWire();
-
         Message answer = overUdp(name, query, queryWire);
         if (answer.getHeader().getFlag(Flags.TC)) {
             answer = overTcp(name, query, queryWire);
         }
-        int rcode = answer.getRcode();
-        if (rcode != Rcode.NOERROR) {
-            throw new WalkException(WalkFailure.RESOLVE, "the DNS server at " + server + " answered "
-                    + Rcode.string(rcode) + " for " + name);
-        }
-        for (Record record : answer.getSection(Section.ANSWER)) {
-            if (record instanceof ARecord) {
-                return ((ARecord) record).getAddress();
-            }
-        }
-        throw new WalkException(WalkFailure.RESOLVE, "the DNS server at " + server
-                + " answered NOERROR but with no A record for " + name + " (NODATA, RFC 2308 §2.2)");
+        return answer;
     }
 
     private Message overUdp(Name name, Message query, byte[] queryWire) throws WalkException {

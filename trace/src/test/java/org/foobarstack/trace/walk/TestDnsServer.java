@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -30,6 +31,7 @@ import org.xbill.DNS.Type;
 final class TestDnsServer implements AutoCloseable {
 
     private final Map<String, InetAddress> zone;
+    private final Map<String, String> aliases;
     private final boolean truncateUdp;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
@@ -37,7 +39,13 @@ final class TestDnsServer implements AutoCloseable {
     final AtomicInteger tcpQueries = new AtomicInteger();
 
     TestDnsServer(Map<String, InetAddress> zone, boolean truncateUdp) throws IOException {
+        this(zone, Map.of(), truncateUdp);
+    }
+
+    /** @param aliases CNAME records, owner to target, answered alone (the client must ask again) */
+    TestDnsServer(Map<String, InetAddress> zone, Map<String, String> aliases, boolean truncateUdp) throws IOException {
         this.zone = zone;
+        this.aliases = aliases;
         this.truncateUdp = truncateUdp;
         DatagramSocket boundUdp = null;
         ServerSocket boundTcp = null;
@@ -121,7 +129,10 @@ final class TestDnsServer implements AutoCloseable {
         }
         Name name = question.getName();
         InetAddress address = zone.get(name.toString());
-        if (address == null) {
+        String alias = aliases.get(name.toString());
+        if (alias != null) {
+            answer.addRecord(new CNAMERecord(name, DClass.IN, 3600, Name.fromString(alias)), Section.ANSWER);
+        } else if (address == null) {
             answer.getHeader().setRcode(Rcode.NXDOMAIN);
         } else if (question.getType() == Type.A) {
             answer.addRecord(new ARecord(name, DClass.IN, 3600, address), Section.ANSWER);

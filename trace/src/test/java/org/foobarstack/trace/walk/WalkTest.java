@@ -149,6 +149,23 @@ class WalkTest {
     }
 
     @Test
+    void anAliasIsFollowedWithASecondQuery() throws IOException {
+        try (TestDnsServer aliasing = new TestDnsServer(
+                Map.of("foobar.com.", InetAddress.getByAddress(new byte[] {127, 0, 0, 1})),
+                Map.of("www.foobar.com.", "foobar.com."), false)) {
+            Run run = walk(WalkRequest.builder(site() + "/").dns(aliasing.address()).build(), false);
+
+            assertThat(run.exitCode()).isZero();
+            assertThat(aliasing.udpQueries.get()).isEqualTo(2);
+            List<String> headings = headings(run.out());
+            assertThat(headings.get(1)).contains("answer NOERROR, authoritative, CNAME foobar.com.");
+            assertThat(headings.get(2)).contains("DNS sent  query foobar.com. A over UDP");
+            assertThat(headings.get(3)).contains("A 127.0.0.1");
+            assertThat(run.out()).contains("Canonical name [");
+        }
+    }
+
+    @Test
     void anIpLiteralNeedsNoLookup() {
         Run run = walk(WalkRequest.builder("http://127.0.0.1:" + http.port() + "/").dns(dns.address()).build(), false);
 
