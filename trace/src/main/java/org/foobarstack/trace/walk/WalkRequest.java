@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.foobarstack.trace.TraceContext;
 
 /**
  * What to walk: the URL and the request to send, like curl's {@code -X}, {@code -d}, {@code -H}, plus
@@ -55,6 +56,12 @@ public record WalkRequest(URI url, String method, List<Header> headers, String d
             throw new IllegalArgumentException("the URL has no host: " + url);
         }
         headers = List.copyOf(headers);
+        for (Header header : headers) {
+            if (header.name().equalsIgnoreCase(TraceContext.HEADER)) {
+                // A trace id given by hand must be valid: say which W3C rule it breaks now, not after the walk.
+                TraceContext.parse(header.value());
+            }
+        }
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(timeout, "timeout");
