@@ -81,7 +81,7 @@ public final class DnsFields {
             try {
                 for (int i = 0; i < counts[section]; i++) {
                     Record parsed = message == null ? null : recordAt(message, section, i);
-                    records.add(section == Section.QUESTION ? question(in, parsed) : record(in, parsed));
+                    records.add(section == Section.QUESTION ? question(in) : record(in, parsed));
                 }
             } catch (WireParseException | RuntimeException e) {
                 records.add(Field.of("Malformed", in.current(), wire.length - in.current(),
@@ -151,7 +151,7 @@ public final class DnsFields {
                 + (on ? set : clear));
     }
 
-    private static Field question(DNSInput in, Record parsed) throws WireParseException {
+    private static Field question(DNSInput in) throws WireParseException {
         int start = in.current();
         Field name = name(in);
         int typeAt = in.current();
@@ -159,7 +159,7 @@ public final class DnsFields {
         int classAt = in.current();
         int dclass = in.readU16();
         String value = name.value() + ": type " + Type.string(type) + ", class " + DClass.string(dclass);
-        return Field.group(value, start, in.current() - start, parsed == null ? value : parsed.toString(),
+        return Field.group(value, start, in.current() - start, "RFC 1035 §4.1.2",
                 List.of(name,
                         Field.of("Type", typeAt, WORD, Type.string(type) + " (" + type + ")"),
                         Field.of("Class", classAt, WORD, DClass.string(dclass) + " (" + dclass + ")")));
@@ -200,8 +200,8 @@ public final class DnsFields {
                 ? "<Root>: type OPT, UDP payload size " + dclass
                 : name.value() + ": type " + Type.string(type) + ", class " + DClass.string(dclass)
                         + (data.isEmpty() ? "" : ", " + data);
-        return Field.group(summary, start, in.current() - start, parsed == null ? summary : parsed.toString(),
-                children);
+        return Field.group(summary, start, in.current() - start,
+                parsed == null ? summary : parsed.toString().replaceAll("\\s+", " "), children);
     }
 
     private static Field name(DNSInput in) throws WireParseException {

@@ -219,12 +219,25 @@ final class DnsLookup {
         return lines;
     }
 
-    /** dnsjava's dig-like rendering, without its size line (we print the size on the wire instead). */
+    /**
+     * dnsjava's dig-like rendering, without its size line (we print the size on the wire instead) and
+     * without the headings of empty sections, so that a query reads as briefly as dig prints it.
+     */
     private static List<String> messageLines(Message message) {
-        List<String> lines = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
         for (String line : message.toString().split("\n")) {
             if (!line.startsWith(";; Message size")) {
-                lines.add(line.stripTrailing());
+                raw.add(line.stripTrailing());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String line = raw.get(i);
+            boolean sectionHeading = line.startsWith(";; ") && line.endsWith(":") && !line.contains("->>");
+            boolean emptySection = sectionHeading && (i + 1 == raw.size() || raw.get(i + 1).isEmpty());
+            boolean repeatedBlank = line.isEmpty() && (lines.isEmpty() || lines.get(lines.size() - 1).isEmpty());
+            if (!emptySection && !repeatedBlank) {
+                lines.add(line);
             }
         }
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
