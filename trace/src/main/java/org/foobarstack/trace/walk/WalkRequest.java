@@ -1,6 +1,8 @@
 package org.foobarstack.trace.walk;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.foobarstack.trace.TraceContext;
+import org.xbill.DNS.Address;
 
 /**
  * What to walk: the URL and the request to send, like curl's {@code -X}, {@code -d}, {@code -H}, plus
@@ -121,17 +124,39 @@ public record WalkRequest(URI url, String method, List<Header> headers, String d
             return this;
         }
 
-        /** Parses {@code host:port} (port defaults to 53), e.g. {@code 127.0.0.1:5300}. */
-        public Builder dns(String hostPort) {
-            int colon = hostPort.lastIndexOf(':');
-            if (colon < 0) {
-                return dns(new InetSocketAddress(hostPort, 53));
+        /**
+         * Parses {@code address:port} (port defaults to 53), e.g. {@code 127.0.0.1:5300} or {@code [::1]:5300}.
+         * The address must be an IP address: naming the DNS server by name would need a DNS lookup.
+         */
+        public Builder dns(String addressPort) {
+            String host = addressPort;
+            int port = 53;
+            int colon = addressPort.lastIndexOf(':');
+            boolean bareIpv6 = addressPort.indexOf(':') != colon && !addressPort.startsWith("[");
+            if (colon >= 0 && !bareIpv6) {
+                host = addressPort.substring(0, colon);
+                try {
+                    port = Integer.parseInt(addressPort.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("the DNS server's port is not a number: " + addressPort);
+                }
             }
-            String host = hostPort.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
-            return dns(new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1))));
+            byte[] address = Address.toByteArray(host, Address.IPv4);
+            if (address == null) {
+                address = Address.toByteArray(host, Address.IPv6);
+            }
+            if (address == null) {
+                throw new IllegalArgumentException("the DNS server must be an IP address and port, e.g."
+                        + " 127.0.0.1:5300, not: " + addressPort);
+            }
+            try {
+                return dns(new InetSocketAddress(InetAddress.getByAddress(address), port));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("not an IP address: " + host, e);
+            }
         }
 
         public Builder traceApi(String baseUrl) {
