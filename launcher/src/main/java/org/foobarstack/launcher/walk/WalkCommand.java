@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.foobarstack.trace.walk.Walk;
 import org.foobarstack.trace.walk.WalkRequest;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Parameters;
                     + " then, with --trace-api, the hops the stack recorded (FastCGI records, SQL statements).",
             "Exit code 0 when a response arrived, otherwise curl's code (6 resolve, 7 connect, 28 timeout, 35 TLS)."})
 public final class WalkCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "URL", description = "http:// or https:// URL, e.g. http://www.foobar.com:8080/")
     String url;
@@ -72,9 +76,10 @@ public final class WalkCommand implements Callable<Integer> {
             headers.forEach(builder::header);
             request = builder.build();
         } catch (IllegalArgumentException e) {
-            System.err.println("walk: " + e.getMessage());
+            spec.commandLine().getErr().println("walk: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return USAGE;
         }
-        return Walk.run(request, json, System.out, System.err);
+        return Walk.run(request, json, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }
