@@ -49,7 +49,7 @@ public final class TraceJson {
             node.put("hopCount", summary.hopCount());
             node.put("summary", summary.firstSummary());
             ArrayNode tiers = node.putArray("tiers");
-            summary.tiers().stream().sorted().forEach(tiers::add);
+            summary.tiers().forEach(tiers::add);
         }
         return toText(root);
     }

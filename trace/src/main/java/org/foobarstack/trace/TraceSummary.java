@@ -5,17 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One line of a "recent requests" list: which trace, when it started, what its first hop was,
  * how many hops and which tiers.
  */
 public record TraceSummary(String traceId, long startEpochMicros, long durationNanos, int hopCount,
-                           String firstSummary, Set<String> tiers) {
+                           String firstSummary, List<String> tiers) {
 
+    /** @param tiers in the order the request reached them */
     public TraceSummary {
-        tiers = Set.copyOf(new LinkedHashSet<>(tiers));
+        tiers = List.copyOf(new LinkedHashSet<>(tiers));
     }
 
     public String requestId() {
@@ -41,7 +41,7 @@ public record TraceSummary(String traceId, long startEpochMicros, long durationN
             Trace trace = new Trace(id, byTrace.get(id));
             Hop first = trace.hops().get(0);
             summaries.add(new TraceSummary(id, first.startEpochMicros(), trace.durationNanos(),
-                    trace.hops().size(), first.summary(), trace.tiers()));
+                    trace.hops().size(), first.summary(), List.copyOf(trace.tiers())));
         }
         return summaries;
     }

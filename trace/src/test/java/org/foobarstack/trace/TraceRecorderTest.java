@@ -122,6 +122,7 @@ class TraceRecorderTest {
                 .containsExactly("request head", "FastCGI BEGIN_REQUEST", "response head");
         assertThat(trace.tiers()).containsExactly("web", "app");
         assertThat(hub.recent(10)).extracting(TraceSummary::traceId).containsExactly(B, A);
+        assertThat(hub.recent(10).get(1).tiers()).containsExactly("web", "app");
 
         hub.setEnabled(false);
         web.record(hop(web, A, "not kept", 500));

@@ -117,7 +117,11 @@ final class DnsLookup {
             log.add(Protocol.DNS, Direction.SENT, "query " + name + " A over UDP", server, sendStart, sent,
                     DnsFields.of(queryWire), queryTranscript(name, query, "UDP"));
             byte[] buffer = new byte[MAX_DATAGRAM];
+            long deadline = sendStart + request.timeout().toNanos();
             while (true) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SocketTimeoutException("only datagrams that answer other queries");
+                }
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
                 long received = System.nanoTime();

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;
@@ -84,10 +83,6 @@ final class TestHttpServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-    }
-
-    List<String> tiersSeen(String traceId) {
-        return List.copyOf(hub.trace(traceId).tiers());
     }
 
     @Override
