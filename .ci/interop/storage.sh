@@ -35,7 +35,7 @@ command -v java >/dev/null || fail "java is not on the PATH"
 [[ -d "$ROOT/storage/target/classes" ]] || fail "storage/target/classes missing: run 'mvn package' first"
 
 # Classpath: our classes plus every dependency of the storage module (derby, derbynet, derbyclient, derbytools...).
-(cd "$ROOT" && mvn -q -o -pl storage dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null) \
+(cd "$ROOT" && mvn -B -q -o -Dstyle.color=never -pl storage dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null) \
   || fail "could not build the storage classpath with maven"
 CP="$ROOT/storage/target/classes:$(cat "$WORK/cp.txt")"
 

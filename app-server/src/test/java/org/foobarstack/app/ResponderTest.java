@@ -64,6 +64,21 @@ class ResponderTest {
     }
 
     @Test
+    void theBytesNginxSendsAreAnsweredAndTheConnectionClosed() throws Exception {
+        byte[] capture;
+        try (var in = getClass().getResourceAsStream("/captures/nginx-1.22.1-post-api-messages.hex")) {
+            capture = hex(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        AppServer server = start(b -> b);
+        try (RawFastCgiClient c = connect(server)) {
+            c.sendBytes(capture);
+            RawFastCgiClient.Reply reply = c.readReply(1);
+            assertThat(reply.body()).isEqualTo("POST /api/messages {\"author\":\"ada\",\"body\":\"hi\"}");
+            assertThat(c.closedByServer()).isTrue(); // nginx did not set FCGI_KEEP_CONN
+        }
+    }
+
+    @Test
     void withKeepConnOneConnectionCarriesRequestAfterRequest() throws Exception {
         AppServer server = start(b -> b);
         try (RawFastCgiClient c = connect(server)) {

@@ -9,7 +9,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -18,6 +24,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +62,11 @@ public final class DnsServer implements AutoCloseable {
     static final int PORT_ZERO_ATTEMPTS = 20;
     /** Largest UDP payload a datagram can carry; the receive buffer must hold any datagram whole. */
     static final int MAX_DATAGRAM = 65535;
+    /**
+     * With the native transport, datagrams are read in batches into slots of this size; a query
+     * is a question and an OPT, far below it (a larger datagram is cut and answered FORMERR).
+     */
+    static final int NATIVE_MAX_QUERY = 4096;
 
     private final DnsServerConfig config;
     private final ZoneLoader loader;
@@ -65,10 +77,12 @@ public final class DnsServer implements AutoCloseable {
 
     private EventLoopGroup group;
     private Channel udpChannel;
+    private final List<Channel> extraUdpChannels = new ArrayList<>();
     private Channel tcpChannel;
     private ScheduledExecutorService zoneWatcher;
     private Map<Path, String> zoneFingerprints = Map.of();
     private boolean started;
+    private boolean nativeTransportInUse;
     private boolean closed;
 
     public DnsServer(DnsServerConfig config) {
@@ -96,8 +110,13 @@ public final class DnsServer implements AutoCloseable {
 
         QueryProcessor processor = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), stats, new QueryLog(),
                 problemLog);
+        boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+        if (config.nativeTransport() && !epoll) {
+            LOG.info("dns-server: native transport unavailable here ({}), using NIO", Epoll.unavailabilityCause().toString());
+        }
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("dns-io"),
-                NioIoHandler.newFactory());
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.nativeTransportInUse = epoll;
         try {
             bind(processor);
         } catch (RuntimeException e) {
@@ -110,17 +129,28 @@ public final class DnsServer implements AutoCloseable {
 
     private void bind(QueryProcessor processor) {
         UdpQueryHandler udpHandler = new UdpQueryHandler(processor, problemLog);
+        boolean reusePort = config.ioThreads() > 1;
         Bootstrap udp = new Bootstrap()
                 .group(group)
-                .channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(udpHandler);
+        // With several threads: one UDP socket per thread, all on the same port (SO_REUSEPORT);
+        // the kernel spreads datagrams over them by client address, so every thread answers.
+        if (nativeTransportInUse) {
+            udp.channel(EpollDatagramChannel.class)
+                    .option(EpollChannelOption.SO_REUSEPORT, reusePort)
+                    // recvmmsg(2): one system call reads a batch of datagrams, each at most this big.
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NATIVE_MAX_QUERY);
+        } else {
+            udp.channel(NioDatagramChannel.class)
+                    .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), reusePort);
+        }
         long idleMillis = config.tcpIdleTimeout().toMillis();
         ServerBootstrap tcp = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(nativeTransportInUse ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -147,8 +177,18 @@ public final class DnsServer implements AutoCloseable {
             int port = ((InetSocketAddress) udpBoundChannel.localAddress()).getPort();
             ChannelFuture tcpBound = tcp.bind(config.bindAddress(), port).awaitUninterruptibly();
             if (tcpBound.isSuccess()) {
+                // TCP is bound without SO_REUSEPORT, so a second server on this port fails here,
+                // loudly, instead of silently sharing the UDP traffic.
                 udpChannel = udpBoundChannel;
                 tcpChannel = tcpBound.channel();
+                for (int i = 1; i < config.ioThreads(); i++) {
+                    ChannelFuture more = udp.bind(config.bindAddress(), port).awaitUninterruptibly();
+                    if (!more.isSuccess()) {
+                        throw new IllegalStateException("dns-server: cannot bind UDP socket " + (i + 1) + " on " + host
+                                + ":" + port + " (" + more.cause().getMessage() + ")", more.cause());
+                    }
+                    extraUdpChannels.add(more.channel());
+                }
                 return;
             }
             udpBoundChannel.close().awaitUninterruptibly();
@@ -233,6 +273,11 @@ public final class DnsServer implements AutoCloseable {
         throw new IllegalArgumentException("no zone " + origin);
     }
 
+    /** True if the server runs on Linux's native epoll transport rather than NIO. */
+    public boolean nativeTransportInUse() {
+        return nativeTransportInUse;
+    }
+
     public DnsStats stats() {
         return stats.snapshot();
     }
@@ -302,6 +347,9 @@ public final class DnsServer implements AutoCloseable {
         }
         if (udpChannel != null) {
             udpChannel.close().awaitUninterruptibly();
+        }
+        for (Channel extra : extraUdpChannels) {
+            extra.close().awaitUninterruptibly();
         }
         if (tcpChannel != null) {
             tcpChannel.close().awaitUninterruptibly();

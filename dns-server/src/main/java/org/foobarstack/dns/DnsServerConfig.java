@@ -27,7 +27,10 @@ import java.util.Objects;
  * @param tcpIdleTimeout a TCP connection with no query for this long is closed (RFC 7766 §6.2.3)
  * @param zoneCheckInterval how often the zones directory is checked for changed files; zero turns
  *     the check off (reload then happens only through {@link DnsServer#reload()})
- * @param ioThreads threads of the event loop group that serves UDP and TCP
+ * @param ioThreads threads of the event loop group that serves UDP and TCP; with more than one,
+ *     each thread gets its own UDP socket on the shared port (SO_REUSEPORT)
+ * @param nativeTransport use Linux's epoll transport (batched recvmmsg/sendmmsg) when available
+ *     instead of Java NIO; NIO is the default because it is the same on every platform
  */
 public record DnsServerConfig(
         InetAddress bindAddress,
@@ -38,7 +41,8 @@ public record DnsServerConfig(
         List<Cidr> axfrAllowFrom,
         Duration tcpIdleTimeout,
         Duration zoneCheckInterval,
-        int ioThreads) {
+        int ioThreads,
+        boolean nativeTransport) {
 
     public static final int DEFAULT_PORT = 5300;
 
@@ -81,7 +85,8 @@ public record DnsServerConfig(
                 .axfrAllowFrom(axfrAllowFrom)
                 .tcpIdleTimeout(tcpIdleTimeout)
                 .zoneCheckInterval(zoneCheckInterval)
-                .ioThreads(ioThreads);
+                .ioThreads(ioThreads)
+                .nativeTransport(nativeTransport);
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. */
@@ -94,7 +99,8 @@ public record DnsServerConfig(
         private List<Cidr> axfrAllowFrom = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
         private Duration tcpIdleTimeout = Duration.ofSeconds(10);
         private Duration zoneCheckInterval = Duration.ofSeconds(2);
-        private int ioThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        private int ioThreads = 1;
+        private boolean nativeTransport;
 
         private Builder() {
         }
@@ -157,9 +163,14 @@ public record DnsServerConfig(
             return this;
         }
 
+        public Builder nativeTransport(boolean value) {
+            this.nativeTransport = value;
+            return this;
+        }
+
         public DnsServerConfig build() {
             return new DnsServerConfig(bindAddress, port, zonesDirectory, wwwAsCname, webAddress,
-                    axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads);
+                    axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads, nativeTransport);
         }
     }
 

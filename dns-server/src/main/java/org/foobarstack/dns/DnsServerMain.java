@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the DNS tier alone: {@code java org.foobarstack.dns.DnsServerMain [--bind ADDR] [--port N]
- * [--zones DIR] [--www-cname] [--web-address ADDR] [--print-zone ORIGIN]}. Stops on SIGINT/SIGTERM.
+ * [--zones DIR] [--www-cname] [--web-address ADDR] [--threads N] [--native] [--print-zone ORIGIN]}. Stops on SIGINT/SIGTERM.
  */
 public final class DnsServerMain {
 
@@ -22,10 +22,12 @@ public final class DnsServerMain {
                 case "--zones" -> config.zonesDirectory(Path.of(value(args, ++i)));
                 case "--www-cname" -> config.wwwAsCname(true);
                 case "--web-address" -> config.webAddress(value(args, ++i));
+                case "--native" -> config.nativeTransport(true);
+                case "--threads" -> config.ioThreads(Integer.parseInt(value(args, ++i)));
                 case "--print-zone" -> printZone = value(args, ++i);
                 default -> {
                     System.err.println("unknown argument " + args[i] + "; usage: [--bind ADDR] [--port N] "
-                            + "[--zones DIR] [--www-cname] [--web-address ADDR] [--print-zone ORIGIN]");
+                            + "[--zones DIR] [--www-cname] [--web-address ADDR] [--threads N] [--native] [--print-zone ORIGIN]");
                     System.exit(2);
                 }
             }

@@ -83,6 +83,36 @@ class FastCgiCodecTest {
         assertThat(params).containsExactly(Map.entry("REQUEST_METHOD", "GET"), Map.entry("SCRIPT_NAME", "/api/messages"));
     }
 
+    /** The bytes nginx 1.22.1 sent for {@code curl --data-binary '{"author":"ada","body":"hi"}' .../api/messages}. */
+    static byte[] nginxCapture() throws java.io.IOException {
+        try (var in = FastCgiCodecTest.class.getResourceAsStream("/captures/nginx-1.22.1-post-api-messages.hex")) {
+            return hex(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void decodesARequestCapturedFromNginx() throws Exception {
+        byte[] capture = nginxCapture();
+        List<Rec> records = decode(capture);
+        assertThat(records).extracting(Rec::type).containsExactly(1, 4, 4, 5, 5);
+        assertThat(records).extracting(Rec::id).containsOnly(1);
+        // nginx: role RESPONDER, FCGI_KEEP_CONN clear (fastcgi_keep_conn off is its default)
+        BeginRequestBody begin = BeginRequestBody.read(Unpooled.wrappedBuffer(hex(records.get(0).hexContent())));
+        assertThat(begin.role()).contains(Role.RESPONDER);
+        assertThat(begin.keepConnection()).isFalse();
+        Map<String, String> params = NameValuePairs.readMap(Unpooled.wrappedBuffer(hex(records.get(1).hexContent())));
+        assertThat(params).containsEntry("REQUEST_METHOD", "POST").containsEntry("SCRIPT_NAME", "/api/messages")
+                .containsEntry("CONTENT_TYPE", "application/json").containsEntry("CONTENT_LENGTH", "28")
+                .containsEntry("SERVER_SOFTWARE", "nginx/1.22.1").containsEntry("REMOTE_USER", "");
+        assertThat(new String(hex(records.get(3).hexContent()), StandardCharsets.UTF_8))
+                .isEqualTo("{\"author\":\"ada\",\"body\":\"hi\"}");
+        // every split point of the captured bytes gives the same records
+        for (int split = 0; split <= capture.length; split++) {
+            assertThat(decode(java.util.Arrays.copyOfRange(capture, 0, split),
+                    java.util.Arrays.copyOfRange(capture, split, capture.length))).isEqualTo(records);
+        }
+    }
+
     @Test
     void aRequestSplitAtEveryByteBoundaryDecodesTheSame() {
         byte[] all = hex(NGINX_GET);

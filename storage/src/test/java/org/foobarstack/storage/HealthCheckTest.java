@@ -16,7 +16,7 @@ class HealthCheckTest {
 
     @Test
     void aRunningServerIsHealthyAndAStoppedOneIsNot() {
-        StorageServer server = new StorageServer(StorageConfig.builder().port(0).dataDir(dir).build());
+        StorageServer server = new StorageServer(StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir)).build());
         assertThat(server.healthy()).as("not started yet").isFalse();
         server.start();
         HealthCheck check = server.healthCheck();
@@ -35,7 +35,7 @@ class HealthCheckTest {
 
     @Test
     void wrongCredentialsAreUnhealthyWithTheReason() {
-        try (StorageServer server = new StorageServer(StorageConfig.builder().port(0).dataDir(dir).build())) {
+        try (StorageServer server = new StorageServer(StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir)).build())) {
             server.start();
             HealthCheck.Health health = new HealthCheck(server.jdbcUrl(), server.appUser(), "wrong").check();
             assertThat(health.healthy()).isFalse();

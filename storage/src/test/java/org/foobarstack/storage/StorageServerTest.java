@@ -71,7 +71,7 @@ class StorageServerTest {
 
     @Test
     void aRestartKeepsTheRowsAndDoesNotMigrateAgain() throws Exception {
-        StorageConfig config = config(dir.resolve("storage"));
+        StorageConfig config = config(TemplateDatabase.copyInto(dir.resolve("storage")));
         try (StorageServer first = new StorageServer(config)) {
             first.start();
             try (Connection c = DriverManager.getConnection(first.jdbcUrl(), first.appUser(), first.appPassword());
@@ -121,8 +121,8 @@ class StorageServerTest {
 
     @Test
     void twoServersInOneJvmServeTwoSeparateDatabases() throws Exception {
-        try (StorageServer a = new StorageServer(config(dir.resolve("a")));
-             StorageServer b = new StorageServer(config(dir.resolve("b")))) {
+        try (StorageServer a = new StorageServer(config(TemplateDatabase.copyInto(dir.resolve("a"))));
+             StorageServer b = new StorageServer(config(TemplateDatabase.copyInto(dir.resolve("b"))))) {
             a.start();
             b.start();
             assertThat(a.port()).isNotEqualTo(b.port());
@@ -140,7 +140,7 @@ class StorageServerTest {
 
     @Test
     void closeIsIdempotentAndReleasesThePort() throws Exception {
-        StorageServer server = new StorageServer(config(dir.resolve("storage")));
+        StorageServer server = new StorageServer(config(TemplateDatabase.copyInto(dir.resolve("storage"))));
         server.start();
         int port = server.port();
         server.close();

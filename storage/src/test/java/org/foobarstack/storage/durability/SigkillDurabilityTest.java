@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.foobarstack.storage.StorageConfig;
 import org.foobarstack.storage.StorageException;
 import org.foobarstack.storage.StorageException.Problem;
+import org.foobarstack.storage.StorageRestore;
 import org.foobarstack.storage.StorageServer;
+import org.foobarstack.storage.TemplateDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>a child JVM ({@link AcknowledgedWriter}) runs a StorageServer and inserts rows, one committed
  *       transaction each, printing the id of every row whose commit returned;</li>
- *   <li>while it writes, a second engine (this JVM) must be refused the same database: DATABASE_LOCKED;</li>
+ *   <li>while it writes, a second engine (this JVM) must be refused the same database, and so must a
+ *       restore into its data directory: DATABASE_LOCKED, nothing changed;</li>
  *   <li>after at least {@value #ACKS_BEFORE_KILL} acknowledgements the child gets SIGKILL (no shutdown hook,
  *       no clean database shutdown) in the middle of its stream;</li>
  *   <li>the database is booted again here (Derby replays its log: crash recovery) and every acknowledged
@@ -52,7 +55,7 @@ class SigkillDurabilityTest {
 
     @Test
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
-        Path dataDir = dir.resolve("storage");
+        Path dataDir = TemplateDatabase.copyInto(dir.resolve("storage"));
         Path childErr = dir.resolve("writer.stderr");
         Process child = ChildJvm.start(AcknowledgedWriter.class, childErr, dataDir.toString(), String.valueOf(MAX_ROWS));
         Map<Long, Long> acknowledged = new LinkedHashMap<>(); // id -> seq
@@ -67,6 +70,7 @@ class SigkillDurabilityTest {
                 record(line, acknowledged);
                 if (!lockChecked && acknowledged.size() >= ACKS_BEFORE_LOCK_CHECK) {
                     assertSecondEngineIsRefused(dataDir);
+                    assertRestoreIsRefused(dataDir, TemplateDatabase.copyInto(dir.resolve("not-now")));
                     lockChecked = true;
                 }
             }
@@ -131,6 +135,15 @@ class SigkillDurabilityTest {
                         e -> assertThat(e.problem()).isEqualTo(Problem.DATABASE_LOCKED))
                 .hasMessageContaining("XSDB6")
                 .hasMessageContaining(Problem.DATABASE_LOCKED.whatToDo());
+    }
+
+    /** Restoring under a running server would pull its files away: refused, and the writes go on. */
+    private static void assertRestoreIsRefused(Path dataDir, Path someBackupDataDir) {
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(dataDir).build();
+        assertThatThrownBy(() -> new StorageRestore(config).restoreFrom(someBackupDataDir.resolve("foobar")))
+                .isInstanceOfSatisfying(StorageException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.DATABASE_LOCKED))
+                .hasMessageContaining("nothing changed");
     }
 
     private static String readQuietly(Path file) {

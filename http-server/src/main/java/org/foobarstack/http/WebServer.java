@@ -1,0 +1,263 @@
+package org.foobarstack.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import org.foobarstack.fastcgi.client.FastCgiClient;
+import org.foobarstack.fastcgi.client.FastCgiClientConfig;
+import org.foobarstack.http.parser.HttpRequestParser;
+import org.foobarstack.http.response.ResponseHeadEncoder;
+import org.foobarstack.http.server.ConnectionEvent;
+import org.foobarstack.http.server.ConnectionLimiter;
+import org.foobarstack.http.server.FastCgiProxyHandler;
+import org.foobarstack.http.server.HttpConnectionHandler;
+import org.foobarstack.http.server.RequestHandler;
+import org.foobarstack.http.server.RequestTimeouts;
+import org.foobarstack.http.server.Router;
+import org.foobarstack.http.server.ServerContext;
+import org.foobarstack.http.server.ShippedSite;
+import org.foobarstack.http.server.StaticFileHandler;
+import org.foobarstack.http.server.VirtualHosts;
+import org.foobarstack.http.tls.LocalCertificateAuthority;
+import org.foobarstack.http.tls.TlsContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The web tier: static files for foobar.com and {@code /api/*} passed to the app tier over FastCGI, on an HTTP
+ * port and an HTTPS port.
+ *
+ * <p>Lifecycle:
+ * <ol>
+ *   <li>{@code new WebServer(config)}: nothing happens yet.</li>
+ *   <li>{@link #start()}: prepares the document root (copying the shipped site on first start), creates or loads
+ *       the local certificate authority, and binds both ports. A taken port fails with an exception naming the
+ *       tier and the port; nothing is left running.</li>
+ *   <li>{@link #httpAddress()}, {@link #httpsAddress()}: the bound addresses, real ports when 0 was asked.</li>
+ *   <li>{@link #close()}: stops accepting, lets requests in flight finish (up to the shutdown timeout), closes
+ *       idle connections, then everything else. Calling it again does nothing.</li>
+ * </ol>
+ * Each connection's pipeline, from the socket inwards:
+ * <pre>
+ *   [SslHandler] → ConnectionLimiter → RequestTimeouts → HttpRequestParser → ResponseHeadEncoder
+ *       → [ChunkedWriteHandler] → HttpConnectionHandler → Router → StaticFileHandler | FastCgiProxyHandler
+ * </pre>
+ * Nothing here is static: several servers can run in one JVM on different addresses.
+ */
+public final class WebServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+    private static final String TIER = "web server";
+
+    private final WebServerConfig config;
+    private final ServerContext context;
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final List<Channel> listeners = new ArrayList<>();
+
+    private EventLoopGroup group;
+    private FastCgiClient appClient;
+    private Path documentRoot;
+    private LocalCertificateAuthority certificateAuthority;
+    private InetSocketAddress httpAddress;
+    private InetSocketAddress httpsAddress;
+    private boolean started;
+    private boolean closed;
+
+    public WebServer(WebServerConfig config) {
+        this.config = config;
+        this.context = new ServerContext(config);
+    }
+
+    public WebServerConfig config() {
+        return config;
+    }
+
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException(TIER + " " + config.serverName() + " already started");
+        }
+        started = true;
+        documentRoot = config.documentRoot() != null
+                ? config.documentRoot()
+                : ShippedSite.install(config.dataDirectory().resolve("www"));
+        SslContext tls = null;
+        if (config.httpsEnabled()) {
+            certificateAuthority = LocalCertificateAuthority.openOrCreate(config.dataDirectory().resolve("tls"),
+                    List.of(config.siteDomain(), "www." + config.siteDomain()));
+            tls = TlsContexts.forServer(certificateAuthority);
+        }
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverChannel =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends SocketChannel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+
+        WebServerConfig.Limits limits = config.limits();
+        appClient = new FastCgiClient(config.appServerAddress(), clientChannel, FastCgiClientConfig.defaults()
+                .withConnectTimeout(limits.appConnectTimeout())
+                .withResponseTimeout(limits.appTimeout()));
+        Router router = new Router(new VirtualHosts(config.siteDomain(), config.redirectApexToWww()),
+                new StaticFileHandler(documentRoot, config.directoryListing()))
+                .route("/api/", new FastCgiProxyHandler(appClient, "/api", documentRoot.toString(),
+                        config.appScriptFilename()));
+
+        try {
+            httpAddress = bind(serverChannel, config.httpPort(), "HTTP", router, null);
+            if (tls != null) {
+                httpsAddress = bind(serverChannel, config.httpsPort(), "HTTPS", router, tls);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("{} {} listening on http://{}{}, serving {}", TIER, config.serverName(), hostPort(httpAddress),
+                httpsAddress == null ? "" : " and https://" + hostPort(httpsAddress), documentRoot);
+    }
+
+    private InetSocketAddress bind(Class<? extends ServerChannel> channelType, int port, String scheme,
+                                   RequestHandler router, SslContext tls) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.closeFuture().addListener(f -> connections.remove(ch));
+                        if (context.shuttingDown()) {
+                            ch.close();
+                            return;
+                        }
+                        WebServerConfig.Limits limits = config.limits();
+                        RequestTimeouts timeouts = new RequestTimeouts(limits.headerTimeout(),
+                                limits.keepAliveTimeout());
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast("limiter", new ConnectionLimiter(context));
+                        ch.pipeline().addLast("timeouts", timeouts);
+                        ch.pipeline().addLast("parser", new HttpRequestParser(limits.parserLimits()));
+                        ch.pipeline().addLast("responseHead", RESPONSE_HEAD_ENCODER);
+                        if (tls != null) {
+                            ch.pipeline().addLast("chunkedFiles", new ChunkedWriteHandler());
+                        }
+                        ch.pipeline().addLast("connection",
+                                new HttpConnectionHandler(context, router, timeouts, tls != null));
+                    }
+                });
+        InetSocketAddress requested = new InetSocketAddress(config.bindAddress(), port);
+        try {
+            Channel channel = bootstrap.bind(requested).syncUninterruptibly().channel();
+            listeners.add(channel);
+            return (InetSocketAddress) channel.localAddress();
+        } catch (Exception e) {
+            if (e instanceof BindException || e.getCause() instanceof BindException
+                    || String.valueOf(e.getMessage()).contains("in use")) {
+                throw new IOException(TIER + " " + config.serverName() + ": cannot listen on " + scheme + " port "
+                        + hostPort(requested) + " (address already in use); stop whatever holds it or choose "
+                        + "another port", e);
+            }
+            throw new IOException(TIER + " " + config.serverName() + ": cannot listen on " + scheme + " port "
+                    + hostPort(requested) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final ResponseHeadEncoder RESPONSE_HEAD_ENCODER = new ResponseHeadEncoder();
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    /** The bound HTTP address; null before {@link #start()}. */
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    /** The bound HTTPS address; null before start or when HTTPS is disabled. */
+    public InetSocketAddress httpsAddress() {
+        return httpsAddress;
+    }
+
+    /** The local CA's certificate (PEM), for {@code curl --cacert}; null when HTTPS is disabled. */
+    public Path caCertificate() {
+        return certificateAuthority == null ? null : certificateAuthority.caCertificate();
+    }
+
+    /** The directory being served. */
+    public Path documentRoot() {
+        return documentRoot;
+    }
+
+    /** Connections open right now. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Graceful stop: (1) stop accepting; (2) ask every connection to finish its request in flight and close,
+     * idle ones at once; (3) wait up to the shutdown timeout; (4) close what is left; (5) stop the threads.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.beginShutdown();
+        for (Channel listener : listeners) {
+            listener.close().awaitUninterruptibly();
+        }
+        for (Channel ch : connections) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ConnectionEvent.SHUTDOWN));
+        }
+        long deadline = System.nanoTime() + config.limits().shutdownTimeout().toNanos();
+        for (Channel ch : List.copyOf(connections)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ch.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+        for (Channel ch : List.copyOf(connections)) {
+            ch.close();
+        }
+        if (appClient != null) {
+            appClient.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (httpAddress != null) {
+            log.info("{} {} stopped", TIER, config.serverName());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package org.foobarstack.http;
+
+import org.foobarstack.http.parser.ParserLimits;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link WebServer} needs to know, fixed before it starts. Build one with {@link #builder()}; every
+ * setting has a default that matches the rest of the stack.
+ *
+ * @param bindAddress       the address both ports listen on, "127.0.0.1" by default
+ * @param httpPort          plain HTTP port, 8080 by default; 0 picks a free one
+ * @param httpsPort         HTTPS port, 8443 by default; 0 picks a free one
+ * @param httpsEnabled      false to serve plain HTTP only
+ * @param documentRoot      the directory served; null means the foobar.com site shipped with this module, copied
+ *                          into {@code <dataDirectory>/www} at first start (files already there are kept)
+ * @param dataDirectory     where the certificate authority, the server certificate and the shipped site live
+ * @param appServerAddress  the FastCGI responder that answers {@code /api/*}
+ * @param appScriptFilename sent as SCRIPT_FILENAME to the app tier (php-fpm needs it to find its script); null
+ *                          sends none
+ * @param limits            sizes and timeouts
+ * @param redirectApexToWww true to answer requests for foobar.com with 301 to www.foobar.com
+ * @param siteDomain        the apex domain of the site, "foobar.com"
+ * @param serverName        this instance's name, e.g. "web-1": in the Server header, the logs and the CGI params
+ * @param directoryListing  true to list directories that have no index.html (off by default, as in nginx)
+ */
+public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, boolean httpsEnabled,
+                              Path documentRoot, Path dataDirectory, InetSocketAddress appServerAddress,
+                              String appScriptFilename, Limits limits, boolean redirectApexToWww,
+                              String siteDomain, String serverName, boolean directoryListing) {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_HTTPS_PORT = 8443;
+    public static final int DEFAULT_APP_PORT = 9000;
+
+    public WebServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(appServerAddress, "appServerAddress");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(siteDomain, "siteDomain");
+        Objects.requireNonNull(serverName, "serverName");
+        checkPort("httpPort", httpPort);
+        checkPort("httpsPort", httpsPort);
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException(name + " " + port + " outside 0..65535");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().bindAddress(bindAddress).httpPort(httpPort).httpsPort(httpsPort)
+                .httpsEnabled(httpsEnabled).documentRoot(documentRoot).dataDirectory(dataDirectory)
+                .appServerAddress(appServerAddress).appScriptFilename(appScriptFilename).limits(limits)
+                .redirectApexToWww(redirectApexToWww).siteDomain(siteDomain).serverName(serverName)
+                .directoryListing(directoryListing);
+    }
+
+    /**
+     * Sizes and timeouts that protect the server from slow, greedy or broken clients and upstreams.
+     *
+     * @param maxRequestLineBytes request line (414 beyond), 8 KiB
+     * @param maxHeaderBytes      header section (431 beyond), 16 KiB
+     * @param maxHeaderFields     header field lines (431 beyond), 100
+     * @param maxBodyBytes        request body (413 beyond), 10 MiB
+     * @param headerTimeout       the whole header section must arrive within this, 10 s (408 after)
+     * @param keepAliveTimeout    an idle persistent connection is closed after this, 60 s
+     * @param maxConnections      concurrent connections over both ports; more are refused with 503
+     * @param appConnectTimeout   connecting to the app tier (502 after), 2 s
+     * @param appTimeout          the app tier must answer, and keep answering, within this (504 after), 30 s
+     * @param shutdownTimeout     how long {@link WebServer#close()} waits for in-flight requests, 10 s
+     */
+    public record Limits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaderFields, long maxBodyBytes,
+                         Duration headerTimeout, Duration keepAliveTimeout, int maxConnections,
+                         Duration appConnectTimeout, Duration appTimeout, Duration shutdownTimeout) {
+
+        public static Limits defaults() {
+            return new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, Duration.ofSeconds(10),
+                    Duration.ofSeconds(60), 10_000, Duration.ofSeconds(2), Duration.ofSeconds(30),
+                    Duration.ofSeconds(10));
+        }
+
+        public ParserLimits parserLimits() {
+            return new ParserLimits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes);
+        }
+
+        public Limits withHeaderTimeout(Duration d) {
+            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, d,
+                    keepAliveTimeout, maxConnections, appConnectTimeout, appTimeout, shutdownTimeout);
+        }
+
+        public Limits withKeepAliveTimeout(Duration d) {
+            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
+                    d, maxConnections, appConnectTimeout, appTimeout, shutdownTimeout);
+        }
+
+        public Limits withMaxConnections(int n) {
+            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
+                    keepAliveTimeout, n, appConnectTimeout, appTimeout, shutdownTimeout);
+        }
+
+        public Limits withMaxBodyBytes(long n) {
+            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, n, headerTimeout,
+                    keepAliveTimeout, maxConnections, appConnectTimeout, appTimeout, shutdownTimeout);
+        }
+
+        public Limits withAppTimeout(Duration d) {
+            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
+                    keepAliveTimeout, maxConnections, appConnectTimeout, d, shutdownTimeout);
+        }
+
+        public Limits withShutdownTimeout(Duration d) {
+            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
+                    keepAliveTimeout, maxConnections, appConnectTimeout, appTimeout, d);
+        }
+    }
+
+    /** Mutable builder; {@link #build()} checks and freezes. */
+    public static final class Builder {
+        private String bindAddress = "127.0.0.1";
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private int httpsPort = DEFAULT_HTTPS_PORT;
+        private boolean httpsEnabled = true;
+        private Path documentRoot;
+        private Path dataDirectory = Path.of("data", "web");
+        private InetSocketAddress appServerAddress = new InetSocketAddress("127.0.0.1", DEFAULT_APP_PORT);
+        private String appScriptFilename;
+        private Limits limits = Limits.defaults();
+        private boolean redirectApexToWww;
+        private String siteDomain = "foobar.com";
+        private String serverName = "web-1";
+        private boolean directoryListing;
+
+        public Builder bindAddress(String v) { this.bindAddress = v; return this; }
+        public Builder httpPort(int v) { this.httpPort = v; return this; }
+        public Builder httpsPort(int v) { this.httpsPort = v; return this; }
+        public Builder httpsEnabled(boolean v) { this.httpsEnabled = v; return this; }
+        public Builder documentRoot(Path v) { this.documentRoot = v; return this; }
+        public Builder dataDirectory(Path v) { this.dataDirectory = v; return this; }
+        public Builder appServerAddress(InetSocketAddress v) { this.appServerAddress = v; return this; }
+        public Builder appScriptFilename(String v) { this.appScriptFilename = v; return this; }
+        public Builder limits(Limits v) { this.limits = v; return this; }
+        public Builder redirectApexToWww(boolean v) { this.redirectApexToWww = v; return this; }
+        public Builder siteDomain(String v) { this.siteDomain = v; return this; }
+        public Builder serverName(String v) { this.serverName = v; return this; }
+        public Builder directoryListing(boolean v) { this.directoryListing = v; return this; }
+
+        public WebServerConfig build() {
+            return new WebServerConfig(bindAddress, httpPort, httpsPort, httpsEnabled, documentRoot, dataDirectory,
+                    appServerAddress, appScriptFilename, limits, redirectApexToWww, siteDomain, serverName,
+                    directoryListing);
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package org.foobarstack.http.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.foobarstack.http.parser.HttpBodyPart;
+import org.foobarstack.http.parser.HttpRequestError;
+import org.foobarstack.http.parser.HttpRequestHead;
+import org.foobarstack.http.response.ErrorPage;
+import org.foobarstack.http.response.HttpResponseHead;
+import org.foobarstack.http.response.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The life of one connection, after the parser: requests in, responses out, in order.
+ *
+ * <ol>
+ *   <li>The parser's messages (heads, body parts, errors) are queued in arrival order.</li>
+ *   <li>A head starts an {@link HttpExchange} only when the previous one is finished, i.e. its response has ended
+ *       and its body has been read: so pipelined requests are answered strictly in order (RFC 9112 §9.3.2). While
+ *       requests wait, the socket is not read, which is the back-pressure a flooding client meets.</li>
+ *   <li>Body parts go to the exchange whose request they belong to.</li>
+ *   <li>When a response ends, the connection either closes (Connection: close, HTTP/1.0 without keep-alive,
+ *       server shutting down) or waits for the next request under the keep-alive timeout.</li>
+ *   <li>A parse error is answered with its status and rule, then the connection is closed gracefully: output is
+ *       shut down first and input drained for a moment, so that the client reads the error instead of a reset
+ *       (RFC 9112 §9.6).</li>
+ * </ol>
+ */
+public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpConnectionHandler.class);
+    /** How long input is drained after an error response before the connection is closed regardless. */
+    private static final long LINGER_MILLIS = 2000;
+
+    private final ServerContext server;
+    private final RequestHandler handler;
+    private final RequestTimeouts timeouts;
+    private final boolean secure;
+
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private HttpExchange current;
+    /** No further request will be served; the connection closes once the current response is written. */
+    private boolean closing;
+    private boolean draining;
+
+    public HttpConnectionHandler(ServerContext server, RequestHandler handler, RequestTimeouts timeouts,
+                                 boolean secure) {
+        this.server = server;
+        this.handler = handler;
+        this.timeouts = timeouts;
+        this.secure = secure;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    void closeAfterResponse() {
+        closing = true;
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (closing && current == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        inbox.add(msg);
+        drain();
+    }
+
+    /** Hands queued messages on for as long as the current exchange can take them. */
+    private void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            while (!inbox.isEmpty()) {
+                Object msg = inbox.peek();
+                if (msg instanceof HttpBodyPart part) {
+                    inbox.poll();
+                    if (current != null && !current.requestComplete()) {
+                        current.deliverBodyPart(part);
+                        if (part.isLast()) {
+                            timeouts.bodyComplete();
+                            finishIfDone();
+                        }
+                    } else {
+                        part.release();
+                    }
+                } else if (msg instanceof HttpRequestError error) {
+                    if (current != null && !current.requestComplete()) {
+                        inbox.poll();
+                        current.failRequest(error);
+                        finishIfDone();
+                    } else if (current != null || closing) {
+                        break;
+                    } else {
+                        inbox.poll();
+                        reject(error);
+                    }
+                } else if (msg instanceof HttpRequestHead head) {
+                    if (current != null || closing) {
+                        break;
+                    }
+                    inbox.poll();
+                    start(head);
+                } else {
+                    inbox.poll();
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+        } finally {
+            draining = false;
+        }
+        // back-pressure: stop reading while a pipelined request waits for its turn
+        if (ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(inbox.isEmpty());
+        }
+    }
+
+    private void start(HttpRequestHead head) {
+        timeouts.headReceived(head.hasBody());
+        HttpExchange exchange = new HttpExchange(this, ctx, server, head, secure);
+        current = exchange;
+        try {
+            handler.handle(exchange);
+        } catch (Exception | Error e) {
+            log.error("{} failed on {}", handler.getClass().getSimpleName(), head.requestLine(), e);
+            if (!exchange.ended()) {
+                exchange.sendError(HttpStatus.INTERNAL_SERVER_ERROR, "the server failed while answering: "
+                        + e.getClass().getSimpleName(), null);
+            }
+        }
+    }
+
+    /** Called by the exchange once its response is written to the channel. */
+    void responseEnded(HttpExchange exchange, boolean keepAlive, ChannelFuture written) {
+        if (!keepAlive || closing) {
+            closing = true;
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        finishIfDone();
+    }
+
+    void responseAborted(HttpExchange exchange) {
+        closing = true;
+        ctx.close();
+    }
+
+    /** An exchange is done when both its response has ended and its request body has been read. */
+    private void finishIfDone() {
+        if (current == null || !current.ended() || !current.requestComplete()) {
+            return;
+        }
+        current = null;
+        if (closing) {
+            releaseInbox();
+            return;
+        }
+        timeouts.awaitNextRequest();
+        if (!draining) {
+            drain();
+        }
+    }
+
+    /** The parser refused the request: answer with the violated rule, then close gracefully. */
+    private void reject(HttpRequestError error) {
+        closing = true;
+        server.rateLimitedLog().info("{} {}: {}", ctx.channel().remoteAddress(), error.status(), error.message());
+        HttpStatus status = HttpStatus.of(error.status());
+        writeErrorAndClose(status, error.violation().description()
+                + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule());
+    }
+
+    private void writeErrorAndClose(HttpStatus status, String detail, String rule) {
+        closing = true;
+        byte[] page = ErrorPage.html(status, detail, rule).getBytes(StandardCharsets.UTF_8);
+        HttpResponseHead head = HttpResponseHead.builder(status)
+                .add("Date", server.date())
+                .add("Server", server.serverHeader())
+                .add("Content-Type", "text/html; charset=utf-8")
+                .add("Content-Length", Integer.toString(page.length))
+                .add("Cache-Control", "no-store")
+                .add("Connection", "close")
+                .build();
+        ctx.write(head);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(page)).addListener(f -> closeGracefully());
+        server.accessLog().log((java.net.InetSocketAddress) ctx.channel().remoteAddress(), "-", status.code(), page.length, null, null, System.nanoTime());
+    }
+
+    /**
+     * Shut down our sending side, keep reading (and discarding) what the client still sends, then close. Closing
+     * at once could make the kernel answer the client's unread bytes with a reset, which may destroy the error
+     * response before the client reads it.
+     */
+    private void closeGracefully() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        if (!secure && ctx.channel() instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            ctx.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) throws Exception {
+        if (evt instanceof ConnectionEvent event) {
+            switch (event) {
+                case HEADER_TIMEOUT -> {
+                    if (current == null && !closing) {
+                        server.rateLimitedLog().info("{}: header section not received within {}",
+                                ctx.channel().remoteAddress(), server.config().limits().headerTimeout());
+                        releaseInbox();
+                        writeErrorAndClose(HttpStatus.REQUEST_TIMEOUT, "the request's header section did not "
+                                + "arrive within " + server.config().limits().headerTimeout().toSeconds()
+                                + " s", "RFC 9110 §15.5.9");
+                    }
+                }
+                case IDLE_TIMEOUT -> {
+                    if (current == null) {
+                        ctx.close();
+                    }
+                }
+                case BODY_TIMEOUT -> {
+                    if (current != null && !current.requestComplete()) {
+                        closing = true;
+                        if (!current.headSent()) {
+                            current.sendError(HttpStatus.REQUEST_TIMEOUT, "the request body stopped arriving",
+                                    "RFC 9110 §15.5.9");
+                        } else {
+                            ctx.close();
+                        }
+                    }
+                }
+                case SHUTDOWN -> {
+                    closing = true;
+                    if (current == null) {
+                        ctx.close();
+                    }
+                }
+            }
+            return;
+        }
+        super.userEventTriggered(context, evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) throws Exception {
+        if (current != null) {
+            current.writabilityChanged();
+        }
+        super.channelWritabilityChanged(context);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) throws Exception {
+        if (current != null) {
+            HttpExchange gone = current;
+            current = null;
+            gone.clientGone();
+        }
+        releaseInbox();
+        super.channelInactive(context);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        log.debug("connection {} failed: {}", context.channel().remoteAddress(), cause.toString());
+        context.close();
+    }
+
+    private void releaseInbox() {
+        while (!inbox.isEmpty()) {
+            ReferenceCountUtil.release(inbox.poll());
+        }
+    }
+}

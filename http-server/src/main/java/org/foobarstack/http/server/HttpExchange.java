@@ -1,0 +1,363 @@
+package org.foobarstack.http.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoop;
+import io.netty.handler.stream.ChunkedNioFile;
+import org.foobarstack.http.parser.HttpBodyPart;
+import org.foobarstack.http.parser.HttpRequestError;
+import org.foobarstack.http.parser.HttpRequestHead;
+import org.foobarstack.http.parser.HttpVersion;
+import org.foobarstack.http.response.ErrorPage;
+import org.foobarstack.http.response.HttpResponseHead;
+import org.foobarstack.http.response.HttpStatus;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * One request and its response on one connection. A {@link RequestHandler} reads the request from it and writes
+ * the response through it; the exchange takes care of what every response must get right (RFC 9112):
+ *
+ * <ol>
+ *   <li>{@link #sendHead} adds Date and Server, and chooses the framing: Content-Length when the length is known,
+ *       chunked for an HTTP/1.1 client when it is not, and "close the connection at the end" for an HTTP/1.0
+ *       client, which does not know chunked (§6.3, §7).</li>
+ *   <li>It decides whether the connection stays open (§9.3) and says so with Connection.</li>
+ *   <li>{@link #sendBody} and {@link #sendFile} write the body, chunk-framed when needed, and write nothing for
+ *       HEAD or for statuses that have no body (1xx, 204, 304), while keeping the header fields GET would get.</li>
+ *   <li>{@link #end} ends the body (the zero-size chunk), writes the access log line and hands the connection
+ *       back, so that the next pipelined request can start.</li>
+ * </ol>
+ * All methods must be called on the connection's event loop ({@link #eventLoop()}).
+ */
+public final class HttpExchange {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int FILE_CHUNK_SIZE = 16 * 1024;
+
+    private enum Response { NOT_STARTED, HEAD_SENT, ENDED }
+
+    private final HttpConnectionHandler connection;
+    private final ChannelHandlerContext ctx;
+    private final ServerContext server;
+    private final HttpRequestHead request;
+    private final String requestId;
+    private final boolean secure;
+    private final long startNanos = System.nanoTime();
+
+    // request body
+    private final ArrayDeque<HttpBodyPart> bufferedBody = new ArrayDeque<>();
+    private BodyListener bodyListener;
+    private boolean requestComplete;
+    private boolean continueSent;
+
+    // response
+    private Response response = Response.NOT_STARTED;
+    private int status;
+    private boolean chunked;
+    private boolean bodyAllowed;
+    private boolean keepAlive;
+    private long bodyBytesSent;
+    private Runnable onClientGone;
+    private Runnable onWritable;
+
+    HttpExchange(HttpConnectionHandler connection, ChannelHandlerContext ctx, ServerContext server,
+                 HttpRequestHead request, boolean secure) {
+        this.connection = connection;
+        this.ctx = ctx;
+        this.server = server;
+        this.request = request;
+        this.secure = secure;
+        this.requestId = server.newRequestId();
+    }
+
+    // ------------------------------------------------------------------ the request
+
+    public HttpRequestHead request() {
+        return request;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public boolean isSecure() {
+        return secure;
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) ctx.channel().localAddress();
+    }
+
+    public io.netty.buffer.ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    /**
+     * Asks for the request body. Parts already received are delivered at once, the rest as they arrive. When the
+     * client sent "Expect: 100-continue", this is the moment it is told to go on (RFC 9110 §10.1.1): a handler
+     * that answers without reading the body never invites it.
+     */
+    public void readBody(BodyListener listener) {
+        this.bodyListener = listener;
+        if (request.expectContinue() && !requestComplete && !continueSent && response == Response.NOT_STARTED) {
+            continueSent = true;
+            ctx.writeAndFlush(HttpResponseHead.builder(HttpStatus.CONTINUE).build());
+        }
+        while (!bufferedBody.isEmpty()) {
+            listener.onPart(bufferedBody.poll());
+        }
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    void deliverBodyPart(HttpBodyPart part) {
+        if (part.isLast()) {
+            requestComplete = true;
+        }
+        if (bodyListener != null) {
+            bodyListener.onPart(part);
+        } else if (response == Response.ENDED) {
+            part.release();
+        } else {
+            bufferedBody.add(part);
+        }
+    }
+
+    /** The body broke a framing rule half-way: answer with the parser's status if still possible, then close. */
+    void failRequest(HttpRequestError error) {
+        requestComplete = true;
+        releaseBufferedBody();
+        if (bodyListener != null) {
+            bodyListener.onAbort(error.message());
+        }
+        connection.closeAfterResponse();
+        if (response == Response.NOT_STARTED) {
+            sendError(HttpStatus.of(error.status()), error.violation().description()
+                    + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule());
+        } else if (response == Response.HEAD_SENT) {
+            abort();
+        }
+    }
+
+    // ------------------------------------------------------------------ the response
+
+    public boolean headSent() {
+        return response != Response.NOT_STARTED;
+    }
+
+    public boolean ended() {
+        return response == Response.ENDED;
+    }
+
+    /**
+     * Writes the status line and header fields.
+     *
+     * @param head          status and fields chosen by the handler
+     * @param contentLength the body's length, or -1 when it is not known in advance
+     */
+    public void sendHead(HttpResponseHead.Builder head, long contentLength) {
+        if (response != Response.NOT_STARTED) {
+            throw new IllegalStateException("response head already sent");
+        }
+        response = Response.HEAD_SENT;
+        HttpStatus st = head.status();
+        status = st.code();
+        bodyAllowed = !request.isHead() && !st.forbidsBody();
+        // a client that was not invited to send its body may still send it, or may not: the only safe way on
+        // is to close (RFC 9110 §10.1.1)
+        boolean unreadBody = request.expectContinue() && !continueSent && !requestComplete;
+        keepAlive = request.keepAlive() && !server.shuttingDown() && !connection.closing() && !unreadBody;
+
+        head.set("Date", server.date());
+        head.set("Server", server.serverHeader());
+        head.remove("Transfer-Encoding");
+        if (st.forbidsBody()) {
+            head.remove("Content-Length");
+        } else if (contentLength >= 0) {
+            head.set("Content-Length", Long.toString(contentLength));
+        } else if (request.version() == HttpVersion.HTTP_1_1) {
+            head.remove("Content-Length");
+            head.set("Transfer-Encoding", "chunked");
+            chunked = bodyAllowed;
+        } else {
+            // HTTP/1.0 has no chunked coding: the end of the connection marks the end of the body (§6.3, rule 8)
+            head.remove("Content-Length");
+            keepAlive = false;
+        }
+        if (!keepAlive) {
+            head.set("Connection", "close");
+        } else if (request.version() == HttpVersion.HTTP_1_0) {
+            head.set("Connection", "keep-alive");
+        } else {
+            head.remove("Connection");
+        }
+        ctx.write(head.build());
+    }
+
+    /** Writes body bytes, framed as a chunk when the response is chunked; takes ownership of {@code data}. */
+    public ChannelFuture sendBody(ByteBuf data) {
+        requireHeadSent();
+        int n = data.readableBytes();
+        if (!bodyAllowed || n == 0) {
+            data.release();
+            return ctx.newSucceededFuture();
+        }
+        bodyBytesSent += n;
+        if (chunked) {
+            ByteBuf size = ctx.alloc().ioBuffer(10);
+            size.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
+            size.writeBytes(CRLF);
+            ctx.write(size);
+            ctx.write(data);
+            return ctx.writeAndFlush(Unpooled.wrappedBuffer(CRLF));
+        }
+        return ctx.writeAndFlush(data);
+    }
+
+    /**
+     * Writes {@code length} bytes of a file. On plain TCP the kernel copies them straight from the page cache to
+     * the socket (a FileRegion, sendfile(2)); under TLS the bytes must pass through the cipher, so they are read
+     * in chunks instead. The file channel is closed once written (or at once, when no body is sent).
+     */
+    public void sendFile(FileChannel file, long offset, long length) throws IOException {
+        requireHeadSent();
+        if (!bodyAllowed || length == 0) {
+            file.close();
+            return;
+        }
+        if (chunked) {
+            throw new IllegalStateException("files are sent with a Content-Length");
+        }
+        bodyBytesSent += length;
+        if (secure) {
+            ctx.write(new ChunkedNioFile(file, offset, length, FILE_CHUNK_SIZE));
+        } else {
+            ctx.write(new DefaultFileRegion(file, offset, length));
+        }
+    }
+
+    /** Ends the response: the last chunk if chunked, a flush, the access log line. */
+    public void end() {
+        requireHeadSent();
+        if (response == Response.ENDED) {
+            return;
+        }
+        response = Response.ENDED;
+        releaseBufferedBody();
+        ChannelFuture done = chunked
+                ? ctx.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK))
+                : ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        logAccess();
+        connection.responseEnded(this, keepAlive, done);
+    }
+
+    /** A whole response at once. */
+    public void respond(HttpResponseHead.Builder head, ByteBuf body) {
+        sendHead(head, body.readableBytes());
+        sendBody(body);
+        end();
+    }
+
+    /** An HTML error page naming what went wrong and the rule that says so. */
+    public void sendError(HttpStatus errorStatus, String detail, String rule) {
+        if (response != Response.NOT_STARTED) {
+            abort();
+            return;
+        }
+        byte[] page = ErrorPage.html(errorStatus, detail, rule).getBytes(StandardCharsets.UTF_8);
+        HttpResponseHead.Builder head = HttpResponseHead.builder(errorStatus)
+                .add("Content-Type", "text/html; charset=utf-8")
+                .add("Cache-Control", "no-store");
+        respond(head, Unpooled.wrappedBuffer(page));
+    }
+
+    /** Gives up on a response whose head is already out: closing is the only way to tell the client. */
+    public void abort() {
+        if (response == Response.ENDED) {
+            return;
+        }
+        response = Response.ENDED;
+        releaseBufferedBody();
+        logAccess();
+        connection.responseAborted(this);
+    }
+
+    // ------------------------------------------------------------------ flow control and lifecycle
+
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    /** Called when the client's socket buffer drains again, so that a streaming producer can resume. */
+    public void onWritable(Runnable callback) {
+        this.onWritable = callback;
+    }
+
+    /** Called when the client goes away before the response ended, so that upstream work can be cancelled. */
+    public void onClientGone(Runnable callback) {
+        this.onClientGone = callback;
+    }
+
+    void writabilityChanged() {
+        if (onWritable != null && ctx.channel().isWritable()) {
+            onWritable.run();
+        }
+    }
+
+    void clientGone() {
+        releaseBufferedBody();
+        if (bodyListener != null && !requestComplete) {
+            bodyListener.onAbort("client closed the connection");
+        }
+        if (response != Response.ENDED) {
+            response = Response.ENDED;
+            if (status == 0) {
+                status = 499; // nginx's code for "client closed request", so the access log shows what happened
+            }
+            logAccess();
+            if (onClientGone != null) {
+                onClientGone.run();
+            }
+        }
+    }
+
+    private void requireHeadSent() {
+        if (response == Response.NOT_STARTED) {
+            throw new IllegalStateException("send the head first");
+        }
+    }
+
+    private void releaseBufferedBody() {
+        while (!bufferedBody.isEmpty()) {
+            bufferedBody.poll().release();
+        }
+    }
+
+    private void logAccess() {
+        server.accessLog().log(remoteAddress(), request.requestLine(), status, bodyBytesSent,
+                request.fields().get("referer"), request.fields().get("user-agent"), startNanos);
+    }
+}

@@ -1,0 +1,85 @@
+package org.foobarstack.launcher.walk;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.foobarstack.trace.walk.Walk;
+import org.foobarstack.trace.walk.WalkRequest;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code walk URL}: follow one request through the stack hop by hop. Only parses the command line; the
+ * walk itself is {@link Walk} in the trace module.
+ */
+@Command(name = "walk", mixinStandardHelpOptions = true,
+        description = {
+            "Walk one request through the stack and print every hop: the DNS query and answer (dig style),"
+                    + " the TCP connection, TLS for https, the HTTP request and response (curl -v style),"
+                    + " then, with --trace-api, the hops the stack recorded (FastCGI records, SQL statements).",
+            "Exit code 0 when a response arrived, otherwise curl's code (6 resolve, 7 connect, 28 timeout, 35 TLS)."})
+public final class WalkCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "URL", description = "http:// or https:// URL, e.g. http://www.foobar.com:8080/")
+    String url;
+
+    @Option(names = {"-X", "--request"}, paramLabel = "METHOD",
+            description = "HTTP method (default: GET, or POST with -d).")
+    String method;
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA", description = "Request body, sent as with curl -d.")
+    String data;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
+            description = "Extra header, repeatable; 'Name:' removes a default header.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--dns", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:5300",
+            description = "DNS server to resolve the host with (default: ${DEFAULT-VALUE}).")
+    String dns;
+
+    @Option(names = "--trace-api", paramLabel = "URL",
+            description = "Admin server base URL, e.g. http://127.0.0.1:9090, to fetch the server-side hops.")
+    String traceApi;
+
+    @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of the CA to trust for https.")
+    Path caCert;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Timeout of each step in seconds (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--json", description = "Print the journey as JSON.")
+    boolean json;
+
+    /** Exit code for a command line that names no valid request (a bad URL, header or traceparent). */
+    static final int USAGE = 2;
+
+    @Override
+    public Integer call() {
+        WalkRequest request;
+        try {
+            WalkRequest.Builder builder = WalkRequest.builder(url)
+                    .method(method)
+                    .data(data)
+                    .dns(dns)
+                    .traceApi(traceApi)
+                    .caCert(caCert)
+                    .timeout(Duration.ofSeconds(timeoutSeconds));
+            headers.forEach(builder::header);
+            request = builder.build();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("walk: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return USAGE;
+        }
+        return Walk.run(request, json, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

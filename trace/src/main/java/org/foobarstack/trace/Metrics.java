@@ -1,0 +1,95 @@
+package org.foobarstack.trace;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.DoubleSupplier;
+
+/**
+ * One stack's metrics: counters, gauges and latency histograms with labels, and their exposition in the
+ * Prometheus text format, version 0.0.4 ({@code # HELP}, {@code # TYPE}, {@code _bucket{le="..."}},
+ * {@code _sum}, {@code _count}), as the admin server serves it at {@code /metrics}.
+ *
+ * <p>The metric types and the text writer are the Prometheus Java client's (prometheus-metrics-core and
+ * prometheus-metrics-exposition-textformats): the exposition format has escaping and naming rules that a
+ * well-kept library already gets right, and its counters are lock-free striped adders. This class only
+ * makes one registry per stack (never the library's global default registry, so that two stacks in one
+ * JVM keep their numbers apart) and names the few choices we make:
+ * histograms are classic-only (fixed buckets, which is what 0.0.4 text can express).
+ *
+ * <p>Use: {@code Counter requests = metrics.counter("foobar_http_requests_total", "HTTP requests
+ * answered", "instance", "status"); requests.labelValues("web-1", "200").inc();}
+ */
+public final class Metrics {
+
+    /** The Content-Type of the exposition, version 0.0.4 of the text format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** Latency buckets in seconds, from 100 µs (a loopback DNS answer) to 10 s (a stuck database). */
+    public static final double[] LATENCY_BUCKETS_SECONDS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer =
+            PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build();
+
+    /**
+     * A counter; the exposition names it {@code name} with {@code _total} (added when missing).
+     * Increment with {@code counter.labelValues(values...).inc()}.
+     */
+    public Counter counter(String name, String help, String... labelNames) {
+        return Counter.builder().name(name).help(help).labelNames(labelNames).register(registry);
+    }
+
+    /** A gauge set by the code that knows the value: {@code gauge.labelValues(values...).set(v)}. */
+    public Gauge gauge(String name, String help, String... labelNames) {
+        return Gauge.builder().name(name).help(help).labelNames(labelNames).register(registry);
+    }
+
+    /** A gauge read at scrape time, for values that live elsewhere (open connections, pool in use). */
+    public GaugeWithCallback gauge(String name, String help, DoubleSupplier value) {
+        return GaugeWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /** A latency histogram in seconds with {@link #LATENCY_BUCKETS_SECONDS}. */
+    public Histogram latency(String name, String help, String... labelNames) {
+        return histogram(name, help, LATENCY_BUCKETS_SECONDS, labelNames);
+    }
+
+    /** A histogram with the given upper bounds ({@code +Inf} is added by the format). */
+    public Histogram histogram(String name, String help, double[] upperBounds, String... labelNames) {
+        return Histogram.builder().name(name).help(help).labelNames(labelNames)
+                .classicOnly().classicUpperBounds(upperBounds).register(registry);
+    }
+
+    /** For metric kinds this class does not wrap (summaries, info metrics): register them here. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void writeExposition(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    /** The whole exposition as text. */
+    public String exposition() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writeExposition(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
