@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The single-server stack: one DNS server, one web server, one app server and one database, each a plain object
@@ -58,7 +59,7 @@ public final class Stack implements AutoCloseable {
                     .port(config.dbPort())
                     .dataDir(config.dataDir().resolve("storage"))
                     .build());
-            startTier("storage", storage, storage::start, storage.address(), progress);
+            startTier("storage", storage, storage::start, storage::address, progress);
 
             app = new AppServer(AppServerConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
@@ -68,23 +69,24 @@ public final class Stack implements AutoCloseable {
                     .dbPassword(storage.appPassword())
                     .instanceName("app-1")
                     .build());
-            startTier("app server", app, app::start, null, progress);
-            waitUntilAccepting("app server", app.address());
+            startTier("app server", app, app::start, app::address, progress);
 
-            WebServerConfig.Builder web = WebServerConfig.builder()
-                    .bindAddress(config.bindAddress())
+            this.web = new WebServer(WebServerConfig.builder()
+                    .bindAddress(config.bindAddress().getHostAddress())
                     .httpPort(config.httpPort())
-                    .dataDir(config.dataDir().resolve("web"))
-                    .appServer(app.address())
-                    .instanceName("web-1");
-            if (config.httpsEnabled()) {
-                web.httpsPort(config.httpsPort());
-            } else {
-                web.httpsDisabled();
-            }
-            this.web = new WebServer(web.build());
-            startTier("web server", this.web, this.web::start, null, progress);
-            waitUntilAccepting("web server", this.web.httpAddress());
+                    .httpsEnabled(config.httpsEnabled())
+                    .httpsPort(config.httpsEnabled() ? config.httpsPort() : 0)
+                    .dataDirectory(config.dataDir().resolve("web"))
+                    .appServerAddress(app.address())
+                    .serverName("web-1")
+                    .build());
+            startTier("web server", this.web, () -> {
+                try {
+                    this.web.start();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, this.web::httpAddress, progress);
             if (this.web.httpsAddress() != null) {
                 waitUntilAccepting("web server (HTTPS)", this.web.httpsAddress());
             }
@@ -95,15 +97,14 @@ public final class Stack implements AutoCloseable {
                     .webAddress(this.web.httpAddress().getAddress())
                     .wwwAsCname(config.wwwAsCname())
                     .build());
-            startTier("DNS server", dns, dns::start, null, progress);
-            waitUntilAccepting("DNS server (TCP)", dns.tcpAddress());
+            startTier("DNS server", dns, dns::start, dns::tcpAddress, progress);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void startTier(String name, AutoCloseable tier, Runnable start, InetSocketAddress address,
+    private void startTier(String name, AutoCloseable tier, Runnable start, Supplier<InetSocketAddress> port,
                            Consumer<String> progress) {
         long began = System.nanoTime();
         try {
@@ -112,9 +113,7 @@ public final class Stack implements AutoCloseable {
             throw new TierStartException(name, e);
         }
         running.push(tier);
-        if (address != null) {
-            waitUntilAccepting(name, address);
-        }
+        waitUntilAccepting(name, port.get());
         long millis = (System.nanoTime() - began) / 1_000_000;
         progress.accept(String.format("  %-11s up in %d ms", name, millis));
     }
