@@ -41,7 +41,7 @@ echo "ok: dig: www.foobar.com A 127.0.0.1"
 
 home=$(curl -sS --max-time 10 "http://127.0.0.1:$http_port/")
 expect_contains "$home" "foobar.com" "curl: home page"
-expect_contains "$home" "/api/messages" "curl: home page has the guestbook"
+expect_contains "$home" "guestbook" "curl: home page has the guestbook"
 
 marker="hi-$RANDOM-$RANDOM"
 code=$(curl -sS --max-time 10 -o "$work/post.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
