@@ -50,6 +50,8 @@ final class DnsLookup {
     private static final int TCP_LENGTH_PREFIX = 2;
     /** How many aliases to follow before giving up on a loop. */
     private static final int MAX_CNAME_CHAIN = 8;
+    /** A one-line summary names this many answer records; the transcript shows them all. */
+    private static final int RECORDS_IN_SUMMARY = 3;
 
     private final WalkRequest request;
     private final StepLog log;
@@ -259,8 +261,11 @@ final class DnsLookup {
             summary.append(", authoritative");
         }
         List<Record> records = answer.getSection(Section.ANSWER);
-        for (Record record : records) {
+        for (Record record : records.subList(0, Math.min(records.size(), RECORDS_IN_SUMMARY))) {
             summary.append(", ").append(Type.string(record.getType())).append(' ').append(record.rdataToString());
+        }
+        if (records.size() > RECORDS_IN_SUMMARY) {
+            summary.append(" and ").append(records.size() - RECORDS_IN_SUMMARY).append(" more records");
         }
         return summary.append(" over ").append(transport).toString();
     }

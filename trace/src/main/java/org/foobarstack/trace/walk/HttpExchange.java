@@ -90,8 +90,15 @@ final class HttpExchange {
                             "* Connected to " + request.host() + " (" + address.getHostAddress() + ") port "
                                     + request.port()));
             Socket socket = request.https() ? handshake(tcp, peer) : tcp;
-            send(socket, context, peer);
-            return receive(socket, peer);
+            try {
+                send(socket, context, peer);
+                return receive(socket, peer);
+            } finally {
+                if (socket != tcp) {
+                    // closing the TLS socket sends close_notify (RFC 8446 §6.1) before the TCP FIN
+                    socket.close();
+                }
+            }
         } catch (SocketTimeoutException e) {
             throw new WalkException(WalkFailure.TIMEOUT, "no complete response from " + peer + " within "
                     + timeout + " ms");
