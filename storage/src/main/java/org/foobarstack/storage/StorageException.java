@@ -16,6 +16,9 @@ public final class StorageException extends RuntimeException {
         PORT_TAKEN("bind(2) EADDRINUSE",
                 "Another process already listens on this address and port.",
                 "Stop that process, or start storage on another port (--storage-port, or 0 to pick a free one)."),
+        ADDRESS_UNUSABLE("bind(2) EADDRNOTAVAIL / unknown host",
+                "The bind address is not an address of this machine (or cannot be resolved).",
+                "Bind to an address this machine has, e.g. 127.0.0.1 (on Linux every 127.x.y.z works)."),
         DATABASE_LOCKED("Derby SQLState XSDB6",
                 "Another Derby engine (another JVM) has this database open; Derby allows one engine per database directory.",
                 "Stop the other process that uses this data directory (look for a running foobar-stack or ij), "
