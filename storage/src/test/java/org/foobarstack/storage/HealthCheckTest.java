@@ -47,6 +47,7 @@ class HealthCheckTest {
     void aPortThatAcceptsButIsNotDerbyIsUnhealthy() throws Exception {
         // A port probe would call this healthy: it accepts TCP connections. The round trip does not.
         try (ServerSocket notDerby = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            notDerby.setSoTimeout(10_000); // never wait forever for a client that did not come
             Thread closer = new Thread(() -> {
                 try (var s = notDerby.accept()) {
                     s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
