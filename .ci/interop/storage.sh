@@ -25,7 +25,7 @@ trap cleanup EXIT
 
 fail() {
   echo "storage interop: FAIL: $*" >&2
-  for f in "$WORK"/server.out "$WORK"/server.err "$WORK"/ij.out; do
+  for f in "$WORK"/mvn.log "$WORK"/server.out "$WORK"/server.err "$WORK"/ij.out; do
     [[ -f "$f" ]] && { echo "--- $f" >&2; tail -n 40 "$f" >&2; }
   done
   exit 1
@@ -35,8 +35,12 @@ command -v java >/dev/null || fail "java is not on the PATH"
 [[ -d "$ROOT/storage/target/classes" ]] || fail "storage/target/classes missing: run 'mvn package' first"
 
 # Classpath: our classes plus every dependency of the storage module (derby, derbynet, derbyclient, derbytools...).
-(cd "$ROOT" && mvn -B -q -o -Dstyle.color=never -pl storage dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null) \
-  || fail "could not build the storage classpath with maven"
+# Offline first (everything is in ~/.m2 after the build); online if the dependency plugin itself is missing.
+build_classpath() {
+  (cd "$ROOT" && mvn -B -q "$@" -Dstyle.color=never -pl storage dependency:build-classpath \
+      -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/mvn.log" 2>&1)
+}
+build_classpath -o || build_classpath || fail "could not build the storage classpath with maven (see above)"
 CP="$ROOT/storage/target/classes:$(cat "$WORK/cp.txt")"
 
 APP_USER=foobar_app

@@ -15,8 +15,11 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
 cd "$ROOT"
-mvn -B -q -o -Dstyle.color=never -pl storage -am test-compile >/dev/null
-mvn -B -q -o -Dstyle.color=never -pl storage dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+# Offline first (a built tree has everything in ~/.m2); online if something is missing.
+mvn -B -q -o -Dstyle.color=never -pl storage -am test-compile >/dev/null \
+  || mvn -B -q -Dstyle.color=never -pl storage -am test-compile >/dev/null
+mvn -B -q -o -Dstyle.color=never -pl storage dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null \
+  || mvn -B -q -Dstyle.color=never -pl storage dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$ROOT/storage/target/test-classes:$ROOT/storage/target/classes:$(cat "$WORK/cp.txt")"
 
 TABLE="$(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
