@@ -315,11 +315,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private String jdbcUrlFor(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        if (host.contains(":")) {
-            host = "[" + host + "]"; // an IPv6 literal in a URL needs brackets (RFC 3986 §3.2.2)
-        }
-        return "jdbc:derby://" + host + ":" + a.getPort() + "/" + config.databaseDir();
+        return config.jdbcUrl(a.getPort());
     }
 
     /** One real round trip as the app user; false when the server is stopped or the database is unusable. */
