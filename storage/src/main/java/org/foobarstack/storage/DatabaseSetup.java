@@ -52,6 +52,11 @@ final class DatabaseSetup {
     static final String PASSWORD_LIFETIME = "derby.authentication.native.passwordLifetimeMillis";
     /** Ignore JVM-wide derby.* system properties for this database: the database's own settings win. */
     static final String PROPERTIES_ONLY = "derby.database.propertiesOnly";
+    /**
+     * Our own database property: the app user the database was created for. Its schema holds the tables,
+     * so starting with another app user name would silently open an empty schema; we refuse instead.
+     */
+    static final String APP_USER_PROPERTY = "foobar.storage.appUser";
 
     private final StorageConfig config;
 
@@ -146,6 +151,13 @@ final class DatabaseSetup {
      */
     private boolean ensureSecured(Connection owner) throws SQLException {
         owner.setAutoCommit(true);
+        String appUser = config.appUser().toUpperCase(Locale.ROOT);
+        String recordedAppUser = databaseProperty(owner, APP_USER_PROPERTY);
+        if (recordedAppUser != null && !recordedAppUser.equals(appUser)) {
+            throw new StorageException(Problem.WRONG_CREDENTIALS, config.databaseDir() + " was created for the app user "
+                    + recordedAppUser + ", not " + appUser + "; user names cannot change (the app's tables live in the "
+                    + "schema named after it).");
+        }
         List<String> existing = new ArrayList<>();
         try (Statement st = owner.createStatement();
              ResultSet rs = st.executeQuery("SELECT USERNAME FROM SYS.SYSUSERS")) {
@@ -156,6 +168,7 @@ final class DatabaseSetup {
         // Derby's rule: when NATIVE authentication is switched on, the owner (DBO) must be the first user.
         createUserIfMissing(owner, existing, config.ownerUser(), config.ownerPassword());
         createUserIfMissing(owner, existing, config.appUser(), config.appPassword());
+        setIfDifferent(owner, APP_USER_PROPERTY, appUser);
         setIfDifferent(owner, PASSWORD_LIFETIME, "0");
         setIfDifferent(owner, PROPERTIES_ONLY, "true");
         boolean rebootNeeded = setIfDifferent(owner, SQL_AUTHORIZATION, "true");

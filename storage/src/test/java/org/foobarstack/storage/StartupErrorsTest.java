@@ -123,6 +123,13 @@ class StartupErrorsTest {
     }
 
     @Test
+    void anotherAppUserNameIsRefusedInsteadOfOpeningAnEmptySchema() {
+        StorageConfig config = existing().build();
+        assertProblem(new StorageServer(config.toBuilder().app("someone_else", "pw").build()),
+                Problem.WRONG_CREDENTIALS, "created for the app user FOOBAR_APP, not SOMEONE_ELSE");
+    }
+
+    @Test
     void invalidConfigurationIsRejectedAtBuildTime() {
         assertThatThrownBy(() -> StorageConfig.builder().port(70_000).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..65535");
