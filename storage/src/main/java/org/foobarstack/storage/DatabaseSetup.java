@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * (in this JVM, before the Network Server opens the port):
  * <ol>
  *   <li>create the database if its directory holds none yet (refusing a non-empty foreign directory);</li>
- *   <li>secure it (checked at every start, done once): store the owner's and the app user's passwords with
- *       Derby's NATIVE authentication and turn on SQL authorization (GRANT/REVOKE). These are <em>database</em> properties, kept inside
- *       the database, never JVM-wide system properties, so several databases in one JVM do not interfere;
- *       the database is then shut down and booted again, because Derby reads them at boot;</li>
+ *   <li>secure it (checked at every start, done once): store the owner's and the app user's passwords
+ *       with Derby's NATIVE authentication and turn on SQL authorization (GRANT/REVOKE). These are
+ *       <em>database</em> properties, kept inside the database, never JVM-wide system properties, so
+ *       several databases in one JVM do not interfere; the database is then shut down and booted again,
+ *       because Derby reads them at boot;</li>
  *   <li>apply the schema migrations as the owner, in the schema named after the app user (Derby gives every
  *       user a default schema with its own name, so the app finds MESSAGES without qualifying it, while
  *       the owner, not the app, owns that schema: the app cannot drop or alter its tables);</li>
