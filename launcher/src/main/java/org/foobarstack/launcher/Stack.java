@@ -59,11 +59,7 @@ public final class Stack implements AutoCloseable {
     /** Starts all four tiers; {@code progress} hears one line per tier as it comes up. */
     public synchronized void start(Consumer<String> progress) {
         try {
-            storage = new StorageServer(StorageConfig.builder()
-                    .host(config.bindAddress().getHostAddress())
-                    .port(config.dbPort())
-                    .dataDir(config.dataDir().resolve("storage"))
-                    .build());
+            storage = new StorageServer(storageConfig(config));
             startTier("storage", storage, storage::start, storage::address, progress);
 
             app = new AppServer(AppServerConfig.builder()
@@ -131,6 +127,18 @@ public final class Stack implements AutoCloseable {
                     "started, but " + address + " did not accept a connection within " + READY_TIMEOUT.toSeconds()
                             + " s"));
         }
+    }
+
+    /**
+     * The storage tier's settings for a stack: its database lives in {@code <dataDir>/storage}. The backup and
+     * restore commands use this too, so that they find the database the stack runs on.
+     */
+    public static StorageConfig storageConfig(StackConfig config) {
+        return StorageConfig.builder()
+                .host(config.bindAddress().getHostAddress())
+                .port(config.dbPort())
+                .dataDir(config.dataDir().resolve("storage"))
+                .build();
     }
 
     /** The main TCP address of every tier started so far, in start order; kept after {@link #close()}. */
