@@ -310,7 +310,12 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 }
                 AppResponse finalResponse = response;
                 String finalStderr = stderr;
-                ctx.executor().execute(() -> complete(ctx, request, finalResponse, finalStderr));
+                try {
+                    ctx.executor().execute(() -> complete(ctx, request, finalResponse, finalStderr));
+                } catch (RejectedExecutionException closed) {
+                    // the connection's event loop has shut down (server closing): nobody left to answer
+                    LOG.debug("{}: answer of {} dropped, the event loop is gone", peer(ctx), request);
+                }
             });
         } catch (RejectedExecutionException e) {
             server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {} requests already wait "
