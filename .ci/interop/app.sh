@@ -101,6 +101,7 @@ http {
   server {
     listen 127.0.0.1:$PORT_ON;
     server_name www.foobar.com;
+    location = /ready { return 204; }
     location /api/ {
       include /etc/nginx/fastcgi_params;
       fastcgi_pass app_keepalive;
@@ -111,6 +112,7 @@ http {
   server {
     listen 127.0.0.1:$PORT_OFF;
     server_name www.foobar.com;
+    location = /ready { return 204; }
     location /api/ {
       include /etc/nginx/fastcgi_params;
       fastcgi_pass 127.0.0.1:$APP_PORT;
@@ -122,7 +124,7 @@ nginx -t -q -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" || die "
 nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" > "$WORK/nginx.out" 2>&1 &
 PIDS+=($!)
 deadline=$((SECONDS + 20))
-until curl -s -o /dev/null "http://127.0.0.1:$PORT_OFF/" && curl -s -o /dev/null "http://127.0.0.1:$PORT_ON/"; do
+until curl -sf -o /dev/null "http://127.0.0.1:$PORT_OFF/ready" && curl -sf -o /dev/null "http://127.0.0.1:$PORT_ON/ready"; do
   [ "$SECONDS" -lt "$deadline" ] || die "nginx did not start listening"
   sleep 0.1
 done

@@ -152,7 +152,8 @@ public final class AppServer implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lifecycle) {
-            if (closed || !started) {
+            if (closed || address == null) {
+                // never started, or a failed start already released everything
                 closed = true;
                 return;
             }
@@ -175,7 +176,12 @@ public final class AppServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 workers.shutdownNow();
             }
-            // Step 4: the answers posted by the workers are written before the event loops close the connections.
+            // Step 4: each finished worker posted its answer to its connection's event loop. An event loop that
+            // shuts down closes its channels before running queued tasks, so first let every loop run what is
+            // queued (a task submitted now runs after them), and only then shut the loops down.
+            for (io.netty.util.concurrent.EventExecutor loop : ioGroup) {
+                loop.submit(() -> { }).awaitUninterruptibly(remaining(deadline) / 1_000_000 + 1);
+            }
             shutDownQuietly();
             LOG.info("app-server {} stopped", config.instanceName());
         }
