@@ -62,8 +62,10 @@ import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_R
  *
  * <p>Broken input (a bad version, a malformed record, a record out of order) closes the connection with one log
  * line: after such a record nothing that follows can be trusted. Oversized streams are answered in HTTP terms
- * (431, 413) since the peer is well-behaved but asks too much. A request whose streams do not end within the
- * request timeout closes the connection.
+ * (431, 413) since the peer is well-behaved but asks too much; the rest of such a request is read and dropped
+ * (never stored) until STDIN ends, and only then answered, because a web server still busy sending would see a
+ * reset connection rather than the answer. A request whose streams do not end within the request timeout closes
+ * the connection.
  *
  * <p>Threads: every method runs on this connection's event loop, except the application call, which runs on a
  * worker and posts its result back with {@code ctx.executor().execute}. So the request table needs no locks.
@@ -245,22 +247,24 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             throw new FastCgiProtocolException(STREAM_ORDER, "PARAMS for " + request);
         }
         if (content.isReadable()) {
-            int size = request.appendParams(content);
-            if (size > config.maxParamsBytes()) {
+            if (!request.rejected() && request.appendParams(content) > config.maxParamsBytes()) {
                 String why = "PARAMS stream over " + config.maxParamsBytes() + " bytes";
-                server.log().warn("{}: request {}: {}, answered 431 ({})", peer(ctx), request.id(), why,
+                server.log().warn("{}: request {}: {}, answering 431 ({})", peer(ctx), request.id(), why,
                         PARAMS_TOO_LARGE.section());
-                respondWithError(ctx, request, 431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
+                request.reject(431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
             }
             return;
         }
-        request.params(NameValuePairs.readMap(request.paramsBytes()));
         request.state(ResponderRequest.State.STDIN);
+        if (request.rejected()) {
+            return;
+        }
+        request.params(NameValuePairs.readMap(request.paramsBytes()));
         String declared = request.params().get("CONTENT_LENGTH");
         if (declared != null && declaredTooLong(declared)) {
-            server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answered 413 ({})", peer(ctx),
+            server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answering 413 ({})", peer(ctx),
                     request.id(), declared, config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-            respondWithError(ctx, request, 413,
+            request.reject(413,
                     "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
         }
     }
@@ -279,16 +283,20 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             throw new FastCgiProtocolException(STREAM_ORDER, "STDIN for " + request);
         }
         if (content.isReadable()) {
-            int size = request.appendStdin(content);
-            if (size > config.maxStdinBytes()) {
-                server.log().warn("{}: request {}: STDIN over {} bytes, answered 413 ({})", peer(ctx), request.id(),
-                        config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-                respondWithError(ctx, request, 413,
+            if (!request.rejected() && request.appendStdin(content) > config.maxStdinBytes()) {
+                server.log().warn("{}: request {}: STDIN over {} bytes, answering 413 ({})", peer(ctx),
+                        request.id(), config.maxStdinBytes(), STDIN_TOO_LARGE.section());
+                request.reject(413,
                         "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
             }
             return;
         }
         request.cancelTimeout();
+        if (request.rejected()) {
+            // the streams were read to their end, so the web server is listening now
+            respondWithError(ctx, request, request.rejectionStatus(), request.rejectionMessage());
+            return;
+        }
         request.state(ResponderRequest.State.RUNNING);
         run(ctx, request);
     }

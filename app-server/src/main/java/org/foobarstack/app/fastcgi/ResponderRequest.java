@@ -33,12 +33,38 @@ final class ResponderRequest {
     private State state = State.PARAMS;
     private Map<String, String> decodedParams;
     private ScheduledFuture<?> timeout;
+    private int rejectionStatus;
+    private String rejectionMessage;
 
     ResponderRequest(int id, boolean keepConnection, CompositeByteBuf params, CompositeByteBuf stdin) {
         this.id = id;
         this.keepConnection = keepConnection;
         this.params = params;
         this.stdin = stdin;
+    }
+
+    /**
+     * Marks the request as refused with an HTTP status (431, 413). Its streams are still read to their end, but
+     * discarded: answering while the web server is still sending would make it see a reset connection
+     * instead of the answer.
+     */
+    void reject(int status, String message) {
+        rejectionStatus = status;
+        rejectionMessage = message;
+        params.release();
+        stdin.release();
+    }
+
+    boolean rejected() {
+        return rejectionStatus != 0;
+    }
+
+    int rejectionStatus() {
+        return rejectionStatus;
+    }
+
+    String rejectionMessage() {
+        return rejectionMessage;
     }
 
     int id() {
