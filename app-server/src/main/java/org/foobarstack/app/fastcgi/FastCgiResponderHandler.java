@@ -113,6 +113,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         for (ResponderRequest request : active.values()) {
+            request.returnBuffer(server);
             request.release();
         }
         active.clear();
@@ -247,11 +248,17 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             throw new FastCgiProtocolException(STREAM_ORDER, "PARAMS for " + request);
         }
         if (content.isReadable()) {
-            if (!request.rejected() && request.appendParams(content) > config.maxParamsBytes()) {
+            if (request.rejected()) {
+                return;
+            }
+            int size = request.appendParams(server, content);
+            if (size < 0) {
+                rejectForBudget(ctx, request);
+            } else if (size > config.maxParamsBytes()) {
                 String why = "PARAMS stream over " + config.maxParamsBytes() + " bytes";
                 server.log().warn("{}: request {}: {}, answering 431 ({})", peer(ctx), request.id(), why,
                         PARAMS_TOO_LARGE.section());
-                request.reject(431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
+                reject(request, 431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
             }
             return;
         }
@@ -264,9 +271,21 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         if (declared != null && declaredTooLong(declared)) {
             server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answering 413 ({})", peer(ctx),
                     request.id(), declared, config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-            request.reject(413,
+            reject(request, 413,
                     "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
         }
+    }
+
+    /** From now on the request's streams are read and dropped; the answer goes out when STDIN ends. */
+    private void reject(ResponderRequest request, int status, String message) {
+        request.reject(status, message);
+        request.returnBuffer(server);
+    }
+
+    private void rejectForBudget(ChannelHandlerContext ctx, ResponderRequest request) {
+        server.log().warn("{}: request {}: the server already holds {} bytes of requests (maxBufferedBytes), "
+                + "answering 503", peer(ctx), request.id(), server.bufferedBytes());
+        reject(request, 503, "the server holds too many request bytes right now; try again shortly");
     }
 
     private boolean declaredTooLong(String contentLength) {
@@ -283,10 +302,16 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             throw new FastCgiProtocolException(STREAM_ORDER, "STDIN for " + request);
         }
         if (content.isReadable()) {
-            if (!request.rejected() && request.appendStdin(content) > config.maxStdinBytes()) {
+            if (request.rejected()) {
+                return;
+            }
+            int size = request.appendStdin(server, content);
+            if (size < 0) {
+                rejectForBudget(ctx, request);
+            } else if (size > config.maxStdinBytes()) {
                 server.log().warn("{}: request {}: STDIN over {} bytes, answering 413 ({})", peer(ctx),
                         request.id(), config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-                request.reject(413,
+                reject(request, 413,
                         "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
             }
             return;
@@ -305,6 +330,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private void run(ChannelHandlerContext ctx, ResponderRequest request) {
         AppRequest appRequest = new AppRequest(request.params(), request.stdinBytes(),
                 (InetSocketAddress) ctx.channel().localAddress(), (InetSocketAddress) ctx.channel().remoteAddress());
+        // the body now lives in the AppRequest; its share of the budget is kept until END_REQUEST
+        request.release();
         try {
             server.workers().execute(() -> {
                 AppResponse response;
@@ -369,6 +396,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private void finish(ChannelHandlerContext ctx, ResponderRequest request, List<FastCgiRecord> records,
                         ProtocolStatus status, long appStatus) {
         active.remove(request.id());
+        request.returnBuffer(server);
         request.release();
         for (FastCgiRecord record : records) {
             ctx.write(record);
@@ -404,6 +432,16 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         server.log().warn("{}: closing the connection: {}", peer(ctx), why);
         state = ConnectionState.CLOSING;
         ctx.close();
+    }
+
+    /**
+     * A peer that sends records but does not read our answers would make the outbound buffer grow without end:
+     * stop reading from it while its buffer is above the high-water mark.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override

@@ -33,6 +33,8 @@ final class ResponderRequest {
     private State state = State.PARAMS;
     private Map<String, String> decodedParams;
     private ScheduledFuture<?> timeout;
+    /** Bytes of the server-wide budget this request holds (see {@link ResponderContext#reserveBuffer}). */
+    private long reserved;
     private int rejectionStatus;
     private String rejectionMessage;
 
@@ -83,15 +85,38 @@ final class ResponderRequest {
         state = next;
     }
 
-    /** Appends one record's content (retained) and returns the stream's size so far. */
-    int appendParams(ByteBuf content) {
+    /**
+     * Appends one record's content (retained) and returns the stream's size so far, or -1 when the server-wide
+     * buffer budget has no room for it (then nothing is appended).
+     */
+    int appendParams(ResponderContext server, ByteBuf content) {
+        if (!reserve(server, content)) {
+            return -1;
+        }
         params.addComponent(true, content.retain());
         return params.readableBytes();
     }
 
-    int appendStdin(ByteBuf content) {
+    int appendStdin(ResponderContext server, ByteBuf content) {
+        if (!reserve(server, content)) {
+            return -1;
+        }
         stdin.addComponent(true, content.retain());
         return stdin.readableBytes();
+    }
+
+    private boolean reserve(ResponderContext server, ByteBuf content) {
+        if (!server.reserveBuffer(content.readableBytes())) {
+            return false;
+        }
+        reserved += content.readableBytes();
+        return true;
+    }
+
+    /** Gives the request's share of the budget back. */
+    void returnBuffer(ResponderContext server) {
+        server.releaseBuffer(reserved);
+        reserved = 0;
     }
 
     ByteBuf paramsBytes() {
