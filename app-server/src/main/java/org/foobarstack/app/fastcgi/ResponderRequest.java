@@ -17,6 +17,8 @@ import java.util.Map;
  *   <li>{@link State#RUNNING}: the application runs on a worker thread; any further record for this id is
  *       a protocol error, except ABORT_REQUEST.</li>
  * </ol>
+ * A request refused on the way (431, 413, 503 for the buffer budget) stays in PARAMS or STDIN, but
+ * {@link #rejected()}: its remaining bytes are read and dropped, and the refusal is sent when STDIN ends.
  * When END_REQUEST is sent the request leaves its connection's table and its id becomes inactive: records that
  * still arrive for it are ignored (§3.3).
  *
