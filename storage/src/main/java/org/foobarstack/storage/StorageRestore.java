@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Steps of {@link #restoreFrom(Path)}:
  * <ol>
  *   <li>check that the backup directory holds a Derby database (its service.properties);</li>
+ *   <li>refuse, changing nothing, if another process has the current database open or the owner
+ *       credentials do not open it;</li>
  *   <li>open the target database with Derby's {@code restoreFrom=} connection attribute, which deletes the
  *       current database directory and copies the backup (data and log) in its place, then boots it;
  *       Derby refuses (SQLState XSDB6) when another JVM has the database open;</li>
@@ -39,6 +42,34 @@ public final class StorageRestore {
     }
 
     /**
+     * Derby's restoreFrom deletes the target directory before it would notice another engine's lock, so we
+     * first boot the current database normally: another JVM holding it answers XSDB6 (DATABASE_LOCKED) and
+     * nothing is touched. A damaged database that cannot boot is exactly what restore is for, so that case
+     * goes on. The check and the restore are not atomic: do not start a server on the directory meanwhile.
+     */
+    private void refuseIfInUse(DatabaseSetup setup) {
+        if (!Files.exists(config.databaseDir().resolve(DatabaseSetup.SERVICE_PROPERTIES))) {
+            return;
+        }
+        try (Connection current = setup.connectAsOwner(false)) {
+            LOG.debug("current database {} opened for restore", config.databaseDir());
+        } catch (SQLException e) {
+            List<String> states = DerbyErrors.sqlStates(e);
+            if (states.contains(DerbyErrors.ANOTHER_ENGINE_BOOTED) || states.contains(DerbyErrors.INVALID_AUTHORIZATION)) {
+                throw DerbyErrors.translate(e, "restore refused, nothing changed: " + config.databaseDir(),
+                        Problem.RESTORE_FAILED);
+            }
+            LOG.warn("current database {} does not boot ({}); replacing it from the backup", config.databaseDir(), states);
+            return;
+        }
+        try {
+            setup.shutdownDatabase();
+        } catch (SQLException e) {
+            throw DerbyErrors.translate(e, "closing " + config.databaseDir() + " before restore", Problem.RESTORE_FAILED);
+        }
+    }
+
+    /**
      * @param backupDatabaseDir the directory returned by {@link StorageServer#backup(Path)}, e.g.
      *                          {@code backups/2026-11-22/foobar}
      * @throws StorageException RESTORE_FAILED, DATABASE_LOCKED or WRONG_CREDENTIALS, with what to do
@@ -55,6 +86,7 @@ public final class StorageRestore {
             throw new StorageException(Problem.NOT_WRITABLE, "cannot create " + config.dataDir() + ": " + e, e);
         }
         DatabaseSetup setup = new DatabaseSetup(config);
+        refuseIfInUse(setup);
         Properties p = new Properties();
         p.setProperty("user", config.ownerUser());
         p.setProperty("password", config.ownerPassword());

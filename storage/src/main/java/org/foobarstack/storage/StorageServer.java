@@ -8,8 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.CallableStatement;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -71,9 +69,9 @@ public final class StorageServer implements AutoCloseable {
     private final DatabaseSetup setup;
     private final Object lock = new Object();
     private State state = State.NEW;
-    private NetworkServerControl networkServer;
-    private InetSocketAddress address;
-    private MigrationRunner.Result migrationResult;
+    private volatile NetworkServerControl networkServer;
+    private volatile InetSocketAddress address;
+    private volatile MigrationRunner.Result migrationResult;
     private final List<Migration> migrations;
 
     public StorageServer(StorageConfig config) {
@@ -102,6 +100,7 @@ public final class StorageServer implements AutoCloseable {
         }
         try {
             refuseUnsafeDurability();
+            warnIfNotLoopback();
             prepareDataDirectory();
             redirectDerbyLog();
             migrationResult = setup.prepare(migrations);
@@ -132,6 +131,17 @@ public final class StorageServer implements AutoCloseable {
     private static void refuseUnsafeDurability() {
         if ("test".equalsIgnoreCase(System.getProperty(DURABILITY_PROPERTY))) {
             throw new StorageException(Problem.UNSAFE_DURABILITY, DURABILITY_PROPERTY + "=test is set in this JVM.");
+        }
+    }
+
+    private void warnIfNotLoopback() {
+        try {
+            if (!InetAddress.getByName(config.host()).isLoopbackAddress()) {
+                LOG.warn("storage binds to {}, reachable from other machines: replace the default passwords "
+                        + "(see storage/README.md, 'Credentials')", config.host());
+            }
+        } catch (IOException e) {
+            // reported precisely when the Network Server binds (step 6)
         }
     }
 
@@ -174,7 +184,7 @@ public final class StorageServer implements AutoCloseable {
         try {
             host = InetAddress.getByName(config.host());
         } catch (IOException e) {
-            throw new StorageException(Problem.PORT_TAKEN, "cannot resolve bind address " + config.host() + ": " + e, e);
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "cannot resolve bind address " + config.host() + ": " + e, e);
         }
         int port = config.port() == 0 ? pickFreePort(host) : config.port();
         requirePortFree(host, port);
@@ -205,7 +215,7 @@ public final class StorageServer implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0, 1, host)) {
             return probe.getLocalPort();
         } catch (IOException e) {
-            throw new StorageException(Problem.PORT_TAKEN, "no free port on " + host.getHostAddress() + ": " + e, e);
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "no free port on " + host.getHostAddress() + ": " + e, e);
         }
     }
 
@@ -218,9 +228,13 @@ public final class StorageServer implements AutoCloseable {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(host, port), 1);
         } catch (BindException e) {
-            throw new StorageException(Problem.PORT_TAKEN, host.getHostAddress() + ":" + port + " is already in use.", e);
+            // Linux reports EADDRINUSE as "Address already in use" and EADDRNOTAVAIL as "Cannot assign requested address".
+            if (String.valueOf(e.getMessage()).contains("in use")) {
+                throw new StorageException(Problem.PORT_TAKEN, host.getHostAddress() + ":" + port + " is already in use.", e);
+            }
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "cannot bind " + host.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new StorageException(Problem.PORT_TAKEN, "cannot bind " + host.getHostAddress() + ":" + port + ": " + e, e);
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "cannot bind " + host.getHostAddress() + ":" + port + ": " + e, e);
         }
     }
 
@@ -293,10 +307,7 @@ public final class StorageServer implements AutoCloseable {
 
     /** A health check against this server, as the app user, through the network client driver. */
     public HealthCheck healthCheck() {
-        InetSocketAddress a;
-        synchronized (lock) {
-            a = address;
-        }
+        InetSocketAddress a = address;
         if (a == null) {
             throw new StorageException(Problem.NOT_RUNNING, "no address yet.");
         }
@@ -304,11 +315,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private String jdbcUrlFor(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        if (host.contains(":")) {
-            host = "[" + host + "]"; // an IPv6 literal in a URL needs brackets (RFC 3986 §3.2.2)
-        }
-        return "jdbc:derby://" + host + ":" + a.getPort() + "/" + config.databaseDir();
+        return config.jdbcUrl(a.getPort());
     }
 
     /** One real round trip as the app user; false when the server is stopped or the database is unusable. */
@@ -323,29 +330,15 @@ public final class StorageServer implements AutoCloseable {
 
     /**
      * Online backup while the server keeps serving: Derby's SYSCS_UTIL.SYSCS_BACKUP_DATABASE copies the
-     * database, blocking writers only for the final log copy, into {@code backupDir/<databaseName>}.
-     * A backup already there is replaced. Restore it with {@link StorageRestore}.
+     * database into {@code backupDir/<databaseName>}, replacing a backup already there. Readers and writers
+     * go on meanwhile. Put it back with {@link StorageRestore}; from another process use {@link StorageBackup}.
      *
      * @return the directory of the backup copy, the path to give to {@link StorageRestore#restoreFrom}
      */
     public Path backup(Path backupDir) {
         requireRunning();
-        Path target = backupDir.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(target);
-        } catch (IOException e) {
-            throw new StorageException(Problem.BACKUP_FAILED, "cannot create " + target + ": " + e, e);
-        }
-        try (Connection owner = setup.connectAsOwner(false);
-             CallableStatement cs = owner.prepareCall("CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)")) {
-            cs.setString(1, target.toString());
-            cs.execute();
-        } catch (SQLException e) {
-            throw DerbyErrors.translate(e, "backup into " + target, Problem.BACKUP_FAILED);
-        }
-        Path copy = target.resolve(config.databaseName());
-        LOG.info("backed up {} into {}", config.databaseDir(), copy);
-        return copy;
+        return new StorageBackup(jdbcUrl(), config.ownerUser(), config.ownerPassword())
+                .backupTo(backupDir, config.databaseName());
     }
 
     private void requireRunning() {

@@ -24,7 +24,7 @@ class BackupRestoreTest {
 
     @Test
     void anOnlineBackupRestoresExactlyWhatWasThereWhenItWasTaken() throws Exception {
-        StorageConfig config = StorageConfig.builder().port(0).dataDir(dir.resolve("storage")).build();
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("storage"))).build();
         Path backup;
         try (StorageServer server = new StorageServer(config)) {
             server.start();
@@ -50,8 +50,59 @@ class BackupRestoreTest {
     }
 
     @Test
+    void aBackupCanBeTakenOverTheNetworkByAnotherProgram() throws Exception {
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("live"))).build();
+        Path backup;
+        try (StorageServer server = new StorageServer(config)) {
+            server.start();
+            insert(server, "backed up over DRDA");
+            // what the launcher's backup subcommand does against a stack running in another process
+            backup = StorageBackup.of(config.toBuilder().port(server.port()).build())
+                    .backupTo(dir.resolve("remote-backup"), config.databaseName());
+
+            assertThatThrownBy(() -> new StorageBackup(server.jdbcUrl(), config.appUser(), config.appPassword())
+                    .backupTo(dir.resolve("not-allowed"), config.databaseName()))
+                    .as("only the owner may take a backup")
+                    .isInstanceOfSatisfying(StorageException.class,
+                            e -> assertThat(e.problem()).isEqualTo(Problem.BACKUP_FAILED));
+        }
+        StorageConfig copy = config.toBuilder().dataDir(dir.resolve("copy")).build();
+        new StorageRestore(copy).restoreFrom(backup);
+        try (StorageServer server = new StorageServer(copy)) {
+            server.start();
+            assertThat(bodies(server)).containsExactly("backed up over DRDA");
+        }
+    }
+
+    @Test
+    void aBackupFromAnotherProcessNeedsTheRealPort() {
+        assertThatThrownBy(() -> StorageBackup.of(StorageConfig.builder().port(0).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("real port");
+    }
+
+    @Test
+    void restoreWithTheWrongOwnerPasswordIsRefusedAndChangesNothing() throws Exception {
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("s"))).build();
+        Path backup;
+        try (StorageServer server = new StorageServer(config)) {
+            server.start();
+            backup = server.backup(dir.resolve("b"));
+            insert(server, "newer than the backup");
+        }
+        StorageConfig wrong = config.toBuilder().ownerPassword("guess").build();
+        assertThatThrownBy(() -> new StorageRestore(wrong).restoreFrom(backup))
+                .isInstanceOfSatisfying(StorageException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.WRONG_CREDENTIALS))
+                .hasMessageContaining("nothing changed");
+        try (StorageServer server = new StorageServer(config)) {
+            server.start();
+            assertThat(bodies(server)).containsExactly("newer than the backup");
+        }
+    }
+
+    @Test
     void restoreIntoAnEmptyDataDirectoryRebuildsTheDatabaseElsewhere() throws Exception {
-        StorageConfig original = StorageConfig.builder().port(0).dataDir(dir.resolve("a")).build();
+        StorageConfig original = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("a"))).build();
         Path backup;
         try (StorageServer server = new StorageServer(original)) {
             server.start();
@@ -68,7 +119,7 @@ class BackupRestoreTest {
 
     @Test
     void restoringFromSomethingThatIsNotABackupIsRefusedAndChangesNothing() throws Exception {
-        StorageConfig config = StorageConfig.builder().port(0).dataDir(dir.resolve("storage")).build();
+        StorageConfig config = StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("storage"))).build();
         try (StorageServer server = new StorageServer(config)) {
             server.start();
             insert(server, "keep me");

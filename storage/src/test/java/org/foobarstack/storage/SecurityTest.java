@@ -26,7 +26,7 @@ class SecurityTest {
 
     @BeforeAll
     static void start() {
-        server = new StorageServer(StorageConfig.builder().port(0).dataDir(dir.resolve("storage")).build());
+        server = new StorageServer(StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("storage"))).build());
         server.start();
     }
 

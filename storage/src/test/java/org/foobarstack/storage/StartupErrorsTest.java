@@ -25,6 +25,11 @@ class StartupErrorsTest {
         return StorageConfig.builder().port(0).dataDir(dir.resolve("storage"));
     }
 
+    /** A config whose data directory already holds a ready database. */
+    private StorageConfig.Builder existing() {
+        return StorageConfig.builder().port(0).dataDir(TemplateDatabase.copyInto(dir.resolve("storage")));
+    }
+
     private static void assertProblem(StorageServer server, Problem problem, String... messageParts) {
         assertThatThrownBy(server::start)
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.problem()).isEqualTo(problem))
@@ -38,7 +43,7 @@ class StartupErrorsTest {
     void aTakenPortIsNamedWithTheAddress() throws Exception {
         try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = squatter.getLocalPort();
-            assertProblem(new StorageServer(config().port(port).build()), Problem.PORT_TAKEN,
+            assertProblem(new StorageServer(existing().port(port).build()), Problem.PORT_TAKEN,
                     "127.0.0.1:" + port + " is already in use");
         }
         // the database was opened before the port check: a failed start must release it again
@@ -46,6 +51,12 @@ class StartupErrorsTest {
             retry.start();
             assertThat(retry.healthy()).isTrue();
         }
+    }
+
+    @Test
+    void anAddressThisMachineDoesNotHaveIsNamed() {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
+        assertProblem(new StorageServer(existing().host("192.0.2.1").build()), Problem.ADDRESS_UNUSABLE, "192.0.2.1");
     }
 
     @Test
@@ -84,10 +95,7 @@ class StartupErrorsTest {
 
     @Test
     void aDamagedDatabaseIsReportedAsCorruptWithTheRestoreAdvice() throws Exception {
-        StorageConfig config = config().build();
-        try (StorageServer server = new StorageServer(config)) {
-            server.start();
-        }
+        StorageConfig config = existing().build();
         deleteTree(config.databaseDir().resolve("seg0")); // the data files
 
         assertProblem(new StorageServer(config), Problem.CORRUPT_DATABASE, config.databaseDir().toString(), "XJ040");
@@ -95,32 +103,30 @@ class StartupErrorsTest {
 
     @Test
     void aDatabaseWrittenByNewerCodeIsRefused() {
-        StorageConfig config = config().build();
-        try (StorageServer server = new StorageServer(config)) {
-            server.start();
-        }
+        StorageConfig config = existing().build();
         StorageServer older = new StorageServer(config, ClasspathMigrations.load().subList(0, 1));
         assertProblem(older, Problem.DATABASE_NEWER_THAN_CODE, "schema version 2", "up to 1");
     }
 
     @Test
     void aWrongOwnerPasswordIsNamed() {
-        StorageConfig config = config().build();
-        try (StorageServer server = new StorageServer(config)) {
-            server.start();
-        }
+        StorageConfig config = existing().build();
         assertProblem(new StorageServer(config.toBuilder().ownerPassword("not-the-password").build()),
                 Problem.WRONG_CREDENTIALS, "08004");
     }
 
     @Test
     void aWrongAppPasswordIsNamed() {
-        StorageConfig config = config().build();
-        try (StorageServer server = new StorageServer(config)) {
-            server.start();
-        }
+        StorageConfig config = existing().build();
         assertProblem(new StorageServer(config.toBuilder().appPassword("not-the-password").build()),
                 Problem.WRONG_CREDENTIALS, config.appUser(), "08004");
+    }
+
+    @Test
+    void anotherAppUserNameIsRefusedInsteadOfOpeningAnEmptySchema() {
+        StorageConfig config = existing().build();
+        assertProblem(new StorageServer(config.toBuilder().app("someone_else", "pw").build()),
+                Problem.WRONG_CREDENTIALS, "created for the app user FOOBAR_APP, not SOMEONE_ELSE");
     }
 
     @Test
