@@ -58,6 +58,10 @@ import org.slf4j.LoggerFactory;
 public final class DnsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
+    /** Logger of bad input (malformed packets...), at most one line per kind per minute. */
+    public static final String PROBLEM_LOGGER = "org.foobarstack.dns.problems";
+    /** Logger of the query log, one INFO line per query; format in the module README. */
+    public static final String QUERY_LOGGER = QueryLog.LOGGER_NAME;
     /** With port 0, attempts at finding a port free on both UDP and TCP. */
     static final int PORT_ZERO_ATTEMPTS = 20;
     /** Largest UDP payload a datagram can carry; the receive buffer must hold any datagram whole. */
@@ -88,7 +92,7 @@ public final class DnsServer implements AutoCloseable {
     public DnsServer(DnsServerConfig config) {
         this.config = config;
         this.loader = new ZoneLoader(config.webAddress(), config.bindAddress());
-        this.problemLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.dns.problems"), System::nanoTime);
+        this.problemLog = new RateLimitedLog(LoggerFactory.getLogger(PROBLEM_LOGGER)::warn, System::nanoTime);
     }
 
     public DnsServerConfig config() {

@@ -38,6 +38,12 @@ final class QueryLog {
 
     void log(InetSocketAddress client, Transport transport, Header queryHeader, OPTRecord queryOpt, Record question,
              int rcode, boolean aa, boolean tc, int answers, long nanos) {
+        log.info(format(client, transport, queryHeader, queryOpt, question, rcode, aa, tc, answers, nanos));
+    }
+
+    /** The query log line, without logging it. */
+    static String format(InetSocketAddress client, Transport transport, Header queryHeader, OPTRecord queryOpt,
+                         Record question, int rcode, boolean aa, boolean tc, int answers, long nanos) {
         String name = question.getName().toString(true);
         StringBuilder line = new StringBuilder(128)
                 .append("client ").append(client.getAddress().getHostAddress()).append('#').append(client.getPort())
@@ -49,7 +55,7 @@ final class QueryLog {
                 .append(' ').append(aa && tc ? "aa,tc" : aa ? "aa" : tc ? "tc" : "-")
                 .append(" answers=").append(answers)
                 .append(" time=").append(String.format(Locale.ROOT, "%.3f", nanos / 1_000_000.0)).append("ms");
-        log.info(line.toString());
+        return line.toString();
     }
 
     static String queryFlags(Transport transport, Header header, OPTRecord opt) {
