@@ -37,6 +37,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * An authoritative DNS server for the zones of one {@link DnsServerConfig}, on UDP and TCP at the
@@ -111,6 +118,7 @@ public final class DnsServer implements AutoCloseable {
         }
         catalog = new ZoneCatalog(outcome.loaded());
         zoneFingerprints = fingerprints();
+        warmUp();
 
         QueryProcessor processor = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), stats, new QueryLog(),
                 problemLog);
@@ -201,6 +209,23 @@ public final class DnsServer implements AutoCloseable {
                 throw new IllegalStateException("dns-server: cannot bind TCP " + host + ":" + port
                         + " (" + tcpBound.cause().getMessage() + "); is another server using that port?",
                         tcpBound.cause());
+            }
+        }
+    }
+
+    /**
+     * Runs a few queries per zone through a scratch processor (no counters, no query log), so the
+     * first learner's dig does not pay for class loading: on a busy machine that took a second.
+     */
+    private void warmUp() {
+        QueryProcessor scratch = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), new StatsCounters(),
+                new QueryLog(NOPLogger.NOP_LOGGER), new RateLimitedLog(line -> { }, System::nanoTime));
+        InetSocketAddress nobody = new InetSocketAddress(config.bindAddress(), 0);
+        for (AuthoritativeZone zone : catalog.zones()) {
+            for (int type : new int[] {Type.SOA, Type.A, Type.MX}) {
+                Message query = Message.newQuery(Record.newRecord(zone.origin(), type, DClass.IN));
+                query.addRecord(new OPTRecord(QueryProcessor.EDNS_UDP_PAYLOAD, 0, 0), Section.ADDITIONAL);
+                scratch.process(query.toWire(), nobody, Transport.UDP);
             }
         }
     }

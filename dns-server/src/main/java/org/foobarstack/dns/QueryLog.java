@@ -30,7 +30,15 @@ final class QueryLog {
 
     public static final String LOGGER_NAME = "org.foobarstack.dns.querylog";
 
-    private final Logger log = LoggerFactory.getLogger(LOGGER_NAME);
+    private final Logger log;
+
+    QueryLog() {
+        this(LoggerFactory.getLogger(LOGGER_NAME));
+    }
+
+    QueryLog(Logger log) {
+        this.log = log;
+    }
 
     boolean enabled() {
         return log.isInfoEnabled();
