@@ -71,13 +71,16 @@ public final class DnsServer implements AutoCloseable {
     public static final String QUERY_LOGGER = QueryLog.LOGGER_NAME;
     /** With port 0, attempts at finding a port free on both UDP and TCP. */
     static final int PORT_ZERO_ATTEMPTS = 20;
-    /** Largest UDP payload a datagram can carry; the receive buffer must hold any datagram whole. */
-    static final int MAX_DATAGRAM = 65535;
+    /** RFC 1035 §4.2.2: the two-byte length prefix caps a TCP message at 65535 bytes. */
+    static final int MAX_TCP_MESSAGE = 65535;
     /**
-     * With the native transport, datagrams are read in batches into slots of this size; a query
-     * is a question and an OPT, far below it (a larger datagram is cut and answered FORMERR).
+     * Largest UDP query read whole. A query is a question and an OPT (a few hundred bytes at
+     * most); a larger datagram is cut by the socket and answered FORMERR. Each datagram gets a
+     * buffer of this size while it is processed, so it is kept far below the 65535-byte maximum.
      */
-    static final int NATIVE_MAX_QUERY = 4096;
+    static final int MAX_QUERY_DATAGRAM = 4096;
+    /** Datagrams read (and replies flushed together) per wake-up of the event loop. */
+    static final int DATAGRAMS_PER_READ = 64;
 
     private final DnsServerConfig config;
     private final ZoneLoader loader;
@@ -146,7 +149,12 @@ public final class DnsServer implements AutoCloseable {
                 .group(group)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                // Keep reading datagrams after one arrived: the allocator's default guess ("the
+                // buffer was not filled, so nothing more is waiting") is right for TCP streams and
+                // wrong for datagrams, where it meant one system call to epoll per query.
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(MAX_QUERY_DATAGRAM).respectMaybeMoreData(false))
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, DATAGRAMS_PER_READ)
                 .handler(udpHandler);
         // With several threads: one UDP socket per thread, all on the same port (SO_REUSEPORT);
         // the kernel spreads datagrams over them by client address, so every thread answers.
@@ -154,7 +162,9 @@ public final class DnsServer implements AutoCloseable {
             udp.channel(EpollDatagramChannel.class)
                     .option(EpollChannelOption.SO_REUSEPORT, reusePort)
                     // recvmmsg(2): one system call reads a batch of datagrams, each at most this big.
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NATIVE_MAX_QUERY);
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_QUERY_DATAGRAM * 16).respectMaybeMoreData(false));
         } else {
             udp.channel(NioDatagramChannel.class)
                     .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), reusePort);
@@ -171,7 +181,7 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 // RFC 1035 §4.2.2: a two-byte length, then the message; strip the prefix.
-                                .addLast(new LengthFieldBasedFrameDecoder(MAX_DATAGRAM, 0,
+                                .addLast(new LengthFieldBasedFrameDecoder(MAX_TCP_MESSAGE, 0,
                                         TcpQueryHandler.LENGTH_PREFIX, 0, TcpQueryHandler.LENGTH_PREFIX))
                                 .addLast(new TcpQueryHandler(processor, problemLog));
                     }
