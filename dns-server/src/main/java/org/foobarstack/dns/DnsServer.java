@@ -79,6 +79,8 @@ public final class DnsServer implements AutoCloseable {
      * buffer of this size while it is processed, so it is kept far below the 65535-byte maximum.
      */
     static final int MAX_QUERY_DATAGRAM = 4096;
+    /** Native transport: datagrams one recvmmsg(2) call can return (the buffer holds this many slots). */
+    static final int RECVMMSG_BATCH = 16;
     /** Datagrams read (and replies flushed together) per wake-up of the event loop. */
     static final int DATAGRAMS_PER_READ = 64;
 
@@ -164,7 +166,8 @@ public final class DnsServer implements AutoCloseable {
                     // recvmmsg(2): one system call reads a batch of datagrams, each at most this big.
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_DATAGRAM)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(MAX_QUERY_DATAGRAM * 16).respectMaybeMoreData(false));
+                            new FixedRecvByteBufAllocator(MAX_QUERY_DATAGRAM * RECVMMSG_BATCH)
+                                    .respectMaybeMoreData(false));
         } else {
             udp.channel(NioDatagramChannel.class)
                     .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), reusePort);
