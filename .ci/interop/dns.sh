@@ -26,8 +26,10 @@ need python3 python3
 WORK=$(mktemp -d /tmp/dns-interop.XXXXXX)
 OUR_PID=""
 NSD_PID=""
+SHIPPED_PIDS=()
 cleanup() {
   [[ -n "$OUR_PID" ]] && kill "$OUR_PID" 2>/dev/null && wait "$OUR_PID" 2>/dev/null || true
+  for pid in "${SHIPPED_PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   [[ -n "$NSD_PID" ]] && kill "$NSD_PID" 2>/dev/null && wait "$NSD_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -78,6 +80,17 @@ java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" org.foobarstack.dns
   --bind 127.0.0.1 --port "$OUR_PORT" --zones "$WORK/zones" > "$WORK/ours.log" 2>&1 &
 OUR_PID=$!
 
+# The two shipped variants of the default zone (www as A, www as CNAME), on their own ports.
+A_PORT=$(free_port)
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" org.foobarstack.dns.DnsServerMain \
+  --port "$A_PORT" > "$WORK/shipped-a.log" 2>&1 &
+SHIPPED_PIDS+=($!)
+CNAME_PORT=$(free_port)
+while [[ "$CNAME_PORT" == "$A_PORT" ]]; do CNAME_PORT=$(free_port); done
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" org.foobarstack.dns.DnsServerMain \
+  --port "$CNAME_PORT" --www-cname > "$WORK/shipped-cname.log" 2>&1 &
+SHIPPED_PIDS+=($!)
+
 # ---- NSD on its own port, same zone ------------------------------------------------------------
 NSD_PORT=$(free_port)
 while [[ "$NSD_PORT" == "$OUR_PORT" ]]; do NSD_PORT=$(free_port); done
@@ -108,6 +121,8 @@ NSD_PID=$!
 
 wait_dns "$OUR_PORT" "our DNS server (log: $(cat "$WORK/ours.log" 2>/dev/null | tail -5))"
 wait_dns "$NSD_PORT" "nsd"
+wait_dns "$A_PORT" "our DNS server with the shipped zone"
+wait_dns "$CNAME_PORT" "our DNS server with the shipped zone, www as CNAME"
 echo "dns interop: ours on 127.0.0.1:$OUR_PORT, nsd on 127.0.0.1:$NSD_PORT"
 
 # ---- 1. assertions against our server ----------------------------------------------------------
@@ -198,6 +213,13 @@ out=$(kdig @127.0.0.1 -p "$OUR_PORT" +tcp +edns +nsid foobar.com SOA 2>&1)
 expect "kdig TCP with unknown EDNS option (NSID) ignored" "$out" 'status: NOERROR' 'EDNS PSEUDOSECTION'
 out=$(kdig @127.0.0.1 -p "$OUR_PORT" +notcp foobar.com AXFR 2>&1 || true)
 expect "AXFR over UDP refused" "$out" 'REFUSED|status: REFUSED'
+out=$(dig @127.0.0.1 -p "$A_PORT" +time=2 +tries=1 www.foobar.com A 2>&1)
+expect "shipped zone: www is an A record" "$out" 'status: NOERROR' 'flags: qr aa rd;' \
+  '^www\.foobar\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1'
+out=$(dig @127.0.0.1 -p "$CNAME_PORT" +time=2 +tries=1 www.foobar.com A 2>&1)
+expect "shipped zone, --www-cname: www is a CNAME to the apex" "$out" 'status: NOERROR' 'flags: qr aa rd;' 'ANSWER: 2,' \
+  '^www\.foobar\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+CNAME[[:space:]]+foobar\.com\.' \
+  '^foobar\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1'
 echo "dns interop: $CHECKS assertions passed against our server"
 
 # ---- 2. differential check against NSD ---------------------------------------------------------

@@ -121,6 +121,10 @@ public final class DnsServer implements AutoCloseable {
         if (!outcome.refused().isEmpty()) {
             throw withOthers(outcome.refused());
         }
+        if (outcome.loaded().isEmpty()) {
+            throw new ZoneLoadException(String.valueOf(config.zonesDirectory()), 0,
+                    "no zone files (*" + ZoneLoader.ZONE_FILE_SUFFIX + ") to serve");
+        }
         catalog = new ZoneCatalog(outcome.loaded());
         zoneFingerprints = fingerprints();
         warmUp();

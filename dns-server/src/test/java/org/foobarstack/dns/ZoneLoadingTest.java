@@ -124,6 +124,13 @@ class ZoneLoadingTest {
         server.close();
     }
 
+    @Test
+    void emptyZonesDirectoryStopsTheStart(@TempDir Path dir) {
+        DnsServer server = new DnsServer(DnsServerConfig.builder().port(0).zonesDirectory(dir).build());
+        assertThatThrownBy(server::start).isInstanceOf(ZoneLoadException.class).hasMessageContaining("no zone files");
+        server.close();
+    }
+
     static long servedSerial(DnsServer server) throws IOException {
         Message reply = DnsClient.udp(server.udpAddress(), DnsClient.query("foobar.com", Type.SOA).toWire());
         return ((SOARecord) reply.getSection(Section.ANSWER).get(0)).getSerial();
