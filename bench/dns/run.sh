@@ -53,7 +53,8 @@ wait_dns() {
 
 JAR=$(ls "$ROOT"/dns-server/target/dns-server-*.jar 2>/dev/null | head -1 || true)
 [[ -n "$JAR" ]] || fail "run 'mvn package' first"
-(cd "$ROOT" && mvn -q -o -pl dns-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
+(cd "$ROOT" && { mvn -q -o -pl dns-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 \
+    || mvn -q -pl dns-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null; })
 mkdir -p "$WORK/zones" "$WORK/nsd"
 cp "$ROOT/dns-server/src/test/resources/zones-lab/foobar.com.zone" "$WORK/zones/"
 cp "$ROOT/dns-server/src/test/resources/zones-lab/foobar.com.zone" "$WORK/nsd/"
@@ -96,34 +97,64 @@ wait_dns "$NIO_PORT" "our server (NIO)"
 wait_dns "$NATIVE_PORT" "our server (native)"
 wait_dns "$NSD_PORT" "nsd"
 
-# qps PORT MODE SECONDS -> prints the "Queries per second" figure
-qps() {
-  dnsperf -s 127.0.0.1 -p "$1" -m "$2" -d "$ROOT/bench/dns/queries.txt" -c "$CLIENTS" -l "$3" -q 500 2>&1 \
-    | tee -a "$WORK/dnsperf.log" | awk '/Queries per second/ { print $4 }'
+# A process and all its descendants (nsd -d forks: xfrd, then main, then the server process).
+family() {
+  local child
+  echo "$1"
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do family "$child"; done
+}
+# CPU time (clock ticks) used so far by a process and its descendants.
+cpu_ticks() {
+  local total=0 pid
+  for pid in $(family "$1"); do
+    # utime + stime, fields 14 and 15; the command name before them may contain spaces.
+    [[ -r /proc/$pid/stat ]] && total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+# measure PID PORT MODE SECONDS -> "qps cpu-microseconds-per-query"
+measure() {
+  local before after out
+  before=$(cpu_ticks "$1")
+  out=$(dnsperf -s 127.0.0.1 -p "$2" -m "$3" -d "$ROOT/bench/dns/queries.txt" -c "$CLIENTS" -l "$4" -q 500 2>&1)
+  after=$(cpu_ticks "$1")
+  echo "$out" >> "$WORK/dnsperf.log"
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+    /Queries completed/ { n = $3 } /Queries per second/ { q = $4 }
+    END { if (q != "") printf "%s %.1f\n", q, (n > 0 ? ticks * 1000000 / hz / n : 0) }' <<<"$out"
 }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 ROUNDS=${ROUNDS:-3}
+declare -A MED MEDCPU
 echo "dns bench: dnsperf -m {udp,tcp} -c $CLIENTS -q 500 -l $SECONDS_PER_RUN -d bench/dns/queries.txt ($(wc -l < "$ROOT/bench/dns/queries.txt") names/types), $(nproc) cores, $ROUNDS rounds, median qps"
-declare -A RUNS
+declare -A RUNS CPU
 for mode in udp tcp; do
   for round in $(seq 1 "$ROUNDS"); do
     # Interleaved, so that load from anything else on the machine hits every server alike.
     for who in nio native nsd; do
-      case $who in nio) port=$NIO_PORT ;; native) port=$NATIVE_PORT ;; nsd) port=$NSD_PORT ;; esac
-      [[ $round == 1 ]] && qps "$port" "$mode" "$WARMUP" > /dev/null
-      figure=$(qps "$port" "$mode" "$SECONDS_PER_RUN")
-      [[ -n "$figure" ]] || fail "dnsperf gave no figure for $who $mode; log: $(tail -20 "$WORK/dnsperf.log")"
+      case $who in
+        nio) port=$NIO_PORT pid=${OUR_PIDS[0]} ;;
+        native) port=$NATIVE_PORT pid=${OUR_PIDS[1]} ;;
+        nsd) port=$NSD_PORT pid=$NSD_PID ;;
+      esac
+      [[ $round == 1 ]] && measure "$pid" "$port" "$mode" "$WARMUP" > /dev/null
+      read -r figure cpu < <(measure "$pid" "$port" "$mode" "$SECONDS_PER_RUN")
+      [[ -n "${figure:-}" ]] || fail "dnsperf gave no figure for $who $mode; log: $(tail -20 "$WORK/dnsperf.log")"
       RUNS[$who-$mode]="${RUNS[$who-$mode]:-} $figure"
+      CPU[$who-$mode]="${CPU[$who-$mode]:-} $cpu"
     done
   done
-  nio=$(tr ' ' '\n' <<<"${RUNS[nio-$mode]}" | grep . | median)
-  native=$(tr ' ' '\n' <<<"${RUNS[native-$mode]}" | grep . | median)
-  nsd=$(tr ' ' '\n' <<<"${RUNS[nsd-$mode]}" | grep . | median)
-  printf 'dns bench: %s  nsd %9.0f qps | ours (NIO, default) %9.0f qps ratio %s | ours (--native epoll) %9.0f qps ratio %s\n' \
-    "$mode" "$nsd" "$nio" "$(ratio "$nio" "$nsd")" "$native" "$(ratio "$native" "$nsd")"
-  echo "dns bench: $mode runs: nsd${RUNS[nsd-$mode]} | nio${RUNS[nio-$mode]} | native${RUNS[native-$mode]}"
+  for who in nio native nsd; do
+    MED[$who]=$(tr ' ' '\n' <<<"${RUNS[$who-$mode]}" | grep . | median)
+    MEDCPU[$who]=$(tr ' ' '\n' <<<"${CPU[$who-$mode]}" | grep . | median)
+  done
+  printf 'dns bench: %s  nsd %7.0f qps | ours NIO (default) %7.0f qps = %s x nsd | ours --native %7.0f qps = %s x nsd\n' \
+    "$mode" "${MED[nsd]}" "${MED[nio]}" "$(ratio "${MED[nio]}" "${MED[nsd]}")" "${MED[native]}" "$(ratio "${MED[native]}" "${MED[nsd]}")"
+  printf 'dns bench: %s  server CPU per query: nsd %s us | ours NIO %s us | ours --native %s us\n' \
+    "$mode" "${MEDCPU[nsd]}" "${MEDCPU[nio]}" "${MEDCPU[native]}"
+  echo "dns bench: $mode all runs (qps): nsd${RUNS[nsd-$mode]} | nio${RUNS[nio-$mode]} | native${RUNS[native-$mode]}"
 done
 grep -h -E 'Queries lost' "$WORK/dnsperf.log" | sort | uniq -c | sed 's/^/dns bench: /'

@@ -37,6 +37,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * An authoritative DNS server for the zones of one {@link DnsServerConfig}, on UDP and TCP at the
@@ -58,15 +65,24 @@ import org.slf4j.LoggerFactory;
 public final class DnsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
+    /** Logger of bad input (malformed packets...), at most one line per kind per minute. */
+    public static final String PROBLEM_LOGGER = "org.foobarstack.dns.problems";
+    /** Logger of the query log, one INFO line per query; format in the module README. */
+    public static final String QUERY_LOGGER = QueryLog.LOGGER_NAME;
     /** With port 0, attempts at finding a port free on both UDP and TCP. */
     static final int PORT_ZERO_ATTEMPTS = 20;
-    /** Largest UDP payload a datagram can carry; the receive buffer must hold any datagram whole. */
-    static final int MAX_DATAGRAM = 65535;
+    /** RFC 1035 §4.2.2: the two-byte length prefix caps a TCP message at 65535 bytes. */
+    static final int MAX_TCP_MESSAGE = 65535;
     /**
-     * With the native transport, datagrams are read in batches into slots of this size; a query
-     * is a question and an OPT, far below it (a larger datagram is cut and answered FORMERR).
+     * Largest UDP query read whole. A query is a question and an OPT (a few hundred bytes at
+     * most); a larger datagram is cut by the socket and answered FORMERR. Each datagram gets a
+     * buffer of this size while it is processed, so it is kept far below the 65535-byte maximum.
      */
-    static final int NATIVE_MAX_QUERY = 4096;
+    static final int MAX_QUERY_DATAGRAM = 4096;
+    /** Native transport: datagrams one recvmmsg(2) call can return (the buffer holds this many slots). */
+    static final int RECVMMSG_BATCH = 16;
+    /** Datagrams read (and replies flushed together) per wake-up of the event loop. */
+    static final int DATAGRAMS_PER_READ = 64;
 
     private final DnsServerConfig config;
     private final ZoneLoader loader;
@@ -88,7 +104,7 @@ public final class DnsServer implements AutoCloseable {
     public DnsServer(DnsServerConfig config) {
         this.config = config;
         this.loader = new ZoneLoader(config.webAddress(), config.bindAddress());
-        this.problemLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.dns.problems"), System::nanoTime);
+        this.problemLog = new RateLimitedLog(LoggerFactory.getLogger(PROBLEM_LOGGER)::warn, System::nanoTime);
     }
 
     public DnsServerConfig config() {
@@ -105,8 +121,13 @@ public final class DnsServer implements AutoCloseable {
         if (!outcome.refused().isEmpty()) {
             throw withOthers(outcome.refused());
         }
+        if (outcome.loaded().isEmpty()) {
+            throw new ZoneLoadException(String.valueOf(config.zonesDirectory()), 0,
+                    "no zone files (*" + ZoneLoader.ZONE_FILE_SUFFIX + ") to serve");
+        }
         catalog = new ZoneCatalog(outcome.loaded());
         zoneFingerprints = fingerprints();
+        warmUp();
 
         QueryProcessor processor = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), stats, new QueryLog(),
                 problemLog);
@@ -134,7 +155,12 @@ public final class DnsServer implements AutoCloseable {
                 .group(group)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                // Keep reading datagrams after one arrived: the allocator's default guess ("the
+                // buffer was not filled, so nothing more is waiting") is right for TCP streams and
+                // wrong for datagrams, where it meant one system call to epoll per query.
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(MAX_QUERY_DATAGRAM).respectMaybeMoreData(false))
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, DATAGRAMS_PER_READ)
                 .handler(udpHandler);
         // With several threads: one UDP socket per thread, all on the same port (SO_REUSEPORT);
         // the kernel spreads datagrams over them by client address, so every thread answers.
@@ -142,7 +168,10 @@ public final class DnsServer implements AutoCloseable {
             udp.channel(EpollDatagramChannel.class)
                     .option(EpollChannelOption.SO_REUSEPORT, reusePort)
                     // recvmmsg(2): one system call reads a batch of datagrams, each at most this big.
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NATIVE_MAX_QUERY);
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_QUERY_DATAGRAM * RECVMMSG_BATCH)
+                                    .respectMaybeMoreData(false));
         } else {
             udp.channel(NioDatagramChannel.class)
                     .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), reusePort);
@@ -159,7 +188,7 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 // RFC 1035 §4.2.2: a two-byte length, then the message; strip the prefix.
-                                .addLast(new LengthFieldBasedFrameDecoder(MAX_DATAGRAM, 0,
+                                .addLast(new LengthFieldBasedFrameDecoder(MAX_TCP_MESSAGE, 0,
                                         TcpQueryHandler.LENGTH_PREFIX, 0, TcpQueryHandler.LENGTH_PREFIX))
                                 .addLast(new TcpQueryHandler(processor, problemLog));
                     }
@@ -197,6 +226,23 @@ public final class DnsServer implements AutoCloseable {
                 throw new IllegalStateException("dns-server: cannot bind TCP " + host + ":" + port
                         + " (" + tcpBound.cause().getMessage() + "); is another server using that port?",
                         tcpBound.cause());
+            }
+        }
+    }
+
+    /**
+     * Runs a few queries per zone through a scratch processor (no counters, no query log), so the
+     * first learner's dig does not pay for class loading: on a busy machine that took a second.
+     */
+    private void warmUp() {
+        QueryProcessor scratch = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), new StatsCounters(),
+                new QueryLog(NOPLogger.NOP_LOGGER), new RateLimitedLog(line -> { }, System::nanoTime));
+        InetSocketAddress nobody = new InetSocketAddress(config.bindAddress(), 0);
+        for (AuthoritativeZone zone : catalog.zones()) {
+            for (int type : new int[] {Type.SOA, Type.A, Type.MX}) {
+                Message query = Message.newQuery(Record.newRecord(zone.origin(), type, DClass.IN));
+                query.addRecord(new OPTRecord(QueryProcessor.EDNS_UDP_PAYLOAD, 0, 0), Section.ADDITIONAL);
+                scratch.process(query.toWire(), nobody, Transport.UDP);
             }
         }
     }

@@ -30,7 +30,15 @@ final class QueryLog {
 
     public static final String LOGGER_NAME = "org.foobarstack.dns.querylog";
 
-    private final Logger log = LoggerFactory.getLogger(LOGGER_NAME);
+    private final Logger log;
+
+    QueryLog() {
+        this(LoggerFactory.getLogger(LOGGER_NAME));
+    }
+
+    QueryLog(Logger log) {
+        this.log = log;
+    }
 
     boolean enabled() {
         return log.isInfoEnabled();
@@ -38,6 +46,12 @@ final class QueryLog {
 
     void log(InetSocketAddress client, Transport transport, Header queryHeader, OPTRecord queryOpt, Record question,
              int rcode, boolean aa, boolean tc, int answers, long nanos) {
+        log.info(format(client, transport, queryHeader, queryOpt, question, rcode, aa, tc, answers, nanos));
+    }
+
+    /** The query log line, without logging it. */
+    static String format(InetSocketAddress client, Transport transport, Header queryHeader, OPTRecord queryOpt,
+                         Record question, int rcode, boolean aa, boolean tc, int answers, long nanos) {
         String name = question.getName().toString(true);
         StringBuilder line = new StringBuilder(128)
                 .append("client ").append(client.getAddress().getHostAddress()).append('#').append(client.getPort())
@@ -49,7 +63,7 @@ final class QueryLog {
                 .append(' ').append(aa && tc ? "aa,tc" : aa ? "aa" : tc ? "tc" : "-")
                 .append(" answers=").append(answers)
                 .append(" time=").append(String.format(Locale.ROOT, "%.3f", nanos / 1_000_000.0)).append("ms");
-        log.info(line.toString());
+        return line.toString();
     }
 
     static String queryFlags(Transport transport, Header header, OPTRecord opt) {

@@ -250,8 +250,9 @@ final class QueryProcessor {
     }
 
     /**
-     * Step 7: a reply skeleton. QR set; ID, opcode and RD copied (RFC 1035 §4.1.1); RA never set, we offer no recursion; the question is the query's own record, so
-     * its name goes back with the case the client used. With EDNS, an OPT advertising our size,
+     * Step 7: a reply skeleton. QR set; ID, opcode and RD copied (RFC 1035 §4.1.1); RA never
+     * set, we offer no recursion; the question is the query's own record, so its name goes back
+     * with the case the client used. With EDNS, an OPT advertising our size,
      * the DO bit copied (RFC 3225 §3) and the extended rcode bits (RFC 6891 §6.1.3).
      */
     private static Message replyTo(Message query, OPTRecord queryOpt, int rcode, boolean aa, EDNSOption ede) {

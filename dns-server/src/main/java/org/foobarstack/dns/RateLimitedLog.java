@@ -3,8 +3,8 @@ package org.foobarstack.dns;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
 
 /**
  * Logs at most one line per kind of problem per minute, and says how many were left out.
@@ -16,7 +16,7 @@ final class RateLimitedLog {
 
     static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final Logger log;
+    private final Consumer<String> sink;
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
@@ -29,8 +29,9 @@ final class RateLimitedLog {
         }
     }
 
-    RateLimitedLog(Logger log, LongSupplier nanoClock) {
-        this.log = log;
+    /** {@code sink} writes one line (a logger's warn method); {@code nanoClock} is normally System::nanoTime. */
+    RateLimitedLog(Consumer<String> sink, LongSupplier nanoClock) {
+        this.sink = sink;
         this.nanoClock = nanoClock;
     }
 
@@ -40,7 +41,7 @@ final class RateLimitedLog {
         Window fresh = new Window(now);
         Window window = windows.putIfAbsent(kind, fresh);
         if (window == null) {
-            log.warn(message);
+            sink.accept(message);
             return true;
         }
         synchronized (window) {
@@ -50,7 +51,7 @@ final class RateLimitedLog {
             }
             window.openedAt = now;
             long left = window.suppressed.getAndSet(0);
-            log.warn(left == 0 ? message : message + " (" + left + " more of this kind in the last minute)");
+            sink.accept(left == 0 ? message : message + " (" + left + " more of this kind in the last minute)");
             return true;
         }
     }

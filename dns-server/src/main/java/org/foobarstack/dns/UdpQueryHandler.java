@@ -1,7 +1,6 @@
 package org.foobarstack.dns;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -33,7 +32,8 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         content.getBytes(content.readerIndex(), query);
         List<byte[]> replies = processor.process(query, packet.sender(), Transport.UDP);
         for (byte[] reply : replies) {
-            ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(reply), packet.sender()));
+            // A direct (I/O) buffer: the socket would otherwise copy a heap buffer into one.
+            ctx.write(new DatagramPacket(ctx.alloc().ioBuffer(reply.length).writeBytes(reply), packet.sender()));
         }
     }
 

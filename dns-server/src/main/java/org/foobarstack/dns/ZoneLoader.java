@@ -150,7 +150,7 @@ public final class ZoneLoader {
         List<Record> records = new ArrayList<>();
         InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
         try (Master master = new Master(in, source.origin())) {
-            master.disableIncludes();     // one file, one zone: what you read is what is served
+            master.disableIncludes(true); // strict: $INCLUDE is an error, one file is one whole zone
             master.expandGenerate(false);
             Record record;
             while ((record = master.nextRecord()) != null) {
