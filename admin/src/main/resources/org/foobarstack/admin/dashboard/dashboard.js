@@ -140,7 +140,7 @@
           class: 'box' + (t.client ? ' client' : ''), 'data-tier': t.tier, 'data-instance': t.instance,
           'data-up': String(!!t.up),
         });
-        box.appendChild(svg('rect', { x: x, y: y, width: boxWidth, height: h, rx: 6 }));
+        box.appendChild(svg('rect', { x: x, y: y, width: boxWidth, height: h, rx: 6, class: 'frame' }));
         box.appendChild(svg('rect', { x: x + 1, y: y + 1, width: boxWidth - 2, height: 21, rx: 5,
           class: 'band ' + tierClass(t.tier) }));
         box.appendChild(svg('text', { x: x + 8, y: y + 16, class: 'instance' }, t.instance));
