@@ -14,11 +14,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,8 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ResponseHeadEncoder RESPONSE_HEAD_ENCODER = new ResponseHeadEncoder();
     private static final int WORKER_THREADS = 2;
+    private static final long QUIET_MILLIS = 50;
+    private static final long STOP_TIMEOUT_MILLIS = 2000;
 
     private final AdminConfig config;
     private final AdminRoutes routes;
@@ -156,12 +160,16 @@ public final class AdminServer implements AutoCloseable {
         if (channels != null) {
             channels.close().awaitUninterruptibly();
         }
+        // A closed connection's pipeline is torn down by tasks that pass between the event loop and the
+        // workers; both keep running tasks until neither has been handed one for the quiet period.
+        List<Future<?>> stopping = new ArrayList<>();
         if (loop != null) {
-            loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            stopping.add(loop.shutdownGracefully(QUIET_MILLIS, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
         }
         if (workers != null) {
-            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            stopping.add(workers.shutdownGracefully(QUIET_MILLIS, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
         }
+        stopping.forEach(Future::syncUninterruptibly);
         if (address != null) {
             log.info("{} {} stopped", TIER, config.serverName());
         }

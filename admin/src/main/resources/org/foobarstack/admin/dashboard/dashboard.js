@@ -102,7 +102,7 @@
 
   function drawTopology(tiers) {
     const boxWidth = 220;
-    const gap = 56;
+    const gap = 72;
     const top = 26;
     const lineHeight = 15;
     const columns = COLUMNS.map(c => ({ ...c, boxes: [] }));
@@ -156,7 +156,7 @@
       anchors.push({ x: x, centres: centres.length ? centres : [top + 20] });
     });
     // arrows: each column to the next, from the middle of one group of boxes to each box of the next
-    const labels = ['DNS query', 'HTTP', 'FastCGI', 'SQL', ''];
+    const labels = ['DNS', 'HTTP', 'FastCGI', 'SQL', ''];
     for (let i = 0; i + 1 < anchors.length; i++) {
       const from = anchors[i];
       const to = anchors[i + 1];
@@ -168,7 +168,8 @@
         root.appendChild(svg('path', { class: 'arrow', d: `M${x2 - 6},${toY - 4} L${x2},${toY} L${x2 - 6},${toY + 4}` }));
       }
       if (labels[i]) {
-        root.appendChild(svg('text', { x: from.x + boxWidth + 6, y: fromY - 6, class: 'arrow-label' }, labels[i]));
+        root.appendChild(svg('text', { x: from.x + boxWidth + gap / 2, y: fromY - 8, class: 'arrow-label',
+          'text-anchor': 'middle' }, labels[i]));
       }
     }
     const width = 10 + anchors.length * (boxWidth + gap) - gap + 10;
