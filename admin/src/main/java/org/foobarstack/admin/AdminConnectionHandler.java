@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.foobarstack.http.parser.HttpBodyPart;
 import org.foobarstack.http.parser.HttpRequestError;
 import org.foobarstack.http.parser.HttpRequestHead;
@@ -51,6 +52,7 @@ final class AdminConnectionHandler extends ChannelInboundHandlerAdapter {
     private final DateHeader date;
     private final RateLimitedLog badRequests;
     private State state = State.READY;
+    private final CompletableFuture<Void> removed = new CompletableFuture<>();
 
     AdminConnectionHandler(AdminRoutes routes, DateHeader date, RateLimitedLog badRequests) {
         this.routes = routes;
@@ -127,6 +129,16 @@ final class AdminConnectionHandler extends ChannelInboundHandlerAdapter {
                 .add("Connection", "close")
                 .build());
         ctx.writeAndFlush(Unpooled.wrappedBuffer(page)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Completes when the connection's pipeline has removed this handler (the server waits for it on close). */
+    CompletableFuture<Void> removed() {
+        return removed;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        removed.complete(null);
     }
 
     @Override

@@ -14,15 +14,18 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.foobarstack.http.parser.HttpRequestParser;
@@ -61,7 +64,6 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ResponseHeadEncoder RESPONSE_HEAD_ENCODER = new ResponseHeadEncoder();
     private static final int WORKER_THREADS = 2;
-    private static final long QUIET_MILLIS = 50;
     private static final long STOP_TIMEOUT_MILLIS = 2000;
 
     private final AdminConfig config;
@@ -72,6 +74,8 @@ public final class AdminServer implements AutoCloseable {
     private EventLoopGroup loop;
     private EventExecutorGroup workers;
     private ChannelGroup channels;
+    /** The handlers of open connections, so that close() can wait for their pipelines to be torn down. */
+    private final Set<AdminConnectionHandler> handlers = ConcurrentHashMap.newKeySet();
     private volatile InetSocketAddress address;
     private boolean started;
     private boolean closed;
@@ -104,7 +108,7 @@ public final class AdminServer implements AutoCloseable {
                                 .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
                                 .addLast("parser", new HttpRequestParser(config.limits()))
                                 .addLast("responseHead", RESPONSE_HEAD_ENCODER)
-                                .addLast(workers, "admin", new AdminConnectionHandler(routes, date, badRequests));
+                                .addLast(workers, "admin", newHandler());
                     }
                 });
         InetSocketAddress requested;
@@ -135,6 +139,13 @@ public final class AdminServer implements AutoCloseable {
                 config.serverName(), endpoint());
     }
 
+    private AdminConnectionHandler newHandler() {
+        AdminConnectionHandler handler = new AdminConnectionHandler(routes, date, badRequests);
+        handlers.add(handler);
+        handler.removed().thenRun(() -> handlers.remove(handler));
+        return handler;
+    }
+
     /** The bound address; null before {@link #start()}. */
     public InetSocketAddress address() {
         return address;
@@ -161,15 +172,24 @@ public final class AdminServer implements AutoCloseable {
             channels.close().awaitUninterruptibly();
         }
         // A closed connection's pipeline is torn down by tasks that pass between the event loop and the
-        // workers; both keep running tasks until neither has been handed one for the quiet period.
-        List<Future<?>> stopping = new ArrayList<>();
-        if (loop != null) {
-            stopping.add(loop.shutdownGracefully(QUIET_MILLIS, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        // workers; the last worker task of each is the admin handler's removal. Once every one has run, the
+        // workers can stop, and after them the loop (which still runs the tasks the workers handed it).
+        CompletableFuture<?>[] removals = handlers.stream().map(AdminConnectionHandler::removed)
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(removals).get(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("{} {}: connections still closing after {} ms; stopping anyway", TIER, config.serverName(),
+                    STOP_TIMEOUT_MILLIS);
         }
         if (workers != null) {
-            stopping.add(workers.shutdownGracefully(QUIET_MILLIS, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+            workers.shutdownGracefully(0, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
-        stopping.forEach(Future::syncUninterruptibly);
+        if (loop != null) {
+            loop.shutdownGracefully(0, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
         if (address != null) {
             log.info("{} {} stopped", TIER, config.serverName());
         }

@@ -344,6 +344,20 @@ class AdminServerTest {
             assertThat(response.header("Connection")).isEqualTo("close");
             assertThat(raw.closedByServer()).isTrue();
         }
+        // HTTP/1.0 closes unless asked to keep the connection (RFC 9112 §9.3)
+        try (RawHttpClient raw = new RawHttpClient(server.address())) {
+            raw.send("GET /health HTTP/1.0\r\n\r\n");
+            RawHttpClient.Response response = raw.read();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(raw.closedByServer()).isTrue();
+        }
+        try (RawHttpClient raw = new RawHttpClient(server.address())) {
+            raw.send("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            assertThat(raw.read().header("Connection")).isEqualTo("keep-alive");
+            raw.send("GET /health HTTP/1.0\r\n\r\n");
+            assertThat(raw.read().status()).isEqualTo(200);
+            assertThat(raw.closedByServer()).isTrue();
+        }
     }
 
     @Test

@@ -185,6 +185,20 @@ class DashboardBrowserTest {
                 fail(why);
             }
             System.err.println("note: " + why + "; going on, since only 127.0.0.1 URLs are loaded");
+            return;
         }
+        // the namespace is real: the browser can see no interface but loopback
+        List<String> others = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface nic : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isLoopback()) {
+                    others.add(nic.getName());
+                }
+            }
+        } catch (java.net.SocketException e) {
+            throw new IllegalStateException("cannot list network interfaces", e);
+        }
+        assertThat(others).as("network interfaces other than loopback in the test's namespace").isEmpty();
     }
 }
