@@ -144,6 +144,17 @@ class DashboardBrowserTest {
                 assertThat(browser.evaluate("document.getElementById('hop-next').disabled").asBoolean()).isTrue();
                 assertThat(fieldNames(browser)).contains("Status line", "Status code");
 
+                // a message recorded for the open request later (the connection closing) joins its waterfall,
+                // and the selection stays where it was
+                long now = System.nanoTime();
+                stack.web.record(stack.web.hop(traceId, org.foobarstack.trace.Protocol.TCP,
+                        org.foobarstack.trace.Direction.SENT).summary("FIN: connection closed by the client")
+                        .timing(now, now + 1_000).build());
+                browser.waitFor("document.querySelectorAll('#waterfall .hop').length === "
+                        + (FourTierTrace.HOP_COUNT + 1), 10_000);
+                assertThat(selectedHop(browser)).isEqualTo("8");
+                assertThat(browser.evaluate("document.getElementById('hop-next').disabled").asBoolean()).isFalse();
+
                 // the list is live: a request made now shows up without reloading the page
                 String dig = stack.recordDig();
                 browser.waitFor("document.querySelector('#requests tr[data-trace-id=\"" + dig + "\"]')", 10_000);

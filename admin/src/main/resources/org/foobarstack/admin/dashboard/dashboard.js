@@ -218,6 +218,11 @@
     });
     tbody.replaceChildren(...rows);
     document.getElementById('requests-empty').hidden = traces.length > 0;
+    // the open request gained messages since it was opened (it was still under way): redraw it, same position
+    const open = traces.find(t => t.traceId === state.selectedTraceId);
+    if (open && state.trace && open.hopCount !== state.trace.hops.length) {
+      openTrace(open.traceId, state.hopIndex);
+    }
   }
 
   // ------------------------------------------------------------------ 3. one request: waterfall and fields
