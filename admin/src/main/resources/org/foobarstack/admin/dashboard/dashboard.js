@@ -168,7 +168,8 @@
         root.appendChild(svg('path', { class: 'arrow', d: `M${x2 - 6},${toY - 4} L${x2},${toY} L${x2 - 6},${toY + 4}` }));
       }
       if (labels[i]) {
-        root.appendChild(svg('text', { x: from.x + boxWidth + gap / 2, y: fromY - 8, class: 'arrow-label',
+        root.appendChild(svg('text', { x: from.x + boxWidth + gap / 2, y: Math.min(fromY, ...to.centres) - 10,
+          class: 'arrow-label',
           'text-anchor': 'middle' }, labels[i]));
       }
     }
