@@ -79,6 +79,8 @@ say "nginx"
 PORT_ON=$(free_port)
 PORT_OFF=$(free_port)
 mkdir -p "$WORK/nginx"
+# nginx's workers may run as another user (nobody) and buffer large request bodies in these directories
+mkdir -p "$WORK/nginx/body" "$WORK/nginx/fastcgi" && chmod 777 "$WORK/nginx" "$WORK/nginx/body" "$WORK/nginx/fastcgi"
 cat > "$WORK/nginx.conf" <<NGINX
 daemon off;
 worker_processes 1;
@@ -87,6 +89,7 @@ error_log $WORK/nginx-error.log info;
 events { worker_connections 128; }
 http {
   access_log $WORK/nginx-access.log;
+  client_max_body_size 8m;
   client_body_temp_path $WORK/nginx/body;
   fastcgi_temp_path $WORK/nginx/fastcgi;
   proxy_temp_path $WORK/nginx/proxy;
@@ -101,6 +104,7 @@ http {
   server {
     listen 127.0.0.1:$PORT_ON;
     server_name www.foobar.com;
+    location = /ready { return 204; }
     location /api/ {
       include /etc/nginx/fastcgi_params;
       fastcgi_pass app_keepalive;
@@ -111,6 +115,7 @@ http {
   server {
     listen 127.0.0.1:$PORT_OFF;
     server_name www.foobar.com;
+    location = /ready { return 204; }
     location /api/ {
       include /etc/nginx/fastcgi_params;
       fastcgi_pass 127.0.0.1:$APP_PORT;
@@ -122,7 +127,7 @@ nginx -t -q -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" || die "
 nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" > "$WORK/nginx.out" 2>&1 &
 PIDS+=($!)
 deadline=$((SECONDS + 20))
-until curl -s -o /dev/null "http://127.0.0.1:$PORT_OFF/" && curl -s -o /dev/null "http://127.0.0.1:$PORT_ON/"; do
+until curl -sf -o /dev/null "http://127.0.0.1:$PORT_OFF/ready" && curl -sf -o /dev/null "http://127.0.0.1:$PORT_ON/ready"; do
   [ "$SECONDS" -lt "$deadline" ] || die "nginx did not start listening"
   sleep 0.1
 done
@@ -188,6 +193,18 @@ walk_guestbook() {
 
   request POST "$base/api/messages" -H 'Content-Type: application/json' --data-binary '{"author":" ","body":"b"}'
   expect_status 422 "POST blank author ($label)"
+
+  # 100 KB: nginx sends it in several STDIN records; over the application's 16 KiB limit
+  python3 -c 'print("{\"author\":\"big\",\"body\":\"" + "b" * 100000 + "\"}")' > "$WORK/big.json"
+  request POST "$base/api/messages" -H 'Content-Type: application/json' --data-binary "@$WORK/big.json"
+  expect_status 413 "POST 100 KB ($label)"
+  expect_body 'at most 16384 bytes' "POST 100 KB ($label)"
+
+  # 2 MB: over the responder's 1 MiB STDIN limit; refused by the responder, answered once nginx has sent it all
+  python3 -c 'print("x" * 2000000)' > "$WORK/huge.txt"
+  request POST "$base/api/messages" -H 'Content-Type: application/json' --data-binary "@$WORK/huge.txt"
+  expect_status 413 "POST 2 MB ($label)"
+  expect_body 'request body over 1048576 bytes' "POST 2 MB ($label)"
 
   request PUT "$base/api/messages" -H 'Content-Type: application/json' --data-binary '{}'
   expect_status 405 "PUT ($label)"

@@ -5,7 +5,8 @@
 #   1. start StorageServerMain alone on a free port in a temporary data directory;
 #   2. insert a row through the Derby client JDBC driver, as the app tier would;
 #   3. read the MESSAGES table back with ij and assert the row is there;
-#   4. check that ij is refused with a wrong password (SQLState 08004).
+#   4. check that the app user cannot drop the table (SQLState 42507);
+#   5. check that ij is refused with a wrong password (SQLState 08004).
 #
 # Run after `mvn package` (needs storage/target/classes and the dependencies in ~/.m2).
 set -euo pipefail
@@ -25,7 +26,7 @@ trap cleanup EXIT
 
 fail() {
   echo "storage interop: FAIL: $*" >&2
-  for f in "$WORK"/server.out "$WORK"/server.err "$WORK"/ij.out; do
+  for f in "$WORK"/mvn.log "$WORK"/server.out "$WORK"/server.err "$WORK"/ij.out; do
     [[ -f "$f" ]] && { echo "--- $f" >&2; tail -n 40 "$f" >&2; }
   done
   exit 1
@@ -35,8 +36,12 @@ command -v java >/dev/null || fail "java is not on the PATH"
 [[ -d "$ROOT/storage/target/classes" ]] || fail "storage/target/classes missing: run 'mvn package' first"
 
 # Classpath: our classes plus every dependency of the storage module (derby, derbynet, derbyclient, derbytools...).
-(cd "$ROOT" && mvn -B -q -o -Dstyle.color=never -pl storage dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null) \
-  || fail "could not build the storage classpath with maven"
+# Offline first (everything is in ~/.m2 after the build); online if the dependency plugin itself is missing.
+build_classpath() {
+  (cd "$ROOT" && mvn -B -q "$@" -Dstyle.color=never -pl storage dependency:build-classpath \
+      -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/mvn.log" 2>&1)
+}
+build_classpath -o || build_classpath || fail "could not build the storage classpath with maven (see above)"
 CP="$ROOT/storage/target/classes:$(cat "$WORK/cp.txt")"
 
 APP_USER=foobar_app
@@ -89,7 +94,19 @@ grep -q "ij-interop *|$MARKER" "$WORK/ij.out" || fail "ij did not show the row '
 grep -q "1 row selected" "$WORK/ij.out" || fail "ij did not select exactly one row"
 echo "storage interop: ij read back the row '$MARKER'"
 
-# 4. a wrong password is refused with Derby's authentication SQLState
+# 4. the app user may not drop its table (SQL authorization; 42507), and the row is still there after
+cat >"$WORK/drop.sql" <<SQL
+CONNECT '$URL;user=$APP_USER;password=$APP_PASSWORD';
+DROP TABLE MESSAGES;
+SELECT BODY FROM MESSAGES WHERE AUTHOR = 'ij-interop';
+EXIT;
+SQL
+(cd "$WORK" && java -cp "$CP" org.apache.derby.tools.ij "$WORK/drop.sql") >"$WORK/ij.out" 2>&1 || true
+grep -q "ERROR 42507" "$WORK/ij.out" || fail "the app user was not refused DROP TABLE with 42507"
+grep -q "^$MARKER" "$WORK/ij.out" || fail "MESSAGES and its row did not survive the refused DROP"
+echo "storage interop: DROP TABLE as the app user refused (42507)"
+
+# 5. a wrong password is refused with Derby's authentication SQLState
 cat >"$WORK/wrong.sql" <<SQL
 CONNECT '$URL;user=$APP_USER;password=not-the-password';
 EXIT;
@@ -98,4 +115,4 @@ SQL
 grep -q "08004" "$WORK/ij.out" || fail "ij with a wrong password was not refused with 08004"
 echo "storage interop: wrong password refused (08004)"
 
-echo "storage interop: OK (JDBC insert, ij read-back, wrong password refused)"
+echo "storage interop: OK (JDBC insert, ij read-back, DROP refused, wrong password refused)"

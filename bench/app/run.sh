@@ -5,8 +5,11 @@
 # FRONT=nginx (default) puts nginx in front of our app server, since this module has no web tier of its own;
 # FRONT=http://HOST:PORT points the "ours" run at an already running front end (e.g. our web tier, which
 # forwards /api/* to our app tier) instead, and then this script starts no tier of ours.
-# Prints requests/s and p99 for both and the ratio ours/peer.
+# Prints requests/s and p99 for both and the ratio ours/peer, and writes them, with the exact command and the raw
+# wrk output, to bench/app/results/<UTC time>.txt (RESULTS_DIR to change).
 #   DURATION (default 10s), WARMUP (default 5s), CONNECTIONS (default 32), THREADS (default 2)
+#   PEER_KEEP_CONN (default on, the peer's best throughput: 11,400 req/s against 3,200 with off in one run; but
+#     each php-fpm child then serves one kept connection at a time, so waiting connections get a p99 of seconds),
 #   OURS_PATH (default /api/messages; e.g. /api/no-such-path measures the FastCGI path without the database)
 set -euo pipefail
 
@@ -16,6 +19,10 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
+OURS_PATH=${OURS_PATH:-/api/messages}
+PEER_KEEP_CONN=${PEER_KEEP_CONN:-on}
+RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/app/results}
+COMMAND="FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
 WORK="$(mktemp -d /tmp/foobar-app-bench.XXXXXX)"
 chmod 755 "$WORK"
 PIDS=()
@@ -78,9 +85,9 @@ if [ "$FRONT" = nginx ]; then
     listen 127.0.0.1:$NGINX_OURS;
     location /api/ { include /etc/nginx/fastcgi_params; fastcgi_pass ours; fastcgi_keep_conn on; }
   }"
-  OURS_URL="http://127.0.0.1:$NGINX_OURS/api/messages"
+  OURS_BASE="http://127.0.0.1:$NGINX_OURS"
 else
-  OURS_URL="${FRONT%/}/api/messages"
+  OURS_BASE="${FRONT%/}"
 fi
 
 # the peer: php-fpm with 2 static children, as the issue asks
@@ -114,7 +121,8 @@ http {
   uwsgi_temp_path $WORK/nginx/uwsgi;
   scgi_temp_path $WORK/nginx/scgi;
   $APP_UPSTREAM
-  upstream peer { server 127.0.0.1:$FPM_PORT; keepalive 16; }
+  $( [ "$PEER_KEEP_CONN" = on ] && echo "upstream peer { server 127.0.0.1:$FPM_PORT; keepalive 16; }" \
+     || echo "upstream peer { server 127.0.0.1:$FPM_PORT; }" )
   server {
     listen 127.0.0.1:$NGINX_PEER;
     root $WORK/php;
@@ -122,7 +130,7 @@ http {
       include /etc/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
       fastcgi_pass peer;
-      fastcgi_keep_conn on;
+      fastcgi_keep_conn $PEER_KEEP_CONN;
     }
   }
 }
@@ -130,24 +138,31 @@ NGINX
 nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" > "$WORK/nginx.out" 2>&1 &
 PIDS+=($!)
 PEER_URL="http://127.0.0.1:$NGINX_PEER/hello.php"
+MESSAGES_URL="$OURS_BASE/api/messages"
+OURS_URL="$OURS_BASE$OURS_PATH"
 wait_http "$PEER_URL"
-wait_http "$OURS_URL"
+wait_http "$MESSAGES_URL"
+deadline=$((SECONDS + 30))
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$MESSAGES_URL")" = 200 ]; do
+  [ "$SECONDS" -lt "$deadline" ] || die "$MESSAGES_URL does not answer 200"
+  sleep 0.2
+done
 
 [ "$(curl -s "$PEER_URL")" = hello ] || die "php-fpm does not say hello: $(curl -s "$PEER_URL")"
 # 20 messages, so that every GET reads a full default page from Derby
 for i in $(seq 1 20); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-    --data-binary "{\"author\":\"bench\",\"body\":\"message $i\"}" "$OURS_URL")
+    --data-binary "{\"author\":\"bench\",\"body\":\"message $i\"}" "$MESSAGES_URL")
   [ "$code" = 201 ] || die "seeding message $i answered $code"
 done
-curl -s "$OURS_URL" | grep -q '"body":"message 20"' || die "GET /api/messages does not list the seeded messages"
+curl -s "$MESSAGES_URL" | grep -q '"body":"message 20"' || die "GET /api/messages does not list the seeded messages"
 
 # run_wrk URL -> prints "RPS P99_MS NON2XX"
 run_wrk() {
   local url=$1 out
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" > /dev/null
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
-  echo "$out" > "$WORK/last-wrk.txt"
+  { echo "\$ wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $url"; echo "$out"; echo; } >> "$WORK/wrk-raw.txt"
   local rps p99 non2xx
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -156,15 +171,22 @@ run_wrk() {
 }
 to_ms() { python3 -c 'import re,sys; v=sys.argv[1]; n,u=re.match(r"([\d.]+)(\w+)",v).groups(); print(round(float(n)*{"us":0.001,"ms":1,"s":1000,"m":60000}[u],2))' "$1"; }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a ${WARMUP} warm-up each), $(nproc) cores"
-OURS_PATH=${OURS_PATH:-/api/messages}
-OURS_URL="${OURS_URL%/api/messages}$OURS_PATH"
 read -r OURS_RPS OURS_P99 OURS_BAD < <(run_wrk "$OURS_URL")
 read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL")
 [ "$OURS_BAD" = 0 ] || [ "$OURS_PATH" != /api/messages ] || die "ours: $OURS_BAD non-2xx responses"
 [ "$PEER_BAD" = 0 ] || die "peer: $PEER_BAD non-2xx responses"
-printf '%-62s %12s %10s\n' "run" "requests/s" "p99 ms"
-printf '%-62s %12s %10s\n' "ours: $FRONT -> app-server -> Derby, GET $OURS_PATH" "$OURS_RPS" "$OURS_P99"
-printf '%-62s %12s %10s\n' "peer: nginx -> php-fpm (2 static children), hello.php" "$PEER_RPS" "$PEER_P99"
-python3 -c 'import sys; print("ratio ours/peer: %.2fx requests/s" % (float(sys.argv[1]) / float(sys.argv[2])))' \
-  "$OURS_RPS" "$PEER_RPS"
+{
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# command: $COMMAND"
+  echo "# wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a ${WARMUP} warm-up each)"
+  printf '%-62s %12s %10s\n' "run" "requests/s" "p99 ms"
+  printf '%-62s %12s %10s\n' "ours: $FRONT -> app-server -> Derby, GET $OURS_PATH" "$OURS_RPS" "$OURS_P99"
+  printf '%-62s %12s %10s\n' "peer: nginx -> php-fpm (2 static children, keep-conn $PEER_KEEP_CONN), hello.php" "$PEER_RPS" "$PEER_P99"
+  python3 -c 'import sys; print("ratio ours/peer: %.2fx requests/s" % (float(sys.argv[1]) / float(sys.argv[2])))' \
+    "$OURS_RPS" "$PEER_RPS"
+} > "$WORK/summary.txt"
+cat "$WORK/summary.txt"
+mkdir -p "$RESULTS_DIR"
+RESULT="$RESULTS_DIR/$(date -u +%Y%m%dT%H%M%SZ)$(tr -c 'a-zA-Z0-9\n' '-' <<<"${OURS_PATH}" | tr -d '\n').txt"
+{ cat "$WORK/summary.txt"; echo; echo "# raw wrk output"; cat "$WORK/wrk-raw.txt"; } > "$RESULT"
+echo "written to $RESULT"

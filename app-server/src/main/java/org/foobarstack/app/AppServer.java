@@ -47,6 +47,12 @@ import java.util.concurrent.TimeUnit;
 public final class AppServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppServer.class);
+    /** Bad input is logged at most this many lines per second per server; the rest is counted. */
+    private static final int BAD_INPUT_LOG_LINES_PER_SECOND = 20;
+    /** Connections the kernel may queue before they are accepted (a burst of web-server connections). */
+    private static final int ACCEPT_BACKLOG = 1024;
+    /** How long the event loops get to finish their queued writes when the server closes. */
+    private static final long EVENT_LOOP_SHUTDOWN_SECONDS = 2;
 
     private final AppServerConfig config;
     private final Application givenApplication;
@@ -92,7 +98,8 @@ public final class AppServer implements AutoCloseable {
                     new ArrayBlockingQueue<>(config.maxQueuedRequests()),
                     new DefaultThreadFactory(name + "-worker", true));
             context = new ResponderContext(config, application, workers,
-                    new RateLimitedLog(LoggerFactory.getLogger(FastCgiResponderHandler.class), 20, 1000));
+                    new RateLimitedLog(LoggerFactory.getLogger(FastCgiResponderHandler.class),
+                            BAD_INPUT_LOG_LINES_PER_SECOND, 1000));
             acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
                     NioIoHandler.newFactory());
             ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true),
@@ -101,7 +108,7 @@ public final class AppServer implements AutoCloseable {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptGroup, ioGroup)
                     .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -145,7 +152,8 @@ public final class AppServer implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lifecycle) {
-            if (closed || !started) {
+            if (closed || address == null) {
+                // never started, or a failed start already released everything
                 closed = true;
                 return;
             }
@@ -168,7 +176,12 @@ public final class AppServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 workers.shutdownNow();
             }
-            // Step 4: the answers posted by the workers are written before the event loops close the connections.
+            // Step 4: each finished worker posted its answer to its connection's event loop. An event loop that
+            // shuts down closes its channels before running queued tasks, so first let every loop run what is
+            // queued (a task submitted now runs after them), and only then shut the loops down.
+            for (io.netty.util.concurrent.EventExecutor loop : ioGroup) {
+                loop.submit(() -> { }).awaitUninterruptibly(remaining(deadline) / 1_000_000 + 1);
+            }
             shutDownQuietly();
             LOG.info("app-server {} stopped", config.instanceName());
         }
@@ -176,10 +189,12 @@ public final class AppServer implements AutoCloseable {
 
     private void shutDownQuietly() {
         if (ioGroup != null) {
-            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, EVENT_LOOP_SHUTDOWN_SECONDS, TimeUnit.SECONDS)
+                    .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_SECONDS + 1, TimeUnit.SECONDS);
         }
         if (acceptGroup != null) {
-            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            acceptGroup.shutdownGracefully(0, EVENT_LOOP_SHUTDOWN_SECONDS, TimeUnit.SECONDS)
+                    .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_SECONDS + 1, TimeUnit.SECONDS);
         }
         if (workers != null) {
             workers.shutdownNow();

@@ -21,6 +21,9 @@ import java.util.Objects;
  *                                 and a second request then gets CANT_MPX_CONN (default 16)
  * @param maxParamsBytes           size of one request's PARAMS stream; beyond it, 431 (default 64 KiB)
  * @param maxStdinBytes            size of one request's STDIN stream; beyond it, 413 (default 1 MiB)
+ * @param maxBufferedBytes         PARAMS and STDIN bytes held by all requests of the server together; a request
+ *                                 that would go beyond it is answered 503 (default 64 MiB), so that many
+ *                                 connections with large bodies cannot exhaust the heap
  * @param requestTimeout           time from BEGIN_REQUEST to the end of STDIN; beyond it the connection is closed
  *                                 (default 30 s)
  * @param idleTimeout              a connection with no request in progress and no traffic is closed (default 5 min)
@@ -32,7 +35,7 @@ import java.util.Objects;
 public record AppServerConfig(String bindAddress, int port, String instanceName, String jdbcUrl, String dbUser,
                               String dbPassword, int ioThreads, int workerThreads, int maxQueuedRequests,
                               int maxConnections, int maxRequestsPerConnection, int maxParamsBytes,
-                              int maxStdinBytes, Duration requestTimeout, Duration idleTimeout,
+                              int maxStdinBytes, long maxBufferedBytes, Duration requestTimeout, Duration idleTimeout,
                               Duration shutdownTimeout, int dbPoolSize, Duration dbConnectionTimeout,
                               Duration statementTimeout) {
 
@@ -51,6 +54,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         requireRange("maxRequestsPerConnection", maxRequestsPerConnection, 1, 65535);
         requireRange("maxParamsBytes", maxParamsBytes, 1, Integer.MAX_VALUE);
         requireRange("maxStdinBytes", maxStdinBytes, 0, Integer.MAX_VALUE);
+        requireRange("maxBufferedBytes", maxBufferedBytes, 1, Long.MAX_VALUE);
         requireRange("dbPoolSize", dbPoolSize, 1, 1024);
         requirePositive("requestTimeout", requestTimeout);
         requirePositive("idleTimeout", idleTimeout);
@@ -69,7 +73,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                 .dbUser(dbUser).dbPassword(dbPassword).ioThreads(ioThreads).workerThreads(workerThreads)
                 .maxQueuedRequests(maxQueuedRequests).maxConnections(maxConnections)
                 .maxRequestsPerConnection(maxRequestsPerConnection).maxParamsBytes(maxParamsBytes)
-                .maxStdinBytes(maxStdinBytes).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
+                .maxStdinBytes(maxStdinBytes).maxBufferedBytes(maxBufferedBytes).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
                 .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
                 .statementTimeout(statementTimeout);
     }
@@ -105,6 +109,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         private int maxRequestsPerConnection = 16;
         private int maxParamsBytes = 64 * 1024;
         private int maxStdinBytes = 1024 * 1024;
+        private long maxBufferedBytes = 64L * 1024 * 1024;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ofMinutes(5);
         private Duration shutdownTimeout = Duration.ofSeconds(5);
@@ -128,6 +133,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         public Builder maxRequestsPerConnection(int v) { maxRequestsPerConnection = v; return this; }
         public Builder maxParamsBytes(int v) { maxParamsBytes = v; return this; }
         public Builder maxStdinBytes(int v) { maxStdinBytes = v; return this; }
+        public Builder maxBufferedBytes(long v) { maxBufferedBytes = v; return this; }
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
@@ -138,7 +144,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         public AppServerConfig build() {
             return new AppServerConfig(bindAddress, port, instanceName, jdbcUrl, dbUser, dbPassword, ioThreads,
                     workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
-                    maxStdinBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
+                    maxStdinBytes, maxBufferedBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
                     statementTimeout);
         }
     }

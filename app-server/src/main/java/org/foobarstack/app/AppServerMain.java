@@ -53,7 +53,8 @@ public final class AppServerMain {
         try {
             server.start();
         } catch (AppServerException e) {
-            fail(e.getMessage());
+            System.err.println(e.getMessage()); // already names the tier, the instance and the address
+            System.exit(2);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -339,6 +339,18 @@ class ResponderTest {
     }
 
     @Test
+    void requestsBeyondTheServerWideBufferBudgetAreAnswered503() throws Exception {
+        AppServer server = start(b -> b.maxBufferedBytes(1000));
+        try (RawFastCgiClient c = connect(server)) {
+            RawFastCgiClient.Reply reply = c.request(1, true, "POST", "/upload", "x".repeat(2000));
+            assertThat(reply.httpStatus()).isEqualTo(503);
+            assertThat(reply.body()).contains("too many request bytes");
+            // the refused request gave its share back: a small one fits again
+            assertThat(c.request(2, true, "POST", "/small", "y".repeat(100)).body()).endsWith("y".repeat(100));
+        }
+    }
+
+    @Test
     void aStreamThatNeverEndsIsClosedAtTheRequestTimeout() throws Exception {
         AppServer server = start(b -> b.requestTimeout(Duration.ofMillis(300)));
         try (RawFastCgiClient c = connect(server)) {

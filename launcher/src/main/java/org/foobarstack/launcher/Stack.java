@@ -11,10 +11,14 @@ import org.foobarstack.storage.StorageServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -42,6 +46,7 @@ public final class Stack implements AutoCloseable {
 
     private final StackConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final List<Endpoint> endpoints = new ArrayList<>();
     private StorageServer storage;
     private AppServer app;
     private WebServer web;
@@ -54,11 +59,7 @@ public final class Stack implements AutoCloseable {
     /** Starts all four tiers; {@code progress} hears one line per tier as it comes up. */
     public synchronized void start(Consumer<String> progress) {
         try {
-            storage = new StorageServer(StorageConfig.builder()
-                    .host(config.bindAddress().getHostAddress())
-                    .port(config.dbPort())
-                    .dataDir(config.dataDir().resolve("storage"))
-                    .build());
+            storage = new StorageServer(storageConfig(config));
             startTier("storage", storage, storage::start, storage::address, progress);
 
             app = new AppServer(AppServerConfig.builder()
@@ -83,8 +84,8 @@ public final class Stack implements AutoCloseable {
             startTier("web server", this.web, () -> {
                 try {
                     this.web.start();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
                 }
             }, this.web::httpAddress, progress);
             if (this.web.httpsAddress() != null) {
@@ -113,7 +114,9 @@ public final class Stack implements AutoCloseable {
             throw new TierStartException(name, e);
         }
         running.push(tier);
-        waitUntilAccepting(name, port.get());
+        InetSocketAddress address = port.get();
+        endpoints.add(new Endpoint(name, address));
+        waitUntilAccepting(name, address);
         long millis = (System.nanoTime() - began) / 1_000_000;
         progress.accept(String.format("  %-11s up in %d ms", name, millis));
     }
@@ -124,6 +127,27 @@ public final class Stack implements AutoCloseable {
                     "started, but " + address + " did not accept a connection within " + READY_TIMEOUT.toSeconds()
                             + " s"));
         }
+    }
+
+    /**
+     * The storage tier's settings for a stack: its database lives in {@code <dataDir>/storage}. The backup and
+     * restore commands use this too, so that they find the database the stack runs on.
+     */
+    public static StorageConfig storageConfig(StackConfig config) {
+        return StorageConfig.builder()
+                .host(config.bindAddress().getHostAddress())
+                .port(config.dbPort())
+                .dataDir(config.dataDir().resolve("storage"))
+                .build();
+    }
+
+    /** The main TCP address of every tier started so far, in start order; kept after {@link #close()}. */
+    public synchronized List<Endpoint> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
+    /** Where one tier listens. */
+    public record Endpoint(String tier, InetSocketAddress address) {
     }
 
     public StackConfig config() {

@@ -13,13 +13,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,7 +50,7 @@ class WholeStackTest {
             InetSocketAddress target = new InetSocketAddress(web, stack.web().httpAddress().getPort());
 
             // 2. HTTP: the home page is there.
-            HttpExchange home = HttpExchange.send(target, "GET / HTTP/1.1\r\nHost: www.foobar.com\r\n"
+            RawHttp home = RawHttp.send(target, "GET / HTTP/1.1\r\nHost: www.foobar.com\r\n"
                     + "Connection: close\r\n\r\n");
             assertThat(home.status()).isEqualTo(200);
             assertThat(home.header("content-type")).startsWith("text/html");
@@ -63,7 +59,7 @@ class WholeStackTest {
             // 3. HTTP -> FastCGI -> Derby: post a message ...
             String body = "hello from " + UUID.randomUUID();
             String json = "{\"author\":\"ada\",\"body\":\"" + body + "\"}";
-            HttpExchange created = HttpExchange.send(target, "POST /api/messages HTTP/1.1\r\n"
+            RawHttp created = RawHttp.send(target, "POST /api/messages HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nContent-Type: application/json\r\nContent-Length: "
                     + json.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + json);
             assertThat(created.status()).isEqualTo(201);
@@ -74,13 +70,13 @@ class WholeStackTest {
             assertThat(authorsInDatabase(stack, body)).containsExactly("ada");
 
             // ... and the list, served by the app tier from the database, shows it.
-            HttpExchange listed = HttpExchange.send(target, "GET /api/messages HTTP/1.1\r\n"
+            RawHttp listed = RawHttp.send(target, "GET /api/messages HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nConnection: close\r\n\r\n");
             assertThat(listed.status()).isEqualTo(200);
             assertThat(listed.body()).contains(body);
 
             // 4. The request passport names the app server and the database that served the request.
-            HttpExchange whoami = HttpExchange.send(target, "GET /api/whoami HTTP/1.1\r\n"
+            RawHttp whoami = RawHttp.send(target, "GET /api/whoami HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nConnection: close\r\n\r\n");
             assertThat(whoami.status()).isEqualTo(200);
             assertThat(whoami.body())
@@ -95,14 +91,14 @@ class WholeStackTest {
         String json = "{\"author\":\"grace\",\"body\":\"" + body + "\"}";
         try (Stack stack = new Stack(StackConfig.ephemeral(dataDir))) {
             stack.start(line -> { });
-            HttpExchange created = HttpExchange.send(stack.web().httpAddress(), "POST /api/messages HTTP/1.1\r\n"
+            RawHttp created = RawHttp.send(stack.web().httpAddress(), "POST /api/messages HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nContent-Type: application/json\r\nContent-Length: "
                     + json.length() + "\r\nConnection: close\r\n\r\n" + json);
             assertThat(created.status()).isEqualTo(201);
         }
         try (Stack again = new Stack(StackConfig.ephemeral(dataDir))) {
             again.start(line -> { });
-            HttpExchange listed = HttpExchange.send(again.web().httpAddress(), "GET /api/messages HTTP/1.1\r\n"
+            RawHttp listed = RawHttp.send(again.web().httpAddress(), "GET /api/messages HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nConnection: close\r\n\r\n");
             assertThat(listed.status()).isEqualTo(200);
             assertThat(listed.body()).contains(body);
@@ -117,11 +113,11 @@ class WholeStackTest {
             second.start(line -> { });
             assertThat(first.web().httpAddress()).isNotEqualTo(second.web().httpAddress());
             String json = "{\"author\":\"ada\",\"body\":\"only in the first\"}";
-            HttpExchange created = HttpExchange.send(first.web().httpAddress(), "POST /api/messages HTTP/1.1\r\n"
+            RawHttp created = RawHttp.send(first.web().httpAddress(), "POST /api/messages HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nContent-Type: application/json\r\nContent-Length: " + json.length()
                     + "\r\nConnection: close\r\n\r\n" + json);
             assertThat(created.status()).isEqualTo(201);
-            HttpExchange other = HttpExchange.send(second.web().httpAddress(), "GET /api/messages HTTP/1.1\r\n"
+            RawHttp other = RawHttp.send(second.web().httpAddress(), "GET /api/messages HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nConnection: close\r\n\r\n");
             assertThat(other.status()).isEqualTo(200);
             assertThat(other.body()).doesNotContain("only in the first");
@@ -154,58 +150,6 @@ class WholeStackTest {
                     authors.add(rs.getString(1));
                 }
                 return authors;
-            }
-        }
-    }
-
-    /** One request over a fresh socket, read to the end of the connection. */
-    record HttpExchange(int status, String head, String body) {
-
-        static HttpExchange send(InetSocketAddress target, String request) throws IOException {
-            try (Socket socket = new Socket()) {
-                socket.connect(target, 5_000);
-                socket.setSoTimeout(15_000);
-                OutputStream out = socket.getOutputStream();
-                out.write(request.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                InputStream in = socket.getInputStream();
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                in.transferTo(all);
-                String text = all.toString(StandardCharsets.UTF_8);
-                int split = text.indexOf("\r\n\r\n");
-                assertThat(split).as("response has a header section: %s", text).isPositive();
-                String head = text.substring(0, split);
-                String body = text.substring(split + 4);
-                if (head.toLowerCase().contains("transfer-encoding: chunked")) {
-                    body = dechunk(body);
-                }
-                int status = Integer.parseInt(head.substring(9, 12));
-                return new HttpExchange(status, head, body);
-            }
-        }
-
-        String header(String name) {
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-            return "";
-        }
-
-        private static String dechunk(String chunked) {
-            StringBuilder out = new StringBuilder();
-            int pos = 0;
-            while (true) {
-                int eol = chunked.indexOf("\r\n", pos);
-                int size = Integer.parseInt(chunked.substring(pos, eol).split(";")[0].trim(), 16);
-                if (size == 0) {
-                    return out.toString();
-                }
-                // sizes count bytes; the bodies used here are ASCII
-                out.append(chunked, eol + 2, eol + 2 + size);
-                pos = eol + 2 + size + 2;
             }
         }
     }

@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * (in this JVM, before the Network Server opens the port):
  * <ol>
  *   <li>create the database if its directory holds none yet (refusing a non-empty foreign directory);</li>
- *   <li>secure it, once: store the owner's and the app user's passwords with Derby's NATIVE authentication
- *       and turn on SQL authorization (GRANT/REVOKE). These are <em>database</em> properties, kept inside
- *       the database, never JVM-wide system properties, so several databases in one JVM do not interfere;
- *       the database is then shut down and booted again, because Derby reads them at boot;</li>
+ *   <li>secure it (checked at every start, done once): store the owner's and the app user's passwords
+ *       with Derby's NATIVE authentication and turn on SQL authorization (GRANT/REVOKE). These are
+ *       <em>database</em> properties, kept inside the database, never JVM-wide system properties, so
+ *       several databases in one JVM do not interfere; the database is then shut down and booted again,
+ *       because Derby reads them at boot;</li>
  *   <li>apply the schema migrations as the owner, in the schema named after the app user (Derby gives every
  *       user a default schema with its own name, so the app finds MESSAGES without qualifying it, while
  *       the owner, not the app, owns that schema: the app cannot drop or alter its tables);</li>
@@ -52,6 +53,11 @@ final class DatabaseSetup {
     static final String PASSWORD_LIFETIME = "derby.authentication.native.passwordLifetimeMillis";
     /** Ignore JVM-wide derby.* system properties for this database: the database's own settings win. */
     static final String PROPERTIES_ONLY = "derby.database.propertiesOnly";
+    /**
+     * Our own database property: the app user the database was created for. Its schema holds the tables,
+     * so starting with another app user name would silently open an empty schema; we refuse instead.
+     */
+    static final String APP_USER_PROPERTY = "foobar.storage.appUser";
 
     private final StorageConfig config;
 
@@ -72,12 +78,12 @@ final class DatabaseSetup {
             LOG.info("creating database {}", config.databaseDir());
         }
         try {
+            boolean rebootNeeded;
             try (Connection owner = connectAsOwner(fresh)) {
-                if (!NATIVE_LOCAL.equals(databaseProperty(owner, AUTH_PROVIDER))) {
-                    secure(owner);
-                    owner.close();
-                    shutdownDatabase();
-                }
+                rebootNeeded = ensureSecured(owner);
+            }
+            if (rebootNeeded) {
+                shutdownDatabase();
             }
             try (Connection owner = connectAsOwner(false)) {
                 MigrationRunner.Result result = new MigrationRunner(owner, config.appUser()).migrate(migrations);
@@ -137,8 +143,22 @@ final class DatabaseSetup {
         }
     }
 
-    private void secure(Connection owner) throws SQLException {
+    /**
+     * Step 2, idempotent: checks every piece of the security set-up and adds what is missing, so a first
+     * start that was interrupted half-way (say, killed after the owner's user was created) is completed on
+     * the next start instead of leaving a database the app cannot log in to.
+     *
+     * @return whether a setting that Derby reads only at boot was changed (then the database is rebooted)
+     */
+    private boolean ensureSecured(Connection owner) throws SQLException {
         owner.setAutoCommit(true);
+        String appUser = config.appUser().toUpperCase(Locale.ROOT);
+        String recordedAppUser = databaseProperty(owner, APP_USER_PROPERTY);
+        if (recordedAppUser != null && !recordedAppUser.equals(appUser)) {
+            throw new StorageException(Problem.WRONG_CREDENTIALS, config.databaseDir() + " was created for the app user "
+                    + recordedAppUser + ", not " + appUser + "; user names cannot change (the app's tables live in the "
+                    + "schema named after it).");
+        }
         List<String> existing = new ArrayList<>();
         try (Statement st = owner.createStatement();
              ResultSet rs = st.executeQuery("SELECT USERNAME FROM SYS.SYSUSERS")) {
@@ -149,16 +169,26 @@ final class DatabaseSetup {
         // Derby's rule: when NATIVE authentication is switched on, the owner (DBO) must be the first user.
         createUserIfMissing(owner, existing, config.ownerUser(), config.ownerPassword());
         createUserIfMissing(owner, existing, config.appUser(), config.appPassword());
-        setDatabaseProperty(owner, PASSWORD_LIFETIME, "0");
-        setDatabaseProperty(owner, SQL_AUTHORIZATION, "true");
-        setDatabaseProperty(owner, PROPERTIES_ONLY, "true");
-        // Creating the owner's credentials already switches NATIVE authentication on in Derby 10.16;
-        // set it explicitly only if that did not happen (Derby refuses to set it a second time).
-        if (!NATIVE_LOCAL.equals(databaseProperty(owner, AUTH_PROVIDER))) {
-            setDatabaseProperty(owner, AUTH_PROVIDER, NATIVE_LOCAL);
+        setIfDifferent(owner, APP_USER_PROPERTY, appUser);
+        setIfDifferent(owner, PASSWORD_LIFETIME, "0");
+        setIfDifferent(owner, PROPERTIES_ONLY, "true");
+        boolean rebootNeeded = setIfDifferent(owner, SQL_AUTHORIZATION, "true");
+        // Creating the owner's credentials already switches NATIVE authentication on (Derby 10.16); set it
+        // only if that did not happen, since Derby refuses to set it a second time.
+        rebootNeeded |= setIfDifferent(owner, AUTH_PROVIDER, NATIVE_LOCAL);
+        if (rebootNeeded || existing.size() < 2) {
+            LOG.info("database {} secured: NATIVE authentication for {} (owner) and {} (app), SQL authorization on",
+                    config.databaseDir(), config.ownerUser(), config.appUser());
         }
-        LOG.info("database {} secured: NATIVE authentication for {} (owner) and {} (app), SQL authorization on",
-                config.databaseDir(), config.ownerUser(), config.appUser());
+        return rebootNeeded || existing.isEmpty();
+    }
+
+    private static boolean setIfDifferent(Connection c, String key, String value) throws SQLException {
+        if (value.equals(databaseProperty(c, key))) {
+            return false;
+        }
+        setDatabaseProperty(c, key, value);
+        return true;
     }
 
     private static void createUserIfMissing(Connection c, List<String> existing, String user, String password)

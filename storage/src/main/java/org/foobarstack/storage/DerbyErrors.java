@@ -17,6 +17,8 @@ import org.foobarstack.storage.StorageException.Problem;
  */
 final class DerbyErrors {
 
+    /** The client driver could not connect: nothing listens there (connection refused) or it timed out. */
+    static final String CONNECTION_REFUSED = "08001";
     /** Authentication failed (wrong user or password). */
     static final String INVALID_AUTHORIZATION = "08004";
     /** Another JVM has booted this database (Derby's db.lck file is held). */
@@ -91,6 +93,8 @@ final class DerbyErrors {
         Problem problem = fallback;
         if (states.contains(ANOTHER_ENGINE_BOOTED)) {
             problem = Problem.DATABASE_LOCKED;
+        } else if (states.contains(CONNECTION_REFUSED)) {
+            problem = Problem.UNREACHABLE;
         } else if (states.contains(INVALID_AUTHORIZATION)) {
             problem = Problem.WRONG_CREDENTIALS;
         } else if (states.contains(LOG_WRITE_FAILED) || states.contains(PAGE_WRITE_FAILED)) {

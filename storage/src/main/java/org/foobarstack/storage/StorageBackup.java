@@ -41,6 +41,19 @@ public final class StorageBackup {
     }
 
     /**
+     * For a server started elsewhere (another process) with {@code config} on a fixed port: the launcher's
+     * {@code backup} subcommand, given the same flags as the running stack, backs it up this way.
+     *
+     * @throws IllegalArgumentException if the config's port is 0 (the real port is only known to the server)
+     */
+    public static StorageBackup of(StorageConfig config) {
+        if (config.port() == 0) {
+            throw new IllegalArgumentException("a backup from another process needs the server's real port, not 0");
+        }
+        return new StorageBackup(config.jdbcUrl(config.port()), config.ownerUser(), config.ownerPassword());
+    }
+
+    /**
      * Copies the database into {@code backupDir} (created by Derby if missing; a backup of the same database
      * already there is replaced).
      *

@@ -93,6 +93,16 @@ public record StorageConfig(
         return dataDir.resolve(databaseName);
     }
 
+    /**
+     * The client-driver URL of a server started with this config and listening on {@code port} (pass the
+     * real port when the config says 0): {@code jdbc:derby://host:port/<absolute database directory>}.
+     * See {@link StorageServer#jdbcUrl()} for why the database is named by absolute path.
+     */
+    public String jdbcUrl(int port) {
+        String h = host.contains(":") ? "[" + host + "]" : host; // an IPv6 literal needs brackets (RFC 3986 §3.2.2)
+        return "jdbc:derby://" + h + ":" + port + "/" + databaseDir();
+    }
+
     /** Where Derby's own log (derby.log) goes for this tier. */
     public Path derbyLogFile() {
         return dataDir.resolve("derby.log");

@@ -16,6 +16,12 @@ public final class StorageException extends RuntimeException {
         PORT_TAKEN("bind(2) EADDRINUSE",
                 "Another process already listens on this address and port.",
                 "Stop that process, or start storage on another port (--storage-port, or 0 to pick a free one)."),
+        ADDRESS_UNUSABLE("bind(2) EADDRNOTAVAIL / unknown host",
+                "The bind address is not an address of this machine (or cannot be resolved).",
+                "Bind to an address this machine has, e.g. 127.0.0.1 (on Linux every 127.x.y.z works)."),
+        UNREACHABLE("Derby client SQLState 08001",
+                "Nothing answers on the storage tier's address and port.",
+                "Start the storage tier (or the whole stack) and check the host and port in the JDBC URL."),
         DATABASE_LOCKED("Derby SQLState XSDB6",
                 "Another Derby engine (another JVM) has this database open; Derby allows one engine per database directory.",
                 "Stop the other process that uses this data directory (look for a running foobar-stack or ij), "
@@ -98,6 +104,16 @@ public final class StorageException extends RuntimeException {
     public StorageException(Problem problem, String detail, Throwable cause) {
         super(format(problem, detail), cause);
         this.problem = problem;
+    }
+
+    /**
+     * For callers of the storage tier (the app tier, tools): names the problem behind a SQLException from
+     * Derby, with what to do, e.g. UNREACHABLE for a refused connection or WRONG_CREDENTIALS for 08004.
+     *
+     * @param where what was being done, for the message ("listing messages", "connecting to ...")
+     */
+    public static StorageException from(java.sql.SQLException error, String where) {
+        return DerbyErrors.translate(error, where, Problem.DATABASE_ERROR);
     }
 
     public Problem problem() {

@@ -184,7 +184,7 @@ public final class StorageServer implements AutoCloseable {
         try {
             host = InetAddress.getByName(config.host());
         } catch (IOException e) {
-            throw new StorageException(Problem.PORT_TAKEN, "cannot resolve bind address " + config.host() + ": " + e, e);
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "cannot resolve bind address " + config.host() + ": " + e, e);
         }
         int port = config.port() == 0 ? pickFreePort(host) : config.port();
         requirePortFree(host, port);
@@ -215,7 +215,7 @@ public final class StorageServer implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0, 1, host)) {
             return probe.getLocalPort();
         } catch (IOException e) {
-            throw new StorageException(Problem.PORT_TAKEN, "no free port on " + host.getHostAddress() + ": " + e, e);
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "no free port on " + host.getHostAddress() + ": " + e, e);
         }
     }
 
@@ -228,9 +228,13 @@ public final class StorageServer implements AutoCloseable {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(host, port), 1);
         } catch (BindException e) {
-            throw new StorageException(Problem.PORT_TAKEN, host.getHostAddress() + ":" + port + " is already in use.", e);
+            // Linux reports EADDRINUSE as "Address already in use" and EADDRNOTAVAIL as "Cannot assign requested address".
+            if (String.valueOf(e.getMessage()).contains("in use")) {
+                throw new StorageException(Problem.PORT_TAKEN, host.getHostAddress() + ":" + port + " is already in use.", e);
+            }
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "cannot bind " + host.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new StorageException(Problem.PORT_TAKEN, "cannot bind " + host.getHostAddress() + ":" + port + ": " + e, e);
+            throw new StorageException(Problem.ADDRESS_UNUSABLE, "cannot bind " + host.getHostAddress() + ":" + port + ": " + e, e);
         }
     }
 
@@ -311,11 +315,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private String jdbcUrlFor(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        if (host.contains(":")) {
-            host = "[" + host + "]"; // an IPv6 literal in a URL needs brackets (RFC 3986 §3.2.2)
-        }
-        return "jdbc:derby://" + host + ":" + a.getPort() + "/" + config.databaseDir();
+        return config.jdbcUrl(a.getPort());
     }
 
     /** One real round trip as the app user; false when the server is stopped or the database is unusable. */

@@ -57,7 +57,7 @@ class BackupRestoreTest {
             server.start();
             insert(server, "backed up over DRDA");
             // what the launcher's backup subcommand does against a stack running in another process
-            backup = new StorageBackup(server.jdbcUrl(), config.ownerUser(), config.ownerPassword())
+            backup = StorageBackup.of(config.toBuilder().port(server.port()).build())
                     .backupTo(dir.resolve("remote-backup"), config.databaseName());
 
             assertThatThrownBy(() -> new StorageBackup(server.jdbcUrl(), config.appUser(), config.appPassword())
@@ -72,6 +72,12 @@ class BackupRestoreTest {
             server.start();
             assertThat(bodies(server)).containsExactly("backed up over DRDA");
         }
+    }
+
+    @Test
+    void aBackupFromAnotherProcessNeedsTheRealPort() {
+        assertThatThrownBy(() -> StorageBackup.of(StorageConfig.builder().port(0).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("real port");
     }
 
     @Test

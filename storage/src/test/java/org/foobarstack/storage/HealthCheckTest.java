@@ -44,9 +44,32 @@ class HealthCheckTest {
     }
 
     @Test
+    void aServerThatAcceptsButNeverAnswersIsUnhealthyAfterTheTimeoutInsteadOfHanging() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            // the kernel completes the TCP handshake from the backlog: nobody ever reads or writes
+            HealthCheck check = new HealthCheck("jdbc:derby://127.0.0.1:" + silent.getLocalPort() + "/foobar",
+                    "foobar_app", "x", java.time.Duration.ofSeconds(1));
+            HealthCheck.Health health = check.check();
+            assertThat(health.healthy()).isFalse();
+            assertThat(health.detail()).contains("XBDA0"); // Derby: login timeout exceeded
+            assertThat(health.roundTrip()).isLessThan(java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void onlyDerbyClientUrlsAreAccepted() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new HealthCheck("jdbc:derby:/embedded/path", "u", "p"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbc:derby://host:port/database");
+        // an IPv6 literal and an absolute database path both parse
+        assertThat(new HealthCheck("jdbc:derby://[::1]:1527//data/storage/foobar", "u", "p")).isNotNull();
+    }
+
+    @Test
     void aPortThatAcceptsButIsNotDerbyIsUnhealthy() throws Exception {
         // A port probe would call this healthy: it accepts TCP connections. The round trip does not.
         try (ServerSocket notDerby = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            notDerby.setSoTimeout(10_000); // never wait forever for a client that did not come
             Thread closer = new Thread(() -> {
                 try (var s = notDerby.accept()) {
                     s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());

@@ -54,6 +54,12 @@ class StartupErrorsTest {
     }
 
     @Test
+    void anAddressThisMachineDoesNotHaveIsNamed() {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
+        assertProblem(new StorageServer(existing().host("192.0.2.1").build()), Problem.ADDRESS_UNUSABLE, "192.0.2.1");
+    }
+
+    @Test
     void aForeignDirectoryIsNotTakenForADatabase() throws Exception {
         Path databaseDir = dir.resolve("storage/foobar");
         Files.createDirectories(databaseDir);
@@ -114,6 +120,13 @@ class StartupErrorsTest {
         StorageConfig config = existing().build();
         assertProblem(new StorageServer(config.toBuilder().appPassword("not-the-password").build()),
                 Problem.WRONG_CREDENTIALS, config.appUser(), "08004");
+    }
+
+    @Test
+    void anotherAppUserNameIsRefusedInsteadOfOpeningAnEmptySchema() {
+        StorageConfig config = existing().build();
+        assertProblem(new StorageServer(config.toBuilder().app("someone_else", "pw").build()),
+                Problem.WRONG_CREDENTIALS, "created for the app user FOOBAR_APP, not SOMEONE_ELSE");
     }
 
     @Test

@@ -120,6 +120,34 @@ class StorageServerTest {
     }
 
     @Test
+    void aFirstStartInterruptedAfterTheOwnerWasCreatedIsCompletedOnTheNextStart() throws Exception {
+        StorageConfig config = config(dir.resolve("storage"));
+        // What a first start leaves behind when killed right after creating the owner's credentials.
+        String url = "jdbc:derby:" + config.databaseDir();
+        try (Connection c = DriverManager.getConnection(url + ";create=true;user=" + config.ownerUser());
+             var cs = c.prepareCall("CALL SYSCS_UTIL.SYSCS_CREATE_USER(?, ?)")) {
+            cs.setString(1, config.ownerUser());
+            cs.setString(2, config.ownerPassword());
+            cs.execute();
+        }
+        try {
+            DriverManager.getConnection(url + ";shutdown=true", config.ownerUser(), config.ownerPassword());
+        } catch (SQLException expected) {
+            assertThat(expected.getSQLState()).isEqualTo("08006");
+        }
+
+        try (StorageServer server = new StorageServer(config)) {
+            server.start();
+            assertThat(server.healthy()).isTrue();
+            try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.appUser(), server.appPassword());
+                 Statement st = c.createStatement()) {
+                assertThatThrownBy(() -> st.execute("DROP TABLE MESSAGES"))
+                        .as("SQL authorization is on after the repair").isInstanceOf(SQLException.class);
+            }
+        }
+    }
+
+    @Test
     void twoServersInOneJvmServeTwoSeparateDatabases() throws Exception {
         try (StorageServer a = new StorageServer(config(TemplateDatabase.copyInto(dir.resolve("a"))));
              StorageServer b = new StorageServer(config(TemplateDatabase.copyInto(dir.resolve("b"))))) {
@@ -145,7 +173,10 @@ class StorageServerTest {
         int port = server.port();
         server.close();
         server.close();
-        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(java.net.ConnectException.class);
+        try (java.net.ServerSocket rebind = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(rebind.getLocalPort()).as("the port is free again").isEqualTo(port);
+        }
+        assertThat(server.healthy()).isFalse();
         assertThat(Files.exists(dir.resolve("storage/foobar/service.properties"))).isTrue();
     }
 

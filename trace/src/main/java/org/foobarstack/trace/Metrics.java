@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * One stack's metrics: counters, gauges and latency histograms with labels, and their exposition in the
@@ -39,6 +43,13 @@ public final class Metrics {
     };
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    /**
+     * Every metric by name, so that asking twice returns the same one: several instances of a tier (web-1,
+     * web-2) share one registry and tell their numbers apart by an {@code instance} label.
+     */
+    private final Map<String, Object> byName = new ConcurrentHashMap<>();
+    /** The sources of each labelled callback gauge: label values to the supplier read at scrape time. */
+    private final Map<String, Map<List<String>, DoubleSupplier>> callbackSources = new ConcurrentHashMap<>();
     private final PrometheusTextFormatWriter writer =
             PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build();
 
@@ -47,19 +58,49 @@ public final class Metrics {
      * Increment with {@code counter.labelValues(values...).inc()}.
      */
     public Counter counter(String name, String help, String... labelNames) {
-        return Counter.builder().name(name).help(help).labelNames(labelNames).register(registry);
+        return existingOr(name, Counter.class,
+                () -> Counter.builder().name(name).help(help).labelNames(labelNames).register(registry));
     }
 
     /** A gauge set by the code that knows the value: {@code gauge.labelValues(values...).set(v)}. */
     public Gauge gauge(String name, String help, String... labelNames) {
-        return Gauge.builder().name(name).help(help).labelNames(labelNames).register(registry);
+        return existingOr(name, Gauge.class,
+                () -> Gauge.builder().name(name).help(help).labelNames(labelNames).register(registry));
     }
 
     /** A gauge read at scrape time, for values that live elsewhere (open connections, pool in use). */
     public GaugeWithCallback gauge(String name, String help, DoubleSupplier value) {
-        return GaugeWithCallback.builder().name(name).help(help)
+        return existingOr(name, GaugeWithCallback.class, () -> GaugeWithCallback.builder().name(name).help(help)
                 .callback(callback -> callback.call(value.getAsDouble()))
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * A gauge read at scrape time with labels, to which each instance adds its own source:
+     * {@code metrics.gauge("foobar_http_open_connections", "...", List.of("instance"), List.of("web-1"),
+     * server::openConnections)}. A second call with other label values adds a series to the same metric.
+     */
+    public void gauge(String name, String help, List<String> labelNames, List<String> labelValues,
+                      DoubleSupplier value) {
+        if (labelNames.size() != labelValues.size()) {
+            throw new IllegalArgumentException(name + ": " + labelNames + " vs " + labelValues);
+        }
+        Map<List<String>, DoubleSupplier> sources = callbackSources.computeIfAbsent(name,
+                n -> new ConcurrentHashMap<>());
+        sources.put(List.copyOf(labelValues), value);
+        existingOr(name, GaugeWithCallback.class, () -> GaugeWithCallback.builder().name(name).help(help)
+                .labelNames(labelNames.toArray(String[]::new))
+                .callback(callback -> sources.forEach((values, supplier) ->
+                        callback.call(supplier.getAsDouble(), values.toArray(String[]::new))))
+                .register(registry));
+    }
+
+    /** Stops reading a labelled callback gauge's source, for an instance that has stopped. */
+    public void removeGaugeSource(String name, List<String> labelValues) {
+        Map<List<String>, DoubleSupplier> sources = callbackSources.get(name);
+        if (sources != null) {
+            sources.remove(List.copyOf(labelValues));
+        }
     }
 
     /** A latency histogram in seconds with {@link #LATENCY_BUCKETS_SECONDS}. */
@@ -69,8 +110,17 @@ public final class Metrics {
 
     /** A histogram with the given upper bounds ({@code +Inf} is added by the format). */
     public Histogram histogram(String name, String help, double[] upperBounds, String... labelNames) {
-        return Histogram.builder().name(name).help(help).labelNames(labelNames)
-                .classicOnly().classicUpperBounds(upperBounds).register(registry);
+        return existingOr(name, Histogram.class, () -> Histogram.builder().name(name).help(help)
+                .labelNames(labelNames).classicOnly().classicUpperBounds(upperBounds).register(registry));
+    }
+
+    private <T> T existingOr(String name, Class<T> type, Supplier<T> create) {
+        Object metric = byName.computeIfAbsent(name, n -> create.get());
+        if (!type.isInstance(metric)) {
+            throw new IllegalArgumentException(name + " is already a " + metric.getClass().getSimpleName()
+                    + ", not a " + type.getSimpleName());
+        }
+        return type.cast(metric);
     }
 
     /** For metric kinds this class does not wrap (summaries, info metrics): register them here. */

@@ -98,4 +98,33 @@ class MetricsTest {
         assertThat(parse(two.exposition())).doesNotContainKey("foobar_dns_queries_total{rcode=\"NOERROR\"}");
         assertThat(Metrics.CONTENT_TYPE).contains("version=0.0.4");
     }
+
+    @Test
+    void twoInstancesOfATierShareOneMetricAndKeepTheirSeriesApart() {
+        Metrics metrics = new Metrics();
+        metrics.counter("foobar_http_requests_total", "HTTP requests", "instance").labelValues("web-1").inc();
+        metrics.counter("foobar_http_requests_total", "HTTP requests", "instance").labelValues("web-2").inc(2);
+        AtomicInteger web1 = new AtomicInteger(4);
+        metrics.gauge("foobar_http_open_connections", "Open connections", java.util.List.of("instance"),
+                java.util.List.of("web-1"), web1::get);
+        metrics.gauge("foobar_http_open_connections", "Open connections", java.util.List.of("instance"),
+                java.util.List.of("web-2"), () -> 7);
+
+        assertThat(parse(metrics.exposition()))
+                .containsEntry("foobar_http_requests_total{instance=\"web-1\"}", 1.0)
+                .containsEntry("foobar_http_requests_total{instance=\"web-2\"}", 2.0)
+                .containsEntry("foobar_http_open_connections{instance=\"web-1\"}", 4.0)
+                .containsEntry("foobar_http_open_connections{instance=\"web-2\"}", 7.0);
+
+        metrics.removeGaugeSource("foobar_http_open_connections", java.util.List.of("web-1"));
+        assertThat(parse(metrics.exposition())).doesNotContainKey("foobar_http_open_connections{instance=\"web-1\"}");
+    }
+
+    @Test
+    void aNameCannotBeTwoKindsOfMetric() {
+        Metrics metrics = new Metrics();
+        metrics.counter("foobar_things_total", "things");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> metrics.gauge("foobar_things_total", "things"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already a Counter");
+    }
 }

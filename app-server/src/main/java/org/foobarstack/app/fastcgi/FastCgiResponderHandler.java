@@ -62,8 +62,10 @@ import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_R
  *
  * <p>Broken input (a bad version, a malformed record, a record out of order) closes the connection with one log
  * line: after such a record nothing that follows can be trusted. Oversized streams are answered in HTTP terms
- * (431, 413) since the peer is well-behaved but asks too much. A request whose streams do not end within the
- * request timeout closes the connection.
+ * (431, 413) since the peer is well-behaved but asks too much; the rest of such a request is read and dropped
+ * (never stored) until STDIN ends, and only then answered, because a web server still busy sending would see a
+ * reset connection rather than the answer. A request whose streams do not end within the request timeout closes
+ * the connection.
  *
  * <p>Threads: every method runs on this connection's event loop, except the application call, which runs on a
  * worker and posts its result back with {@code ctx.executor().execute}. So the request table needs no locks.
@@ -111,6 +113,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         for (ResponderRequest request : active.values()) {
+            request.returnBuffer(server);
             request.release();
         }
         active.clear();
@@ -245,24 +248,44 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             throw new FastCgiProtocolException(STREAM_ORDER, "PARAMS for " + request);
         }
         if (content.isReadable()) {
-            int size = request.appendParams(content);
-            if (size > config.maxParamsBytes()) {
+            if (request.rejected()) {
+                return;
+            }
+            int size = request.appendParams(server, content);
+            if (size < 0) {
+                rejectForBudget(ctx, request);
+            } else if (size > config.maxParamsBytes()) {
                 String why = "PARAMS stream over " + config.maxParamsBytes() + " bytes";
-                server.log().warn("{}: request {}: {}, answered 431 ({})", peer(ctx), request.id(), why,
+                server.log().warn("{}: request {}: {}, answering 431 ({})", peer(ctx), request.id(), why,
                         PARAMS_TOO_LARGE.section());
-                respondWithError(ctx, request, 431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
+                reject(request, 431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
             }
             return;
         }
-        request.params(NameValuePairs.readMap(request.paramsBytes()));
         request.state(ResponderRequest.State.STDIN);
+        if (request.rejected()) {
+            return;
+        }
+        request.params(NameValuePairs.readMap(request.paramsBytes()));
         String declared = request.params().get("CONTENT_LENGTH");
         if (declared != null && declaredTooLong(declared)) {
-            server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answered 413 ({})", peer(ctx),
+            server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answering 413 ({})", peer(ctx),
                     request.id(), declared, config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-            respondWithError(ctx, request, 413,
+            reject(request, 413,
                     "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
         }
+    }
+
+    /** From now on the request's streams are read and dropped; the answer goes out when STDIN ends. */
+    private void reject(ResponderRequest request, int status, String message) {
+        request.reject(status, message);
+        request.returnBuffer(server);
+    }
+
+    private void rejectForBudget(ChannelHandlerContext ctx, ResponderRequest request) {
+        server.log().warn("{}: request {}: the server already holds {} bytes of requests (maxBufferedBytes), "
+                + "answering 503", peer(ctx), request.id(), server.bufferedBytes());
+        reject(request, 503, "the server holds too many request bytes right now; try again shortly");
     }
 
     private boolean declaredTooLong(String contentLength) {
@@ -279,16 +302,26 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             throw new FastCgiProtocolException(STREAM_ORDER, "STDIN for " + request);
         }
         if (content.isReadable()) {
-            int size = request.appendStdin(content);
-            if (size > config.maxStdinBytes()) {
-                server.log().warn("{}: request {}: STDIN over {} bytes, answered 413 ({})", peer(ctx), request.id(),
-                        config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-                respondWithError(ctx, request, 413,
+            if (request.rejected()) {
+                return;
+            }
+            int size = request.appendStdin(server, content);
+            if (size < 0) {
+                rejectForBudget(ctx, request);
+            } else if (size > config.maxStdinBytes()) {
+                server.log().warn("{}: request {}: STDIN over {} bytes, answering 413 ({})", peer(ctx),
+                        request.id(), config.maxStdinBytes(), STDIN_TOO_LARGE.section());
+                reject(request, 413,
                         "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
             }
             return;
         }
         request.cancelTimeout();
+        if (request.rejected()) {
+            // the streams were read to their end, so the web server is listening now
+            respondWithError(ctx, request, request.rejectionStatus(), request.rejectionMessage());
+            return;
+        }
         request.state(ResponderRequest.State.RUNNING);
         run(ctx, request);
     }
@@ -297,6 +330,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private void run(ChannelHandlerContext ctx, ResponderRequest request) {
         AppRequest appRequest = new AppRequest(request.params(), request.stdinBytes(),
                 (InetSocketAddress) ctx.channel().localAddress(), (InetSocketAddress) ctx.channel().remoteAddress());
+        // the body now lives in the AppRequest; its share of the budget is kept until END_REQUEST
+        request.release();
         try {
             server.workers().execute(() -> {
                 AppResponse response;
@@ -310,7 +345,12 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 }
                 AppResponse finalResponse = response;
                 String finalStderr = stderr;
-                ctx.executor().execute(() -> complete(ctx, request, finalResponse, finalStderr));
+                try {
+                    ctx.executor().execute(() -> complete(ctx, request, finalResponse, finalStderr));
+                } catch (RejectedExecutionException closed) {
+                    // the connection's event loop has shut down (server closing): nobody left to answer
+                    LOG.debug("{}: answer of {} dropped, the event loop is gone", peer(ctx), request);
+                }
             });
         } catch (RejectedExecutionException e) {
             server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {} requests already wait "
@@ -356,6 +396,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private void finish(ChannelHandlerContext ctx, ResponderRequest request, List<FastCgiRecord> records,
                         ProtocolStatus status, long appStatus) {
         active.remove(request.id());
+        request.returnBuffer(server);
         request.release();
         for (FastCgiRecord record : records) {
             ctx.write(record);
@@ -391,6 +432,16 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         server.log().warn("{}: closing the connection: {}", peer(ctx), why);
         state = ConnectionState.CLOSING;
         ctx.close();
+    }
+
+    /**
+     * A peer that sends records but does not read our answers would make the outbound buffer grow without end:
+     * stop reading from it while its buffer is above the high-water mark.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override

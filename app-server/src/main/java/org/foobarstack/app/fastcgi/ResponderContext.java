@@ -25,6 +25,7 @@ public final class ResponderContext {
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
 
     public ResponderContext(AppServerConfig config, Application application, ExecutorService workers,
                             RateLimitedLog log) {
@@ -65,6 +66,24 @@ public final class ResponderContext {
 
     public int openConnections() {
         return connections.get();
+    }
+
+    /** Reserves {@code bytes} of the server-wide buffer budget; false (and nothing reserved) when it is spent. */
+    boolean reserveBuffer(int bytes) {
+        if (buffered.addAndGet(bytes) > config.maxBufferedBytes()) {
+            buffered.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    void releaseBuffer(long bytes) {
+        buffered.addAndGet(-bytes);
+    }
+
+    /** PARAMS and STDIN bytes held by all requests now. */
+    public long bufferedBytes() {
+        return buffered.get();
     }
 
     /** From now on new requests are refused with OVERLOADED: the server is shutting down. */

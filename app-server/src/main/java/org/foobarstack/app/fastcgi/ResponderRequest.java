@@ -17,6 +17,8 @@ import java.util.Map;
  *   <li>{@link State#RUNNING}: the application runs on a worker thread; any further record for this id is
  *       a protocol error, except ABORT_REQUEST.</li>
  * </ol>
+ * A request refused on the way (431, 413, 503 for the buffer budget) stays in PARAMS or STDIN, but
+ * {@link #rejected()}: its remaining bytes are read and dropped, and the refusal is sent when STDIN ends.
  * When END_REQUEST is sent the request leaves its connection's table and its id becomes inactive: records that
  * still arrive for it are ignored (§3.3).
  *
@@ -33,12 +35,40 @@ final class ResponderRequest {
     private State state = State.PARAMS;
     private Map<String, String> decodedParams;
     private ScheduledFuture<?> timeout;
+    /** Bytes of the server-wide budget this request holds (see {@link ResponderContext#reserveBuffer}). */
+    private long reserved;
+    private int rejectionStatus;
+    private String rejectionMessage;
 
     ResponderRequest(int id, boolean keepConnection, CompositeByteBuf params, CompositeByteBuf stdin) {
         this.id = id;
         this.keepConnection = keepConnection;
         this.params = params;
         this.stdin = stdin;
+    }
+
+    /**
+     * Marks the request as refused with an HTTP status (431, 413). Its streams are still read to their end, but
+     * discarded: answering while the web server is still sending would make it see a reset connection
+     * instead of the answer.
+     */
+    void reject(int status, String message) {
+        rejectionStatus = status;
+        rejectionMessage = message;
+        params.release();
+        stdin.release();
+    }
+
+    boolean rejected() {
+        return rejectionStatus != 0;
+    }
+
+    int rejectionStatus() {
+        return rejectionStatus;
+    }
+
+    String rejectionMessage() {
+        return rejectionMessage;
     }
 
     int id() {
@@ -57,15 +87,38 @@ final class ResponderRequest {
         state = next;
     }
 
-    /** Appends one record's content (retained) and returns the stream's size so far. */
-    int appendParams(ByteBuf content) {
+    /**
+     * Appends one record's content (retained) and returns the stream's size so far, or -1 when the server-wide
+     * buffer budget has no room for it (then nothing is appended).
+     */
+    int appendParams(ResponderContext server, ByteBuf content) {
+        if (!reserve(server, content)) {
+            return -1;
+        }
         params.addComponent(true, content.retain());
         return params.readableBytes();
     }
 
-    int appendStdin(ByteBuf content) {
+    int appendStdin(ResponderContext server, ByteBuf content) {
+        if (!reserve(server, content)) {
+            return -1;
+        }
         stdin.addComponent(true, content.retain());
         return stdin.readableBytes();
+    }
+
+    private boolean reserve(ResponderContext server, ByteBuf content) {
+        if (!server.reserveBuffer(content.readableBytes())) {
+            return false;
+        }
+        reserved += content.readableBytes();
+        return true;
+    }
+
+    /** Gives the request's share of the budget back. */
+    void returnBuffer(ResponderContext server) {
+        server.releaseBuffer(reserved);
+        reserved = 0;
     }
 
     ByteBuf paramsBytes() {

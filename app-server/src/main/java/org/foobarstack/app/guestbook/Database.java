@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class Database implements AutoCloseable {
 
+    /** The Derby client driver (derbyclient.jar), named so that the embedded driver can never be picked. */
+    static final String CLIENT_DRIVER = "org.apache.derby.client.ClientAutoloadedDriver";
     private static final Pattern CLIENT_URL = Pattern.compile("jdbc:derby://([^:/]+)(?::(\\d+))?/([^;]+).*");
     /** Derby Network Server's default port, when the URL names none. */
     private static final int DERBY_DEFAULT_PORT = 1527;
@@ -49,6 +51,7 @@ public final class Database implements AutoCloseable {
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(config.instanceName() + "-db");
+        hikari.setDriverClassName(CLIENT_DRIVER);
         hikari.setJdbcUrl(config.jdbcUrl());
         if (config.dbUser() != null) {
             hikari.setUsername(config.dbUser());

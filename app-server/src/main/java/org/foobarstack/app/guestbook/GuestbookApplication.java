@@ -7,6 +7,7 @@ import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.app.api.AppRequest;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.app.api.Application;
+import org.foobarstack.app.fastcgi.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ public final class GuestbookApplication implements Application {
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private final ObjectMapper json = new ObjectMapper();
+    /** While the database is down every request fails the same way: a few lines a second tell the story. */
+    private final RateLimitedLog unavailableLog = new RateLimitedLog(LOG, 5, 1000);
     private final MessageStore store;
     private final WhoAmI whoAmI;
 
@@ -84,7 +87,7 @@ public final class GuestbookApplication implements Application {
             return error(404, "no such resource: " + path);
         } catch (SQLException e) {
             if (Database.isUnavailable(e)) {
-                LOG.warn("database unavailable for {} {}: {}", request.method(), path, e.toString());
+                unavailableLog.warn("database unavailable for {} {}: {}", request.method(), path, e.toString());
                 return AppResponse.builder(503).header("Retry-After", "1")
                         .body(JSON, errorBody(503, "the database is unavailable, try again shortly ("
                                 + e.getClass().getSimpleName() + ", SQLState " + e.getSQLState() + ")"))

@@ -63,14 +63,20 @@ public final class StorageBench {
         }
     }
 
+    /** One named workload, measured once per round. */
+    record Phase(String name, int threads, Op op) {
+    }
+
     public static void main(String[] args) throws Exception {
         int seconds = 5;
         int threads = 4;
+        int rounds = 3;
         Path dataDir = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--data-dir" -> dataDir = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -94,34 +100,43 @@ public final class StorageBench {
             hc.setMaximumPoolSize(threads);
             hc.setMinimumIdle(threads);
             hc.setPoolName("bench");
-            List<Figure> figures = new ArrayList<>();
+            List<List<Figure>> results = new ArrayList<>();
             try (HikariDataSource pool = new HikariDataSource(hc);
                  Connection raw = DriverManager.getConnection(url, user, password);
                  PreparedStatement rawInsert = raw.prepareStatement(INSERT);
                  PreparedStatement rawSelect = raw.prepareStatement(SELECT_BY_ID)) {
-
-                figures.add(measure("insert  raw, 1 connection", 1, phase, () -> insert(rawInsert)));
-                figures.add(measure("insert  raw, connect per op", 1, phase, () -> {
+                Op connectPerInsert = () -> {
                     try (Connection c = DriverManager.getConnection(url, user, password);
                          PreparedStatement ps = c.prepareStatement(INSERT)) {
                         insert(ps);
                     }
-                }));
-                figures.add(measure("insert  HikariCP, 1 thread", 1, phase, () -> pooledInsert(pool)));
-                figures.add(measure("insert  HikariCP, " + threads + " threads", threads, phase, () -> pooledInsert(pool)));
-
-                figures.add(measure("select  raw, 1 connection", 1, phase, () -> select(rawSelect, maxId)));
-                figures.add(measure("select  raw, connect per op", 1, phase, () -> {
+                };
+                Op connectPerSelect = () -> {
                     try (Connection c = DriverManager.getConnection(url, user, password);
                          PreparedStatement ps = c.prepareStatement(SELECT_BY_ID)) {
                         select(ps, maxId);
                     }
-                }));
-                figures.add(measure("select  HikariCP, 1 thread", 1, phase, () -> pooledSelect(pool, maxId)));
-                figures.add(measure("select  HikariCP, " + threads + " threads", threads, phase,
-                        () -> pooledSelect(pool, maxId)));
+                };
+                List<Phase> phases = List.of(
+                        new Phase("insert  raw, 1 connection", 1, () -> insert(rawInsert)),
+                        new Phase("insert  raw, connect per op", 1, connectPerInsert),
+                        new Phase("insert  HikariCP, 1 thread", 1, () -> pooledInsert(pool)),
+                        new Phase("insert  HikariCP, " + threads + " threads", threads, () -> pooledInsert(pool)),
+                        new Phase("select  raw, 1 connection", 1, () -> select(rawSelect, maxId)),
+                        new Phase("select  raw, connect per op", 1, connectPerSelect),
+                        new Phase("select  HikariCP, 1 thread", 1, () -> pooledSelect(pool, maxId)),
+                        new Phase("select  HikariCP, " + threads + " threads", threads, () -> pooledSelect(pool, maxId)));
+                // Rounds interleave the workloads, so a burst of load from elsewhere on the machine does not
+                // land on one workload only; the report gives the median and the range.
+                for (int r = 0; r < rounds; r++) {
+                    List<Figure> round = new ArrayList<>();
+                    for (Phase p : phases) {
+                        round.add(measure(p.name(), p.threads(), phase, p.op()));
+                    }
+                    results.add(round);
+                }
             }
-            report(figures, seconds, threads);
+            report(results, seconds, threads);
         }
     }
 
@@ -208,17 +223,25 @@ public final class StorageBench {
         }
     }
 
-    private static void report(List<Figure> figures, int seconds, int threads) {
-        System.out.printf(Locale.ROOT, "| operation | ops | ops/s | vs raw, 1 connection |%n");
+    private static void report(List<List<Figure>> rounds, int seconds, int threads) {
+        System.out.printf(Locale.ROOT, "| operation | ops/s (median) | min..max | vs raw, 1 connection |%n");
         System.out.printf(Locale.ROOT, "|---|---:|---:|---:|%n");
-        double insertBase = figures.get(0).perSecond();
-        double selectBase = figures.get(4).perSecond();
-        for (Figure f : figures) {
-            double base = f.name().startsWith("insert") ? insertBase : selectBase;
-            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f |%n", f.name(), f.ops(), f.perSecond(),
-                    f.perSecond() / base);
+        int workloads = rounds.get(0).size();
+        double[] medians = new double[workloads];
+        for (int w = 0; w < workloads; w++) {
+            final int index = w;
+            double[] perSecond = rounds.stream().mapToDouble(r -> r.get(index).perSecond()).sorted().toArray();
+            medians[w] = perSecond[perSecond.length / 2];
         }
-        System.out.printf(Locale.ROOT, "(%d s per phase after %d s warm-up, pool size %d)%n",
-                seconds, WARMUP.toSeconds(), threads);
+        for (int w = 0; w < workloads; w++) {
+            final int index = w;
+            String name = rounds.get(0).get(w).name();
+            double[] perSecond = rounds.stream().mapToDouble(r -> r.get(index).perSecond()).sorted().toArray();
+            double base = name.startsWith("insert") ? medians[0] : medians[workloads / 2];
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f..%.0f | %.2f |%n", name, medians[w], perSecond[0],
+                    perSecond[perSecond.length - 1], medians[w] / base);
+        }
+        System.out.printf(Locale.ROOT, "(%d rounds; each workload %d s per round after %d s warm-up; pool size %d)%n",
+                rounds.size(), seconds, WARMUP.toSeconds(), threads);
     }
 }

@@ -14,11 +14,16 @@ import java.util.UUID;
 
 import org.foobarstack.storage.StorageException;
 import org.foobarstack.storage.StorageException.Problem;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The runner against a throw-away in-memory Derby database (same SQL path as on disk, no files). */
+/**
+ * The runner against a throw-away in-memory Derby database (same SQL path as on disk, no files). The runner
+ * works per schema, so each test gets its own schema in one database created for the class.
+ */
 class MigrationRunnerTest {
 
     private static final Migration V1 = Migration.of("V1__notes.sql",
@@ -26,44 +31,57 @@ class MigrationRunnerTest {
     private static final Migration V2 = Migration.of("V2__notes_author.sql",
             "ALTER TABLE NOTES ADD COLUMN AUTHOR VARCHAR(64);\nCREATE INDEX NOTES_AUTHOR ON NOTES (AUTHOR);\n");
 
-    private String url;
+    private static final String URL = "jdbc:derby:memory:migrations-" + UUID.randomUUID();
+
     private Connection connection;
+    /** This test's schema: GUEST plus a unique suffix. */
+    private String schema;
+
+    @BeforeAll
+    static void createDatabase() throws SQLException {
+        DriverManager.getConnection(URL + ";create=true").close();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        // Derby answers a successful drop with SQLState 08006.
+        assertThatThrownBy(() -> DriverManager.getConnection(URL + ";drop=true"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08006"));
+    }
 
     @BeforeEach
-    void openDatabase() throws SQLException {
-        url = "jdbc:derby:memory:migrations-" + UUID.randomUUID();
-        connection = DriverManager.getConnection(url + ";create=true");
+    void connect() throws SQLException {
+        connection = DriverManager.getConnection(URL);
+        schema = "GUEST_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
     }
 
     @AfterEach
-    void dropDatabase() throws SQLException {
+    void disconnect() throws SQLException {
         assertThat(connection.getAutoCommit()).as("the runner restores the caller's auto-commit mode").isTrue();
         connection.close();
-        try {
-            DriverManager.getConnection(url + ";drop=true");
-        } catch (SQLException expected) {
-            // Derby answers a successful drop with SQLState 08006.
-            assertThat(expected.getSQLState()).isEqualTo("08006");
-        }
+    }
+
+    private MigrationRunner runner() {
+        return new MigrationRunner(connection, schema);
     }
 
     @Test
     void aFreshDatabaseGetsEveryMigrationInOrderAndRecordsThem() throws SQLException {
-        MigrationRunner.Result result = new MigrationRunner(connection, "GUEST").migrate(List.of(V1, V2));
+        MigrationRunner.Result result = runner().migrate(List.of(V1, V2));
 
         assertThat(result.previousVersion()).isZero();
         assertThat(result.currentVersion()).isEqualTo(2);
         assertThat(result.applied()).extracting(Migration::version).containsExactly(1, 2);
         assertThat(history()).containsExactly("1 notes " + V1.checksum(), "2 notes author " + V2.checksum());
         try (Statement st = connection.createStatement()) {
-            st.executeUpdate("INSERT INTO GUEST.NOTES (ID, TEXT, AUTHOR) VALUES (1, 'x', 'ada')");
+            st.executeUpdate("INSERT INTO " + schema + ".NOTES (ID, TEXT, AUTHOR) VALUES (1, 'x', 'ada')");
         }
     }
 
     @Test
     void runningAgainAppliesNothing() throws SQLException {
-        new MigrationRunner(connection, "GUEST").migrate(List.of(V1, V2));
-        MigrationRunner.Result again = new MigrationRunner(connection, "GUEST").migrate(List.of(V1, V2));
+        runner().migrate(List.of(V1, V2));
+        MigrationRunner.Result again = runner().migrate(List.of(V1, V2));
 
         assertThat(again.applied()).isEmpty();
         assertThat(again.previousVersion()).isEqualTo(2);
@@ -72,17 +90,17 @@ class MigrationRunnerTest {
 
     @Test
     void upgradingFromThePreviousVersionAppliesOnlyTheNewMigrationAndKeepsTheData() throws SQLException {
-        new MigrationRunner(connection, "GUEST").migrate(List.of(V1));
+        runner().migrate(List.of(V1));
         try (Statement st = connection.createStatement()) {
-            st.executeUpdate("INSERT INTO GUEST.NOTES (ID, TEXT) VALUES (7, 'written at version 1')");
+            st.executeUpdate("INSERT INTO " + schema + ".NOTES (ID, TEXT) VALUES (7, 'written at version 1')");
         }
 
-        MigrationRunner.Result upgrade = new MigrationRunner(connection, "GUEST").migrate(List.of(V1, V2));
+        MigrationRunner.Result upgrade = runner().migrate(List.of(V1, V2));
 
         assertThat(upgrade.previousVersion()).isEqualTo(1);
         assertThat(upgrade.applied()).extracting(Migration::script).containsExactly("V2__notes_author.sql");
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT TEXT, AUTHOR FROM GUEST.NOTES WHERE ID = 7")) {
+             ResultSet rs = st.executeQuery("SELECT TEXT, AUTHOR FROM " + schema + ".NOTES WHERE ID = 7")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("written at version 1");
             assertThat(rs.getString(2)).isNull();
@@ -91,9 +109,9 @@ class MigrationRunnerTest {
 
     @Test
     void refusesADatabaseNewerThanTheCode() throws SQLException {
-        new MigrationRunner(connection, "GUEST").migrate(List.of(V1, V2));
+        runner().migrate(List.of(V1, V2));
 
-        assertThatThrownBy(() -> new MigrationRunner(connection, "GUEST").migrate(List.of(V1)))
+        assertThatThrownBy(() -> runner().migrate(List.of(V1)))
                 .isInstanceOfSatisfying(StorageException.class,
                         e -> assertThat(e.problem()).isEqualTo(Problem.DATABASE_NEWER_THAN_CODE))
                 .hasMessageContaining("version 2").hasMessageContaining("up to 1");
@@ -101,10 +119,10 @@ class MigrationRunnerTest {
 
     @Test
     void refusesAnAppliedMigrationWhoseFileWasEdited() throws SQLException {
-        new MigrationRunner(connection, "GUEST").migrate(List.of(V1));
+        runner().migrate(List.of(V1));
         Migration edited = Migration.of("V1__notes.sql", V1.sql().replace("100", "200"));
 
-        assertThatThrownBy(() -> new MigrationRunner(connection, "GUEST").migrate(List.of(edited)))
+        assertThatThrownBy(() -> runner().migrate(List.of(edited)))
                 .isInstanceOfSatisfying(StorageException.class,
                         e -> assertThat(e.problem()).isEqualTo(Problem.MIGRATION_CHANGED))
                 .hasMessageContaining("V1__notes.sql");
@@ -112,26 +130,26 @@ class MigrationRunnerTest {
 
     @Test
     void aFailingMigrationIsRolledBackWholeAndNotRecorded() throws SQLException {
-        new MigrationRunner(connection, "GUEST").migrate(List.of(V1));
+        runner().migrate(List.of(V1));
         Migration broken = Migration.of("V2__broken.sql",
                 "CREATE TABLE HALF_DONE (ID INTEGER);\nINSERT INTO NO_SUCH_TABLE VALUES (1);\n");
 
-        assertThatThrownBy(() -> new MigrationRunner(connection, "GUEST").migrate(List.of(V1, broken)))
+        assertThatThrownBy(() -> runner().migrate(List.of(V1, broken)))
                 .isInstanceOfSatisfying(StorageException.class,
                         e -> assertThat(e.problem()).isEqualTo(Problem.MIGRATION_FAILED))
                 .hasMessageContaining("V2__broken.sql").hasMessageContaining("NO_SUCH_TABLE");
 
         assertThat(history()).hasSize(1);
-        try (ResultSet rs = connection.getMetaData().getTables(null, "GUEST", "HALF_DONE", null)) {
+        try (ResultSet rs = connection.getMetaData().getTables(null, schema, "HALF_DONE", null)) {
             assertThat(rs.next()).as("the first statement of the failed script was rolled back").isFalse();
         }
-        assertThat(new MigrationRunner(connection, "GUEST").currentVersion()).isEqualTo(1);
+        assertThat(runner().currentVersion()).isEqualTo(1);
     }
 
     @Test
     void refusesAListWithAGap() {
         Migration v3 = Migration.of("V3__later.sql", "CREATE TABLE LATER (ID INTEGER);");
-        assertThatThrownBy(() -> new MigrationRunner(connection, "GUEST").migrate(List.of(V1, v3)))
+        assertThatThrownBy(() -> runner().migrate(List.of(V1, v3)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("expected V2");
     }
 
@@ -167,7 +185,7 @@ class MigrationRunnerTest {
     private List<String> history() throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT VERSION, DESCRIPTION, CHECKSUM FROM GUEST.SCHEMA_HISTORY ORDER BY VERSION")) {
+             ResultSet rs = st.executeQuery("SELECT VERSION, DESCRIPTION, CHECKSUM FROM " + schema + ".SCHEMA_HISTORY ORDER BY VERSION")) {
             while (rs.next()) {
                 rows.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getString(3));
             }

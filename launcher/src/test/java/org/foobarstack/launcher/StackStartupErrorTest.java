@@ -1,0 +1,42 @@
+package org.foobarstack.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** What a user sees when a port is taken: which tier, which port, what to do; and nothing left running. */
+class StackStartupErrorTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aTakenWebPortNamesTheTierAndPortAndStopsTheTiersAlreadyStarted() throws Exception {
+        try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int taken = squatter.getLocalPort();
+            Stack stack = new Stack(StackConfig.builder().dnsPort(0).httpPort(taken).httpsPort(0).appPort(0)
+                    .dbPort(0).dataDir(dataDir).build());
+
+            Stack.TierStartException error = catchThrowableOfType(Stack.TierStartException.class,
+                    () -> stack.start(line -> { }));
+
+            assertThat(error.tier()).isEqualTo("web server");
+            assertThat(error.getMessage())
+                    .contains("web server")
+                    .contains(String.valueOf(taken))
+                    .contains("already in use")
+                    .doesNotContain("Exception");
+            // storage and the app server had started; they must not outlive the failed start
+            assertThat(stack.endpoints()).extracting(Stack.Endpoint::tier).containsExactly("storage", "app server");
+            for (Stack.Endpoint endpoint : stack.endpoints()) {
+                assertThat(PortProbe.accepts(endpoint.address())).as(endpoint + " still open").isFalse();
+            }
+        }
+    }
+}
