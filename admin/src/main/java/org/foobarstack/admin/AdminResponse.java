@@ -1,0 +1,49 @@
+package org.foobarstack.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.foobarstack.http.response.HttpResponseHead;
+import org.foobarstack.http.response.HttpStatus;
+
+/**
+ * A whole response a route returns: status, the type and bytes of its body, and any header fields of its
+ * own (such as {@code Allow} on a 405). The connection handler adds Date, Server, Content-Length and
+ * Connection, and leaves the body out for HEAD.
+ *
+ * @param status       the status
+ * @param contentType  the body's media type
+ * @param body         the body's bytes (the whole body: every admin response is small and made in memory)
+ * @param cacheControl the Cache-Control value: {@code no-store} for live data, {@code no-cache} for the page
+ * @param extraFields  more header fields, in order
+ */
+public record AdminResponse(HttpStatus status, String contentType, byte[] body, String cacheControl,
+                            List<HttpResponseHead.Field> extraFields) {
+
+    public static final String JSON = "application/json; charset=utf-8";
+    public static final String NO_STORE = "no-store";
+
+    public AdminResponse {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(cacheControl, "cacheControl");
+        extraFields = List.copyOf(extraFields);
+    }
+
+    public static AdminResponse json(HttpStatus status, String json) {
+        return new AdminResponse(status, JSON, json.getBytes(StandardCharsets.UTF_8), NO_STORE, List.of());
+    }
+
+    public static AdminResponse text(HttpStatus status, String contentType, String text) {
+        return new AdminResponse(status, contentType, text.getBytes(StandardCharsets.UTF_8), NO_STORE, List.of());
+    }
+
+    /** This response with one more header field. */
+    public AdminResponse withField(String name, String value) {
+        List<HttpResponseHead.Field> more = new ArrayList<>(extraFields);
+        more.add(new HttpResponseHead.Field(name, value));
+        return new AdminResponse(status, contentType, body, cacheControl, more);
+    }
+}

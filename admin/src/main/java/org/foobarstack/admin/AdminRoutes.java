@@ -1,0 +1,139 @@
+package org.foobarstack.admin;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.Trace;
+import org.foobarstack.trace.TraceHub;
+
+/**
+ * Which answer each path gets. Every route is read-only, so only GET and HEAD are allowed (HEAD is GET
+ * without the body, RFC 9110 §9.3.2; the connection handler drops the body).
+ *
+ * <pre>
+ *   GET /metrics               Prometheus text exposition 0.0.4 of the stack's metrics
+ *   GET /health                every tier up or down; 200 when all are up, else 503
+ *   GET /api/topology          the tier instances, their endpoints, up or down
+ *   GET /api/traces?limit=N    the newest N requests (default 50, at most 500), newest first
+ *   GET /api/traces/{id}       one trace with all its hops and fields; {id} may be the 8-digit request id
+ *   GET /  (and its files)     the dashboard page
+ * </pre>
+ *
+ * A known path with another method gets 405 and {@code Allow: GET, HEAD} (RFC 9110 §15.5.6); an unknown
+ * path gets 404.
+ */
+public final class AdminRoutes {
+
+    public static final String ALLOWED_METHODS = "GET, HEAD";
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    private static final String TRACES = "/api/traces";
+    private static final String TRACE_PREFIX = TRACES + "/";
+    /** A trace id is 32 lower-case hex digits (W3C Trace Context §3.2.2.3); a prefix of it is accepted too. */
+    private static final Pattern TRACE_ID_OR_PREFIX = Pattern.compile("[0-9a-f]{1,32}");
+
+    private final TraceHub hub;
+    private final Metrics metrics;
+    private final Supplier<List<TierStatus>> topology;
+    private final Supplier<String> adminEndpoint;
+    private final DashboardAssets assets = new DashboardAssets();
+    private final AdminJson json = new AdminJson();
+
+    /**
+     * @param adminEndpoint the admin server's own "address:port", shown in the topology; asked per request,
+     *                      because with port 0 it is known only once bound
+     */
+    public AdminRoutes(TraceHub hub, Metrics metrics, Supplier<List<TierStatus>> topology,
+                       Supplier<String> adminEndpoint) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.adminEndpoint = Objects.requireNonNull(adminEndpoint, "adminEndpoint");
+    }
+
+    public AdminResponse handle(AdminRequest request) {
+        String path = request.path();
+        boolean known = path.equals("/metrics") || path.equals("/health") || path.equals("/api/topology")
+                || path.equals(TRACES) || path.startsWith(TRACE_PREFIX) || assets.get(path) != null;
+        if (!known) {
+            return error(HttpStatus.NOT_FOUND, "no such page: " + path
+                    + " (the dashboard is at /, the APIs under /api/, metrics at /metrics)");
+        }
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            return error(HttpStatus.METHOD_NOT_ALLOWED, "the admin server is read-only: " + path
+                    + " answers GET and HEAD, not " + request.method() + " (RFC 9110 §15.5.6)")
+                    .withField("Allow", ALLOWED_METHODS);
+        }
+        return switch (path) {
+            case "/metrics" -> AdminResponse.text(HttpStatus.OK, Metrics.CONTENT_TYPE, metrics.exposition());
+            case "/health" -> health();
+            case "/api/topology" -> AdminResponse.json(HttpStatus.OK,
+                    json.topology(topology.get(), adminEndpoint.get()));
+            case TRACES -> traces(request);
+            default -> path.startsWith(TRACE_PREFIX) ? trace(path.substring(TRACE_PREFIX.length())) : asset(path);
+        };
+    }
+
+    private AdminResponse health() {
+        List<TierStatus> tiers = topology.get();
+        boolean allUp = tiers.stream().allMatch(TierStatus::up);
+        return AdminResponse.json(allUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, json.health(tiers));
+    }
+
+    private AdminResponse traces(AdminRequest request) {
+        String text = request.parameter("limit");
+        int limit = DEFAULT_LIMIT;
+        if (text != null) {
+            try {
+                limit = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                return error(HttpStatus.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT
+                        + ", not \"" + text + "\"");
+            }
+        }
+        return AdminResponse.json(HttpStatus.OK, json.requests(RecentRequests.newest(hub, limit)));
+    }
+
+    private AdminResponse trace(String id) {
+        if (!TRACE_ID_OR_PREFIX.matcher(id).matches()) {
+            return error(HttpStatus.BAD_REQUEST, "a trace id is 32 lower-case hex digits, or the first 8 of "
+                    + "them (W3C Trace Context §3.2.2.3), not \"" + id + "\"");
+        }
+        Trace trace = hub.trace(id);
+        if (trace.isEmpty() && id.length() < 32) {
+            String full = RecentRequests.resolvePrefix(hub, id);
+            if (full != null) {
+                trace = hub.trace(full);
+            }
+        }
+        if (trace.isEmpty()) {
+            return error(HttpStatus.NOT_FOUND, "no trace " + id + " in memory: it never reached the stack, "
+                    + "or its hops were overwritten by newer ones, or the id prefix matches several traces");
+        }
+        return AdminResponse.json(HttpStatus.OK, json.trace(trace));
+    }
+
+    private AdminResponse asset(String path) {
+        DashboardAssets.Asset asset = assets.get(path);
+        AdminResponse response = new AdminResponse(HttpStatus.OK, asset.contentType(), asset.bytes(), "no-cache",
+                List.of());
+        if (asset.contentType().startsWith("text/html")) {
+            // the page loads nothing from elsewhere and runs no inline script: say so, and the browser enforces it
+            response = response.withField("Content-Security-Policy", "default-src 'self'; script-src 'self'; "
+                    + "style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+                    + "form-action 'none'; frame-ancestors 'none'");
+        }
+        return response;
+    }
+
+    private AdminResponse error(HttpStatus status, String message) {
+        return AdminResponse.json(status, json.error(status.code(), message));
+    }
+}
