@@ -53,6 +53,8 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** No further request will be served; the connection closes once the current response is written. */
     private boolean closing;
     private boolean draining;
+    /** The last response's final write; closing before it completes would cut the response short. */
+    private ChannelFuture lastWrite;
 
     public HttpConnectionHandler(ServerContext server, RequestHandler handler, RequestTimeouts timeouts,
                                  boolean secure) {
@@ -155,6 +157,7 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Called by the exchange once its response is written to the channel. */
     void responseEnded(HttpExchange exchange, boolean keepAlive, ChannelFuture written) {
+        lastWrite = written;
         if (!keepAlive || closing) {
             closing = true;
             written.addListener(ChannelFutureListener.CLOSE);
@@ -177,7 +180,16 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             releaseInbox();
             return;
         }
-        timeouts.awaitNextRequest();
+        // the keep-alive clock starts once the response has left, not while a large file is still being sent
+        if (lastWrite == null || lastWrite.isDone()) {
+            timeouts.awaitNextRequest();
+        } else {
+            lastWrite.addListener(f -> {
+                if (current == null && !closing) {
+                    timeouts.awaitNextRequest();
+                }
+            });
+        }
         if (!draining) {
             drain();
         }
@@ -246,7 +258,7 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
                 case IDLE_TIMEOUT -> {
                     if (current == null) {
-                        ctx.close();
+                        closeAfterLastWrite();
                     }
                 }
                 case BODY_TIMEOUT -> {
@@ -263,13 +275,21 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 case SHUTDOWN -> {
                     closing = true;
                     if (current == null) {
-                        ctx.close();
+                        closeAfterLastWrite();
                     }
                 }
             }
             return;
         }
         super.userEventTriggered(context, evt);
+    }
+
+    private void closeAfterLastWrite() {
+        if (lastWrite != null && !lastWrite.isDone()) {
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     @Override
