@@ -72,7 +72,7 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
 
 java -cp "$JAR:$LIB/*" org.foobarstack.http.WebServerMain --port 0 --https-port off --root "$WORK/www" \
-  --data-dir "$WORK/data" >"$WORK/ours.out" 2>"$WORK/ours.err" &
+  --data-dir "$WORK/data" ${OURS_ARGS:-} >"$WORK/ours.out" 2>"$WORK/ours.err" &
 PIDS+=($!)
 for _ in $(seq 1 150); do grep -q '^root ' "$WORK/ours.out" 2>/dev/null && break; sleep 0.1; done
 OURS=$(awk '/^http /{print $2}' "$WORK/ours.out")

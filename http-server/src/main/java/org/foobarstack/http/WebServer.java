@@ -117,7 +117,7 @@ public final class WebServer implements AutoCloseable {
         Class<? extends ServerChannel> serverChannel =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends SocketChannel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        group = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), io);
 
         WebServerConfig.Limits limits = config.limits();
         appClient = new FastCgiClient(config.appServerAddress(), clientChannel, FastCgiClientConfig.defaults()

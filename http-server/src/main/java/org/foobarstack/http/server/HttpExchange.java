@@ -49,7 +49,7 @@ public final class HttpExchange {
     private final ChannelHandlerContext ctx;
     private final ServerContext server;
     private final HttpRequestHead request;
-    private final String requestId;
+    private String requestId;
     private final boolean secure;
     private final long startNanos = System.nanoTime();
 
@@ -76,7 +76,6 @@ public final class HttpExchange {
         this.server = server;
         this.request = request;
         this.secure = secure;
-        this.requestId = server.newRequestId();
     }
 
     // ------------------------------------------------------------------ the request
@@ -85,7 +84,11 @@ public final class HttpExchange {
         return request;
     }
 
+    /** A fresh id for this request, made on first use: static files never need one. */
     public String requestId() {
+        if (requestId == null) {
+            requestId = server.newRequestId();
+        }
         return requestId;
     }
 
@@ -357,6 +360,9 @@ public final class HttpExchange {
     }
 
     private void logAccess() {
+        if (!server.accessLog().enabled()) {
+            return;
+        }
         server.accessLog().log(remoteAddress(), request.requestLine(), status, bodyBytesSent,
                 request.fields().get("referer"), request.fields().get("user-agent"), startNanos);
     }

@@ -32,6 +32,7 @@ import java.util.List;
  *       without its trailing slash is redirected to it, so that relative links inside work; a directory is served
  *       by its index.html.</li>
  *   <li>Confinement: the real path, after symbolic links, must still be inside the root.</li>
+ *   <li>What was learnt about a path is kept for a second ({@link FileInfoCache}).</li>
  *   <li>Validators: an ETag built from modification time and size, and Last-Modified. If-None-Match is evaluated
  *       first and, when present, If-Modified-Since is ignored (RFC 9110 §13.2.2); a match is 304.</li>
  *   <li>Range: one byte range gives 206 with Content-Range; a range past the end gives 416 with
@@ -48,11 +49,13 @@ public final class StaticFileHandler implements RequestHandler {
 
     private final Path root;
     private final boolean directoryListing;
+    private final FileInfoCache cache;
 
     /** @param root an existing directory; its real path is taken, so symbolic links in it are judged by target */
     public StaticFileHandler(Path root, boolean directoryListing) throws IOException {
         this.root = root.toRealPath();
         this.directoryListing = directoryListing;
+        this.cache = new FileInfoCache(this.root);
     }
 
     public Path root() {
@@ -87,14 +90,12 @@ public final class StaticFileHandler implements RequestHandler {
             }
         }
         Path file = root.resolve(String.join("/", path.segments()));
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
+        FileInfoCache.FileInfo info = cache.get(file);
+        if (!info.exists()) {
             notFound(exchange);
             return;
         }
-        if (attributes.isDirectory()) {
+        if (info.directory()) {
             if (!path.trailingSlash()) {
                 // RFC 9110 §15.4.2: the directory's URL ends with a slash, so that relative links resolve inside it
                 String query = request.target().query();
@@ -103,10 +104,11 @@ public final class StaticFileHandler implements RequestHandler {
                 return;
             }
             Path index = file.resolve(INDEX);
-            if (Files.isRegularFile(index)) {
+            FileInfoCache.FileInfo indexInfo = cache.get(index);
+            if (indexInfo.regularFile()) {
                 file = index;
-                attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            } else if (directoryListing && isInsideRoot(file)) {
+                info = indexInfo;
+            } else if (directoryListing && info.insideRoot()) {
                 listDirectory(exchange, file, request.target().path());
                 return;
             } else {
@@ -115,24 +117,19 @@ public final class StaticFileHandler implements RequestHandler {
                 return;
             }
         }
-        if (!attributes.isRegularFile() || !isInsideRoot(file)) {
+        if (!info.regularFile() || !info.insideRoot()) {
             notFound(exchange);
             return;
         }
-        serveFile(exchange, file, attributes);
+        serveFile(exchange, file, info);
     }
 
-    private boolean isInsideRoot(Path file) throws IOException {
-        return file.toRealPath().startsWith(root);
-    }
-
-    private void serveFile(HttpExchange exchange, Path file, BasicFileAttributes attributes) throws IOException {
+    private void serveFile(HttpExchange exchange, Path file, FileInfoCache.FileInfo info) throws IOException {
         HttpFields fields = exchange.request().fields();
-        long size = attributes.size();
-        Instant modified = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS);
-        String etag = "\"" + Long.toHexString(attributes.lastModifiedTime().toMillis()) + "-"
-                + Long.toHexString(size) + "\"";
-        String lastModified = HttpDates.format(modified);
+        long size = info.size();
+        Instant modified = info.modified();
+        String etag = info.etag();
+        String lastModified = info.lastModified();
         String name = file.getFileName().toString();
         HttpResponseHead.Builder head = HttpResponseHead.builder(HttpStatus.OK)
                 .add("Content-Type", MimeTypes.forFileName(name))
@@ -176,6 +173,13 @@ public final class StaticFileHandler implements RequestHandler {
             }
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        if (channel.size() != size) {
+            // the file changed since it was looked at: look again rather than send a wrong Content-Length
+            channel.close();
+            cache.invalidate(file);
+            handle(exchange);
+            return;
+        }
         try {
             exchange.sendHead(head, length);
             exchange.sendFile(channel, offset, length);
