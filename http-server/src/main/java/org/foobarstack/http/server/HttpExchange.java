@@ -194,8 +194,9 @@ public final class HttpExchange {
         boolean unreadBody = request.expectContinue() && !continueSent && !requestComplete;
         keepAlive = request.keepAlive() && !server.shuttingDown() && !connection.closing() && !unreadBody;
 
-        head.set("Date", server.date());
-        head.set("Server", server.serverHeader());
+        head.remove("Date").remove("Server");
+        head.addFirst("Server", server.serverHeader());
+        head.addFirst("Date", server.date());
         head.remove("Transfer-Encoding");
         if (st.forbidsBody()) {
             head.remove("Content-Length");
