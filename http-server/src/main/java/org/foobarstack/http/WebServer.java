@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Lifecycle:
  * <ol>
- *   <li>{@code new WebServer(config)}: nothing happens yet.</li>
+ *   <li>{@code new WebServer(config)}: nothing happens yet; {@link #addRoute} may add endpoints.</li>
  *   <li>{@link #start()}: prepares the document root (copying the shipped site on first start), creates or loads
  *       the local certificate authority, and binds both ports. A taken port fails with an exception naming the
  *       tier and the port; nothing is left running.</li>
@@ -78,6 +78,7 @@ public final class WebServer implements AutoCloseable {
     private final ServerContext context;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<Router.Route> extraRoutes = new ArrayList<>();
 
     private EventLoopGroup group;
     private FastCgiClient appClient;
@@ -95,6 +96,18 @@ public final class WebServer implements AutoCloseable {
 
     public WebServerConfig config() {
         return config;
+    }
+
+    /**
+     * Adds a handler for every path under {@code prefix} (e.g. "/dns-query"), tried before {@code /api/} and the
+     * static files. Call before {@link #start()}.
+     */
+    public synchronized WebServer addRoute(String prefix, RequestHandler handler) {
+        if (started) {
+            throw new IllegalStateException("routes are added before start()");
+        }
+        extraRoutes.add(new Router.Route(prefix, handler));
+        return this;
     }
 
     public synchronized void start() throws IOException {
@@ -124,9 +137,12 @@ public final class WebServer implements AutoCloseable {
                 .withConnectTimeout(limits.appConnectTimeout())
                 .withResponseTimeout(limits.appTimeout()));
         Router router = new Router(new VirtualHosts(config.siteDomain(), config.redirectApexToWww()),
-                new StaticFileHandler(documentRoot, config.directoryListing()))
-                .route("/api/", new FastCgiProxyHandler(appClient, "/api", documentRoot.toString(),
-                        config.appScriptFilename()));
+                new StaticFileHandler(documentRoot, config.directoryListing()));
+        for (Router.Route route : extraRoutes) {
+            router.route(route.prefix(), route.handler());
+        }
+        router.route("/api/", new FastCgiProxyHandler(appClient, "/api", documentRoot.toString(),
+                config.appScriptFilename()));
 
         try {
             httpAddress = bind(serverChannel, config.httpPort(), "HTTP", router, null);

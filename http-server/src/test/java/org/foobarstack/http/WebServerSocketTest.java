@@ -420,4 +420,19 @@ class WebServerSocketTest {
         assertThat(new String(Files.readAllBytes(dir.resolve("fresh/www/index.html")), StandardCharsets.UTF_8))
                 .contains("/api/messages".substring(0, 1));
     }
+
+    @Test
+    void anExtraRouteAnswersItsPrefixBeforeTheStaticFiles() throws IOException {
+        server = new WebServer(WebServerConfig.builder().httpPort(0).httpsEnabled(false).documentRoot(root)
+                .dataDirectory(dir.resolve("data")).build());
+        server.addRoute("/dns-query", exchange -> exchange.respond(
+                org.foobarstack.http.response.HttpResponseHead.builder(org.foobarstack.http.response.HttpStatus.OK)
+                        .add("Content-Type", "text/plain"),
+                io.netty.buffer.Unpooled.copiedBuffer("extra", StandardCharsets.US_ASCII)));
+        server.start();
+        try (RawHttp c = connect()) {
+            assertThat(c.send("GET /dns-query?dns=AAAB HTTP/1.1\r\n" + H + "\r\n").read().text()).isEqualTo("extra");
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\n" + H + "\r\n").read().text()).isEqualTo("hello, world\n");
+        }
+    }
 }
