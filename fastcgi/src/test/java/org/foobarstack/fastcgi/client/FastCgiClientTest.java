@@ -134,8 +134,9 @@ class FastCgiClientTest {
         for (int i = 0; i < 5; i++) {
             assertThat(await(call(params("ECHO"), List.of())).error()).isNull();
         }
+        // one connection: it asked GET_VALUES first, then carried all five requests
         assertThat(responder.probes.get()).isEqualTo(1);
-        assertThat(responder.requestConnections()).isEqualTo(1);
+        assertThat(responder.connections.get()).isEqualTo(1);
     }
 
     @Test
@@ -149,7 +150,7 @@ class FastCgiClientTest {
         for (int i = 0; i < 3; i++) {
             assertThat(await(calls.get(i)).stdout()).endsWith("--body--\nn" + i);
         }
-        assertThat(responder.requestConnections()).isEqualTo(1);
+        assertThat(responder.connections.get()).isEqualTo(1);
         assertThat(responder.maxConcurrentOnOneConnection.get()).isEqualTo(3);
         CompletableFuture<ServerCapabilities> caps = new CompletableFuture<>();
         loop.execute(() -> caps.complete(client.capabilities(loop)));
@@ -167,7 +168,7 @@ class FastCgiClientTest {
         for (CompletableFuture<Result> c : calls) {
             assertThat(await(c).error()).isNull();
         }
-        assertThat(responder.requestConnections()).isEqualTo(3);
+        assertThat(responder.connections.get()).isEqualTo(3);
         assertThat(responder.maxConcurrentOnOneConnection.get()).isEqualTo(1);
     }
 

@@ -61,11 +61,6 @@ final class TestResponder implements AutoCloseable {
         return (InetSocketAddress) server.localAddress();
     }
 
-    /** Request connections: all connections minus the GET_VALUES probes. */
-    int requestConnections() {
-        return connections.get() - probes.get();
-    }
-
     private static final class Request {
         boolean keepConn;
         final ByteBuf params = Unpooled.buffer();
