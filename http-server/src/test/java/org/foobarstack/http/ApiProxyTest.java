@@ -164,4 +164,36 @@ class ApiProxyTest {
             assertThat(c.send("GET /style.css HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aLargeBodyStreamsThroughAndTheConnectionIsReusable() throws IOException {
+        startWithResponder();
+        byte[] body = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) 'b');
+        try (RawHttp c = connect()) {
+            c.send("POST /api/upload?mode=ECHO HTTP/1.1\r\n" + H + "Content-Length: " + body.length + "\r\n\r\n");
+            c.send(body);
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.text()).contains("CONTENT_LENGTH=" + body.length + "\n")
+                    .endsWith("--body--\n" + "b".repeat(body.length));
+            assertThat(c.send("GET /api/x?mode=ECHO HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void anErrorAnswerBeforeTheBodyEndsStillReadsTheRestOfIt() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        start(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(10));
+        byte[] body = new byte[2 * 1024 * 1024];
+        try (RawHttp c = connect()) {
+            c.send("POST /api/upload HTTP/1.1\r\n" + H + "Content-Length: " + body.length + "\r\n\r\n");
+            c.send(body);
+            assertThat(c.read().status()).isEqualTo(502);
+            assertThat(c.send("GET /style.css HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);
+        }
+    }
 }

@@ -53,6 +53,7 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** No further request will be served; the connection closes once the current response is written. */
     private boolean closing;
     private boolean draining;
+    private boolean readPaused;
     /** The last response's final write; closing before it completes would cut the response short. */
     private ChannelFuture lastWrite;
 
@@ -134,10 +135,23 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         } finally {
             draining = false;
         }
-        // back-pressure: stop reading while a pipelined request waits for its turn
+        updateAutoRead();
+    }
+
+    /**
+     * Back-pressure: stop reading while a pipelined request waits for its turn, or while the current request's
+     * body cannot be passed on as fast as it arrives (the app tier reads slowly).
+     */
+    private void updateAutoRead() {
         if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(inbox.isEmpty());
+            ctx.channel().config().setAutoRead(inbox.isEmpty() && !readPaused);
         }
+    }
+
+    /** Called by the exchange: pause or resume reading the request body from the client. */
+    void pauseReading(boolean pause) {
+        readPaused = pause;
+        updateAutoRead();
     }
 
     private void start(HttpRequestHead head) {
@@ -176,8 +190,10 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        readPaused = false;
         if (closing) {
             releaseInbox();
+            closeAfterLastWrite();
             return;
         }
         // the keep-alive clock starts once the response has left, not while a large file is still being sent

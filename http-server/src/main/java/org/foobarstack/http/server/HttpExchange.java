@@ -271,6 +271,8 @@ public final class HttpExchange {
         }
         response = Response.ENDED;
         releaseBufferedBody();
+        // whatever body is still on its way must be read (and dropped) before the next request can start
+        connection.pauseReading(false);
         ChannelFuture done = chunked
                 ? ctx.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK))
                 : ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
@@ -313,6 +315,16 @@ public final class HttpExchange {
 
     public boolean isWritable() {
         return ctx.channel().isWritable();
+    }
+
+    /**
+     * Stops (true) or resumes (false) reading this request's body from the client, for a consumer that cannot keep
+     * up: TCP flow control then slows the client down instead of the server buffering the body.
+     */
+    public void pauseBody(boolean pause) {
+        if (response != Response.ENDED || !requestComplete) {
+            connection.pauseReading(pause);
+        }
     }
 
     /** Called when the client's socket buffer drains again, so that a streaming producer can resume. */
