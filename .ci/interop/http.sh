@@ -4,6 +4,8 @@
 # Run from the repository root after `mvn package`. Everything happens inside a private network namespace
 # (unshare -rn, loopback only), so no request, and no DNS query of the browser, can leave the machine; our web
 # server, php-fpm and Chromium are all started inside it. Screenshots land in http-server/target/interop/.
+# php-fpm runs an echo script and, for the guestbook, a PHP stand-in for the app tier (stand-in-app.php), so that
+# this script checks the web tier alone, whether or not the app server exists.
 set -euo pipefail
 
 ROOT_DIR=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +28,7 @@ need java openjdk-17-jre-headless
 need curl curl
 need chromium chromium
 need openssl openssl
+need chromedriver chromium-driver
 PHP_FPM=$(ls /usr/sbin/php-fpm* 2>/dev/null | sort | tail -n 1 || true)
 [[ -n "$PHP_FPM" ]] || fail "php-fpm is missing (install: php-fpm)"
 [[ -f "$JAR" && -d "$LIB" ]] || fail "$JAR or $LIB missing: run 'mvn package' first"
@@ -42,7 +45,7 @@ trap cleanup EXIT
 
 # ---- step 1: php-fpm with an echo script, in the foreground, two static children --------------------
 FPM_PORT=19000   # the namespace is private, so this port is free
-cp "$ROOT_DIR/http-server/src/test/resources/php/echo.php" "$WORK/echo.php"
+cp "$ROOT_DIR/http-server/src/test/resources/php/echo.php" "$ROOT_DIR/http-server/src/test/resources/php/stand-in-app.php" "$WORK/"
 cat > "$WORK/php-fpm.conf" <<CONF
 [global]
 error_log = $WORK/php-fpm.log
@@ -58,7 +61,7 @@ PIDS+=($!)
 
 # ---- step 2: our web server alone, on free ports, in front of php-fpm ---------------------------------
 java -cp "$JAR:$LIB/*" org.foobarstack.http.WebServerMain --port 0 --https-port 0 --data-dir "$WORK/data" \
-  --app "127.0.0.1:$FPM_PORT" --app-script "$WORK/echo.php" >"$WORK/server.out" 2>"$WORK/server.err" &
+  --app "127.0.0.1:$FPM_PORT" --app-script "$WORK/stand-in-app.php" >"$WORK/server.out" 2>"$WORK/server.err" &
 PIDS+=($!)
 for _ in $(seq 1 150); do
   grep -q '^root ' "$WORK/server.out" 2>/dev/null && break
@@ -144,7 +147,7 @@ for expected in 'REQUEST_METHOD=GET' 'SCRIPT_NAME=/api' 'PATH_INFO=/echo/path' '
 done
 check "CGI params reach php-fpm (and no HTTP_PROXY)"
 post='{"author":"ada","body":"hello from curl"}'
-posted=$(curl -sS -H 'Content-Type: application/json' --data-binary "$post" "$HTTP/api/messages")
+posted=$(curl -sS -H 'Content-Type: application/json' --data-binary "$post" "$HTTP/api/echo")
 grep -qxF 'REQUEST_METHOD=POST' <<<"$posted" || fail "POST method"
 grep -qxF "CONTENT_LENGTH=${#post}" <<<"$posted" || fail "CONTENT_LENGTH"
 [[ "$(sed -n '/^--body--$/,$p' <<<"$posted" | tail -n +2)" == "$post" ]] || fail "POST body: $posted"
@@ -176,5 +179,52 @@ browse() { # scheme port name
 }
 browse http "$HTTP_PORT" http
 browse https "$HTTPS_PORT" https
+
+# ---- step 7: a browser signs the guestbook through our web server -------------------------------------
+# Chromium driven over the WebDriver protocol (chromedriver, plain curl), against the PHP stand-in for the app tier
+# (stand-in-app.php behind php-fpm): type a message, submit, and wait for the page to list it.
+DRIVER_PORT=19515
+chromedriver --port="$DRIVER_PORT" >"$WORK/chromedriver.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$DRIVER_PORT/status" | grep -q '"ready": *true' && break; sleep 0.1; done
+wd() { # method path [json]
+  curl -sS -X "$1" -H 'Content-Type: application/json' "http://127.0.0.1:$DRIVER_PORT$2" ${3:+-d "$3"}
+}
+element_id() { sed -n 's/.*"element-6066-11e4-a52e-4f735466cecf": *"\([^"]*\)".*/\1/p'; }
+profile=$(mktemp -d)
+session=$(wd POST /session "{\"capabilities\":{\"alwaysMatch\":{\"goog:chromeOptions\":{\"binary\":\"$(command -v chromium)\",
+  \"args\":[\"--headless\",\"--no-sandbox\",\"--disable-gpu\",\"--disable-quic\",\"--no-first-run\",
+  \"--disable-background-networking\",\"--disable-component-update\",\"--disable-sync\",
+  \"--user-data-dir=$profile\",\"--host-resolver-rules=MAP www.foobar.com 127.0.0.1\",
+  \"--ignore-certificate-errors-spki-list=$SPKI\",\"--window-size=1200,1600\"]}}}}" \
+  | sed -n 's/.*"sessionId": *"\([^"]*\)".*/\1/p')
+[[ -n "$session" ]] || { cat "$WORK/chromedriver.log" >&2; fail "no WebDriver session"; }
+wd POST "/session/$session/url" "{\"url\":\"https://www.foobar.com:$HTTPS_PORT/\"}" >/dev/null
+note="signed by Chromium at $(date +%s)"
+author=$(wd POST "/session/$session/element" '{"using":"css selector","value":"input[name=author]"}' | element_id)
+text=$(wd POST "/session/$session/element" '{"using":"css selector","value":"textarea[name=body]"}' | element_id)
+button=$(wd POST "/session/$session/element" '{"using":"css selector","value":"#guestbook-form button"}' | element_id)
+[[ -n "$author" && -n "$text" && -n "$button" ]] || fail "guestbook form not found"
+wd POST "/session/$session/element/$author/value" '{"text":"ada <b>not bold</b>"}' >/dev/null
+wd POST "/session/$session/element/$text/value" "{\"text\":\"$note\"}" >/dev/null
+wd POST "/session/$session/element/$button/click" '{}' >/dev/null
+listed=""
+for _ in $(seq 1 100); do
+  listed=$(wd POST "/session/$session/execute/sync" \
+    '{"script":"return document.getElementById(\"messages\").innerHTML","args":[]}')
+  grep -q "$note" <<<"$listed" && break
+  sleep 0.1
+done
+grep -q "$note" <<<"$listed" || fail "the new message did not appear: $listed"
+grep -q '&lt;b&gt;not bold&lt;/b&gt;' <<<"$listed" || fail "the author's markup was not escaped: $listed"
+wd POST "/session/$session/execute/sync" \
+  '{"script":"document.getElementById(\"guestbook-form\").scrollIntoView();","args":[]}' >/dev/null
+wd GET "/session/$session/screenshot" | sed -n 's/.*"value": *"\([^"]*\)".*/\1/p' | base64 -d >"$OUT/guestbook-https.png"
+[[ -s "$OUT/guestbook-https.png" ]] || fail "no guestbook screenshot"
+wd DELETE "/session/$session" >/dev/null
+rm -rf "$profile"
+grep -q "$note" <(curl -sS --cacert "$CA" --resolve "www.foobar.com:$HTTPS_PORT:127.0.0.1" \
+  "https://www.foobar.com:$HTTPS_PORT/api/messages") || fail "the message is not listed by the API"
+check "Chromium posts to the guestbook over HTTPS and shows the new message, escaped (screenshot $OUT/guestbook-https.png)"
 
 echo "all web tier interop checks passed"
