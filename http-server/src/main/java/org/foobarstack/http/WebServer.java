@@ -82,6 +82,7 @@ public final class WebServer implements AutoCloseable {
 
     private EventLoopGroup group;
     private FastCgiClient appClient;
+    private StaticFileHandler staticFiles;
     private Path documentRoot;
     private LocalCertificateAuthority certificateAuthority;
     private InetSocketAddress httpAddress;
@@ -136,8 +137,8 @@ public final class WebServer implements AutoCloseable {
         appClient = new FastCgiClient(config.appServerAddress(), clientChannel, FastCgiClientConfig.defaults()
                 .withConnectTimeout(limits.appConnectTimeout())
                 .withResponseTimeout(limits.appTimeout()));
-        Router router = new Router(new VirtualHosts(config.siteDomain(), config.redirectApexToWww()),
-                new StaticFileHandler(documentRoot, config.directoryListing()));
+        staticFiles = new StaticFileHandler(documentRoot, config.directoryListing());
+        Router router = new Router(new VirtualHosts(config.siteDomain(), config.redirectApexToWww()), staticFiles);
         for (Router.Route route : extraRoutes) {
             router.route(route.prefix(), route.handler());
         }
@@ -268,6 +269,9 @@ public final class WebServer implements AutoCloseable {
         }
         if (appClient != null) {
             appClient.close();
+        }
+        if (staticFiles != null) {
+            staticFiles.close();
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

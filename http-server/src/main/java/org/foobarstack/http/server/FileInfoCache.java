@@ -10,24 +10,27 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the static file handler needs to know about a path (does it exist, is it a directory, is its real path
  * inside the root, its size, ETag and Last-Modified), kept for one second. Without it every request pays a stat,
  * a realpath (one lstat per path component) and two date formattings; with it a hot file costs open, fstat,
- * sendfile and close, like nginx's open_file_cache. The handler still checks the size of the file it actually
- * opened, so a file that changes within the second is never sent with a wrong Content-Length.
+ * one sendfile on a descriptor kept open for it ({@link OpenFile}), like nginx's open_file_cache. A descriptor
+ * belongs to the inode that was looked at, so size, ETag and bytes always agree; a file replaced on disk shows
+ * within the second.
  */
 final class FileInfoCache {
 
     /** How long an entry is trusted. Edits to the document root show within this time. */
     private static final long VALID_NANOS = 1_000_000_000L;
-    /** A crude bound: when the cache holds this many paths, it starts over. */
-    private static final int MAX_ENTRIES = 4096;
+    /** A crude bound (it also bounds the descriptors kept open): at this many paths, the cache starts over. */
+    private static final int MAX_ENTRIES = 512;
 
     /** @param exists false for a path that names nothing (cached too: 404s are cheap to repeat) */
     record FileInfo(boolean exists, boolean directory, boolean regularFile, boolean insideRoot, long size,
-                    String etag, String lastModified, Instant modified, long checkedAt) {
+                    String etag, String lastModified, Instant modified, long checkedAt,
+                    AtomicReference<OpenFile> descriptor) {
     }
 
     private final Path root;
@@ -45,14 +48,61 @@ final class FileInfoCache {
         }
         info = load(file, now);
         if (entries.size() >= MAX_ENTRIES) {
-            entries.clear();
+            for (Path key : entries.keySet()) {
+                forget(entries.remove(key));
+            }
         }
-        entries.put(file, info);
+        forget(entries.put(file, info));
         return info;
     }
 
+    /**
+     * An open descriptor of a cached regular file, with a reference taken for the caller (who gives it back through
+     * the region it sends), or null when none can be had; the caller then opens the file itself.
+     */
+    OpenFile descriptor(Path file, FileInfo info) {
+        if (!info.regularFile() || entries.get(file) != info) {
+            return null;
+        }
+        OpenFile open = info.descriptor().get();
+        if (open == null) {
+            try {
+                open = OpenFile.open(file);
+            } catch (IOException e) {
+                return null;
+            }
+            if (!info.descriptor().compareAndSet(null, open)) {
+                open.release();
+                open = info.descriptor().get();
+            }
+            if (entries.get(file) != info) {
+                // replaced meanwhile: the replacement's owner will not release this one, so do it here
+                forget(info);
+                return null;
+            }
+        }
+        return open != null && open.retain() ? open : null;
+    }
+
+    /** Forgets everything; descriptors close as soon as the responses using them are written. */
+    void clear() {
+        for (Path key : entries.keySet()) {
+            forget(entries.remove(key));
+        }
+    }
+
     void invalidate(Path file) {
-        entries.remove(file);
+        forget(entries.remove(file));
+    }
+
+    /** Gives back the cache's reference to an entry's descriptor; in-flight responses keep theirs. */
+    private static void forget(FileInfo info) {
+        if (info != null) {
+            OpenFile open = info.descriptor().getAndSet(null);
+            if (open != null) {
+                open.release();
+            }
+        }
     }
 
     private FileInfo load(Path file, long now) throws IOException {
@@ -60,13 +110,13 @@ final class FileInfoCache {
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            return new FileInfo(false, false, false, false, 0, null, null, null, now);
+            return new FileInfo(false, false, false, false, 0, null, null, null, now, new AtomicReference<>());
         }
         boolean inside = file.toRealPath().startsWith(root);
         Instant modified = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS);
         String etag = "\"" + Long.toHexString(attributes.lastModifiedTime().toMillis()) + "-"
                 + Long.toHexString(attributes.size()) + "\"";
         return new FileInfo(true, attributes.isDirectory(), attributes.isRegularFile(), inside, attributes.size(),
-                etag, HttpDates.format(modified), modified, now);
+                etag, HttpDates.format(modified), modified, now, new AtomicReference<>());
     }
 }

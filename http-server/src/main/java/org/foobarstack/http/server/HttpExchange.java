@@ -263,6 +263,20 @@ public final class HttpExchange {
         }
     }
 
+    /** Writes a region of a file with sendfile(2); plain TCP only. The region is released once written. */
+    public void sendFileRegion(io.netty.channel.FileRegion region, long length) {
+        requireHeadSent();
+        if (!bodyAllowed || length == 0 || secure || chunked) {
+            region.release();
+            if (secure || chunked) {
+                throw new IllegalStateException("a FileRegion needs plain TCP and a Content-Length");
+            }
+            return;
+        }
+        bodyBytesSent += length;
+        ctx.write(region);
+    }
+
     /** Ends the response: the last chunk if chunked, a flush, the access log line. */
     public void end() {
         requireHeadSent();

@@ -39,7 +39,7 @@ import java.util.List;
  *   <li>Body: the file goes out with zero copy on plain TCP, in chunks under TLS ({@link HttpExchange#sendFile}).</li>
  * </ol>
  */
-public final class StaticFileHandler implements RequestHandler {
+public final class StaticFileHandler implements RequestHandler, AutoCloseable {
 
     private static final String ALLOW = "GET, HEAD, OPTIONS";
     private static final String INDEX = "index.html";
@@ -57,6 +57,12 @@ public final class StaticFileHandler implements RequestHandler {
 
     public Path root() {
         return root;
+    }
+
+    /** Closes the descriptors kept open for hot files. */
+    @Override
+    public void close() {
+        cache.clear();
     }
 
     @Override
@@ -168,6 +174,14 @@ public final class StaticFileHandler implements RequestHandler {
                 head.status(HttpStatus.PARTIAL_CONTENT)
                         .add("Content-Range", "bytes " + byteRange.first() + "-" + byteRange.last() + "/" + size);
             }
+        }
+        OpenFile shared = exchange.isSecure() ? null : cache.descriptor(file, info);
+        if (shared != null) {
+            // plain TCP and a cached descriptor: sendfile(2) from it, no open or close
+            exchange.sendHead(head, length);
+            exchange.sendFileRegion(shared.region(offset, length), length);
+            exchange.end();
+            return;
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         if (channel.size() != size) {
