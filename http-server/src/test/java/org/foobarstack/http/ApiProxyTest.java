@@ -196,4 +196,20 @@ class ApiProxyTest {
             assertThat(c.send("GET /style.css HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void gracefulShutdownLetsARequestAtTheAppTierFinish() throws Exception {
+        startWithResponder();
+        try (RawHttp c = connect()) {
+            c.send("GET /api/slow?mode=SLOW HTTP/1.1\r\n" + H + "\r\n");
+            assertThat(responder.requestArrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Void> closing =
+                    java.util.concurrent.CompletableFuture.runAsync(server::close);
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.header("connection")).isEqualTo("close");
+            closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
 }

@@ -44,6 +44,8 @@ public final class TestResponder implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger probes = new AtomicInteger();
     final AtomicInteger maxConcurrentOnOneConnection = new AtomicInteger();
+    /** Counted down at each BEGIN_REQUEST, so that a test can wait until a request has reached the app tier. */
+    final java.util.concurrent.CountDownLatch requestArrived = new java.util.concurrent.CountDownLatch(1);
 
     public TestResponder(boolean multiplex) {
         this.multiplex = multiplex;
@@ -88,6 +90,7 @@ public final class TestResponder implements AutoCloseable {
                 Request r = new Request();
                 r.keepConn = BeginRequestBody.read(record.content()).keepConnection();
                 requests.put(id, r);
+                requestArrived.countDown();
                 maxConcurrentOnOneConnection.accumulateAndGet(requests.size(), Math::max);
                 return;
             }
