@@ -25,6 +25,8 @@ final class Banner {
         b.append(line("web server", httpBase + "/" + (https == null ? "" : "   https://" + hostPort(https) + "/")));
         b.append(line("app server", hostPort(app) + "  (FastCGI responder)"));
         b.append(line("database", hostPort(db) + "  (Derby Network Server, " + stack.storage().jdbcUrl() + ")"));
+        b.append(line("admin", "http://" + hostPort(stack.admin().address())
+                + "/  (dashboard; /metrics, /health, /api/traces)"));
         b.append(line("data", stack.config().dataDir().toString()));
         b.append("\nTry:\n");
         b.append("  dig @").append(dnsHost).append(" -p ").append(dns.getPort()).append(" www.foobar.com A\n");
@@ -38,6 +40,9 @@ final class Banner {
                     .append(':').append(https.getAddress().getHostAddress())
                     .append(" https://www.foobar.com:").append(https.getPort()).append("/\n");
         }
+        b.append("  java -jar launcher/target/foobar-stack.jar walk --dns ").append(hostPort(dns))
+                .append(" --trace-api http://").append(hostPort(stack.admin().address()))
+                .append(" http://www.foobar.com:").append(http.getPort()).append("/api/messages\n");
         b.append("  chromium --host-resolver-rules=\"MAP www.foobar.com ").append(hostPort(http))
                 .append("\" http://www.foobar.com/\n");
         b.append("\nPress Ctrl+C to stop.\n");

@@ -44,6 +44,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Database (Derby Network Server) port (default: ${DEFAULT-VALUE}).")
     int dbPort;
 
+    @Option(names = "--admin-port", defaultValue = "" + StackConfig.DEFAULT_ADMIN_PORT,
+            description = "Admin server port: dashboard, /metrics, /health (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Option(names = "--data-dir", defaultValue = "data",
             description = "Directory for the database, certificates and site (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -61,6 +65,7 @@ final class RunCommand implements Callable<Integer> {
                 .httpsPort(noHttps ? StackConfig.HTTPS_DISABLED : httpsPort)
                 .appPort(appPort)
                 .dbPort(dbPort)
+                .adminPort(adminPort)
                 .dataDir(dataDir)
                 .wwwAsCname(wwwCname)
                 .build();

@@ -1,5 +1,9 @@
 package org.foobarstack.launcher;
 
+import org.foobarstack.admin.AdminConfig;
+import org.foobarstack.admin.AdminServer;
+import org.foobarstack.admin.TierProbe;
+import org.foobarstack.admin.TierStatus;
 import org.foobarstack.app.AppServer;
 import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.dns.DnsServer;
@@ -8,6 +12,8 @@ import org.foobarstack.http.WebServer;
 import org.foobarstack.http.WebServerConfig;
 import org.foobarstack.storage.StorageConfig;
 import org.foobarstack.storage.StorageServer;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -25,6 +32,9 @@ import java.util.function.Supplier;
 /**
  * The single-server stack: one DNS server, one web server, one app server and one database, each a plain object
  * on its own port.
+ *
+ * <p>Beside the four tiers runs the admin server (dashboard, {@code /metrics}, {@code /health}); all tiers of one
+ * stack record their hops into one {@link TraceHub} and count into one {@link Metrics} registry.
  *
  * <p>Lifecycle:
  * <ol>
@@ -43,6 +53,7 @@ public final class Stack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
     private final StackConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -51,6 +62,11 @@ public final class Stack implements AutoCloseable {
     private AppServer app;
     private WebServer web;
     private DnsServer dns;
+    private AdminServer admin;
+    /** Every tier of this stack records its hops here; the admin server shows them. */
+    private final TraceHub traces = new TraceHub();
+    /** Every tier of this stack counts into this one registry, told apart by an instance label. */
+    private final Metrics metrics = new Metrics();
 
     public Stack(StackConfig config) {
         this.config = config;
@@ -99,6 +115,18 @@ public final class Stack implements AutoCloseable {
                     .wwwAsCname(config.wwwAsCname())
                     .build());
             startTier("DNS server", dns, dns::start, dns::tcpAddress, progress);
+
+            admin = new AdminServer(AdminConfig.builder()
+                    .bindAddress(config.bindAddress().getHostAddress())
+                    .port(config.adminPort())
+                    .build(), traces, metrics, this::topology);
+            startTier("admin", admin, () -> {
+                try {
+                    admin.start();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
+                }
+            }, admin::address, progress);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -148,6 +176,61 @@ public final class Stack implements AutoCloseable {
 
     /** Where one tier listens. */
     public record Endpoint(String tier, InetSocketAddress address) {
+    }
+
+    public AdminServer admin() {
+        return admin;
+    }
+
+    public TraceHub traces() {
+        return traces;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * What the dashboard draws: each tier, where it listens, and whether it answers right now. "Up" is a real
+     * probe each time (a DNS query, a TCP connection), not a remembered state, so a stopped tier shows as down.
+     */
+    List<TierStatus> topology() {
+        List<TierStatus> tiers = new ArrayList<>();
+        if (dns != null) {
+            InetSocketAddress udp = dns.udpAddress();
+            tiers.add(new TierStatus("dns", "dns-1", "DNS server", "DNS",
+                    List.of(hostPort(udp) + "/udp dns", hostPort(dns.tcpAddress()) + "/tcp dns"),
+                    TierProbe.dns(udp, "foobar.com.", PROBE_TIMEOUT),
+                    Map.of("queries", dns.stats().queries())));
+        }
+        if (web != null) {
+            List<String> endpoints = new ArrayList<>();
+            endpoints.add(hostPort(web.httpAddress()) + "/tcp http");
+            if (web.httpsAddress() != null) {
+                endpoints.add(hostPort(web.httpsAddress()) + "/tcp https");
+            }
+            tiers.add(new TierStatus("web", "web-1", "web server", "HTTP/1.1", endpoints,
+                    TierProbe.tcp(web.httpAddress(), PROBE_TIMEOUT),
+                    Map.of("connections", (long) web.openConnections())));
+        }
+        if (app != null) {
+            tiers.add(new TierStatus("app", "app-1", "app server", "FastCGI",
+                    List.of(hostPort(app.address()) + "/tcp fastcgi"),
+                    TierProbe.tcp(app.address(), PROBE_TIMEOUT),
+                    Map.of("connections", (long) app.openConnections())));
+        }
+        if (storage != null) {
+            InetSocketAddress db = storage.address();
+            tiers.add(new TierStatus("db", "db-1", "database", "DRDA (Derby)",
+                    List.of(hostPort(db) + "/tcp drda"),
+                    storage.healthy(),
+                    Map.of("schemaVersion", (long) storage.schemaVersion())));
+        }
+        return tiers;
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 
     public StackConfig config() {

@@ -15,17 +15,19 @@ import java.util.Objects;
  * @param httpsPort   HTTPS port of the web server, or -1 for no HTTPS
  * @param appPort     FastCGI port of the app server
  * @param dbPort      Derby Network Server port
+ * @param adminPort   admin server port: dashboard, /metrics, /health
  * @param dataDir     directory holding the database, the certificates and the site
  * @param wwwAsCname  serve the zone variant in which {@code www} is a CNAME for the apex
  */
 public record StackConfig(InetAddress bindAddress, int dnsPort, int httpPort, int httpsPort, int appPort,
-                          int dbPort, Path dataDir, boolean wwwAsCname) {
+                          int dbPort, int adminPort, Path dataDir, boolean wwwAsCname) {
 
     public static final int DEFAULT_DNS_PORT = 5300;
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_HTTPS_PORT = 8443;
     public static final int DEFAULT_APP_PORT = 9000;
     public static final int DEFAULT_DB_PORT = 1527;
+    public static final int DEFAULT_ADMIN_PORT = 9090;
     public static final int HTTPS_DISABLED = -1;
 
     public StackConfig {
@@ -43,7 +45,8 @@ public record StackConfig(InetAddress bindAddress, int dnsPort, int httpPort, in
 
     /** A stack on free ports under {@code dataDir}: what tests use, so that they never collide. */
     public static StackConfig ephemeral(Path dataDir) {
-        return builder().dnsPort(0).httpPort(0).httpsPort(0).appPort(0).dbPort(0).dataDir(dataDir).build();
+        return builder().dnsPort(0).httpPort(0).httpsPort(0).appPort(0).dbPort(0).adminPort(0).dataDir(dataDir)
+                .build();
     }
 
     public static final class Builder {
@@ -53,6 +56,7 @@ public record StackConfig(InetAddress bindAddress, int dnsPort, int httpPort, in
         private int httpsPort = DEFAULT_HTTPS_PORT;
         private int appPort = DEFAULT_APP_PORT;
         private int dbPort = DEFAULT_DB_PORT;
+        private int adminPort = DEFAULT_ADMIN_PORT;
         private Path dataDir = Path.of("data");
         private boolean wwwAsCname;
 
@@ -86,6 +90,11 @@ public record StackConfig(InetAddress bindAddress, int dnsPort, int httpPort, in
             return this;
         }
 
+        public Builder adminPort(int value) {
+            adminPort = value;
+            return this;
+        }
+
         public Builder dataDir(Path value) {
             dataDir = value;
             return this;
@@ -97,7 +106,7 @@ public record StackConfig(InetAddress bindAddress, int dnsPort, int httpPort, in
         }
 
         public StackConfig build() {
-            return new StackConfig(bindAddress, dnsPort, httpPort, httpsPort, appPort, dbPort,
+            return new StackConfig(bindAddress, dnsPort, httpPort, httpsPort, appPort, dbPort, adminPort,
                     dataDir.toAbsolutePath().normalize(), wwwAsCname);
         }
 

@@ -124,6 +124,30 @@ class WholeStackTest {
         }
     }
 
+    @Test
+    void theAdminServerReportsEveryTierUpAndDownAgain() throws Exception {
+        try (Stack stack = new Stack(StackConfig.ephemeral(dataDir))) {
+            stack.start(line -> { });
+            RawHttp health = RawHttp.get(stack.admin().address(), "/health");
+            assertThat(health.status()).as(health.body()).isEqualTo(200);
+            RawHttp topology = RawHttp.get(stack.admin().address(), "/api/topology");
+            assertThat(topology.body())
+                    .contains("\"dns\"", "\"web\"", "\"app\"", "\"db\"")
+                    .contains(String.valueOf(stack.web().httpAddress().getPort()))
+                    .contains(String.valueOf(stack.storage().address().getPort()));
+
+            // a tier that stops shows as down at once: the probe is real, not remembered
+            stack.app().close();
+            RawHttp unhealthy = RawHttp.get(stack.admin().address(), "/health");
+            assertThat(unhealthy.status()).isEqualTo(503);
+            java.util.regex.Matcher appEntry = java.util.regex.Pattern
+                    .compile("\\{[^{}]*\"tier\"\\s*:\\s*\"app\"[^{}]*}").matcher(unhealthy.body());
+            assertThat(appEntry.find()).as(unhealthy.body()).isTrue();
+            assertThat(appEntry.group()).containsPattern("\"up\"\\s*:\\s*false");
+            assertThat(unhealthy.body().split("\"up\"\\s*:\\s*false", -1)).as("only the app tier is down").hasSize(2);
+        }
+    }
+
     private static InetAddress resolveWww(Stack stack) throws IOException {
         SimpleResolver resolver = new SimpleResolver(stack.dns().udpAddress());
         resolver.setTimeout(Duration.ofSeconds(5));
