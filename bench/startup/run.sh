@@ -26,9 +26,10 @@ dns=$(port); http=$(port); https=$(port); app=$(port); db=$(port)
 now_ms() { date +%s%3N; }
 accepts() { (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null; }
 
+# start_and_time: starts the stack in the background (sets pid) and sets elapsed to the milliseconds it took
 start_and_time() {
   local began=$(now_ms)
-  java -jar "$jar" run --dns-port $dns --http-port $http --https-port $https --app-port $app --db-port $db \
+  java -jar "$jar" run --admin-port 0 --dns-port $dns --http-port $http --https-port $https --app-port $app --db-port $db \
     --data-dir "$work/data" >"$work/stack.log" 2>&1 &
   pid=$!
   local deadline=$((began + 120000))
@@ -43,13 +44,13 @@ start_and_time() {
     [ $(now_ms) -lt $deadline ] || { echo "DNS never answered" >&2; exit 1; }
     sleep 0.01
   done
-  echo $(( $(now_ms) - began ))
+  elapsed=$(( $(now_ms) - began ))
 }
 
 stop() { kill -TERM $pid; wait $pid || true; pid=""; }
 
-first=$(start_and_time); stop
-second=$(start_and_time)
+start_and_time; first=$elapsed; stop
+start_and_time; second=$elapsed
 curl -s -X POST -H 'Content-Type: application/json' -d '{"author":"bench","body":"hello"}' \
   http://127.0.0.1:$http/api/messages >/dev/null
 wrk -t1 -c8 -d"$((load_seconds / 2))s" http://127.0.0.1:$http/ >"$work/wrk-static.txt"

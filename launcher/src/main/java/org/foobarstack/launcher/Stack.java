@@ -19,13 +19,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -38,9 +43,11 @@ import java.util.function.Supplier;
  *
  * <p>Lifecycle:
  * <ol>
- *   <li>{@link #start()} starts the tiers from the bottom up, because each tier needs the one below it: storage
- *       first, then the app server (which connects to storage), then the web server (which forwards to the app
- *       server), and last the DNS server, which sends clients to the web server.
+ *   <li>{@link #start()} starts the tiers from the bottom up, because each tier needs the address of the one
+ *       below it: storage, the app server (which connects to storage), the web server (which forwards to the app
+ *       server), and last the DNS server, which sends clients to the web server. Storage, the slowest to boot,
+ *       boots in a thread of its own meanwhile: the app tier only needs its URL to start (its connection pool
+ *       opens lazily, and until the database answers, requests get 503).
  *   <li>After each start it waits until the tier's TCP port accepts a connection, so that "started" means a
  *       client can connect now, not "a thread was launched".
  *   <li>If any tier fails to start, the tiers already running are stopped again, and the error names the tier.
@@ -57,7 +64,7 @@ public final class Stack implements AutoCloseable {
 
     private final StackConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private StorageServer storage;
     private AppServer app;
     private WebServer web;
@@ -74,21 +81,30 @@ public final class Stack implements AutoCloseable {
 
     /** Starts all four tiers; {@code progress} hears one line per tier as it comes up. */
     public synchronized void start(Consumer<String> progress) {
+        StorageConfig storageConfig = storageConfig(config);
+        if (storageConfig.port() == 0) {
+            // The app tier needs the database's URL before the database is up (step 1), so the port is chosen
+            // here rather than by the storage tier itself; same technique, and the same small race.
+            storageConfig = storageConfig.toBuilder().port(freePort(config.bindAddress())).build();
+        }
+        storage = new StorageServer(storageConfig);
+        running.push(storage);
+        CompletableFuture<Void> storageUp = CompletableFuture.runAsync(
+                () -> startTier("storage", storage::start, storage::address, progress), Stack::startThread);
         try {
-            storage = new StorageServer(storageConfig(config));
-            startTier("storage", storage, storage::start, storage::address, progress);
-
+            joinStorage(storageUp);
             app = new AppServer(AppServerConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
                     .port(config.appPort())
-                    .jdbcUrl(storage.jdbcUrl())
-                    .dbUser(storage.appUser())
-                    .dbPassword(storage.appPassword())
+                    .jdbcUrl(storageConfig.jdbcUrl(storageConfig.port()))
+                    .dbUser(storageConfig.appUser())
+                    .dbPassword(storageConfig.appPassword())
                     .instanceName("app-1")
                     .build());
-            startTier("app server", app, app::start, app::address, progress);
+            startTier("app server", app::start, app::address, progress);
+            running.push(app);
 
-            this.web = new WebServer(WebServerConfig.builder()
+            web = new WebServer(WebServerConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
                     .httpPort(config.httpPort())
                     .httpsEnabled(config.httpsEnabled())
@@ -97,43 +113,75 @@ public final class Stack implements AutoCloseable {
                     .appServerAddress(app.address())
                     .serverName("web-1")
                     .build());
-            startTier("web server", this.web, () -> {
-                try {
-                    this.web.start();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e.getMessage(), e);
-                }
-            }, this.web::httpAddress, progress);
-            if (this.web.httpsAddress() != null) {
-                waitUntilAccepting("web server (HTTPS)", this.web.httpsAddress());
+            startTier("web server", unchecked(web::start), web::httpAddress, progress);
+            running.push(web);
+            if (web.httpsAddress() != null) {
+                waitUntilAccepting("web server (HTTPS)", web.httpsAddress());
             }
 
             dns = new DnsServer(DnsServerConfig.builder()
                     .bindAddress(config.bindAddress())
                     .port(config.dnsPort())
-                    .webAddress(this.web.httpAddress().getAddress())
+                    .webAddress(web.httpAddress().getAddress())
                     .wwwAsCname(config.wwwAsCname())
                     .build());
-            startTier("DNS server", dns, dns::start, dns::tcpAddress, progress);
+            startTier("DNS server", dns::start, dns::tcpAddress, progress);
+            running.push(dns);
 
             admin = new AdminServer(AdminConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
                     .port(config.adminPort())
                     .build(), traces, metrics, this::topology);
-            startTier("admin", admin, () -> {
-                try {
-                    admin.start();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e.getMessage(), e);
-                }
-            }, admin::address, progress);
+            startTier("admin", unchecked(admin::start), admin::address, progress);
+            running.push(admin);
+
+            joinStorage(storageUp);
         } catch (RuntimeException e) {
+            // never stop the database while it is still starting in the other thread
+            storageUp.exceptionally(ignored -> null).join();
             close();
             throw e;
         }
     }
 
-    private void startTier(String name, AutoCloseable tier, Runnable start, Supplier<InetSocketAddress> port,
+    private static void joinStorage(CompletableFuture<Void> storageUp) {
+        try {
+            storageUp.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static void startThread(Runnable task) {
+        Thread thread = new Thread(task, "storage-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static int freePort(InetAddress address) {
+        try (ServerSocket socket = new ServerSocket(0, 1, address)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new TierStartException("storage", e);
+        }
+    }
+
+    /** A start method that throws IOException, as a Runnable whose error message stays readable. */
+    private static Runnable unchecked(IoAction action) {
+        return () -> {
+            try {
+                action.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        };
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private void startTier(String name, Runnable start, Supplier<InetSocketAddress> port,
                            Consumer<String> progress) {
         long began = System.nanoTime();
         try {
@@ -141,7 +189,6 @@ public final class Stack implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new TierStartException(name, e);
         }
-        running.push(tier);
         InetSocketAddress address = port.get();
         endpoints.add(new Endpoint(name, address));
         waitUntilAccepting(name, address);
@@ -169,8 +216,8 @@ public final class Stack implements AutoCloseable {
                 .build();
     }
 
-    /** The main TCP address of every tier started so far, in start order; kept after {@link #close()}. */
-    public synchronized List<Endpoint> endpoints() {
+    /** The main TCP address of every tier started so far, in the order they came up; kept after {@link #close()}. */
+    public List<Endpoint> endpoints() {
         return List.copyOf(endpoints);
     }
 
