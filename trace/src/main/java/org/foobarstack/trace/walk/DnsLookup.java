@@ -1,5 +1,8 @@
 package org.foobarstack.trace.walk;
 
+import org.foobarstack.trace.DnsTraceOption;
+import org.foobarstack.trace.TraceContext;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -44,6 +47,9 @@ import org.xbill.DNS.Type;
  */
 final class DnsLookup {
 
+    /** The UDP payload size the query advertises in its OPT record: the DNS flag day 2020 value. */
+    private static final int EDNS_UDP_PAYLOAD = 1232;
+
     /** RFC 1035 §4.2.1 limits plain UDP to 512 bytes, EDNS (RFC 6891) raises it: read any datagram. */
     private static final int MAX_DATAGRAM = 65535;
     /** RFC 1035 §4.2.2: a DNS message over TCP is preceded by its length in two bytes. */
@@ -57,12 +63,16 @@ final class DnsLookup {
     private final StepLog log;
     private final String server;
 
-    DnsLookup(WalkRequest request, StepLog log) {
+    DnsLookup(WalkRequest request, StepLog log, TraceContext context) {
         this.request = request;
         this.log = log;
+        this.context = context;
         InetSocketAddress dns = request.dns();
         this.server = dns.getHostString() + "#" + dns.getPort();
     }
+
+    /** The trace the walk belongs to: it rides in each query as an EDNS option ({@link DnsTraceOption}). */
+    private final TraceContext context;
 
     InetAddress resolve(String host) throws WalkException {
         Name name;
@@ -100,6 +110,8 @@ final class DnsLookup {
     /** One question, over UDP and then over TCP if the UDP answer was truncated. */
     private Message ask(Name name) throws WalkException {
         Message query = Message.newQuery(Record.newRecord(name, Type.A, DClass.IN));
+        // The trace id travels in an EDNS option, so that our DNS server files its hops under this walk's trace.
+        DnsTraceOption.addTo(query, context, EDNS_UDP_PAYLOAD);
         byte[] queryWire = query.toWire();
         Message answer = overUdp(name, query, queryWire);
         if (answer.getHeader().getFlag(Flags.TC)) {

@@ -31,7 +31,7 @@ public final class Walker {
         String failureMessage = null;
         int status = 0;
         try {
-            InetAddress address = resolve(request, log);
+            InetAddress address = resolve(request, log, context);
             HttpExchange exchange = new HttpExchange(request, log);
             status = exchange.run(address, context);
         } catch (WalkException e) {
@@ -58,7 +58,7 @@ public final class Walker {
         return TraceContext.fresh();
     }
 
-    private static InetAddress resolve(WalkRequest request, StepLog log) throws WalkException {
+    private static InetAddress resolve(WalkRequest request, StepLog log, TraceContext context) throws WalkException {
         String host = request.host();
         byte[] literal = Address.toByteArray(host, Address.IPv4);
         if (literal == null) {
@@ -75,6 +75,6 @@ public final class Walker {
                 throw new WalkException(WalkFailure.RESOLVE, "bad address literal " + host);
             }
         }
-        return new DnsLookup(request, log).resolve(host);
+        return new DnsLookup(request, log, context).resolve(host);
     }
 }

@@ -1,0 +1,68 @@
+package org.foobarstack.trace;
+
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.GenericEDNSOption;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Carries a W3C trace context inside a DNS query, so that a DNS server's hops join the trace of the request
+ * that caused the lookup.
+ *
+ * <p>DNS has no headers, but EDNS(0) (RFC 6891) lets a query carry options in its OPT pseudo-record, each a
+ * code, a length and bytes (§6.1.2). Codes 65001 to 65534 are set aside for local and experimental use (§9), so
+ * this stack uses {@value #CODE} and puts the 55 ASCII characters of a {@code traceparent} value in it. A server
+ * that does not know the option ignores it, as RFC 6891 §6.1.2 requires, so the query stays an ordinary query.
+ *
+ * <p>Who sends it: the {@code walk} client, on the query it makes before its HTTP request, and the web tier's
+ * DNS-over-HTTPS endpoint, on the query it forwards. Who reads it: our DNS server, which records its hops under
+ * that trace id instead of a fresh one.
+ */
+public final class DnsTraceOption {
+
+    /** The option code, from the local/experimental range of RFC 6891 §9. */
+    public static final int CODE = 65001;
+
+    private DnsTraceOption() {
+    }
+
+    /** The option for a trace context. */
+    public static EDNSOption of(TraceContext context) {
+        return new GenericEDNSOption(CODE, context.toHeader().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Adds an OPT record with the trace option to a query that has none yet (a query that already has an OPT
+     * record is left alone: one OPT per message, RFC 6891 §6.1.1).
+     *
+     * @param udpPayloadSize the UDP payload size to advertise, e.g. 1232 (the DNS flag day 2020 value)
+     */
+    public static void addTo(Message query, TraceContext context, int udpPayloadSize) {
+        if (query.getOPT() == null) {
+            query.addRecord(new OPTRecord(udpPayloadSize, 0, 0, 0, List.of(of(context))),
+                    org.xbill.DNS.Section.ADDITIONAL);
+        }
+    }
+
+    /** The trace context a query carries, if it has a well-formed one; anything else is ignored. */
+    public static Optional<TraceContext> from(Message query) {
+        OPTRecord opt = query.getOPT();
+        if (opt == null) {
+            return Optional.empty();
+        }
+        for (EDNSOption option : opt.getOptions(CODE)) {
+            if (option instanceof GenericEDNSOption generic) {
+                try {
+                    return Optional.of(TraceContext.parse(new String(generic.getData(), StandardCharsets.US_ASCII)));
+                } catch (IllegalArgumentException malformed) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
