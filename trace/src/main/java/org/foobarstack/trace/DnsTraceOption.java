@@ -26,6 +26,8 @@ public final class DnsTraceOption {
 
     /** The option code, from the local/experimental range of RFC 6891 §9. */
     public static final int CODE = 65001;
+    /** OPTION-CODE and OPTION-LENGTH, two bytes each (RFC 6891 §6.1.2). */
+    private static final int OPTION_HEADER_LENGTH = 4;
 
     private DnsTraceOption() {
     }
@@ -55,9 +57,12 @@ public final class DnsTraceOption {
             return Optional.empty();
         }
         for (EDNSOption option : opt.getOptions(CODE)) {
-            if (option instanceof GenericEDNSOption generic) {
+            // toWire() is code (2 bytes), length (2 bytes), data: the value is what follows the option's header
+            byte[] wire = option.toWire();
+            if (wire.length > OPTION_HEADER_LENGTH) {
                 try {
-                    return Optional.of(TraceContext.parse(new String(generic.getData(), StandardCharsets.US_ASCII)));
+                    return Optional.of(TraceContext.parse(new String(wire, OPTION_HEADER_LENGTH,
+                            wire.length - OPTION_HEADER_LENGTH, StandardCharsets.US_ASCII)));
                 } catch (IllegalArgumentException malformed) {
                     return Optional.empty();
                 }
