@@ -112,7 +112,8 @@ public final class FastCgiProxyHandler implements RequestHandler {
         CgiParams.ExchangeInfo info = new CgiParams.ExchangeInfo(exchange.localAddress(), exchange.remoteAddress(),
                 exchange.isSecure(), exchange.requestId(),
                 host.isEmpty() ? exchange.localAddress().getAddress().getHostAddress() : host,
-                exchange.server().serverHeader(), exchange.server().config().serverName());
+                exchange.server().serverHeader(), exchange.server().config().serverName(),
+                exchange.traceContext().child().toHeader());
         Map<String, String> params = CgiParams.build(exchange.request(), scriptName, info, contentLength,
                 documentRoot, scriptFilename);
         Upstream upstream = new Upstream(exchange);
@@ -185,7 +186,6 @@ public final class FastCgiProxyHandler implements RequestHandler {
                     http.add(field.name(), field.value());
                 }
             }
-            http.set("X-Request-Id", exchange.requestId());
             exchange.sendHead(http, length);
         }
 
