@@ -176,6 +176,7 @@ public final class HttpExchange {
     /** The body broke a framing rule half-way: answer with the parser's status if still possible, then close. */
     void failRequest(HttpRequestError error) {
         requestComplete = true;
+        server.httpMetrics().rejected(error.violation().name());
         releaseBufferedBody();
         if (bodyListener != null) {
             bodyListener.onAbort(error.message());
@@ -246,7 +247,10 @@ public final class HttpExchange {
         } else {
             head.remove("Connection");
         }
-        ctx.write(head.build());
+        long headNanos = System.nanoTime();
+        HttpResponseHead built = head.build();
+        ctx.write(built);
+        connection.trace().responseSent(trace.traceId(), built, headNanos, System.nanoTime());
     }
 
     /** Writes body bytes, framed as a chunk when the response is chunked; takes ownership of {@code data}. */
@@ -415,6 +419,7 @@ public final class HttpExchange {
     }
 
     private void logAccess() {
+        server.httpMetrics().responded(request.method(), status, bodyBytesSent, startNanos);
         if (!server.accessLog().enabled()) {
             return;
         }

@@ -23,6 +23,7 @@ public final class ServerContext {
     private final RateLimitedLog rateLimitedLog;
     private final TraceRecorder traceRecorder;
     private final Metrics metrics;
+    private final HttpMetrics httpMetrics;
     private volatile boolean shuttingDown;
 
     public ServerContext(WebServerConfig config) {
@@ -34,6 +35,7 @@ public final class ServerContext {
             traceRecorder.setEnabled(false);
         }
         this.metrics = config.metrics() != null ? config.metrics() : new Metrics();
+        this.httpMetrics = new HttpMetrics(metrics, config.serverName(), openConnections::get);
         this.accessLog = new AccessLog(config.serverName());
         this.rateLimitedLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.http.WebServer"));
         this.serverHeader = "foobar-stack/0.1 (" + config.serverName() + ")";
@@ -76,6 +78,11 @@ public final class ServerContext {
     /** Where this tier records its hops; check {@link TraceRecorder#enabled()} before building one. */
     public TraceRecorder traceRecorder() {
         return traceRecorder;
+    }
+
+    /** This server's {@code foobar_http_*} series. */
+    public HttpMetrics httpMetrics() {
+        return httpMetrics;
     }
 
     /** The registry this tier's metrics live in (shared with the other tiers of a stack). */
