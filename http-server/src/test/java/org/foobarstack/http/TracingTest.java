@@ -19,6 +19,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,6 +253,146 @@ class TracingTest {
             assertThat(made.traceId()).isEqualTo(fresh.header("x-trace-id"));
             assertThat(fresh.text()).contains("REQUEST_ID=" + fresh.header("x-request-id") + "\n");
         }
+    }
+
+    @Test
+    void theFirstRequestOnAnHttpsConnectionCarriesTheTlsHandshake() throws Exception {
+        start(WebServerConfig.builder().httpsPort(0));
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(server.caCertificate())) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1",
+                server.httpsAddress().getPort())) {
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName("www.foobar.com")));
+            params.setProtocols(new String[] {"TLSv1.3"});
+            socket.setSSLParameters(params);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\n" + H + "traceparent: " + CLIENT_TRACEPARENT
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response).startsWith("HTTP/1.1 200 OK");
+        }
+        List<String> hops = hops(CLIENT_TRACE);
+        assertThat(hops).hasSize(4);
+        assertThat(hops.get(0)).startsWith("TCP RECEIVED accept");
+        assertThat(hops.get(1)).startsWith("TLS RECEIVED handshake TLSv1.3 TLS_").endsWith(" SNI www.foobar.com");
+        assertThat(hops.subList(2, 4)).containsExactly("HTTP RECEIVED GET / HTTP/1.1", "HTTP SENT HTTP/1.1 200 OK");
+        Hop handshake = hop(CLIENT_TRACE, Protocol.TLS, Direction.RECEIVED, "handshake");
+        assertThat(field(handshake.fields(), "Version").value()).isEqualTo("TLSv1.3");
+        assertThat(field(handshake.fields(), "Server name (SNI)").value()).isEqualTo("www.foobar.com");
+    }
+
+    @Test
+    void aRefusedRequestGetsATraceWithItsErrorResponse() throws IOException {
+        start();
+        try (RawHttp c = new RawHttp(server.httpAddress())) {
+            // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused with 400
+            RawHttp.Response r = c.send("GET / HTTP/1.1\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(400);
+            String traceId = r.header("x-trace-id");
+            List<String> hops = hops(traceId);
+            assertThat(hops).hasSize(3);
+            assertThat(hops.get(1)).isEqualTo("HTTP RECEIVED refused: MISSING_HOST");
+            assertThat(hops.get(2)).isEqualTo("HTTP SENT HTTP/1.1 400 Bad Request");
+        }
+    }
+
+    @Test
+    void withTracingOffNoHopIsRecordedButIdsStillTravel() throws IOException {
+        start(WebServerConfig.builder().httpsEnabled(false).tracingEnabled(false));
+        try (RawHttp c = new RawHttp(server.httpAddress())) {
+            RawHttp.Response r = c.send("GET /api/messages?mode=ECHO HTTP/1.1\r\n" + H + "traceparent: "
+                    + CLIENT_TRACEPARENT + "\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.header("x-trace-id")).isEqualTo(CLIENT_TRACE);
+            assertThat(TraceContext.parse(line(r.text(), "HTTP_TRACEPARENT=")).traceId()).isEqualTo(CLIENT_TRACE);
+        }
+        assertThat(recorder.enabled()).isFalse();
+        assertThat(recorder.recordedCount()).isZero();
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    @Test
+    void theMetricsExpositionShowsCountersMovingWithRequests() throws IOException {
+        start();
+        Map<String, Double> before = samples(metrics.exposition());
+        try (RawHttp c = new RawHttp(server.httpAddress())) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(c.send("GET /style.css HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);
+            }
+            assertThat(c.send("GET /api/messages?mode=ECHO HTTP/1.1\r\n" + H + "\r\n").read().status())
+                    .isEqualTo(201);
+            assertThat(c.send("GET /no-such-page HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(404);
+            Map<String, Double> during = samples(metrics.exposition());
+            assertThat(during.get("foobar_http_open_connections{instance=\"web-1\"}")).isEqualTo(1.0);
+        }
+        try (RawHttp bad = new RawHttp(server.httpAddress())) {
+            assertThat(bad.send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").read().status())
+                    .isEqualTo(400);
+        }
+        // a second instance in the same registry, whose app tier is not there: 502, counted by kind under web-2
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (WebServer web2 = new WebServer(WebServerConfig.builder().httpPort(0).httpsEnabled(false)
+                .serverName("web-2").documentRoot(server.documentRoot()).dataDirectory(dir.resolve("data2"))
+                .appServerAddress(new InetSocketAddress("127.0.0.1", closedPort)).metrics(metrics).build())) {
+            web2.start();
+            try (RawHttp c = new RawHttp(web2.httpAddress())) {
+                assertThat(c.send("GET /api/messages HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(502);
+            }
+        }
+        Map<String, Double> after = samples(metrics.exposition());
+
+        assertThat(delta(before, after, "foobar_http_requests_total{code=\"200\",instance=\"web-1\",method=\"GET\"}"))
+                .isEqualTo(3.0);
+        assertThat(delta(before, after, "foobar_http_requests_total{code=\"201\",instance=\"web-1\",method=\"GET\"}"))
+                .isEqualTo(1.0);
+        assertThat(delta(before, after, "foobar_http_requests_total{code=\"404\",instance=\"web-1\",method=\"GET\"}"))
+                .isEqualTo(1.0);
+        assertThat(delta(before, after, "foobar_http_requests_total{code=\"502\",instance=\"web-2\",method=\"GET\"}"))
+                .isEqualTo(1.0);
+        assertThat(delta(before, after,
+                "foobar_http_rejected_requests_total{instance=\"web-1\",violation=\"MULTIPLE_HOSTS\"}")).isEqualTo(1.0);
+        assertThat(delta(before, after,
+                "foobar_http_upstream_errors_total{instance=\"web-2\",kind=\"CONNECT_FAILED\"}")).isEqualTo(1.0);
+        assertThat(delta(before, after, "foobar_http_request_duration_seconds_count{instance=\"web-1\"}"))
+                .isEqualTo(5.0);
+        assertThat(delta(before, after, "foobar_http_upstream_duration_seconds_count{instance=\"web-1\"}"))
+                .isEqualTo(1.0);
+        long css = Files.size(server.documentRoot().resolve("style.css"));
+        assertThat(delta(before, after, "foobar_http_response_body_bytes_total{instance=\"web-1\"}"))
+                .isGreaterThan(3.0 * css);
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        assertThat(after).as("series %s in the exposition", series).containsKey(series);
+        return after.get(series) - before.getOrDefault(series, 0.0);
+    }
+
+    /**
+     * The samples of a Prometheus text exposition (format 0.0.4): "name{labels} value" lines, comments skipped.
+     * Label values here never hold spaces, so the last space separates the value. The writer puts labels in
+     * alphabetical order.
+     */
+    static Map<String, Double> samples(String exposition) {
+        Map<String, Double> samples = new HashMap<>();
+        for (String l : exposition.split("\n")) {
+            if (l.isBlank() || l.startsWith("#")) {
+                continue;
+            }
+            int space = l.lastIndexOf(' ');
+            samples.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
+        }
+        return samples;
     }
 
     static String line(String text, String prefix) {

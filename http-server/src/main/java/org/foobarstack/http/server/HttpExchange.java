@@ -319,10 +319,11 @@ public final class HttpExchange {
         releaseBufferedBody();
         // whatever body is still on its way must be read (and dropped) before the next request can start
         connection.pauseReading(false);
+        // counted before the flush, so that a client that has read the response finds it in the metrics
+        logAccess();
         ChannelFuture done = chunked
                 ? ctx.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK))
                 : ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-        logAccess();
         connection.responseEnded(this, keepAlive, done);
     }
 
