@@ -161,6 +161,7 @@ public final class FastCgiProxyHandler implements RequestHandler {
                         exchange.request().requestLine(), e.getMessage());
                 call.abort();
                 parser.release();
+                exchange.server().httpMetrics().upstreamFailed(HttpMetrics.MALFORMED_CGI_RESPONSE);
                 exchange.sendError(HttpStatus.BAD_GATEWAY, "the app tier's response is not a CGI response: "
                         + e.getMessage(), "RFC 3875 §6");
                 return;

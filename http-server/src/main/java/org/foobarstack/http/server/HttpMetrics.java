@@ -28,7 +28,8 @@ import java.util.function.IntSupplier;
  *   <tr><td>foobar_http_response_body_bytes_total</td><td>counter</td><td>instance</td>
  *       <td>response body bytes sent (heads not included)</td></tr>
  *   <tr><td>foobar_http_upstream_errors_total</td><td>counter</td><td>instance, kind</td>
- *       <td>FastCGI calls that failed, by FastCgiClientException kind (CONNECT_FAILED, TIMEOUT, REJECTED...)</td></tr>
+ *       <td>FastCGI calls that failed, by FastCgiClientException kind (CONNECT_FAILED, TIMEOUT, REJECTED...), or
+ *       MALFORMED_CGI_RESPONSE</td></tr>
  *   <tr><td>foobar_http_upstream_duration_seconds</td><td>histogram</td><td>instance</td>
  *       <td>FastCGI call sent to END_REQUEST received</td></tr>
  * </table>
@@ -42,6 +43,9 @@ public final class HttpMetrics {
     public static final String BODY_BYTES = "foobar_http_response_body_bytes_total";
     public static final String UPSTREAM_ERRORS = "foobar_http_upstream_errors_total";
     public static final String UPSTREAM_DURATION = "foobar_http_upstream_duration_seconds";
+
+    /** The upstream error kind of an answer that is FastCGI but not a CGI response (RFC 3875 §6). */
+    public static final String MALFORMED_CGI_RESPONSE = "MALFORMED_CGI_RESPONSE";
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
