@@ -48,11 +48,14 @@ free_port() {
   done
 }
 
-NGINX_PORT=$(free_port)
 NGINX_CACHE=""
 if [[ "${NGINX_OPEN_FILE_CACHE:-0}" == 1 ]]; then
   NGINX_CACHE="open_file_cache max=1024 inactive=10s; open_file_cache_valid 1s;"
 fi
+# a port found free may be taken before nginx binds it (other builds share the machine): then try another
+start_nginx() {
+  for _ in 1 2 3 4 5; do
+    NGINX_PORT=$(free_port)
 cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -77,8 +80,20 @@ http {
   }
 }
 CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-PIDS+=($!)
+    nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>>"$WORK/nginx/start.err" &
+    NGINX_PID=$!
+    for _ in $(seq 1 50); do
+      kill -0 "$NGINX_PID" 2>/dev/null || break
+      curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$NGINX_PORT/1k.bin" && { PIDS+=("$NGINX_PID"); return; }
+      sleep 0.1
+    done
+    kill "$NGINX_PID" 2>/dev/null || true
+    wait "$NGINX_PID" 2>/dev/null || true
+  done
+  cat "$WORK/nginx/start.err" >&2
+  fail "nginx did not start"
+}
+start_nginx
 
 java -cp "$JAR:$LIB/*" org.foobarstack.http.WebServerMain --port 0 --https-port off --root "$WORK/www" \
   --data-dir "$WORK/data" ${OURS_ARGS:-} >"$WORK/ours.out" 2>"$WORK/ours.err" &
@@ -96,7 +111,6 @@ if [[ "${TRACE_COMPARE:-0}" == 1 ]]; then
   [[ -n "$UNTRACED" ]] || { cat "$WORK/untraced.err" >&2; fail "our untraced server did not start"; }
 fi
 NGINX="http://127.0.0.1:$NGINX_PORT"
-for _ in $(seq 1 100); do curl -s -o /dev/null "$NGINX/1k.bin" && break; sleep 0.1; done
 cmp <(curl -s "$OURS/100k.bin") <(curl -s "$NGINX/100k.bin") || fail "the servers serve different bytes"
 
 # wrk's --latency output: "Requests/sec: N" and "99% X"; X in us/ms/s, converted to ms
