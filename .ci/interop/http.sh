@@ -146,6 +146,16 @@ for expected in 'REQUEST_METHOD=GET' 'SCRIPT_NAME=/api' 'PATH_INFO=/echo/path' '
   grep -qxF "$expected" <<<"$echo_out" || fail "php-fpm did not see $expected: $echo_out"
 done
 check "CGI params reach php-fpm (and no HTTP_PROXY)"
+trace=4bf92f3577b34da6a3ce929d0e0e4736
+traced=$(curl -sS -D "$WORK/traced.h" -H "traceparent: 00-$trace-00f067aa0ba902b7-01" "$HTTP/api/echo")
+grep -qi "^x-trace-id: $trace" "$WORK/traced.h" || fail "X-Trace-Id must carry the client's trace id"
+grep -qi "^x-request-id: ${trace:0:8}" "$WORK/traced.h" || fail "X-Request-Id must be the trace's short id"
+grep -qx "REQUEST_ID=${trace:0:8}" <<<"$traced" || fail "REQUEST_ID: $traced"
+grep -qE "^HTTP_TRACEPARENT=00-$trace-[0-9a-f]{16}-01$" <<<"$traced" || fail "HTTP_TRACEPARENT: $traced"
+grep -q "HTTP_TRACEPARENT=00-$trace-00f067aa0ba902b7-01" <<<"$traced" && fail "the app tier must get a child context"
+fresh=$(curl -sS "$HTTP/api/echo")
+grep -qE '^HTTP_TRACEPARENT=00-[0-9a-f]{32}-[0-9a-f]{16}-01$' <<<"$fresh" || fail "no HTTP_TRACEPARENT without one"
+check "the trace reaches php-fpm as HTTP_TRACEPARENT (child context) and comes back as X-Trace-Id"
 post='{"author":"ada","body":"hello from curl"}'
 posted=$(curl -sS -H 'Content-Type: application/json' --data-binary "$post" "$HTTP/api/echo")
 grep -qxF 'REQUEST_METHOD=POST' <<<"$posted" || fail "POST method"

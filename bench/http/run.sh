@@ -3,6 +3,8 @@
 # run, with wrk over loopback. Prints requests/s and p99 latency for both and the ratio ours/nginx.
 #
 #   bench/http/run.sh                       # after `mvn package`; DURATION=10s CONNECTIONS=32 THREADS=2 by default
+#   TRACE_COMPARE=1 bench/http/run.sh       # also a second instance of ours with --no-trace, measured in the same
+#                                           # run: the cost of recording hops (tracing is on by default)
 #
 # nginx runs with one worker, access_log off and sendfile on, in the foreground from a temporary config
 # (NGINX_OPEN_FILE_CACHE=1 adds open_file_cache with 1 s validity: ours keeps file metadata for 1 s, nginx's cache
@@ -46,11 +48,14 @@ free_port() {
   done
 }
 
-NGINX_PORT=$(free_port)
 NGINX_CACHE=""
 if [[ "${NGINX_OPEN_FILE_CACHE:-0}" == 1 ]]; then
   NGINX_CACHE="open_file_cache max=1024 inactive=10s; open_file_cache_valid 1s;"
 fi
+# a port found free may be taken before nginx binds it (other builds share the machine): then try another
+start_nginx() {
+  for _ in 1 2 3 4 5; do
+    NGINX_PORT=$(free_port)
 cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -75,8 +80,20 @@ http {
   }
 }
 CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-PIDS+=($!)
+    nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>>"$WORK/nginx/start.err" &
+    NGINX_PID=$!
+    for _ in $(seq 1 50); do
+      kill -0 "$NGINX_PID" 2>/dev/null || break
+      curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$NGINX_PORT/1k.bin" && { PIDS+=("$NGINX_PID"); return; }
+      sleep 0.1
+    done
+    kill "$NGINX_PID" 2>/dev/null || true
+    wait "$NGINX_PID" 2>/dev/null || true
+  done
+  cat "$WORK/nginx/start.err" >&2
+  fail "nginx did not start"
+}
+start_nginx
 
 java -cp "$JAR:$LIB/*" org.foobarstack.http.WebServerMain --port 0 --https-port off --root "$WORK/www" \
   --data-dir "$WORK/data" ${OURS_ARGS:-} >"$WORK/ours.out" 2>"$WORK/ours.err" &
@@ -84,8 +101,16 @@ PIDS+=($!)
 for _ in $(seq 1 150); do grep -q '^root ' "$WORK/ours.out" 2>/dev/null && break; sleep 0.1; done
 OURS=$(awk '/^http /{print $2}' "$WORK/ours.out")
 [[ -n "$OURS" ]] || { cat "$WORK/ours.err" >&2; fail "our server did not start"; }
+UNTRACED=""
+if [[ "${TRACE_COMPARE:-0}" == 1 ]]; then
+  java -cp "$JAR:$LIB/*" org.foobarstack.http.WebServerMain --port 0 --https-port off --root "$WORK/www" \
+    --data-dir "$WORK/data-untraced" --no-trace ${OURS_ARGS:-} >"$WORK/untraced.out" 2>"$WORK/untraced.err" &
+  PIDS+=($!)
+  for _ in $(seq 1 150); do grep -q '^root ' "$WORK/untraced.out" 2>/dev/null && break; sleep 0.1; done
+  UNTRACED=$(awk '/^http /{print $2}' "$WORK/untraced.out")
+  [[ -n "$UNTRACED" ]] || { cat "$WORK/untraced.err" >&2; fail "our untraced server did not start"; }
+fi
 NGINX="http://127.0.0.1:$NGINX_PORT"
-for _ in $(seq 1 100); do curl -s -o /dev/null "$NGINX/1k.bin" && break; sleep 0.1; done
 cmp <(curl -s "$OURS/100k.bin") <(curl -s "$NGINX/100k.bin") || fail "the servers serve different bytes"
 
 # wrk's --latency output: "Requests/sec: N" and "99% X"; X in us/ms/s, converted to ms
@@ -106,6 +131,19 @@ echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, loopback, $(nproc) co
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$OURS/1k.bin" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$OURS/100k.bin" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$NGINX/1k.bin" >/dev/null
+if [[ -n "$UNTRACED" ]]; then
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$UNTRACED/1k.bin" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$UNTRACED/100k.bin" >/dev/null
+  # traced (default) against untraced, each file measured back to back; then the usual comparison with nginx
+  printf '%-8s %14s %12s %16s %14s %14s\n' file "traced req/s" "traced p99ms" "untraced req/s" \
+    "untraced p99ms" "traced/untr."
+  for file in 1k.bin 100k.bin; do
+    read -r on_rps on_p99 <<<"$(run "$OURS/$file")"
+    read -r off_rps off_p99 <<<"$(run "$UNTRACED/$file")"
+    ratio=$(awk -v a="$on_rps" -v b="$off_rps" 'BEGIN{printf "%.2f", a/b}')
+    printf '%-8s %14s %12s %16s %14s %13sx\n' "$file" "$on_rps" "$on_p99" "$off_rps" "$off_p99" "$ratio"
+  done
+fi
 
 printf '%-8s %14s %12s %14s %12s %10s\n' file "ours req/s" "ours p99ms" "nginx req/s" "nginx p99ms" ratio
 for file in 1k.bin 100k.bin; do

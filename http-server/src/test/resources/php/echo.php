@@ -8,7 +8,8 @@ if (isset($_GET['status'])) {
 }
 $names = ['GATEWAY_INTERFACE', 'SERVER_PROTOCOL', 'REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING',
           'REQUEST_URI', 'DOCUMENT_URI', 'CONTENT_TYPE', 'CONTENT_LENGTH', 'SERVER_NAME', 'SERVER_PORT',
-          'REMOTE_ADDR', 'HTTP_HOST', 'HTTP_X_CUSTOM', 'HTTP_PROXY', 'REQUEST_ID', 'HTTPS', 'WEB_SERVER_NAME'];
+          'REMOTE_ADDR', 'HTTP_HOST', 'HTTP_X_CUSTOM', 'HTTP_PROXY', 'REQUEST_ID', 'HTTPS', 'WEB_SERVER_NAME',
+          'HTTP_TRACEPARENT'];
 foreach ($names as $name) {
     echo $name, '=', $_SERVER[$name] ?? '(unset)', "\n";
 }

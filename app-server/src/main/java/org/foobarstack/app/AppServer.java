@@ -19,6 +19,8 @@ import org.foobarstack.app.guestbook.Database;
 import org.foobarstack.app.guestbook.GuestbookApplication;
 import org.foobarstack.fastcgi.FastCgiRecordDecoder;
 import org.foobarstack.fastcgi.FastCgiRecordEncoder;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Lifecycle:
  * <ol>
  *   <li>{@code new AppServer(config)} builds nothing yet; with no application given, the foobar.com guestbook is
- *       used, reaching the database through a HikariCP pool over the Derby client driver.</li>
+ *       used, reaching the database through a HikariCP pool over the Derby client driver. The trace recorder and
+ *       the metrics registry are the config's, or the server's own when the config names none.</li>
  *   <li>{@link #start()} opens the pool (without waiting for the database: a database that is down gives 503s,
  *       not a failed start), starts the worker pool and the Netty event loops, and binds the port.</li>
  *   <li>{@link #address()} reports the bound address (the real port when port 0 was asked for).</li>
@@ -56,6 +59,9 @@ public final class AppServer implements AutoCloseable {
 
     private final AppServerConfig config;
     private final Application givenApplication;
+    private final TraceRecorder recorder;
+    private final Metrics metricsRegistry;
+    private final AppMetrics metrics;
     private final Object lifecycle = new Object();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
@@ -76,6 +82,20 @@ public final class AppServer implements AutoCloseable {
     public AppServer(AppServerConfig config, Application application) {
         this.config = config;
         this.givenApplication = application;
+        this.recorder = config.traceRecorder() != null ? config.traceRecorder()
+                : new TraceRecorder("app", config.instanceName());
+        this.metricsRegistry = config.metrics() != null ? config.metrics() : new Metrics();
+        this.metrics = new AppMetrics(metricsRegistry, config.instanceName());
+    }
+
+    /** Where this server records its hops: the config's recorder, or its own. */
+    public TraceRecorder traceRecorder() {
+        return recorder;
+    }
+
+    /** The registry holding this server's {@code foobar_app_*} metrics: the config's, or its own. */
+    public Metrics metrics() {
+        return metricsRegistry;
     }
 
     public AppServerConfig config() {
@@ -92,14 +112,23 @@ public final class AppServer implements AutoCloseable {
             Application application = givenApplication;
             if (application == null) {
                 database = Database.open(config);
-                application = new GuestbookApplication(config, database);
+                application = new GuestbookApplication(config, database, recorder, metrics);
+                Database db = database;
+                metrics.gauge(AppMetrics.DB_POOL_ACTIVE, "Pooled database connections lent out now",
+                        () -> db.poolStats().getActiveConnections());
+                metrics.gauge(AppMetrics.DB_POOL_IDLE, "Pooled database connections waiting to be lent",
+                        () -> db.poolStats().getIdleConnections());
+                metrics.gauge(AppMetrics.DB_POOL_WAITING, "Requests waiting for a pooled database connection",
+                        () -> db.poolStats().getThreadsAwaitingConnection());
             }
             workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 0, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.maxQueuedRequests()),
                     new DefaultThreadFactory(name + "-worker", true));
             context = new ResponderContext(config, application, workers,
                     new RateLimitedLog(LoggerFactory.getLogger(FastCgiResponderHandler.class),
-                            BAD_INPUT_LOG_LINES_PER_SECOND, 1000));
+                            BAD_INPUT_LOG_LINES_PER_SECOND, 1000), recorder, metrics);
+            ResponderContext open = context;
+            metrics.gauge(AppMetrics.CONNECTIONS_OPEN, "FastCGI connections open now", open::openConnections);
             acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
                     NioIoHandler.newFactory());
             ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true),
@@ -188,6 +217,7 @@ public final class AppServer implements AutoCloseable {
     }
 
     private void shutDownQuietly() {
+        metrics.removeGauges();
         if (ioGroup != null) {
             ioGroup.shutdownGracefully(0, EVENT_LOOP_SHUTDOWN_SECONDS, TimeUnit.SECONDS)
                     .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_SECONDS + 1, TimeUnit.SECONDS);

@@ -1,5 +1,8 @@
 package org.foobarstack.app;
 
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceRecorder;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,13 +34,23 @@ import java.util.Objects;
  * @param dbPoolSize               HikariCP maximum pool size (default 8)
  * @param dbConnectionTimeout      how long a request waits for a pooled connection before 503 (default 2 s)
  * @param statementTimeout         JDBC query timeout of every statement (default 5 s)
+ * @param traceRecorder            where the server records its hops (FastCGI records, SQL statements); null (the
+ *                                 default) makes the server use its own {@code new TraceRecorder("app", instanceName)},
+ *                                 so the tier traces when it runs alone; a stack passes {@code hub.newRecorder("app",
+ *                                 "app-1")} so that its hops join the other tiers'
+ * @param metrics                  the registry the server's {@code foobar_app_*} metrics go into; null (the default)
+ *                                 makes the server use its own {@code new Metrics()}; a stack passes its shared one
+ * @param sqlTraceComments         whether every SQL statement is sent with the request's {@code traceparent} as a
+ *                                 comment prefix, {@code /* traceparent=00-... *}{@code / SELECT ...} (default false:
+ *                                 a per-request text defeats Derby's statement cache; see the module README)
  */
 public record AppServerConfig(String bindAddress, int port, String instanceName, String jdbcUrl, String dbUser,
                               String dbPassword, int ioThreads, int workerThreads, int maxQueuedRequests,
                               int maxConnections, int maxRequestsPerConnection, int maxParamsBytes,
                               int maxStdinBytes, long maxBufferedBytes, Duration requestTimeout, Duration idleTimeout,
                               Duration shutdownTimeout, int dbPoolSize, Duration dbConnectionTimeout,
-                              Duration statementTimeout) {
+                              Duration statementTimeout, TraceRecorder traceRecorder, Metrics metrics,
+                              boolean sqlTraceComments) {
 
     public static final String DEFAULT_JDBC_URL = "jdbc:derby://127.0.0.1:1527/foobar";
 
@@ -75,7 +88,8 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                 .maxRequestsPerConnection(maxRequestsPerConnection).maxParamsBytes(maxParamsBytes)
                 .maxStdinBytes(maxStdinBytes).maxBufferedBytes(maxBufferedBytes).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
                 .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
-                .statementTimeout(statementTimeout);
+                .statementTimeout(statementTimeout).traceRecorder(traceRecorder).metrics(metrics)
+                .sqlTraceComments(sqlTraceComments);
     }
 
     /** Whether this server tells clients it multiplexes (FCGI_MPXS_CONNS, FastCGI §4.1). */
@@ -116,6 +130,9 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         private int dbPoolSize = 8;
         private Duration dbConnectionTimeout = Duration.ofSeconds(2);
         private Duration statementTimeout = Duration.ofSeconds(5);
+        private TraceRecorder traceRecorder;
+        private Metrics metrics;
+        private boolean sqlTraceComments;
 
         private Builder() {
         }
@@ -140,12 +157,17 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         public Builder dbPoolSize(int v) { dbPoolSize = v; return this; }
         public Builder dbConnectionTimeout(Duration v) { dbConnectionTimeout = v; return this; }
         public Builder statementTimeout(Duration v) { statementTimeout = v; return this; }
+        /** The recorder for this instance's hops; null: the server makes its own. */
+        public Builder traceRecorder(TraceRecorder v) { traceRecorder = v; return this; }
+        /** The registry for this instance's metrics; null: the server makes its own. */
+        public Builder metrics(Metrics v) { metrics = v; return this; }
+        public Builder sqlTraceComments(boolean v) { sqlTraceComments = v; return this; }
 
         public AppServerConfig build() {
             return new AppServerConfig(bindAddress, port, instanceName, jdbcUrl, dbUser, dbPassword, ioThreads,
                     workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
                     maxStdinBytes, maxBufferedBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
-                    statementTimeout);
+                    statementTimeout, traceRecorder, metrics, sqlTraceComments);
         }
     }
 }

@@ -18,9 +18,25 @@ public final class FastCgiRecord extends DefaultByteBufHolder {
 
     private final int type;
     private final int requestId;
+    private final int paddingLength;
 
+    /** A record to send: the encoder will pad it to a multiple of 8 bytes ({@link RecordHeader#paddingFor}). */
     public FastCgiRecord(int type, int requestId, ByteBuf content) {
+        this(type, requestId, content, RecordHeader.paddingFor(content.readableBytes()));
+    }
+
+    /**
+     * A record as it was received, with the padding its sender chose (nginx pads to 8, php-fpm too, other peers
+     * not at all): the decoder drops the padding bytes but keeps their count, so that a trace can show the header
+     * exactly as it crossed the wire.
+     */
+    public FastCgiRecord(int type, int requestId, ByteBuf content, int paddingLength) {
         super(checkedContent(content));
+        if (paddingLength < 0 || paddingLength > RecordHeader.MAX_PADDING_LENGTH) {
+            content.release();
+            throw new IllegalArgumentException("paddingLength is one byte (FastCGI §3.3), got " + paddingLength);
+        }
+        this.paddingLength = paddingLength;
         if (type < 0 || type > 0xFF || requestId < 0 || requestId > 0xFFFF) {
             content.release();
             throw new IllegalArgumentException("type must fit one byte and requestId two (FastCGI §3.3), got type "
@@ -68,6 +84,16 @@ public final class FastCgiRecord extends DefaultByteBufHolder {
         return requestId;
     }
 
+    /** Padding bytes after the content: as received, or as the encoder will write them. */
+    public int paddingLength() {
+        return paddingLength;
+    }
+
+    /** The 8-byte header of this record (§3.3), as received or as it will be sent. */
+    public RecordHeader header() {
+        return new RecordHeader(RecordHeader.VERSION_1, type, requestId, content().readableBytes(), paddingLength);
+    }
+
     /** True for the empty record that ends a stream (§3.3). */
     public boolean isEndOfStream() {
         return content().readableBytes() == 0;
@@ -75,7 +101,7 @@ public final class FastCgiRecord extends DefaultByteBufHolder {
 
     @Override
     public FastCgiRecord replace(ByteBuf content) {
-        return new FastCgiRecord(type, requestId, content);
+        return new FastCgiRecord(type, requestId, content, paddingLength);
     }
 
     @Override

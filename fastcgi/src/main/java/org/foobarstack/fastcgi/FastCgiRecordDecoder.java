@@ -47,7 +47,7 @@ public final class FastCgiRecordDecoder extends ByteToMessageDecoder {
         RecordHeader header = RecordHeader.read(in);
         ByteBuf content = in.readRetainedSlice(header.contentLength());
         in.skipBytes(header.paddingLength());
-        out.add(new FastCgiRecord(header.type(), header.requestId(), content));
+        out.add(new FastCgiRecord(header.type(), header.requestId(), content, header.paddingLength()));
     }
 
     /**

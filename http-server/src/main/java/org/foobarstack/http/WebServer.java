@@ -26,6 +26,7 @@ import org.foobarstack.http.server.ConnectionEvent;
 import org.foobarstack.http.server.ConnectionLimiter;
 import org.foobarstack.http.server.FastCgiProxyHandler;
 import org.foobarstack.http.server.HttpConnectionHandler;
+import org.foobarstack.http.server.HttpMetrics;
 import org.foobarstack.http.server.RequestHandler;
 import org.foobarstack.http.server.RequestTimeouts;
 import org.foobarstack.http.server.Router;
@@ -35,6 +36,8 @@ import org.foobarstack.http.server.StaticFileHandler;
 import org.foobarstack.http.server.VirtualHosts;
 import org.foobarstack.http.tls.LocalCertificateAuthority;
 import org.foobarstack.http.tls.TlsContexts;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,6 +179,7 @@ public final class WebServer implements AutoCloseable {
                             return;
                         }
                         WebServerConfig.Limits limits = config.limits();
+                        TraceRecorder tracer = context.traceRecorder();
                         RequestTimeouts timeouts = new RequestTimeouts(limits.headerTimeout(),
                                 limits.keepAliveTimeout());
                         if (tls != null) {
@@ -183,7 +187,8 @@ public final class WebServer implements AutoCloseable {
                         }
                         ch.pipeline().addLast("limiter", new ConnectionLimiter(context));
                         ch.pipeline().addLast("timeouts", timeouts);
-                        ch.pipeline().addLast("parser", new HttpRequestParser(limits.parserLimits()));
+                        ch.pipeline().addLast("parser", new HttpRequestParser(limits.parserLimits(),
+                                tracer::enabled));
                         ch.pipeline().addLast("responseHead", RESPONSE_HEAD_ENCODER);
                         if (tls != null) {
                             ch.pipeline().addLast("chunkedFiles", new ChunkedWriteHandler());
@@ -235,6 +240,16 @@ public final class WebServer implements AutoCloseable {
         return documentRoot;
     }
 
+    /** Where this server records its hops (the one given in the config, or its own). */
+    public TraceRecorder traceRecorder() {
+        return context.traceRecorder();
+    }
+
+    /** The registry holding this server's {@code foobar_http_*} metrics. */
+    public Metrics metrics() {
+        return context.metrics();
+    }
+
     /** Connections open right now. */
     public int openConnections() {
         return connections.size();
@@ -276,6 +291,7 @@ public final class WebServer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        context.metrics().removeGaugeSource(HttpMetrics.OPEN_CONNECTIONS, List.of(config.serverName()));
         if (httpAddress != null) {
             log.info("{} {} stopped", TIER, config.serverName());
         }

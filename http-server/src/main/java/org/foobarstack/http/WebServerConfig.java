@@ -1,6 +1,8 @@
 package org.foobarstack.http;
 
 import org.foobarstack.http.parser.ParserLimits;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceRecorder;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -27,11 +29,18 @@ import java.util.Objects;
  * @param serverName        this instance's name, e.g. "web-1": in the Server header, the logs and the CGI params
  * @param directoryListing  true to list directories that have no index.html (off by default, as in nginx)
  * @param ioThreads         event loop threads serving connections; 0 means one per core
+ * @param traceRecorder     where this tier records its hops (a stack passes {@code hub.newRecorder("web", "web-1")});
+ *                          null gives the server a recorder of its own, tier "web", instance {@code serverName}
+ * @param metrics           the registry this tier's {@code foobar_http_*} metrics go into (a stack passes its
+ *                          shared one); null gives the server a registry of its own
+ * @param tracingEnabled    false switches hop recording off ({@code --no-trace}): the recorder is disabled at start
+ *                          and no hop or field tree is built; trace ids are still made and passed on
  */
 public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, boolean httpsEnabled,
                               Path documentRoot, Path dataDirectory, InetSocketAddress appServerAddress,
                               String appScriptFilename, Limits limits, boolean redirectApexToWww,
-                              String siteDomain, String serverName, boolean directoryListing, int ioThreads) {
+                              String siteDomain, String serverName, boolean directoryListing, int ioThreads,
+                              TraceRecorder traceRecorder, Metrics metrics, boolean tracingEnabled) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_HTTPS_PORT = 8443;
@@ -71,7 +80,8 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
                 .httpsEnabled(httpsEnabled).documentRoot(documentRoot).dataDirectory(dataDirectory)
                 .appServerAddress(appServerAddress).appScriptFilename(appScriptFilename).limits(limits)
                 .redirectApexToWww(redirectApexToWww).siteDomain(siteDomain).serverName(serverName)
-                .directoryListing(directoryListing).ioThreads(ioThreads);
+                .directoryListing(directoryListing).ioThreads(ioThreads).traceRecorder(traceRecorder)
+                .metrics(metrics).tracingEnabled(tracingEnabled);
     }
 
     /**
@@ -149,6 +159,9 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         private String serverName = "web-1";
         private boolean directoryListing;
         private int ioThreads;
+        private TraceRecorder traceRecorder;
+        private Metrics metrics;
+        private boolean tracingEnabled = true;
 
         public Builder bindAddress(String v) { this.bindAddress = v; return this; }
         public Builder httpPort(int v) { this.httpPort = v; return this; }
@@ -164,11 +177,14 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         public Builder serverName(String v) { this.serverName = v; return this; }
         public Builder directoryListing(boolean v) { this.directoryListing = v; return this; }
         public Builder ioThreads(int v) { this.ioThreads = v; return this; }
+        public Builder traceRecorder(TraceRecorder v) { this.traceRecorder = v; return this; }
+        public Builder metrics(Metrics v) { this.metrics = v; return this; }
+        public Builder tracingEnabled(boolean v) { this.tracingEnabled = v; return this; }
 
         public WebServerConfig build() {
             return new WebServerConfig(bindAddress, httpPort, httpsPort, httpsEnabled, documentRoot, dataDirectory,
                     appServerAddress, appScriptFilename, limits, redirectApexToWww, siteDomain, serverName,
-                    directoryListing, ioThreads);
+                    directoryListing, ioThreads, traceRecorder, metrics, tracingEnabled);
         }
     }
 }

@@ -152,6 +152,8 @@ class ApiProxyTest {
             RawHttp.Response r = c.send("GET /api/messages?mode=GARBAGE HTTP/1.1\r\n" + H + "\r\n").read();
             assertThat(r.status()).isEqualTo(502);
             assertThat(r.text()).contains("RFC 3875");
+            assertThat(server.metrics().exposition()).contains("foobar_http_upstream_errors_total{instance=\"web-1\","
+                    + "kind=\"MALFORMED_CGI_RESPONSE\"} 1.0");
         }
     }
 

@@ -102,6 +102,8 @@ class SecurityTest {
             assertThat(rs.getString(3)).isEqualToIgnoringCase(server.config().ownerUser());
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(3);
             assertThat(rs.next()).isFalse();
         }
     }

@@ -65,7 +65,7 @@ class StorageServerTest {
                 }
             }
             assertThat(server.healthy()).isTrue();
-            assertThat(server.schemaVersion()).isEqualTo(2);
+            assertThat(server.schemaVersion()).isEqualTo(3);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.foobarstack.app.api;
 
+import org.foobarstack.trace.TraceContext;
+
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -29,13 +31,26 @@ import java.util.Optional;
  * @param body          the whole STDIN stream (the responder enforces its size limit before calling the app)
  * @param localAddress  the app server's end of the FastCGI connection
  * @param remoteAddress the web server's end of the FastCGI connection (not the browser: see {@code REMOTE_ADDR})
+ * @param trace         the request's place in a trace: the W3C {@code traceparent} the web server sent as the
+ *                      {@code HTTP_TRACEPARENT} param, or a fresh one when it sent none or an invalid one; the
+ *                      application records its own hops (SQL statements) under {@code trace.traceId()}
  */
 public record AppRequest(Map<String, String> params, byte[] body, InetSocketAddress localAddress,
-                         InetSocketAddress remoteAddress) {
+                         InetSocketAddress remoteAddress, TraceContext trace) {
+
+    /** The CGI param that carries the {@code traceparent} request header (RFC 3875 §4.1.18). */
+    public static final String TRACEPARENT_PARAM = "HTTP_TRACEPARENT";
 
     public AppRequest {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         body = body == null ? new byte[0] : body;
+        trace = trace == null ? TraceContext.parseOrFresh(params.get(TRACEPARENT_PARAM)) : trace;
+    }
+
+    /** A request whose trace context is read from its {@code HTTP_TRACEPARENT} param (or fresh). */
+    public AppRequest(Map<String, String> params, byte[] body, InetSocketAddress localAddress,
+                      InetSocketAddress remoteAddress) {
+        this(params, body, localAddress, remoteAddress, null);
     }
 
     /** A request with these params and body, for tests and for applications calling each other. */

@@ -18,4 +18,12 @@ public interface Application {
      * sent on the request's STDERR stream, which web servers write to their error log.
      */
     AppResponse handle(AppRequest request) throws Exception;
+
+    /**
+     * The route of a request as a short, fixed name for metrics ({@code /api/messages/{id}}, never the id itself:
+     * every distinct label value is a new time series). The default puts every request under one name.
+     */
+    default String route(AppRequest request) {
+        return "all";
+    }
 }

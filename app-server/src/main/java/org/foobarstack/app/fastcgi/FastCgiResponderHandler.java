@@ -10,14 +10,21 @@ import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.app.api.AppRequest;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.fastcgi.BeginRequestBody;
+import org.foobarstack.fastcgi.FastCgiFields;
 import org.foobarstack.fastcgi.FastCgiProtocolException;
 import org.foobarstack.fastcgi.FastCgiRecord;
 import org.foobarstack.fastcgi.FastCgiRecordDecoder;
 import org.foobarstack.fastcgi.FastCgiRecords;
 import org.foobarstack.fastcgi.NameValuePairs;
 import org.foobarstack.fastcgi.ProtocolStatus;
+import org.foobarstack.fastcgi.RecordHeader;
 import org.foobarstack.fastcgi.RecordType;
 import org.foobarstack.fastcgi.Role;
+import org.foobarstack.trace.Direction;
+import org.foobarstack.trace.Field;
+import org.foobarstack.trace.Protocol;
+import org.foobarstack.trace.TraceContext;
+import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +74,12 @@ import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_R
  * reset connection rather than the answer. A request whose streams do not end within the request timeout closes
  * the connection.
  *
+ * <p>Tracing (when {@link TraceRecorder#enabled()}): each request's records become hops under the trace id that
+ * arrives in the {@code HTTP_TRACEPARENT} param (a fresh one when there is none): BEGIN_REQUEST received (recorded
+ * once PARAMS has brought the id), the PARAMS stream received as one hop with every pair as a field, the STDIN stream
+ * received, then STDOUT (and STDERR) sent as one hop each, and END_REQUEST sent. Each hop carries the records'
+ * field tree from {@link FastCgiFields}. With tracing off nothing of this is built.
+ *
  * <p>Threads: every method runs on this connection's event loop, except the application call, which runs on a
  * worker and posts its result back with {@code ctx.executor().execute}. So the request table needs no locks.
  */
@@ -78,6 +91,11 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     public static final long APP_STATUS_OK = 0;
     /** appStatus of a request ended without running the application to completion (refused, too large, aborted). */
     public static final long APP_STATUS_NOT_COMPLETED = 1;
+    /**
+     * The status counted for a request the web server aborted: nginx logs such a request as 499 ("client closed
+     * request"), so metrics use the same number.
+     */
+    static final int STATUS_ABORTED = 499;
 
     /** The connection as a whole. */
     enum ConnectionState {
@@ -93,12 +111,16 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private final AppServerConfig config;
     /** Active requests by id (§3.3). Event-loop only. */
     private final Map<Integer, ResponderRequest> active = new HashMap<>();
+    private final TraceRecorder recorder;
     private ConnectionState state = ConnectionState.OPEN;
     private boolean counted;
+    /** The web server's end of this connection, as hops show it; made once, when the first hop needs it. */
+    private String peerText;
 
     public FastCgiResponderHandler(ResponderContext server) {
         this.server = server;
         this.config = server.config();
+        this.recorder = server.recorder();
     }
 
     @Override
@@ -132,7 +154,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 onRecord(ctx, record);
             }
         } catch (FastCgiProtocolException e) {
-            closeForBadInput(ctx, e.getMessage());
+            closeForBadInput(ctx, e);
         } finally {
             record.release();
         }
@@ -142,6 +164,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         RecordType type = record.type();
         // Step 1: types this responder does not understand, and management records (request id 0).
         if (type == null) {
+            server.metrics().protocolError("UNKNOWN_TYPE");
             server.log().warn("{}: unknown record type {}, answered UNKNOWN_TYPE (FastCGI §4.2)", peer(ctx),
                     record.typeCode());
             ctx.writeAndFlush(FastCgiRecords.unknownType(ctx.alloc(), record.typeCode()));
@@ -155,6 +178,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 answerGetValues(ctx, record.content());
             } else {
                 // GET_VALUES_RESULT and UNKNOWN_TYPE are answers an application sends, never receives.
+                server.metrics().protocolError("UNKNOWN_TYPE");
                 server.log().warn("{}: management record {} not understood, answered UNKNOWN_TYPE (FastCGI §4.2)",
                         peer(ctx), type);
                 ctx.writeAndFlush(FastCgiRecords.unknownType(ctx.alloc(), record.typeCode()));
@@ -174,9 +198,9 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                     return;
                 }
                 switch (type) {
-                    case ABORT_REQUEST -> abort(ctx, request);
-                    case PARAMS -> params(ctx, request, record.content());
-                    case STDIN -> stdin(ctx, request, record.content());
+                    case ABORT_REQUEST -> abort(ctx, request, record);
+                    case PARAMS -> params(ctx, request, record);
+                    case STDIN -> stdin(ctx, request, record);
                     default -> throw new FastCgiProtocolException(UNEXPECTED_RECORD,
                             "DATA belongs to the FILTER role (§6.4), this is a RESPONDER request");
                 }
@@ -205,6 +229,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
 
     // Step 2
     private void begin(ChannelHandlerContext ctx, FastCgiRecord record) {
+        long received = System.nanoTime();
         BeginRequestBody body = BeginRequestBody.read(record.content());
         int id = record.requestId();
         if (active.containsKey(id)) {
@@ -213,39 +238,55 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         if (body.role().orElse(null) != Role.RESPONDER) {
             server.log().warn("{}: request {} asks for role {}, answered UNKNOWN_ROLE (FastCGI §5.5)", peer(ctx),
                     id, body.role().map(Enum::name).orElse(Integer.toString(body.roleCode())));
-            refuse(ctx, id, body.keepConnection(), ProtocolStatus.UNKNOWN_ROLE);
+            refuse(ctx, record, received, body.keepConnection(), ProtocolStatus.UNKNOWN_ROLE);
             return;
         }
         if (state == ConnectionState.OVER_CAPACITY || server.draining()) {
             server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {}", peer(ctx), id,
                     server.draining() ? "server is shutting down"
                             : "more than " + config.maxConnections() + " connections");
-            refuse(ctx, id, false, ProtocolStatus.OVERLOADED);
+            refuse(ctx, record, received, false, ProtocolStatus.OVERLOADED);
             return;
         }
         if (!active.isEmpty() && !config.multiplexes()) {
             server.log().warn("{}: request {} while request {} is active, answered CANT_MPX_CONN (FastCGI §5.5)",
                     peer(ctx), id, active.keySet().iterator().next());
-            refuse(ctx, id, body.keepConnection(), ProtocolStatus.CANT_MPX_CONN);
+            refuse(ctx, record, received, body.keepConnection(), ProtocolStatus.CANT_MPX_CONN);
             return;
         }
         if (active.size() >= config.maxRequestsPerConnection()) {
             server.log().warn("{}: request {} is one more than {} on this connection, answered OVERLOADED "
                     + "(FastCGI §5.5)", peer(ctx), id, config.maxRequestsPerConnection());
-            refuse(ctx, id, body.keepConnection(), ProtocolStatus.OVERLOADED);
+            refuse(ctx, record, received, body.keepConnection(), ProtocolStatus.OVERLOADED);
             return;
         }
         ResponderRequest request = new ResponderRequest(id, body.keepConnection(),
                 ctx.alloc().compositeBuffer(), ctx.alloc().compositeBuffer());
+        request.begunNanos(received);
+        if (recorder.enabled()) {
+            ResponderRequest.Tracing tracing = new ResponderRequest.Tracing();
+            tracing.beginFields = FastCgiFields.record(record);
+            tracing.beginStart = received;
+            tracing.beginEnd = System.nanoTime();
+            request.tracing(tracing);
+        }
         active.put(id, request);
         request.timeout(ctx.executor().schedule(() -> timedOut(ctx, request),
                 config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     // Step 3
-    private void params(ChannelHandlerContext ctx, ResponderRequest request, ByteBuf content) {
+    private void params(ChannelHandlerContext ctx, ResponderRequest request, FastCgiRecord record) {
         if (request.state() != ResponderRequest.State.PARAMS) {
             throw new FastCgiProtocolException(STREAM_ORDER, "PARAMS for " + request);
+        }
+        ByteBuf content = record.content();
+        ResponderRequest.Tracing tracing = request.tracing();
+        if (tracing != null) {
+            if (tracing.paramsHeaders.isEmpty()) {
+                tracing.paramsStart = System.nanoTime();
+            }
+            tracing.paramsHeaders.add(record.header());
         }
         if (content.isReadable()) {
             if (request.rejected()) {
@@ -264,9 +305,17 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         request.state(ResponderRequest.State.STDIN);
         if (request.rejected()) {
+            traceParams(ctx, request, null);
             return;
         }
+        List<Field> paramsFields = tracing == null ? null
+                : FastCgiFields.stream(tracing.paramsHeaders, request.paramsBytes());
         request.params(NameValuePairs.readMap(request.paramsBytes()));
+        // W3C Trace Context §3.2: a missing or invalid traceparent starts a new trace, never fails the request
+        request.trace(TraceContext.parseOrFresh(request.params().get(AppRequest.TRACEPARENT_PARAM)));
+        request.route(server.application().route(new AppRequest(request.params(), null, null, null,
+                request.trace())));
+        traceParams(ctx, request, paramsFields);
         String declared = request.params().get("CONTENT_LENGTH");
         if (declared != null && declaredTooLong(declared)) {
             server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answering 413 ({})", peer(ctx),
@@ -297,9 +346,17 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     }
 
     // Step 4
-    private void stdin(ChannelHandlerContext ctx, ResponderRequest request, ByteBuf content) {
+    private void stdin(ChannelHandlerContext ctx, ResponderRequest request, FastCgiRecord record) {
         if (request.state() != ResponderRequest.State.STDIN) {
             throw new FastCgiProtocolException(STREAM_ORDER, "STDIN for " + request);
+        }
+        ByteBuf content = record.content();
+        ResponderRequest.Tracing tracing = request.tracing();
+        if (tracing != null) {
+            if (tracing.stdinHeaders.isEmpty()) {
+                tracing.stdinStart = System.nanoTime();
+            }
+            tracing.stdinHeaders.add(record.header());
         }
         if (content.isReadable()) {
             if (request.rejected()) {
@@ -317,6 +374,12 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         request.cancelTimeout();
+        if (tracing != null) {
+            int bytes = tracing.stdinHeaders.stream().mapToInt(RecordHeader::contentLength).sum();
+            recordHop(ctx, request, Direction.RECEIVED, "STDIN id=" + request.id() + ", " + bytes + " bytes in "
+                    + tracing.stdinHeaders.size() + " records", tracing.stdinStart,
+                    FastCgiFields.stream(tracing.stdinHeaders, request.rejected() ? null : request.stdinBuffer()));
+        }
         if (request.rejected()) {
             // the streams were read to their end, so the web server is listening now
             respondWithError(ctx, request, request.rejectionStatus(), request.rejectionMessage());
@@ -329,7 +392,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     // Step 5: off the event loop.
     private void run(ChannelHandlerContext ctx, ResponderRequest request) {
         AppRequest appRequest = new AppRequest(request.params(), request.stdinBytes(),
-                (InetSocketAddress) ctx.channel().localAddress(), (InetSocketAddress) ctx.channel().remoteAddress());
+                (InetSocketAddress) ctx.channel().localAddress(), (InetSocketAddress) ctx.channel().remoteAddress(),
+                request.trace());
         // the body now lives in the AppRequest; its share of the budget is kept until END_REQUEST
         request.release();
         try {
@@ -355,7 +419,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         } catch (RejectedExecutionException e) {
             server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {} requests already wait "
                     + "for a worker", peer(ctx), request.id(), config.maxQueuedRequests());
-            finish(ctx, request, List.of(), ProtocolStatus.OVERLOADED, APP_STATUS_NOT_COMPLETED);
+            server.metrics().protocolError(ProtocolStatus.OVERLOADED.name());
+            finish(ctx, request, List.of(), ProtocolStatus.OVERLOADED, APP_STATUS_NOT_COMPLETED, 503);
         }
     }
 
@@ -368,40 +433,76 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         boolean head = "HEAD".equalsIgnoreCase(request.params().get("REQUEST_METHOD"));
         List<FastCgiRecord> records = new ArrayList<>(
-                FastCgiRecords.stream(RecordType.STDOUT, request.id(), CgiResponseWriter.write(response, head, ctx.alloc())));
-        records.add(FastCgiRecord.empty(RecordType.STDOUT, request.id()));
+                outputStream(ctx, request, RecordType.STDOUT, CgiResponseWriter.write(response, head, ctx.alloc()),
+                        response.status() + " " + response.reason()));
         if (stderr != null) {
-            records.addAll(FastCgiRecords.stream(RecordType.STDERR, request.id(),
-                    ctx.alloc().buffer().writeBytes(stderr.getBytes(StandardCharsets.UTF_8))));
-            records.add(FastCgiRecord.empty(RecordType.STDERR, request.id()));
+            records.addAll(outputStream(ctx, request, RecordType.STDERR,
+                    ctx.alloc().buffer().writeBytes(stderr.getBytes(StandardCharsets.UTF_8)), "application error"));
         }
-        finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_OK);
+        finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_OK, response.status());
+    }
+
+    /** A whole output stream as records, its terminating empty record included; one hop when tracing. */
+    private List<FastCgiRecord> outputStream(ChannelHandlerContext ctx, ResponderRequest request, RecordType type,
+                                             ByteBuf data, String what) {
+        long start = System.nanoTime();
+        ByteBuf view = request.tracing() == null ? null : data.retainedDuplicate();
+        List<FastCgiRecord> records = new ArrayList<>(FastCgiRecords.stream(type, request.id(), data));
+        records.add(FastCgiRecord.empty(type, request.id()));
+        if (view != null) {
+            try {
+                List<RecordHeader> headers = new ArrayList<>(records.size());
+                for (FastCgiRecord record : records) {
+                    headers.add(record.header());
+                }
+                recordHop(ctx, request, Direction.SENT, type + " id=" + request.id() + ", " + what + ", "
+                        + view.readableBytes() + " bytes in " + records.size() + " records", start,
+                        FastCgiFields.stream(headers, view));
+            } finally {
+                view.release();
+            }
+        }
+        return records;
     }
 
     /** An answer the responder writes itself (431, 413), ending the request before the application sees it. */
     private void respondWithError(ChannelHandlerContext ctx, ResponderRequest request, int status, String message) {
-        ByteBuf cgi = CgiResponseWriter.write(server.errorResponse(status, message), false, ctx.alloc());
-        List<FastCgiRecord> records = new ArrayList<>(FastCgiRecords.stream(RecordType.STDOUT, request.id(), cgi));
-        records.add(FastCgiRecord.empty(RecordType.STDOUT, request.id()));
-        finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED);
+        AppResponse response = server.errorResponse(status, message);
+        ByteBuf cgi = CgiResponseWriter.write(response, false, ctx.alloc());
+        List<FastCgiRecord> records = outputStream(ctx, request, RecordType.STDOUT, cgi,
+                status + " " + response.reason());
+        finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED, status);
     }
 
     /** §5.4: the web server gave up on this request; END_REQUEST makes its id inactive. */
-    private void abort(ChannelHandlerContext ctx, ResponderRequest request) {
+    private void abort(ChannelHandlerContext ctx, ResponderRequest request, FastCgiRecord record) {
         LOG.debug("{}: {} aborted by the web server", peer(ctx), request);
-        finish(ctx, request, List.of(), ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED);
+        if (request.tracing() != null) {
+            recordHop(ctx, request, Direction.RECEIVED, "ABORT_REQUEST id=" + request.id(), System.nanoTime(),
+                    FastCgiFields.record(record));
+        }
+        finish(ctx, request, List.of(), ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED,
+                STATUS_ABORTED);
     }
 
     /** Writes the records, then END_REQUEST; removes the request; closes the connection without keep-conn. */
     private void finish(ChannelHandlerContext ctx, ResponderRequest request, List<FastCgiRecord> records,
-                        ProtocolStatus status, long appStatus) {
+                        ProtocolStatus status, long appStatus, int httpStatus) {
         active.remove(request.id());
         request.returnBuffer(server);
         request.release();
         for (FastCgiRecord record : records) {
             ctx.write(record);
         }
-        var written = ctx.writeAndFlush(FastCgiRecords.endRequest(ctx.alloc(), request.id(), appStatus, status));
+        long start = System.nanoTime();
+        FastCgiRecord end = FastCgiRecords.endRequest(ctx.alloc(), request.id(), appStatus, status);
+        // recorded and counted before the write: once END_REQUEST is on the wire the peer may already ask for them
+        if (request.tracing() != null) {
+            recordHop(ctx, request, Direction.SENT, "END_REQUEST id=" + request.id() + " " + status + " appStatus="
+                    + appStatus, start, FastCgiFields.record(end));
+        }
+        server.metrics().request(request.route(), httpStatus, System.nanoTime() - request.begunNanos());
+        var written = ctx.writeAndFlush(end);
         if (!request.keepConnection()) {
             // §5.1: without FCGI_KEEP_CONN "the application closes the connection after responding to this request"
             state = ConnectionState.CLOSING;
@@ -409,9 +510,24 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
     }
 
-    /** END_REQUEST for a request that never became active. */
-    private void refuse(ChannelHandlerContext ctx, int id, boolean keepConnection, ProtocolStatus status) {
-        var written = ctx.writeAndFlush(FastCgiRecords.endRequest(ctx.alloc(), id, APP_STATUS_NOT_COMPLETED, status));
+    /** END_REQUEST for a request that never became active; traced under a fresh trace id (no PARAMS came). */
+    private void refuse(ChannelHandlerContext ctx, FastCgiRecord begin, long received, boolean keepConnection,
+                        ProtocolStatus status) {
+        int id = begin.requestId();
+        server.metrics().protocolError(status.name());
+        FastCgiRecord end = FastCgiRecords.endRequest(ctx.alloc(), id, APP_STATUS_NOT_COMPLETED, status);
+        if (recorder.enabled()) {
+            String traceId = TraceContext.fresh().traceId();
+            recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.RECEIVED)
+                    .summary("BEGIN_REQUEST id=" + id + " (refused)").peer(peerText(ctx))
+                    .timing(received, System.nanoTime()).fields(FastCgiFields.record(begin)).build());
+            long start = System.nanoTime();
+            List<Field> fields = FastCgiFields.record(end);
+            recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.SENT)
+                    .summary("END_REQUEST id=" + id + " " + status).peer(peerText(ctx))
+                    .timing(start, System.nanoTime()).fields(fields).build());
+        }
+        var written = ctx.writeAndFlush(end);
         if (!keepConnection || state == ConnectionState.OVER_CAPACITY) {
             state = ConnectionState.CLOSING;
             written.addListener(ChannelFutureListener.CLOSE);
@@ -421,14 +537,16 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private void timedOut(ChannelHandlerContext ctx, ResponderRequest request) {
         if (active.get(request.id()) == request && request.state() != ResponderRequest.State.RUNNING) {
             closeForBadInput(ctx, new FastCgiProtocolException(STREAM_TIMEOUT, request + " still incomplete after "
-                    + config.requestTimeout().toMillis() + " ms").getMessage());
+                    + config.requestTimeout().toMillis() + " ms"));
         }
     }
 
-    private void closeForBadInput(ChannelHandlerContext ctx, String why) {
+    private void closeForBadInput(ChannelHandlerContext ctx, FastCgiProtocolException e) {
         if (state == ConnectionState.CLOSING && !ctx.channel().isActive()) {
             return;
         }
+        server.metrics().protocolError(e.violation().name());
+        String why = e.getMessage();
         server.log().warn("{}: closing the connection: {}", peer(ctx), why);
         state = ConnectionState.CLOSING;
         ctx.close();
@@ -465,8 +583,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (root instanceof FastCgiProtocolException) {
-            closeForBadInput(ctx, root.getMessage());
+        if (root instanceof FastCgiProtocolException protocolError) {
+            closeForBadInput(ctx, protocolError);
         } else if (root instanceof IOException) {
             LOG.debug("{}: connection error: {}", peer(ctx), root.toString());
             ctx.close();
@@ -474,6 +592,51 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             server.log().warn("{}: closing the connection after an unexpected error: {}", peer(ctx), root.toString());
             ctx.close();
         }
+    }
+
+    /** The PARAMS hop, and the BEGIN_REQUEST hop that waited for the trace id PARAMS carries. */
+    private void traceParams(ChannelHandlerContext ctx, ResponderRequest request, List<Field> fields) {
+        ResponderRequest.Tracing tracing = request.tracing();
+        if (tracing == null) {
+            return;
+        }
+        int bytes = tracing.paramsHeaders.stream().mapToInt(RecordHeader::contentLength).sum();
+        String summary = "PARAMS id=" + request.id() + ", " + bytes + " bytes in " + tracing.paramsHeaders.size()
+                + " records";
+        if (request.params() != null) {
+            summary += ", " + request.params().size() + " params: " + request.params().getOrDefault("REQUEST_METHOD",
+                    "") + " " + request.params().getOrDefault("REQUEST_URI", "");
+        }
+        recordHop(ctx, request, Direction.RECEIVED, summary, tracing.paramsStart,
+                fields != null ? fields : FastCgiFields.stream(tracing.paramsHeaders, null));
+    }
+
+    /**
+     * Records one hop of a request under its trace id; first the BEGIN_REQUEST hop if it still waits for the id
+     * (a request aborted or refused before its PARAMS ended gets a fresh id).
+     */
+    private void recordHop(ChannelHandlerContext ctx, ResponderRequest request, Direction direction, String summary,
+                           long startNanos, List<Field> fields) {
+        ResponderRequest.Tracing tracing = request.tracing();
+        String traceId = request.traceOrFresh().traceId();
+        if (!tracing.beginRecorded) {
+            tracing.beginRecorded = true;
+            boolean keep = request.keepConnection();
+            recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.RECEIVED)
+                    .summary("BEGIN_REQUEST id=" + request.id() + " role=RESPONDER" + (keep ? " keep-conn" : ""))
+                    .peer(peerText(ctx)).timing(tracing.beginStart, tracing.beginEnd)
+                    .fields(tracing.beginFields).build());
+        }
+        recorder.record(recorder.hop(traceId, Protocol.FASTCGI, direction).summary(summary).peer(peerText(ctx))
+                .timing(startNanos, Math.max(startNanos, System.nanoTime())).fields(fields).build());
+    }
+
+    private String peerText(ChannelHandlerContext ctx) {
+        if (peerText == null) {
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            peerText = remote == null ? "" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        }
+        return peerText;
     }
 
     private static String peer(ChannelHandlerContext ctx) {

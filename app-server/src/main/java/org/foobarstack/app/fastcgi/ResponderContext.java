@@ -1,9 +1,11 @@
 package org.foobarstack.app.fastcgi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.foobarstack.app.AppMetrics;
 import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.api.AppResponse;
+import org.foobarstack.trace.TraceRecorder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -14,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every connection of one app server shares: its config, the application, the worker pool that runs it,
- * the connection count behind FCGI_MAX_CONNS, and the rate-limited log. One per {@code AppServer}.
+ * the connection count behind FCGI_MAX_CONNS, the rate-limited log, the trace recorder and the metrics. One per
+ * {@code AppServer}.
  */
 public final class ResponderContext {
 
@@ -22,17 +25,30 @@ public final class ResponderContext {
     private final Application application;
     private final ExecutorService workers;
     private final RateLimitedLog log;
+    private final TraceRecorder recorder;
+    private final AppMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
 
     public ResponderContext(AppServerConfig config, Application application, ExecutorService workers,
-                            RateLimitedLog log) {
+                            RateLimitedLog log, TraceRecorder recorder, AppMetrics metrics) {
         this.config = config;
         this.application = application;
         this.workers = workers;
         this.log = log;
+        this.recorder = recorder;
+        this.metrics = metrics;
+    }
+
+    /** Where this server's FastCGI hops go. */
+    TraceRecorder recorder() {
+        return recorder;
+    }
+
+    AppMetrics metrics() {
+        return metrics;
     }
 
     public AppServerConfig config() {

@@ -3,7 +3,12 @@ package org.foobarstack.app.fastcgi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.foobarstack.fastcgi.RecordHeader;
+import org.foobarstack.trace.Field;
+import org.foobarstack.trace.TraceContext;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +44,29 @@ final class ResponderRequest {
     private long reserved;
     private int rejectionStatus;
     private String rejectionMessage;
+    /** System.nanoTime() when BEGIN_REQUEST arrived: the start of the request's duration. */
+    private long begunNanos;
+    /** The trace this request belongs to: known once PARAMS has ended (it travels in HTTP_TRACEPARENT). */
+    private TraceContext trace;
+    /** The route name for metrics, known once PARAMS has ended. */
+    private String route = "unparsed";
+    /**
+     * What a trace needs about the records received, kept only while tracing is on: the BEGIN_REQUEST hop waits
+     * here until the trace id arrives in PARAMS; stream headers are kept so that a stream is one hop.
+     */
+    private Tracing tracing;
+
+    /** The pieces of this request's received hops, gathered while its records arrive. */
+    static final class Tracing {
+        List<Field> beginFields;
+        long beginStart;
+        long beginEnd;
+        boolean beginRecorded;
+        final List<RecordHeader> paramsHeaders = new ArrayList<>(2);
+        long paramsStart;
+        final List<RecordHeader> stdinHeaders = new ArrayList<>(2);
+        long stdinStart;
+    }
 
     ResponderRequest(int id, boolean keepConnection, CompositeByteBuf params, CompositeByteBuf stdin) {
         this.id = id;
@@ -73,6 +101,47 @@ final class ResponderRequest {
 
     int id() {
         return id;
+    }
+
+    long begunNanos() {
+        return begunNanos;
+    }
+
+    void begunNanos(long nanos) {
+        begunNanos = nanos;
+    }
+
+    TraceContext trace() {
+        return trace;
+    }
+
+    /** The trace context, a fresh one if PARAMS never delivered one (aborted, refused, timed out). */
+    TraceContext traceOrFresh() {
+        if (trace == null) {
+            trace = TraceContext.fresh();
+        }
+        return trace;
+    }
+
+    void trace(TraceContext context) {
+        trace = context;
+    }
+
+    String route() {
+        return route;
+    }
+
+    void route(String name) {
+        route = name;
+    }
+
+    /** Non-null while this request's hops are being recorded. */
+    Tracing tracing() {
+        return tracing;
+    }
+
+    void tracing(Tracing value) {
+        tracing = value;
     }
 
     boolean keepConnection() {
@@ -131,6 +200,11 @@ final class ResponderRequest {
 
     void params(Map<String, String> decoded) {
         decodedParams = decoded;
+    }
+
+    /** The STDIN stream received so far, records joined (not copied; reader index untouched). */
+    ByteBuf stdinBuffer() {
+        return stdin;
     }
 
     byte[] stdinBytes() {

@@ -3,11 +3,13 @@ package org.foobarstack.app.guestbook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.foobarstack.app.AppMetrics;
 import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.app.api.AppRequest;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.fastcgi.RateLimitedLog;
+import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +58,27 @@ public final class GuestbookApplication implements Application {
     private final MessageStore store;
     private final WhoAmI whoAmI;
 
-    public GuestbookApplication(AppServerConfig config, Database database) {
-        this.store = new MessageStore(database);
+    /**
+     * @param recorder where the application's SQL hops go (the server's recorder)
+     * @param metrics  where statement durations go
+     */
+    public GuestbookApplication(AppServerConfig config, Database database, TraceRecorder recorder,
+                                AppMetrics metrics) {
+        this.store = new MessageStore(database, recorder, metrics, config.sqlTraceComments());
         this.whoAmI = new WhoAmI(config, database, store);
+    }
+
+    /** The routes of the table above, with the id left out; anything else is "other". */
+    @Override
+    public String route(AppRequest request) {
+        String path = request.path();
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.equals(MESSAGES) || path.equals(WHOAMI)) {
+            return path;
+        }
+        return path.startsWith(MESSAGES + "/") ? MESSAGES + "/{id}" : "other";
     }
 
     @Override
@@ -79,7 +99,7 @@ public final class GuestbookApplication implements Application {
                 if (!isRead(request)) {
                     return methodNotAllowed(request, "GET, HEAD");
                 }
-                return one(path.substring(MESSAGES.length() + 1));
+                return one(request, path.substring(MESSAGES.length() + 1));
             }
             if (path.equals(WHOAMI)) {
                 return isRead(request) ? ok(whoAmI.passport(request)) : methodNotAllowed(request, "GET, HEAD");
@@ -119,7 +139,7 @@ public final class GuestbookApplication implements Application {
             return error(400, "limit must be 1.." + MAX_PAGE_SIZE);
         }
         // one row more than asked tells whether an older page exists
-        List<Message> rows = store.list(limit + 1, before);
+        List<Message> rows = store.list(request.trace(), limit + 1, before);
         boolean more = rows.size() > limit;
         List<Message> page = more ? rows.subList(0, limit) : rows;
         Map<String, Object> body = new LinkedHashMap<>();
@@ -130,14 +150,14 @@ public final class GuestbookApplication implements Application {
         return ok(body);
     }
 
-    private AppResponse one(String idText) throws SQLException {
+    private AppResponse one(AppRequest request, String idText) throws SQLException {
         long id;
         try {
             id = Long.parseLong(idText);
         } catch (NumberFormatException e) {
             return error(404, "no such message: " + idText);
         }
-        Optional<Message> message = store.find(id);
+        Optional<Message> message = store.find(request.trace(), id);
         return message.isPresent() ? ok(message.get()) : error(404, "no such message: " + id);
     }
 
@@ -178,7 +198,7 @@ public final class GuestbookApplication implements Application {
         if (!problems.isEmpty()) {
             return error(422, String.join("; ", problems));
         }
-        Message stored = store.insert(author, text);
+        Message stored = store.insert(request.trace(), author, text);
         return AppResponse.builder(201).header("Location", MESSAGES + "/" + stored.id())
                 .body(JSON, toJson(stored)).build();
     }

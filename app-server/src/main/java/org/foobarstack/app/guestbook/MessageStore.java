@@ -1,5 +1,12 @@
 package org.foobarstack.app.guestbook;
 
+import org.foobarstack.app.AppMetrics;
+import org.foobarstack.trace.Direction;
+import org.foobarstack.trace.Field;
+import org.foobarstack.trace.Protocol;
+import org.foobarstack.trace.TraceContext;
+import org.foobarstack.trace.TraceRecorder;
+
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -14,76 +21,81 @@ import java.util.Optional;
 /**
  * The SQL of the guestbook, one method per statement. Every statement gets the configured query timeout, and
  * every connection goes back to the pool when the method returns.
+ *
+ * <p>Each statement run is:
+ * <ol>
+ *   <li>prepared once per pooled connection and reused ({@link Database#prepared}), unless
+ *       {@code sqlTraceComments} is on: then its text starts with the request's trace id,
+ *       {@code /* traceparent=00-... *}{@code /}, and is prepared anew (a new text each time; see the README);</li>
+ *   <li>timed from execute to the last row read, into {@code foobar_app_db_statement_duration_seconds};</li>
+ *   <li>recorded, when tracing is on, as one SQL hop under the request's trace id: the text, the parameters, the
+ *       row count, the duration.</li>
+ * </ol>
  */
 public final class MessageStore {
 
     private static final String COLUMNS = "ID, AUTHOR, BODY, CREATED_AT";
+    /**
+     * Read the newest rows from the descending index MESSAGES_ID_DESC (storage migration V3). Derby's optimizer
+     * does not take FETCH FIRST into account, so left alone it scans the whole table and sorts it to return 21
+     * rows; the {@code --DERBY-PROPERTIES} comment (which must end its line) names the index, and Derby then reads
+     * exactly the rows of the page, already in order. Other databases read it as a plain comment.
+     */
+    private static final String FROM_NEWEST = " FROM MESSAGES --DERBY-PROPERTIES index=MESSAGES_ID_DESC\n";
+    static final String LIST = "SELECT " + COLUMNS + FROM_NEWEST + "ORDER BY ID DESC FETCH FIRST ? ROWS ONLY";
+    static final String LIST_BEFORE = "SELECT " + COLUMNS + FROM_NEWEST + "WHERE ID < ? ORDER BY ID DESC "
+            + "FETCH FIRST ? ROWS ONLY";
+    static final String FIND = "SELECT " + COLUMNS + " FROM MESSAGES WHERE ID = ?";
+    static final String INSERT = "INSERT INTO MESSAGES (AUTHOR, BODY) VALUES (?, ?)";
+    static final String NOW = "VALUES CURRENT_TIMESTAMP";
+    private static final double NANOS_PER_MILLI = 1e6;
 
     private final Database database;
+    private final TraceRecorder recorder;
+    private final AppMetrics metrics;
+    private final boolean traceComments;
 
-    public MessageStore(Database database) {
+    public MessageStore(Database database, TraceRecorder recorder, AppMetrics metrics, boolean traceComments) {
         this.database = database;
+        this.recorder = recorder;
+        this.metrics = metrics;
+        this.traceComments = traceComments;
     }
 
     /** A page of messages, newest first; ids below {@code beforeId} when it is given. */
-    public List<Message> list(int limit, Long beforeId) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM MESSAGES" + (beforeId == null ? "" : " WHERE ID < ?")
-                + " ORDER BY ID DESC FETCH FIRST ? ROWS ONLY";
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setQueryTimeout(database.statementTimeoutSeconds());
-            int i = 1;
-            if (beforeId != null) {
-                ps.setLong(i++, beforeId);
-            }
-            ps.setInt(i, limit);
-            List<Message> page = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    page.add(read(rs));
-                }
+    public List<Message> list(TraceContext trace, int limit, Long beforeId) throws SQLException {
+        try (Connection c = database.connection()) {
+            List<Message> page = new ArrayList<>(limit);
+            if (beforeId == null) {
+                run(c, trace, "list", LIST, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page), limit);
+            } else {
+                run(c, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page),
+                        beforeId, limit);
             }
             return page;
         }
     }
 
-    public Optional<Message> find(long id) throws SQLException {
-        try (Connection c = database.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM MESSAGES WHERE ID = ?")) {
-            ps.setQueryTimeout(database.statementTimeoutSeconds());
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
+    public Optional<Message> find(TraceContext trace, long id) throws SQLException {
+        try (Connection c = database.connection()) {
+            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, MessageStore::readOne, id);
         }
     }
 
     /** Stores a message and returns it as stored: the id and CREATED_AT come from the database. */
-    public Message insert(String author, String body) throws SQLException {
+    public Message insert(TraceContext trace, String author, String body) throws SQLException {
         try (Connection c = database.connection()) {
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO MESSAGES (AUTHOR, BODY) VALUES (?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                ps.setQueryTimeout(database.statementTimeoutSeconds());
-                ps.setString(1, author);
-                ps.setString(2, body);
-                ps.executeUpdate();
+            long id = run(c, trace, "insert", INSERT, Statement.RETURN_GENERATED_KEYS, ps -> {
+                int count = ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     if (!keys.next()) {
                         throw new SQLException("INSERT returned no generated key");
                     }
-                    id = keys.getLong(1);
+                    return new Rows<>(keys.getLong(1), count);
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM MESSAGES WHERE ID = ?")) {
-                ps.setQueryTimeout(database.statementTimeoutSeconds());
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("message " + id + " vanished right after INSERT");
-                    }
-                    return read(rs);
-                }
-            }
+            }, author, body);
+            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, MessageStore::readOne, id)
+                    .orElseThrow(() -> new SQLException("message " + id + " vanished right after INSERT"));
         }
     }
 
@@ -91,21 +103,114 @@ public final class MessageStore {
     public record DatabaseInfo(String product, String version, String serverTime, long roundTripMicros) {
     }
 
-    public DatabaseInfo info() throws SQLException {
+    public DatabaseInfo info(TraceContext trace) throws SQLException {
         try (Connection c = database.connection()) {
             DatabaseMetaData meta = c.getMetaData();
             long start = System.nanoTime();
-            String serverTime;
-            try (Statement st = c.createStatement()) {
-                st.setQueryTimeout(database.statementTimeoutSeconds());
-                try (ResultSet rs = st.executeQuery("VALUES CURRENT_TIMESTAMP")) {
+            String serverTime = run(c, trace, "now", NOW, Statement.NO_GENERATED_KEYS, ps -> {
+                try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    serverTime = rs.getTimestamp(1).toInstant().toString();
+                    return new Rows<>(rs.getTimestamp(1).toInstant().toString(), 1);
                 }
-            }
+            });
             long micros = (System.nanoTime() - start) / 1000;
             return new DatabaseInfo(meta.getDatabaseProductName(), meta.getDatabaseProductVersion(), serverTime,
                     micros);
+        }
+    }
+
+    /** What a statement produced, and how many rows it read or wrote (for the trace). */
+    private record Rows<T>(T value, int count) {
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        Rows<T> run(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Prepares (or reuses), binds, runs, times and traces one statement. */
+    private <T> T run(Connection c, TraceContext trace, String name, String sql, int keys, Work<T> work,
+                      Object... parameters) throws SQLException {
+        String text = traceComments ? "/* traceparent=" + trace.toHeader() + " */ " + sql : sql;
+        PreparedStatement ps;
+        try {
+            ps = traceComments ? c.prepareStatement(text, keys) : database.prepared(c, text, keys);
+        } catch (SQLException e) {
+            evictIfBroken(c, e);
+            throw e;
+        }
+        long start = System.nanoTime();
+        Rows<T> rows;
+        try {
+            if (traceComments) {
+                ps.setQueryTimeout(database.statementTimeoutSeconds());
+            }
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            rows = work.run(ps);
+        } catch (SQLException e) {
+            evictIfBroken(c, e);
+            throw e;
+        } finally {
+            if (traceComments) {
+                ps.close();
+            }
+        }
+        long end = System.nanoTime();
+        metrics.statement(name, end - start);
+        if (recorder.enabled()) {
+            recorder.record(recorder.hop(trace.traceId(), Protocol.SQL, Direction.SENT)
+                    .summary(sql.replace('\n', ' ') + " -> " + rows.count() + (rows.count() == 1 ? " row" : " rows"))
+                    .peer(database.peer()).timing(start, end)
+                    .fields(fields(text, trace, parameters, rows.count(), end - start)).build());
+        }
+        return rows.value();
+    }
+
+    /** A connection whose statement failed because the database went away must not go back to the pool. */
+    private void evictIfBroken(Connection c, SQLException e) {
+        if (Database.isUnavailable(e) && !(e instanceof java.sql.SQLTimeoutException)) {
+            database.evict(c);
+        }
+    }
+
+    private List<Field> fields(String text, TraceContext trace, Object[] parameters, int rows, long nanos) {
+        List<Field> fields = new ArrayList<>(6);
+        fields.add(Field.info("Statement", text));
+        fields.add(Field.info("Trace id", traceComments
+                ? "sent to the database as the comment prefix /* traceparent=" + trace.toHeader() + " */"
+                : "not in the SQL text, which stays the same for every request so that Derby reuses its compiled "
+                        + "plan (sqlTraceComments off); this request's traceparent is " + trace.toHeader()));
+        if (parameters.length > 0) {
+            List<Field> values = new ArrayList<>(parameters.length);
+            for (int i = 0; i < parameters.length; i++) {
+                Object p = parameters[i];
+                values.add(Field.info("?" + (i + 1), p == null ? "NULL" : p instanceof String s
+                        ? "'" + s + "' (VARCHAR)" : p + " (" + (p instanceof Long ? "BIGINT" : "INTEGER") + ")"));
+            }
+            fields.add(new Field("Parameters", Field.NO_OFFSET, 0, Integer.toString(parameters.length), values));
+        }
+        fields.add(Field.info("Rows", Integer.toString(rows)));
+        fields.add(Field.info("Duration", String.format("%.3f ms (execute to last row)", nanos / NANOS_PER_MILLI)));
+        fields.add(Field.info("Prepared", traceComments ? "now, for this statement only (its text is unique)"
+                : "once per pooled connection, reused"));
+        return fields;
+    }
+
+    private static Rows<Void> readAll(PreparedStatement ps, List<Message> into) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                into.add(read(rs));
+            }
+        }
+        return new Rows<>(null, into.size());
+    }
+
+    private static Rows<Optional<Message>> readOne(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            Optional<Message> message = rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            return new Rows<>(message, message.isPresent() ? 1 : 0);
         }
     }
 

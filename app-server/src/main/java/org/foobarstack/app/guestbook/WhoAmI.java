@@ -72,7 +72,7 @@ final class WhoAmI {
         db.put("port", database.port());
         db.put("database", database.databaseName());
         try {
-            MessageStore.DatabaseInfo info = store.info();
+            MessageStore.DatabaseInfo info = store.info(request.trace());
             db.put("reachable", true);
             db.put("product", info.product());
             db.put("version", info.version());

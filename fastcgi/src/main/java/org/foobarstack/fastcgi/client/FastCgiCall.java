@@ -20,6 +20,7 @@ public final class FastCgiCall {
     private final Map<String, String> params;
     private final FastCgiResponseListener listener;
     private final FastCgiClientConfig config;
+    private final FastCgiRecordObserver observer;
     private final ArrayDeque<ByteBuf> pendingStdin = new ArrayDeque<>();
     private boolean stdinEnded;
     private State state = State.QUEUED;
@@ -29,10 +30,16 @@ public final class FastCgiCall {
     private ScheduledFuture<?> timer;
     private Runnable stdinWritable;
 
-    FastCgiCall(Map<String, String> params, FastCgiResponseListener listener, FastCgiClientConfig config) {
+    FastCgiCall(Map<String, String> params, FastCgiResponseListener listener, FastCgiClientConfig config,
+                FastCgiRecordObserver observer) {
         this.params = params;
         this.listener = listener;
         this.config = config;
+        this.observer = observer;
+    }
+
+    FastCgiRecordObserver observer() {
+        return observer;
     }
 
     Map<String, String> params() {

@@ -59,10 +59,20 @@ public final class FastCgiClient implements AutoCloseable {
      * @return the call, through which the body is sent as it arrives
      */
     public FastCgiCall send(EventLoop loop, Map<String, String> params, FastCgiResponseListener listener) {
+        return send(loop, params, listener, FastCgiRecordObserver.NONE);
+    }
+
+    /**
+     * Starts a request whose records {@code observer} sees as they are sent and received (for a trace).
+     *
+     * @see #send(EventLoop, Map, FastCgiResponseListener)
+     */
+    public FastCgiCall send(EventLoop loop, Map<String, String> params, FastCgiResponseListener listener,
+                            FastCgiRecordObserver observer) {
         if (!loop.inEventLoop()) {
             throw new IllegalStateException("FastCgiClient.send must be called on the event loop it names");
         }
-        FastCgiCall call = new FastCgiCall(params, listener, config);
+        FastCgiCall call = new FastCgiCall(params, listener, config, observer);
         if (closed) {
             call.fail(new FastCgiClientException(FastCgiClientException.Kind.CONNECT_FAILED, "client is closed"));
             return call;

@@ -57,8 +57,12 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
     void start(FastCgiCall call) {
         int id = nextId();
         active.put(id, call);
-        channel.write(FastCgiRecords.beginRequest(channel.alloc(), id, Role.RESPONDER, true));
+        FastCgiRecordObserver observer = call.observer();
+        FastCgiRecord begin = FastCgiRecords.beginRequest(channel.alloc(), id, Role.RESPONDER, true);
+        observer.sending(begin);
+        channel.write(begin);
         for (FastCgiRecord record : FastCgiRecords.params(channel.alloc(), id, call.params())) {
+            observer.sending(record);
             channel.write(record);
         }
         call.attach(this, id);
@@ -81,14 +85,23 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
     }
 
     void writeStdin(int id, ByteBuf data) {
+        FastCgiRecordObserver observer = observerOf(id);
         for (FastCgiRecord record : FastCgiRecords.stream(RecordType.STDIN, id, data)) {
+            observer.sending(record);
             channel.write(record);
         }
         channel.flush();
     }
 
     void endStdin(int id) {
-        channel.writeAndFlush(FastCgiRecord.empty(RecordType.STDIN, id));
+        FastCgiRecord end = FastCgiRecord.empty(RecordType.STDIN, id);
+        observerOf(id).sending(end);
+        channel.writeAndFlush(end);
+    }
+
+    private FastCgiRecordObserver observerOf(int id) {
+        FastCgiCall call = active.get(id);
+        return call == null ? FastCgiRecordObserver.NONE : call.observer();
     }
 
     /**
@@ -149,6 +162,7 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
             record.release();
             return;
         }
+        call.observer().received(record);
         if (type == RecordType.STDOUT) {
             if (record.isEndOfStream()) {
                 record.release();

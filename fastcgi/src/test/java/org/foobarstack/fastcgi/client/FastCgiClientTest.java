@@ -8,6 +8,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.foobarstack.fastcgi.EndRequestBody;
+import org.foobarstack.fastcgi.FastCgiRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,11 @@ class FastCgiClientTest {
     }
 
     private CompletableFuture<Result> call(Map<String, String> params, List<byte[]> body) {
+        return call(params, body, FastCgiRecordObserver.NONE);
+    }
+
+    private CompletableFuture<Result> call(Map<String, String> params, List<byte[]> body,
+                                           FastCgiRecordObserver observer) {
         CompletableFuture<Result> result = new CompletableFuture<>();
         loop.execute(() -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -82,7 +88,7 @@ class FastCgiClientTest {
                 public void onError(FastCgiClientException error) {
                     result.complete(new Result(out.toString(StandardCharsets.ISO_8859_1), null, error));
                 }
-            });
+            }, observer);
             for (byte[] piece : body) {
                 call.writeStdin(Unpooled.wrappedBuffer(piece));
             }
@@ -114,6 +120,33 @@ class FastCgiClientTest {
         assertThat(r.stdout()).startsWith("Status: 201 Created\r\n")
                 .contains("REQUEST_METHOD=POST\n").contains("LONG_VALUE=" + "v".repeat(300) + "\n")
                 .endsWith("--body--\nhello body");
+    }
+
+    @Test
+    void anObserverSeesEveryRecordOfTheCallInWireOrder() throws Exception {
+        responder = new TestResponder(false);
+        client(responder.address(), FastCgiClientConfig.defaults());
+        List<String> seen = new ArrayList<>();
+        FastCgiRecordObserver observer = new FastCgiRecordObserver() {
+            @Override
+            public void sending(FastCgiRecord record) {
+                seen.add("> " + record.type() + " " + record.content().readableBytes());
+            }
+
+            @Override
+            public void received(FastCgiRecord record) {
+                seen.add("< " + record.type() + " " + record.content().readableBytes());
+            }
+        };
+        Result r = await(call(params("ECHO"), List.of("hello ".getBytes(), "body".getBytes()), observer));
+        assertThat(r.error()).isNull();
+        // the listener's onEnd ran after the observer saw END_REQUEST, on the same event loop
+        int stdoutBytes = r.stdout().length();
+        assertThat(seen.get(0)).isEqualTo("> BEGIN_REQUEST 8");
+        assertThat(seen.get(1)).startsWith("> PARAMS ");
+        assertThat(seen.subList(2, 6)).containsExactly("> PARAMS 0", "> STDIN 6", "> STDIN 4", "> STDIN 0");
+        assertThat(seen.subList(6, seen.size())).containsExactly(
+                "< STDOUT " + stdoutBytes, "< STDOUT 0", "< END_REQUEST 8");
     }
 
     @Test

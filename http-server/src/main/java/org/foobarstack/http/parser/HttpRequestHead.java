@@ -11,9 +11,19 @@ package org.foobarstack.http.parser;
  * @param contentLength  the Content-Length, or -1 when the body is chunked or absent
  * @param keepAlive      whether the connection may carry another request after this one (RFC 9112 §9.3)
  * @param expectContinue whether the client waits for "100 Continue" before sending its body (RFC 9110 §10.1.1)
+ * @param rawHead        the request line and header section exactly as received, final empty line included, for a
+ *                       trace's field tree; null when the parser was not asked to keep it
+ * @param firstByteNanos {@code System.nanoTime()} when the request line had been read, 0 when not captured
  */
 public record HttpRequestHead(String method, RequestTarget target, HttpVersion version, HttpFields fields,
-                              BodyFraming framing, long contentLength, boolean keepAlive, boolean expectContinue) {
+                              BodyFraming framing, long contentLength, boolean keepAlive, boolean expectContinue,
+                              byte[] rawHead, long firstByteNanos) {
+
+    /** A head without a captured copy of its bytes. */
+    public HttpRequestHead(String method, RequestTarget target, HttpVersion version, HttpFields fields,
+                           BodyFraming framing, long contentLength, boolean keepAlive, boolean expectContinue) {
+        this(method, target, version, fields, framing, contentLength, keepAlive, expectContinue, null, 0);
+    }
 
     public boolean hasBody() {
         return framing == BodyFraming.CHUNKED || (framing == BodyFraming.CONTENT_LENGTH && contentLength > 0);
@@ -30,6 +40,7 @@ public record HttpRequestHead(String method, RequestTarget target, HttpVersion v
 
     /** A copy that will close the connection after its response. */
     public HttpRequestHead withKeepAlive(boolean keep) {
-        return new HttpRequestHead(method, target, version, fields, framing, contentLength, keep, expectContinue);
+        return new HttpRequestHead(method, target, version, fields, framing, contentLength, keep, expectContinue,
+                rawHead, firstByteNanos);
     }
 }

@@ -7,9 +7,11 @@ import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns the bytes of one connection into requests: an {@link HttpRequestHead}, then its body as
@@ -31,6 +33,10 @@ import java.util.Set;
  *                                           └─────────────────────────────────────────┘
  *   any state ──(rule broken)──► REJECTED          after "Connection: close" ──► CLOSED
  * </pre>
+ *
+ * <p>For tracing, the parser can keep a copy of each request's head exactly as it arrived (request line and
+ * header lines with their CRLFs, {@link HttpRequestHead#rawHead()}) and the moment its first byte was read. It
+ * decides per request by asking {@code captureHeads}, so switching tracing off stops the copying at once.
  */
 public final class HttpRequestParser extends ByteToMessageDecoder {
 
@@ -71,6 +77,13 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
 
     private final ParserLimits limits;
+    private final BooleanSupplier captureHeads;
+
+    // the head being captured for a trace: a growing copy of its lines, reused from request to request
+    private boolean capturing;
+    private byte[] capture = new byte[0];
+    private int captureLength;
+    private long firstByteNanos;
 
     private State state = State.REQUEST_LINE;
 
@@ -85,7 +98,13 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     private boolean keepAlive;
 
     public HttpRequestParser(ParserLimits limits) {
+        this(limits, () -> false);
+    }
+
+    /** @param captureHeads asked once per request: true keeps a copy of the head's bytes for a trace */
+    public HttpRequestParser(ParserLimits limits, BooleanSupplier captureHeads) {
         this.limits = limits;
+        this.captureHeads = captureHeads;
     }
 
     public State state() {
@@ -115,6 +134,7 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             state = State.REJECTED;
             fields.clear();
+            captureLength = 0;
             out.add(new HttpRequestError(rejection.violation, rejection.detail));
         }
     }
@@ -131,6 +151,13 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         if (lineLength == 0) {
             // §2.2: a server SHOULD ignore at least one empty line received before the request-line
             return true;
+        }
+        capturing = captureHeads.getAsBoolean();
+        captureLength = 0;
+        if (capturing) {
+            // the line has just been read whole; its first byte arrived at the latest now
+            firstByteNanos = System.nanoTime();
+            keep(in, start, lineLength + CRLF_LENGTH);
         }
         // method SP request-target SP HTTP-version: exactly one space between the three parts (§3)
         int firstSpace = indexOf(in, start, start + lineLength, SP);
@@ -226,6 +253,9 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         int start = in.readerIndex();
         in.skipBytes(lineLength + CRLF_LENGTH);
         headerBytes += lineLength + CRLF_LENGTH;
+        if (capturing && state == State.HEADER_FIELDS) {
+            keep(in, start, lineLength + CRLF_LENGTH);
+        }
         if (lineLength == 0) {
             fieldsEnded = true;
             return true;
@@ -366,7 +396,10 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
                 && (version.persistentByDefault() || headers.containsToken("connection", "keep-alive"));
 
         HttpRequestHead head = new HttpRequestHead(method, target, version, headers, framing, contentLength,
-                keepAlive, expectContinue);
+                keepAlive, expectContinue, capturing ? Arrays.copyOf(capture, captureLength) : null,
+                capturing ? firstByteNanos : 0);
+        capturing = false;
+        captureLength = 0;
         out.add(head);
         bodyBytes = 0;
         switch (framing) {
@@ -606,6 +639,15 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     }
 
     // ---------------------------------------------------------------- lines and characters
+
+    /** Appends {@code length} bytes from {@code from} to the captured head (already consumed, still buffered). */
+    private void keep(ByteBuf in, int from, int length) {
+        if (captureLength + length > capture.length) {
+            capture = Arrays.copyOf(capture, Math.max(256, Math.max(capture.length * 2, captureLength + length)));
+        }
+        in.getBytes(from, capture, captureLength, length);
+        captureLength += length;
+    }
 
     /**
      * Length of the line at the reader index without its CRLF, or -1 when its end has not arrived yet. A line

@@ -1,6 +1,7 @@
 package org.foobarstack.http.response;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -30,6 +31,22 @@ public final class ResponseHeadEncoder extends MessageToByteEncoder<HttpResponse
 
     @Override
     protected void encode(ChannelHandlerContext ctx, HttpResponseHead head, ByteBuf out) {
+        write(head, out);
+    }
+
+    /**
+     * The head's bytes exactly as {@link #encode} puts them on the wire: what a trace's field tree is built from, so
+     * that its offsets are the real ones.
+     */
+    public static byte[] toBytes(HttpResponseHead head) {
+        ByteBuf out = Unpooled.buffer(256);
+        write(head, out);
+        byte[] bytes = new byte[out.readableBytes()];
+        out.readBytes(bytes);
+        return bytes;
+    }
+
+    private static void write(HttpResponseHead head, ByteBuf out) {
         out.writeBytes(VERSION);
         out.writeCharSequence(Integer.toString(head.status().code()), StandardCharsets.US_ASCII);
         out.writeByte(' ');

@@ -90,11 +90,18 @@ public final class CgiParams {
             // repeated fields are joined as a list (RFC 9110 §5.3); cookies with "; " (RFC 6265 §5.4)
             p.merge(variable, field.value(), (a, b) -> a + (name.equals("cookie") ? "; " : ", ") + b);
         }
+        // the trace goes on to the app tier as the CGI spelling of the traceparent header (§4.1.18), always: the
+        // client's own traceparent (if any) is replaced by this tier's child context, same trace id, new parent id
+        p.put("HTTP_TRACEPARENT", exchangeInfo.traceparent());
         return p;
     }
 
-    /** What CGI needs to know about the connection and the server. */
+    /**
+     * What CGI needs to know about the connection and the server.
+     *
+     * @param traceparent the W3C traceparent value passed to the app tier as HTTP_TRACEPARENT
+     */
     public record ExchangeInfo(InetSocketAddress local, InetSocketAddress remote, boolean secure, String requestId,
-                               String serverName, String serverSoftware, String instanceName) {
+                               String serverName, String serverSoftware, String instanceName, String traceparent) {
     }
 }

@@ -30,6 +30,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         int max = server.config().limits().maxConnections();
         if (open > max) {
             refused = true;
+            server.httpMetrics().rejected("TOO_MANY_CONNECTIONS");
             server.rateLimitedLog().warn("refusing a connection from {}: {} open, limit {}",
                     ctx.channel().remoteAddress(), open - 1, max);
             String body = "503 Service Unavailable: this server already has " + max

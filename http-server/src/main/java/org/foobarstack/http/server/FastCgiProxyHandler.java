@@ -7,6 +7,7 @@ import org.foobarstack.fastcgi.client.CgiResponseParser;
 import org.foobarstack.fastcgi.client.FastCgiCall;
 import org.foobarstack.fastcgi.client.FastCgiClient;
 import org.foobarstack.fastcgi.client.FastCgiClientException;
+import org.foobarstack.fastcgi.client.FastCgiRecordObserver;
 import org.foobarstack.fastcgi.client.FastCgiResponseListener;
 import org.foobarstack.http.parser.BodyFraming;
 import org.foobarstack.http.parser.HttpBodyPart;
@@ -14,6 +15,9 @@ import org.foobarstack.http.parser.HttpRequestHead;
 import org.foobarstack.http.response.HttpResponseHead;
 import org.foobarstack.http.response.HttpStatus;
 
+import org.foobarstack.trace.TraceRecorder;
+
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -112,11 +116,19 @@ public final class FastCgiProxyHandler implements RequestHandler {
         CgiParams.ExchangeInfo info = new CgiParams.ExchangeInfo(exchange.localAddress(), exchange.remoteAddress(),
                 exchange.isSecure(), exchange.requestId(),
                 host.isEmpty() ? exchange.localAddress().getAddress().getHostAddress() : host,
-                exchange.server().serverHeader(), exchange.server().config().serverName());
+                exchange.server().serverHeader(), exchange.server().config().serverName(),
+                exchange.traceContext().child().toHeader());
         Map<String, String> params = CgiParams.build(exchange.request(), scriptName, info, contentLength,
                 documentRoot, scriptFilename);
         Upstream upstream = new Upstream(exchange);
-        upstream.call = client.send(exchange.eventLoop(), params, upstream);
+        TraceRecorder recorder = exchange.traceRecorder();
+        if (recorder.enabled()) {
+            InetSocketAddress app = client.address();
+            upstream.hops = new FastCgiHops(recorder, exchange.traceContext().traceId(),
+                    app.getAddress().getHostAddress() + ":" + app.getPort());
+        }
+        upstream.call = client.send(exchange.eventLoop(), params, upstream,
+                upstream.hops == null ? FastCgiRecordObserver.NONE : upstream.hops);
         exchange.onClientGone(upstream.call::abort);
         exchange.onWritable(upstream.call::resumeResponse);
         return upstream;
@@ -126,7 +138,9 @@ public final class FastCgiProxyHandler implements RequestHandler {
     private static final class Upstream implements FastCgiResponseListener {
         private final HttpExchange exchange;
         private final CgiResponseParser parser;
+        private final long startNanos = System.nanoTime();
         private FastCgiCall call;
+        private FastCgiHops hops;
 
         Upstream(HttpExchange exchange) {
             this.exchange = exchange;
@@ -147,6 +161,7 @@ public final class FastCgiProxyHandler implements RequestHandler {
                         exchange.request().requestLine(), e.getMessage());
                 call.abort();
                 parser.release();
+                exchange.server().httpMetrics().upstreamFailed(HttpMetrics.MALFORMED_CGI_RESPONSE);
                 exchange.sendError(HttpStatus.BAD_GATEWAY, "the app tier's response is not a CGI response: "
                         + e.getMessage(), "RFC 3875 §6");
                 return;
@@ -185,7 +200,6 @@ public final class FastCgiProxyHandler implements RequestHandler {
                     http.add(field.name(), field.value());
                 }
             }
-            http.set("X-Request-Id", exchange.requestId());
             exchange.sendHead(http, length);
         }
 
@@ -203,6 +217,7 @@ public final class FastCgiProxyHandler implements RequestHandler {
         @Override
         public void onEnd(EndRequestBody end) {
             parser.release();
+            exchange.server().httpMetrics().upstreamAnswered(startNanos);
             if (exchange.ended()) {
                 return;
             }
@@ -217,6 +232,7 @@ public final class FastCgiProxyHandler implements RequestHandler {
         @Override
         public void onError(FastCgiClientException error) {
             parser.release();
+            exchange.server().httpMetrics().upstreamFailed(error.kind().name());
             if (exchange.ended()) {
                 return;
             }

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.foobarstack.http.parser.HttpBodyPart;
 import org.foobarstack.http.parser.HttpRequestError;
@@ -13,6 +15,7 @@ import org.foobarstack.http.parser.HttpRequestHead;
 import org.foobarstack.http.response.ErrorPage;
 import org.foobarstack.http.response.HttpResponseHead;
 import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.trace.TraceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,7 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ArrayDeque<Object> inbox = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private ConnectionTrace trace;
     private HttpExchange current;
     /** No further request will be served; the connection closes once the current response is written. */
     private boolean closing;
@@ -68,6 +72,12 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        // added when the connection is accepted: the TCP hop's time
+        this.trace = new ConnectionTrace(server.traceRecorder(), context.channel());
+    }
+
+    ConnectionTrace trace() {
+        return trace;
     }
 
     boolean closing() {
@@ -158,6 +168,7 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         timeouts.headReceived(head.hasBody());
         HttpExchange exchange = new HttpExchange(this, ctx, server, head, secure);
         current = exchange;
+        trace.requestReceived(exchange.traceContext().traceId(), head);
         try {
             handler.handle(exchange);
         } catch (Exception | Error e) {
@@ -215,23 +226,30 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private void reject(HttpRequestError error) {
         closing = true;
         server.rateLimitedLog().info("{} {}: {}", ctx.channel().remoteAddress(), error.status(), error.message());
+        server.httpMetrics().rejected(error.violation().name());
         HttpStatus status = HttpStatus.of(error.status());
-        writeErrorAndClose(status, error.violation().description()
+        TraceContext refused = TraceContext.fresh();
+        trace.requestRefused(refused.traceId(), error.violation().name(), error.violation().rule());
+        writeErrorAndClose(refused, status, error.violation().description()
                 + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule());
     }
 
-    private void writeErrorAndClose(HttpStatus status, String detail, String rule) {
+    private void writeErrorAndClose(TraceContext refused, HttpStatus status, String detail, String rule) {
         closing = true;
         byte[] page = ErrorPage.html(status, detail, rule).getBytes(StandardCharsets.UTF_8);
+        long startNanos = System.nanoTime();
         HttpResponseHead head = HttpResponseHead.builder(status)
                 .add("Date", server.date())
                 .add("Server", server.serverHeader())
+                .add("X-Request-Id", refused.requestId())
+                .add("X-Trace-Id", refused.traceId())
                 .add("Content-Type", "text/html; charset=utf-8")
                 .add("Content-Length", Integer.toString(page.length))
                 .add("Cache-Control", "no-store")
                 .add("Connection", "close")
                 .build();
         ctx.write(head);
+        trace.responseSent(refused.traceId(), head, startNanos, System.nanoTime());
         ctx.writeAndFlush(Unpooled.wrappedBuffer(page)).addListener(f -> closeGracefully());
         server.accessLog().log((java.net.InetSocketAddress) ctx.channel().remoteAddress(), "-", status.code(), page.length, null, null, System.nanoTime());
     }
@@ -260,6 +278,12 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()) {
+            SslHandler tls = context.pipeline().get(SslHandler.class);
+            if (tls != null) {
+                trace.tlsHandshakeDone(tls.engine().getSession());
+            }
+        }
         if (evt instanceof ConnectionEvent event) {
             switch (event) {
                 case HEADER_TIMEOUT -> {
@@ -267,8 +291,11 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                         server.rateLimitedLog().info("{}: header section not received within {}",
                                 ctx.channel().remoteAddress(), server.config().limits().headerTimeout());
                         releaseInbox();
-                        writeErrorAndClose(HttpStatus.REQUEST_TIMEOUT, "the request's header section did not "
-                                + "arrive within " + server.config().limits().headerTimeout().toSeconds()
+                        server.httpMetrics().rejected("REQUEST_TIMEOUT");
+                        TraceContext refused = TraceContext.fresh();
+                        trace.requestRefused(refused.traceId(), "REQUEST_TIMEOUT", "RFC 9110 §15.5.9");
+                        writeErrorAndClose(refused, HttpStatus.REQUEST_TIMEOUT,
+                                "the request's header section did not arrive within " + server.config().limits().headerTimeout().toSeconds()
                                 + " s", "RFC 9110 §15.5.9");
                     }
                 }

@@ -14,6 +14,8 @@ import org.foobarstack.http.parser.HttpVersion;
 import org.foobarstack.http.response.ErrorPage;
 import org.foobarstack.http.response.HttpResponseHead;
 import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.trace.TraceContext;
+import org.foobarstack.trace.TraceRecorder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,7 +51,7 @@ public final class HttpExchange {
     private final ChannelHandlerContext ctx;
     private final ServerContext server;
     private final HttpRequestHead request;
-    private String requestId;
+    private final TraceContext trace;
     private final boolean secure;
     private final long startNanos = System.nanoTime();
 
@@ -76,6 +78,8 @@ public final class HttpExchange {
         this.server = server;
         this.request = request;
         this.secure = secure;
+        // W3C Trace Context §3.2: adopt a valid traceparent; a missing or invalid one starts a new trace
+        this.trace = TraceContext.parseOrFresh(request.fields().get(TraceContext.HEADER));
     }
 
     // ------------------------------------------------------------------ the request
@@ -84,12 +88,32 @@ public final class HttpExchange {
         return request;
     }
 
-    /** A fresh id for this request, made on first use: static files never need one. */
+    /**
+     * This request's trace: the client's, when it sent a valid {@code traceparent} header, else a fresh one. Every
+     * hop the web tier records for this request carries its {@link TraceContext#traceId()}; the app tier gets
+     * {@code traceContext().child()} as the FastCGI param HTTP_TRACEPARENT. A route handler that talks to another
+     * tier (the DoH handler asking the DNS server) records its hops under the same id, into
+     * {@link #traceRecorder()}.
+     */
+    public TraceContext traceContext() {
+        return trace;
+    }
+
+    /**
+     * The web tier's hop recorder. Check {@link TraceRecorder#enabled()} before building a hop: when tracing is off,
+     * nothing should be built at all.
+     */
+    public TraceRecorder traceRecorder() {
+        return server.traceRecorder();
+    }
+
+    /**
+     * The short id of this request: the first 8 hex digits of its trace id ({@link TraceContext#requestId()}). It is
+     * sent upstream as REQUEST_ID, back to the client as X-Request-Id, and found on the dashboard by searching for
+     * it.
+     */
     public String requestId() {
-        if (requestId == null) {
-            requestId = server.newRequestId();
-        }
-        return requestId;
+        return trace.requestId();
     }
 
     public boolean isSecure() {
@@ -152,6 +176,7 @@ public final class HttpExchange {
     /** The body broke a framing rule half-way: answer with the parser's status if still possible, then close. */
     void failRequest(HttpRequestError error) {
         requestComplete = true;
+        server.httpMetrics().rejected(error.violation().name());
         releaseBufferedBody();
         if (bodyListener != null) {
             bodyListener.onAbort(error.message());
@@ -197,6 +222,10 @@ public final class HttpExchange {
         head.remove("Date").remove("Server");
         head.addFirst("Server", server.serverHeader());
         head.addFirst("Date", server.date());
+        // the ids a learner needs to find this request on the dashboard. traceparent itself is a request header
+        // only (W3C Trace Context defines no response use), so the full trace id goes back as X-Trace-Id.
+        head.set("X-Request-Id", trace.requestId());
+        head.set("X-Trace-Id", trace.traceId());
         head.remove("Transfer-Encoding");
         if (st.forbidsBody()) {
             head.remove("Content-Length");
@@ -218,7 +247,10 @@ public final class HttpExchange {
         } else {
             head.remove("Connection");
         }
-        ctx.write(head.build());
+        long headNanos = System.nanoTime();
+        HttpResponseHead built = head.build();
+        ctx.write(built);
+        connection.trace().responseSent(trace.traceId(), built, headNanos, System.nanoTime());
     }
 
     /** Writes body bytes, framed as a chunk when the response is chunked; takes ownership of {@code data}. */
@@ -287,10 +319,11 @@ public final class HttpExchange {
         releaseBufferedBody();
         // whatever body is still on its way must be read (and dropped) before the next request can start
         connection.pauseReading(false);
+        // counted before the flush, so that a client that has read the response finds it in the metrics
+        logAccess();
         ChannelFuture done = chunked
                 ? ctx.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK))
                 : ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-        logAccess();
         connection.responseEnded(this, keepAlive, done);
     }
 
@@ -387,6 +420,7 @@ public final class HttpExchange {
     }
 
     private void logAccess() {
+        server.httpMetrics().responded(request.method(), status, bodyBytesSent, startNanos);
         if (!server.accessLog().enabled()) {
             return;
         }

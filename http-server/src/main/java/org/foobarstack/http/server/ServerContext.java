@@ -2,15 +2,16 @@ package org.foobarstack.http.server;
 
 import org.foobarstack.http.WebServerConfig;
 import org.foobarstack.http.response.DateHeader;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every connection of one {@link org.foobarstack.http.WebServer} shares: its configuration, the Date header
- * cache, the access log, the count of open connections and whether it is shutting down. One per server object, so
- * that several servers in one JVM never share state.
+ * cache, the access log, the count of open connections, whether it is shutting down, the trace recorder its hops
+ * go to and the metrics registry. One per server object, so that several servers in one JVM never share state.
  */
 public final class ServerContext {
 
@@ -20,10 +21,21 @@ public final class ServerContext {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final String serverHeader;
     private final RateLimitedLog rateLimitedLog;
+    private final TraceRecorder traceRecorder;
+    private final Metrics metrics;
+    private final HttpMetrics httpMetrics;
     private volatile boolean shuttingDown;
 
     public ServerContext(WebServerConfig config) {
         this.config = config;
+        this.traceRecorder = config.traceRecorder() != null
+                ? config.traceRecorder()
+                : new TraceRecorder("web", config.serverName());
+        if (!config.tracingEnabled()) {
+            traceRecorder.setEnabled(false);
+        }
+        this.metrics = config.metrics() != null ? config.metrics() : new Metrics();
+        this.httpMetrics = new HttpMetrics(metrics, config.serverName(), openConnections::get);
         this.accessLog = new AccessLog(config.serverName());
         this.rateLimitedLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.http.WebServer"));
         this.serverHeader = "foobar-stack/0.1 (" + config.serverName() + ")";
@@ -63,9 +75,18 @@ public final class ServerContext {
         shuttingDown = true;
     }
 
-    /** A fresh id for a request: 16 hex digits, sent upstream as REQUEST_ID and back as X-Request-Id. */
-    public String newRequestId() {
-        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        return "0".repeat(16 - hex.length()) + hex;
+    /** Where this tier records its hops; check {@link TraceRecorder#enabled()} before building one. */
+    public TraceRecorder traceRecorder() {
+        return traceRecorder;
+    }
+
+    /** This server's {@code foobar_http_*} series. */
+    public HttpMetrics httpMetrics() {
+        return httpMetrics;
+    }
+
+    /** The registry this tier's metrics live in (shared with the other tiers of a stack). */
+    public Metrics metrics() {
+        return metrics;
     }
 }

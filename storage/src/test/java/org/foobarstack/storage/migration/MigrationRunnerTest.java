@@ -174,7 +174,8 @@ class MigrationRunnerTest {
     void theShippedMigrationsLoadFromTheClasspathInOrder() {
         List<Migration> shipped = ClasspathMigrations.load();
         assertThat(shipped).extracting(Migration::script)
-                .containsExactly("V1__messages.sql", "V2__messages_created_at_index.sql");
+                .containsExactly("V1__messages.sql", "V2__messages_created_at_index.sql",
+                        "V3__messages_id_desc_index.sql");
         assertThat(shipped.get(0).statements()).hasSize(1);
         assertThat(shipped.get(0).statements().get(0)).contains("CREATE TABLE MESSAGES")
                 .contains("ID BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
