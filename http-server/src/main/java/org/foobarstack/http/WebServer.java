@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Lifecycle:
  * <ol>
- *   <li>{@code new WebServer(config)}: nothing happens yet.</li>
+ *   <li>{@code new WebServer(config)}: nothing happens yet; {@link #addRoute} may add endpoints.</li>
  *   <li>{@link #start()}: prepares the document root (copying the shipped site on first start), creates or loads
  *       the local certificate authority, and binds both ports. A taken port fails with an exception naming the
  *       tier and the port; nothing is left running.</li>
@@ -78,9 +78,11 @@ public final class WebServer implements AutoCloseable {
     private final ServerContext context;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<Router.Route> extraRoutes = new ArrayList<>();
 
     private EventLoopGroup group;
     private FastCgiClient appClient;
+    private StaticFileHandler staticFiles;
     private Path documentRoot;
     private LocalCertificateAuthority certificateAuthority;
     private InetSocketAddress httpAddress;
@@ -95,6 +97,18 @@ public final class WebServer implements AutoCloseable {
 
     public WebServerConfig config() {
         return config;
+    }
+
+    /**
+     * Adds a handler for every path under {@code prefix} (e.g. "/dns-query"), tried before {@code /api/} and the
+     * static files. Call before {@link #start()}.
+     */
+    public synchronized WebServer addRoute(String prefix, RequestHandler handler) {
+        if (started) {
+            throw new IllegalStateException("routes are added before start()");
+        }
+        extraRoutes.add(new Router.Route(prefix, handler));
+        return this;
     }
 
     public synchronized void start() throws IOException {
@@ -117,16 +131,19 @@ public final class WebServer implements AutoCloseable {
         Class<? extends ServerChannel> serverChannel =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends SocketChannel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        group = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), io);
 
         WebServerConfig.Limits limits = config.limits();
         appClient = new FastCgiClient(config.appServerAddress(), clientChannel, FastCgiClientConfig.defaults()
                 .withConnectTimeout(limits.appConnectTimeout())
                 .withResponseTimeout(limits.appTimeout()));
-        Router router = new Router(new VirtualHosts(config.siteDomain(), config.redirectApexToWww()),
-                new StaticFileHandler(documentRoot, config.directoryListing()))
-                .route("/api/", new FastCgiProxyHandler(appClient, "/api", documentRoot.toString(),
-                        config.appScriptFilename()));
+        staticFiles = new StaticFileHandler(documentRoot, config.directoryListing());
+        Router router = new Router(new VirtualHosts(config.siteDomain(), config.redirectApexToWww()), staticFiles);
+        for (Router.Route route : extraRoutes) {
+            router.route(route.prefix(), route.handler());
+        }
+        router.route("/api/", new FastCgiProxyHandler(appClient, "/api", documentRoot.toString(),
+                config.appScriptFilename()));
 
         try {
             httpAddress = bind(serverChannel, config.httpPort(), "HTTP", router, null);
@@ -252,6 +269,9 @@ public final class WebServer implements AutoCloseable {
         }
         if (appClient != null) {
             appClient.close();
+        }
+        if (staticFiles != null) {
+            staticFiles.close();
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -26,11 +26,12 @@ import java.util.Objects;
  * @param siteDomain        the apex domain of the site, "foobar.com"
  * @param serverName        this instance's name, e.g. "web-1": in the Server header, the logs and the CGI params
  * @param directoryListing  true to list directories that have no index.html (off by default, as in nginx)
+ * @param ioThreads         event loop threads serving connections; 0 means one per core
  */
 public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, boolean httpsEnabled,
                               Path documentRoot, Path dataDirectory, InetSocketAddress appServerAddress,
                               String appScriptFilename, Limits limits, boolean redirectApexToWww,
-                              String siteDomain, String serverName, boolean directoryListing) {
+                              String siteDomain, String serverName, boolean directoryListing, int ioThreads) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_HTTPS_PORT = 8443;
@@ -45,6 +46,14 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         Objects.requireNonNull(serverName, "serverName");
         checkPort("httpPort", httpPort);
         checkPort("httpsPort", httpsPort);
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads " + ioThreads + " < 0");
+        }
+    }
+
+    /** The number of event loop threads to start. */
+    public int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
     }
 
     private static void checkPort(String name, int port) {
@@ -62,7 +71,7 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
                 .httpsEnabled(httpsEnabled).documentRoot(documentRoot).dataDirectory(dataDirectory)
                 .appServerAddress(appServerAddress).appScriptFilename(appScriptFilename).limits(limits)
                 .redirectApexToWww(redirectApexToWww).siteDomain(siteDomain).serverName(serverName)
-                .directoryListing(directoryListing);
+                .directoryListing(directoryListing).ioThreads(ioThreads);
     }
 
     /**
@@ -139,6 +148,7 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         private String siteDomain = "foobar.com";
         private String serverName = "web-1";
         private boolean directoryListing;
+        private int ioThreads;
 
         public Builder bindAddress(String v) { this.bindAddress = v; return this; }
         public Builder httpPort(int v) { this.httpPort = v; return this; }
@@ -153,11 +163,12 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         public Builder siteDomain(String v) { this.siteDomain = v; return this; }
         public Builder serverName(String v) { this.serverName = v; return this; }
         public Builder directoryListing(boolean v) { this.directoryListing = v; return this; }
+        public Builder ioThreads(int v) { this.ioThreads = v; return this; }
 
         public WebServerConfig build() {
             return new WebServerConfig(bindAddress, httpPort, httpsPort, httpsEnabled, documentRoot, dataDirectory,
                     appServerAddress, appScriptFilename, limits, redirectApexToWww, siteDomain, serverName,
-                    directoryListing);
+                    directoryListing, ioThreads);
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * Options: {@code --bind ADDR}, {@code --port N}, {@code --https-port N|off}, {@code --root DIR},
  * {@code --data-dir DIR}, {@code --app HOST:PORT}, {@code --app-script FILE} (SCRIPT_FILENAME, for php-fpm),
- * {@code --name NAME}, {@code --redirect-apex}, {@code --directory-listing}. Port 0 picks a free port. Once both
+ * {@code --name NAME}, {@code --redirect-apex}, {@code --directory-listing}, {@code --io-threads N}. Port 0 picks a free port. Once both
  * ports listen, one line per port is printed ("http http://127.0.0.1:8080" ...) so that scripts can read them.
  */
 public final class WebServerMain {
@@ -44,10 +44,11 @@ public final class WebServerMain {
                 case "--name" -> builder.serverName(value(args, ++i, option));
                 case "--redirect-apex" -> builder.redirectApexToWww(true);
                 case "--directory-listing" -> builder.directoryListing(true);
+                case "--io-threads" -> builder.ioThreads(Integer.parseInt(value(args, ++i, option)));
                 case "--help", "-h" -> {
                     System.out.println("usage: WebServerMain [--bind ADDR] [--port N] [--https-port N|off] "
                             + "[--root DIR] [--data-dir DIR] [--app HOST:PORT] [--app-script FILE] [--name NAME] "
-                            + "[--redirect-apex] [--directory-listing]");
+                            + "[--redirect-apex] [--directory-listing] [--io-threads N]");
                     return;
                 }
                 default -> {

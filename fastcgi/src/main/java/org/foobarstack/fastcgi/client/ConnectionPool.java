@@ -110,13 +110,17 @@ final class ConnectionPool {
         }
     }
 
-    private void open() {
-        connecting++;
-        int slots = capabilities.mpxsConns()
+    /** Requests one connection may carry at once: 1, or up to FCGI_MAX_REQS when the responder multiplexes. */
+    private int slots() {
+        return capabilities.mpxsConns()
                 ? Math.max(1, Math.min(config.maxRequestsPerConnection(),
                         capabilities.maxReqs() > 0 ? capabilities.maxReqs() : Integer.MAX_VALUE))
                 : 1;
-        FastCgiConnection connection = new FastCgiConnection(this, slots);
+    }
+
+    private void open() {
+        connecting++;
+        FastCgiConnection connection = new FastCgiConnection(this, slots());
         bootstrap(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -160,23 +164,34 @@ final class ConnectionPool {
             }
             Channel ch = f.channel();
             ch.writeAndFlush(FastCgiRecords.values(ch.alloc(), RecordType.GET_VALUES, query));
-            ScheduledFuture<?> timeout = loop.schedule(() -> probed(ch, ServerCapabilities.NOT_MULTIPLEXING),
+            ScheduledFuture<?> timeout = loop.schedule(() -> probed(ch, ServerCapabilities.NOT_MULTIPLEXING, false),
                     config.probeTimeout().toNanos(), TimeUnit.NANOSECONDS);
             ch.closeFuture().addListener(c -> {
                 timeout.cancel(false);
-                probed(ch, ServerCapabilities.NOT_MULTIPLEXING);
+                probed(ch, ServerCapabilities.NOT_MULTIPLEXING, false);
             });
         });
     }
 
-    private void probed(Channel ch, ServerCapabilities result) {
+    /**
+     * The answer (or its absence) decides how the pool uses connections from now on. A connection that answered
+     * is kept and joins the pool (php-fpm and our app server both serve requests on it afterwards); one that did
+     * not answer in time is closed, since there is no telling what state the responder is in.
+     */
+    private void probed(Channel ch, ServerCapabilities result, boolean answered) {
         if (!probing) {
             return;
         }
         probing = false;
         capabilities = result;
         log.debug("app tier at {} says {}", address, result);
-        ch.close();
+        if (answered && ch.isActive()) {
+            FastCgiConnection connection = new FastCgiConnection(this, slots());
+            ch.pipeline().replace(ProbeHandler.class, "connection", connection);
+            connections.add(connection);
+        } else {
+            ch.close();
+        }
         dispatch();
     }
 
@@ -185,13 +200,13 @@ final class ConnectionPool {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FastCgiRecord record) {
             if (record.is(RecordType.GET_VALUES_RESULT)) {
-                probed(ctx.channel(), ServerCapabilities.from(NameValuePairs.readMap(record.content())));
+                probed(ctx.channel(), ServerCapabilities.from(NameValuePairs.readMap(record.content())), true);
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            probed(ctx.channel(), ServerCapabilities.NOT_MULTIPLEXING);
+            probed(ctx.channel(), ServerCapabilities.NOT_MULTIPLEXING, false);
         }
     }
 

@@ -27,6 +27,7 @@ public final class FastCgiCall {
     private int requestId;
     private ConnectionPool pool;
     private ScheduledFuture<?> timer;
+    private Runnable stdinWritable;
 
     FastCgiCall(Map<String, String> params, FastCgiResponseListener listener, FastCgiClientConfig config) {
         this.params = params;
@@ -90,6 +91,26 @@ public final class FastCgiCall {
     public void resumeResponse() {
         if (state == State.ACTIVE) {
             connection.setReading(true);
+        }
+    }
+
+    /**
+     * False while the connection's send buffer is full: a caller streaming a body should stop feeding
+     * {@link #writeStdin} until {@link #onStdinWritable} calls back. A call still waiting for a connection counts
+     * as writable; what it is given waits in memory, within the web tier's body limit.
+     */
+    public boolean isStdinWritable() {
+        return state != State.ACTIVE || connection.isWritable();
+    }
+
+    /** Called, on the event loop, each time the connection can take more STDIN after being full. */
+    public void onStdinWritable(Runnable callback) {
+        this.stdinWritable = callback;
+    }
+
+    void stdinWritable() {
+        if (stdinWritable != null && state == State.ACTIVE) {
+            stdinWritable.run();
         }
     }
 

@@ -14,10 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ol>
  *   <li>{@link #send} is called on an event loop (the HTTP connection's own). Each event loop has its own pool
  *       of connections, all on that loop, so a call never crosses threads.</li>
- *   <li>The first time, the pool asks the responder about itself with GET_VALUES (FCGI_MAX_CONNS,
- *       FCGI_MAX_REQS, FCGI_MPXS_CONNS; §4.1) on a connection of its own, which it closes after the answer (php-fpm
- *       closes a connection after a management record anyway). A responder that does not answer is taken as
- *       non-multiplexing.</li>
+ *   <li>The pool's first connection asks the responder about itself with GET_VALUES (FCGI_MAX_CONNS,
+ *       FCGI_MAX_REQS, FCGI_MPXS_CONNS; §4.1) before any request, and then joins the pool. A responder that does
+ *       not answer in time is taken as non-multiplexing (that connection is closed). The answer is asked again
+ *       after the responder was unreachable, since it may have restarted with other settings.</li>
  *   <li>The call waits for a connection with a free slot: one slot per connection, or FCGI_MAX_REQS slots when the
  *       responder said FCGI_MPXS_CONNS=1. A new connection is opened while the pool is below its size.</li>
  *   <li>On its connection the call sends BEGIN_REQUEST (role RESPONDER, flag KEEP_CONN), its PARAMS stream and an

@@ -109,6 +109,20 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            for (FastCgiCall call : new java.util.ArrayList<>(active.values())) {
+                call.stdinWritable();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     void setReading(boolean reading) {
         channel.config().setAutoRead(reading);
     }

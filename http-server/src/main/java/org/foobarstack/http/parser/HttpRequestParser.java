@@ -230,12 +230,6 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             fieldsEnded = true;
             return true;
         }
-        byte first = in.getByte(start);
-        if (first == SP || first == HTAB) {
-            throw fields.isEmpty() && state == State.HEADER_FIELDS
-                    ? new Rejection(HttpViolation.WHITESPACE_AFTER_START_LINE, null)
-                    : new Rejection(HttpViolation.OBSOLETE_LINE_FOLDING, null);
-        }
         int end = start + lineLength;
         int colon = indexOf(in, start, end, (byte) ':');
         if (colon < 0) {
@@ -489,13 +483,16 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
      * to this server, but they are checked, since a sloppy reading here is how chunked smuggling starts.
      */
     private static void checkChunkExtensions(ByteBuf in, int from, int end) {
+        if (from < end && in.getByte(from) != ';' && !isWhitespace(in.getByte(from))) {
+            // "5x": the size itself goes on with something that is not a hex digit
+            throw new Rejection(HttpViolation.INVALID_CHUNK_SIZE, printable(ascii(in, from, end - from)));
+        }
         int i = from;
         while (i < end) {
             i = skipWhitespace(in, i, end);
             if (i >= end || in.getByte(i) != ';') {
-                throw new Rejection(i < end && in.getByte(i) != ';' && from == i && !isWhitespace(in.getByte(i))
-                        ? HttpViolation.INVALID_CHUNK_SIZE : HttpViolation.INVALID_CHUNK_EXTENSION,
-                        printable(ascii(in, from, end - from)));
+                // whitespace that leads to no ";" ("5 " or "5 x"): BWS is only allowed before a ";"
+                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, printable(ascii(in, from, end - from)));
             }
             i = skipWhitespace(in, i + 1, end);
             int nameStart = i;

@@ -59,6 +59,12 @@ public record HttpResponseHead(HttpStatus status, List<Field> fields) {
             return this;
         }
 
+        /** Adds a field line before all others, for the fields every response starts with (Date, Server). */
+        public Builder addFirst(String name, String value) {
+            fields.add(0, new Field(name, value));
+            return this;
+        }
+
         /** Replaces every line of {@code name} with one. */
         public Builder set(String name, String value) {
             remove(name);

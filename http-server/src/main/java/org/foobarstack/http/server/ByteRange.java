@@ -51,7 +51,7 @@ record ByteRange(long first, long last) {
                 return null;
             }
             long first = Long.parseLong(a);
-            long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (last < first) {
                 return null;
             }

@@ -24,7 +24,8 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Build the CGI params ({@link CgiParams}).</li>
- *   <li>Start the call and stream the body into STDIN as it arrives. A chunked body is the exception: CGI needs
+ *   <li>Start the call and stream the body into STDIN as it arrives; when the app tier reads slower than the client
+ *       sends, reading from the client pauses (TCP flow control does the rest). A chunked body is the exception: CGI needs
  *       CONTENT_LENGTH up front (RFC 3875 §4.1.2), so it is collected first, within the body limit, as nginx does.</li>
  *   <li>Read STDOUT: the CGI header block becomes the HTTP status and headers ({@link CgiResponseParser}); the rest
  *       streams to the client, with Content-Length when the app gave one, chunked otherwise. When the client reads
@@ -81,6 +82,8 @@ public final class FastCgiProxyHandler implements RequestHandler {
         }
         long length = request.framing() == BodyFraming.CONTENT_LENGTH ? request.contentLength() : -1;
         Upstream upstream = start(exchange, length);
+        // flow control: when the app tier's connection is full, stop reading the body from the client
+        upstream.call.onStdinWritable(() -> exchange.pauseBody(false));
         exchange.readBody(new BodyListener() {
             @Override
             public void onPart(HttpBodyPart part) {
@@ -91,6 +94,9 @@ public final class FastCgiProxyHandler implements RequestHandler {
                 }
                 if (part.isLast()) {
                     upstream.call.endStdin();
+                    exchange.pauseBody(false);
+                } else if (!upstream.call.isStdinWritable()) {
+                    exchange.pauseBody(true);
                 }
             }
 

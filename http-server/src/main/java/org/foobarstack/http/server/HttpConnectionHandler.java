@@ -53,6 +53,9 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** No further request will be served; the connection closes once the current response is written. */
     private boolean closing;
     private boolean draining;
+    private boolean readPaused;
+    /** The last response's final write; closing before it completes would cut the response short. */
+    private ChannelFuture lastWrite;
 
     public HttpConnectionHandler(ServerContext server, RequestHandler handler, RequestTimeouts timeouts,
                                  boolean secure) {
@@ -132,10 +135,23 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         } finally {
             draining = false;
         }
-        // back-pressure: stop reading while a pipelined request waits for its turn
+        updateAutoRead();
+    }
+
+    /**
+     * Back-pressure: stop reading while a pipelined request waits for its turn, or while the current request's
+     * body cannot be passed on as fast as it arrives (the app tier reads slowly).
+     */
+    private void updateAutoRead() {
         if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(inbox.isEmpty());
+            ctx.channel().config().setAutoRead(inbox.isEmpty() && !readPaused);
         }
+    }
+
+    /** Called by the exchange: pause or resume reading the request body from the client. */
+    void pauseReading(boolean pause) {
+        readPaused = pause;
+        updateAutoRead();
     }
 
     private void start(HttpRequestHead head) {
@@ -155,6 +171,7 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Called by the exchange once its response is written to the channel. */
     void responseEnded(HttpExchange exchange, boolean keepAlive, ChannelFuture written) {
+        lastWrite = written;
         if (!keepAlive || closing) {
             closing = true;
             written.addListener(ChannelFutureListener.CLOSE);
@@ -173,11 +190,22 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        readPaused = false;
         if (closing) {
             releaseInbox();
+            closeAfterLastWrite();
             return;
         }
-        timeouts.awaitNextRequest();
+        // the keep-alive clock starts once the response has left, not while a large file is still being sent
+        if (lastWrite == null || lastWrite.isDone()) {
+            timeouts.awaitNextRequest();
+        } else {
+            lastWrite.addListener(f -> {
+                if (current == null && !closing) {
+                    timeouts.awaitNextRequest();
+                }
+            });
+        }
         if (!draining) {
             drain();
         }
@@ -246,7 +274,7 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
                 case IDLE_TIMEOUT -> {
                     if (current == null) {
-                        ctx.close();
+                        closeAfterLastWrite();
                     }
                 }
                 case BODY_TIMEOUT -> {
@@ -263,13 +291,21 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 case SHUTDOWN -> {
                     closing = true;
                     if (current == null) {
-                        ctx.close();
+                        closeAfterLastWrite();
                     }
                 }
             }
             return;
         }
         super.userEventTriggered(context, evt);
+    }
+
+    private void closeAfterLastWrite() {
+        if (lastWrite != null && !lastWrite.isDone()) {
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     @Override

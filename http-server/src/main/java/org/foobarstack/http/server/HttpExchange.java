@@ -49,7 +49,7 @@ public final class HttpExchange {
     private final ChannelHandlerContext ctx;
     private final ServerContext server;
     private final HttpRequestHead request;
-    private final String requestId;
+    private String requestId;
     private final boolean secure;
     private final long startNanos = System.nanoTime();
 
@@ -76,7 +76,6 @@ public final class HttpExchange {
         this.server = server;
         this.request = request;
         this.secure = secure;
-        this.requestId = server.newRequestId();
     }
 
     // ------------------------------------------------------------------ the request
@@ -85,7 +84,11 @@ public final class HttpExchange {
         return request;
     }
 
+    /** A fresh id for this request, made on first use: static files never need one. */
     public String requestId() {
+        if (requestId == null) {
+            requestId = server.newRequestId();
+        }
         return requestId;
     }
 
@@ -191,8 +194,9 @@ public final class HttpExchange {
         boolean unreadBody = request.expectContinue() && !continueSent && !requestComplete;
         keepAlive = request.keepAlive() && !server.shuttingDown() && !connection.closing() && !unreadBody;
 
-        head.set("Date", server.date());
-        head.set("Server", server.serverHeader());
+        head.remove("Date").remove("Server");
+        head.addFirst("Server", server.serverHeader());
+        head.addFirst("Date", server.date());
         head.remove("Transfer-Encoding");
         if (st.forbidsBody()) {
             head.remove("Content-Length");
@@ -259,6 +263,20 @@ public final class HttpExchange {
         }
     }
 
+    /** Writes a region of a file with sendfile(2); plain TCP only. The region is released once written. */
+    public void sendFileRegion(io.netty.channel.FileRegion region, long length) {
+        requireHeadSent();
+        if (!bodyAllowed || length == 0 || secure || chunked) {
+            region.release();
+            if (secure || chunked) {
+                throw new IllegalStateException("a FileRegion needs plain TCP and a Content-Length");
+            }
+            return;
+        }
+        bodyBytesSent += length;
+        ctx.write(region);
+    }
+
     /** Ends the response: the last chunk if chunked, a flush, the access log line. */
     public void end() {
         requireHeadSent();
@@ -267,6 +285,8 @@ public final class HttpExchange {
         }
         response = Response.ENDED;
         releaseBufferedBody();
+        // whatever body is still on its way must be read (and dropped) before the next request can start
+        connection.pauseReading(false);
         ChannelFuture done = chunked
                 ? ctx.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK))
                 : ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
@@ -309,6 +329,16 @@ public final class HttpExchange {
 
     public boolean isWritable() {
         return ctx.channel().isWritable();
+    }
+
+    /**
+     * Stops (true) or resumes (false) reading this request's body from the client, for a consumer that cannot keep
+     * up: TCP flow control then slows the client down instead of the server buffering the body.
+     */
+    public void pauseBody(boolean pause) {
+        if (response != Response.ENDED || !requestComplete) {
+            connection.pauseReading(pause);
+        }
     }
 
     /** Called when the client's socket buffer drains again, so that a streaming producer can resume. */
@@ -357,6 +387,9 @@ public final class HttpExchange {
     }
 
     private void logAccess() {
+        if (!server.accessLog().enabled()) {
+            return;
+        }
         server.accessLog().log(remoteAddress(), request.requestLine(), status, bodyBytesSent,
                 request.fields().get("referer"), request.fields().get("user-agent"), startNanos);
     }

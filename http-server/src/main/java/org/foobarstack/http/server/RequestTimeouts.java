@@ -23,18 +23,26 @@ import java.util.concurrent.TimeUnit;
  *       connection.</li>
  *   <li>BUSY: the server is answering; the client owes nothing, and upstream timeouts apply instead.</li>
  * </ol>
+ * A phase change only moves a deadline; one timer per connection checks the deadline when it fires and re-arms
+ * itself for whatever time is left. Scheduling and cancelling a timer for every request would cost more than the
+ * request itself on a busy keep-alive connection.
  */
 public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
 
     private enum Phase { WAITING_FOR_REQUEST, READING_HEAD, READING_BODY, BUSY }
+
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.WAITING_FOR_REQUEST;
+    /** What fires at the deadline, and when (System.nanoTime()); NO_DEADLINE while BUSY. */
+    private ConnectionEvent event = ConnectionEvent.HEADER_TIMEOUT;
+    private long deadline = NO_DEADLINE;
     private ScheduledFuture<?> timer;
-    private long lastReadNanos;
+    private long timerDue;
 
     public RequestTimeouts(Duration headerTimeout, Duration idleTimeout) {
         this.headerTimeoutNanos = headerTimeout.toNanos();
@@ -49,19 +57,20 @@ public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext context) throws Exception {
         // the first request: from accept, the client has the header timeout to send its head
-        schedule(headerTimeoutNanos, ConnectionEvent.HEADER_TIMEOUT);
+        setDeadline(ConnectionEvent.HEADER_TIMEOUT, headerTimeoutNanos);
         super.channelActive(context);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
-            lastReadNanos = System.nanoTime();
             if (phase == Phase.WAITING_FOR_REQUEST) {
                 phase = Phase.READING_HEAD;
-                if (timer == null || isIdleTimer) {
-                    schedule(headerTimeoutNanos, ConnectionEvent.HEADER_TIMEOUT);
+                if (event == ConnectionEvent.IDLE_TIMEOUT) {
+                    setDeadline(ConnectionEvent.HEADER_TIMEOUT, headerTimeoutNanos);
                 }
+            } else if (phase == Phase.READING_BODY) {
+                setDeadline(ConnectionEvent.BODY_TIMEOUT, idleTimeoutNanos);
             }
         }
         super.channelRead(context, msg);
@@ -69,68 +78,69 @@ public final class RequestTimeouts extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) throws Exception {
-        cancel();
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         super.channelInactive(context);
     }
 
     /** A whole header section arrived. */
     public void headReceived(boolean bodyFollows) {
-        cancel();
         if (bodyFollows) {
             phase = Phase.READING_BODY;
-            scheduleBodyCheck(idleTimeoutNanos);
+            setDeadline(ConnectionEvent.BODY_TIMEOUT, idleTimeoutNanos);
         } else {
             phase = Phase.BUSY;
+            deadline = NO_DEADLINE;
         }
     }
 
     /** The last byte of the request body arrived. */
     public void bodyComplete() {
         if (phase == Phase.READING_BODY) {
-            cancel();
             phase = Phase.BUSY;
+            deadline = NO_DEADLINE;
         }
     }
 
     /** The response was sent and the connection stays open: wait for the next request. */
     public void awaitNextRequest() {
-        cancel();
         phase = Phase.WAITING_FOR_REQUEST;
-        schedule(idleTimeoutNanos, ConnectionEvent.IDLE_TIMEOUT);
-        isIdleTimer = true;
+        setDeadline(ConnectionEvent.IDLE_TIMEOUT, idleTimeoutNanos);
     }
 
-    private boolean isIdleTimer;
-
-    private void schedule(long nanos, ConnectionEvent event) {
-        cancel();
-        isIdleTimer = false;
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            ctx.fireUserEventTriggered(event);
-        }, nanos, TimeUnit.NANOSECONDS);
+    private void setDeadline(ConnectionEvent what, long inNanos) {
+        event = what;
+        deadline = System.nanoTime() + inNanos;
+        // only an earlier deadline needs the timer moved; a later one is handled when the timer fires
+        if (timer == null || deadline < timerDue) {
+            arm(inNanos);
+        }
     }
 
-    private void scheduleBodyCheck(long nanos) {
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            long quiet = System.nanoTime() - lastReadNanos;
-            if (phase != Phase.READING_BODY) {
-                return;
-            }
-            if (quiet >= idleTimeoutNanos) {
-                ctx.fireUserEventTriggered(ConnectionEvent.BODY_TIMEOUT);
-            } else {
-                scheduleBodyCheck(idleTimeoutNanos - quiet);
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancel() {
+    private void arm(long inNanos) {
         if (timer != null) {
             timer.cancel(false);
-            timer = null;
         }
-        isIdleTimer = false;
+        timerDue = System.nanoTime() + inNanos;
+        timer = ctx.executor().schedule(this::fire, inNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire() {
+        timer = null;
+        if (!ctx.channel().isActive() || deadline == NO_DEADLINE) {
+            if (ctx.channel().isActive()) {
+                arm(idleTimeoutNanos);
+            }
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            arm(left);
+            return;
+        }
+        deadline = NO_DEADLINE;
+        ctx.fireUserEventTriggered(event);
     }
 }

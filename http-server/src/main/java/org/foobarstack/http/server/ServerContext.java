@@ -65,6 +65,7 @@ public final class ServerContext {
 
     /** A fresh id for a request: 16 hex digits, sent upstream as REQUEST_ID and back as X-Request-Id. */
     public String newRequestId() {
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return "0".repeat(16 - hex.length()) + hex;
     }
 }

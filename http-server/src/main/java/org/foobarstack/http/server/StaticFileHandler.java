@@ -14,12 +14,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +29,7 @@ import java.util.List;
  *       without its trailing slash is redirected to it, so that relative links inside work; a directory is served
  *       by its index.html.</li>
  *   <li>Confinement: the real path, after symbolic links, must still be inside the root.</li>
+ *   <li>What was learnt about a path is kept for a second ({@link FileInfoCache}).</li>
  *   <li>Validators: an ETag built from modification time and size, and Last-Modified. If-None-Match is evaluated
  *       first and, when present, If-Modified-Since is ignored (RFC 9110 §13.2.2); a match is 304.</li>
  *   <li>Range: one byte range gives 206 with Content-Range; a range past the end gives 416 with
@@ -41,22 +39,30 @@ import java.util.List;
  *   <li>Body: the file goes out with zero copy on plain TCP, in chunks under TLS ({@link HttpExchange#sendFile}).</li>
  * </ol>
  */
-public final class StaticFileHandler implements RequestHandler {
+public final class StaticFileHandler implements RequestHandler, AutoCloseable {
 
     private static final String ALLOW = "GET, HEAD, OPTIONS";
     private static final String INDEX = "index.html";
 
     private final Path root;
     private final boolean directoryListing;
+    private final FileInfoCache cache;
 
     /** @param root an existing directory; its real path is taken, so symbolic links in it are judged by target */
     public StaticFileHandler(Path root, boolean directoryListing) throws IOException {
         this.root = root.toRealPath();
         this.directoryListing = directoryListing;
+        this.cache = new FileInfoCache(this.root);
     }
 
     public Path root() {
         return root;
+    }
+
+    /** Closes the descriptors kept open for hot files. */
+    @Override
+    public void close() {
+        cache.clear();
     }
 
     @Override
@@ -87,14 +93,12 @@ public final class StaticFileHandler implements RequestHandler {
             }
         }
         Path file = root.resolve(String.join("/", path.segments()));
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
+        FileInfoCache.FileInfo info = cache.get(file);
+        if (!info.exists()) {
             notFound(exchange);
             return;
         }
-        if (attributes.isDirectory()) {
+        if (info.directory()) {
             if (!path.trailingSlash()) {
                 // RFC 9110 §15.4.2: the directory's URL ends with a slash, so that relative links resolve inside it
                 String query = request.target().query();
@@ -103,10 +107,11 @@ public final class StaticFileHandler implements RequestHandler {
                 return;
             }
             Path index = file.resolve(INDEX);
-            if (Files.isRegularFile(index)) {
+            FileInfoCache.FileInfo indexInfo = cache.get(index);
+            if (indexInfo.regularFile()) {
                 file = index;
-                attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            } else if (directoryListing && isInsideRoot(file)) {
+                info = indexInfo;
+            } else if (directoryListing && info.insideRoot()) {
                 listDirectory(exchange, file, request.target().path());
                 return;
             } else {
@@ -115,24 +120,19 @@ public final class StaticFileHandler implements RequestHandler {
                 return;
             }
         }
-        if (!attributes.isRegularFile() || !isInsideRoot(file)) {
+        if (!info.regularFile() || !info.insideRoot()) {
             notFound(exchange);
             return;
         }
-        serveFile(exchange, file, attributes);
+        serveFile(exchange, file, info);
     }
 
-    private boolean isInsideRoot(Path file) throws IOException {
-        return file.toRealPath().startsWith(root);
-    }
-
-    private void serveFile(HttpExchange exchange, Path file, BasicFileAttributes attributes) throws IOException {
+    private void serveFile(HttpExchange exchange, Path file, FileInfoCache.FileInfo info) throws IOException {
         HttpFields fields = exchange.request().fields();
-        long size = attributes.size();
-        Instant modified = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS);
-        String etag = "\"" + Long.toHexString(attributes.lastModifiedTime().toMillis()) + "-"
-                + Long.toHexString(size) + "\"";
-        String lastModified = HttpDates.format(modified);
+        long size = info.size();
+        Instant modified = info.modified();
+        String etag = info.etag();
+        String lastModified = info.lastModified();
         String name = file.getFileName().toString();
         HttpResponseHead.Builder head = HttpResponseHead.builder(HttpStatus.OK)
                 .add("Content-Type", MimeTypes.forFileName(name))
@@ -175,7 +175,22 @@ public final class StaticFileHandler implements RequestHandler {
                         .add("Content-Range", "bytes " + byteRange.first() + "-" + byteRange.last() + "/" + size);
             }
         }
+        OpenFile shared = exchange.isSecure() ? null : cache.descriptor(file, info);
+        if (shared != null) {
+            // plain TCP and a cached descriptor: sendfile(2) from it, no open or close
+            exchange.sendHead(head, length);
+            exchange.sendFileRegion(shared.region(offset, length), length);
+            exchange.end();
+            return;
+        }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        if (channel.size() != size) {
+            // the file changed since it was looked at: look again rather than send a wrong Content-Length
+            channel.close();
+            cache.invalidate(file);
+            handle(exchange);
+            return;
+        }
         try {
             exchange.sendHead(head, length);
             exchange.sendFile(channel, offset, length);
