@@ -19,6 +19,7 @@ import org.xbill.DNS.Type;
  * foobar_dns_truncated_total{instance}                UDP replies sent with TC set
  * foobar_dns_dropped_total{instance}                  packets dropped without a reply
  * foobar_dns_answer_duration_seconds{instance}        histogram: query read to reply bytes ready
+ * foobar_dns_untraced_total{instance}                 queries over the per-second tracing budget
  * </pre>
  *
  * <p>The label children are looked up once and kept, so counting a query is a few striped-adder
@@ -33,6 +34,7 @@ final class DnsMetrics {
     static final String TRUNCATED = "foobar_dns_truncated";
     static final String DROPPED = "foobar_dns_dropped";
     static final String ANSWER_DURATION = "foobar_dns_answer_duration_seconds";
+    static final String UNTRACED = "foobar_dns_untraced";
 
     /** Rcodes we can count one by one; the ones we send are all below 24 (RFC 6891 §6.1.3 allows 12 bits). */
     private static final int RCODE_SLOTS = 24;
@@ -48,6 +50,7 @@ final class DnsMetrics {
     private final CounterDataPoint truncated;
     private final CounterDataPoint dropped;
     private final DistributionDataPoint latency;
+    private final CounterDataPoint untraced;
 
     DnsMetrics(Metrics metrics, String instance) {
         this.instance = instance;
@@ -68,6 +71,12 @@ final class DnsMetrics {
                 "instance").labelValues(instance);
         latency = metrics.latency(ANSWER_DURATION, "Time from reading a DNS query to having its reply",
                 "instance").labelValues(instance);
+        untraced = metrics.counter(UNTRACED, "DNS queries answered but not traced (over the per-second tracing budget)",
+                "instance").labelValues(instance);
+    }
+
+    void untraced() {
+        untraced.inc();
     }
 
     void answered(Transport transport, int qtype, int rcode, boolean tc) {

@@ -93,6 +93,7 @@ public final class DnsServer implements AutoCloseable {
     private final StatsCounters stats;
     private final TraceRecorder traceRecorder;
     private final Metrics metrics;
+    private final DnsMetrics dnsMetrics;
     private final RateLimitedLog problemLog;
     private final List<Runnable> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile ZoneCatalog catalog;
@@ -114,7 +115,8 @@ public final class DnsServer implements AutoCloseable {
         this.traceRecorder = config.traceRecorder() != null ? config.traceRecorder()
                 : new TraceRecorder(TRACE_TIER, config.instanceName());
         this.metrics = config.metrics() != null ? config.metrics() : new Metrics();
-        this.stats = new StatsCounters(new DnsMetrics(metrics, config.instanceName()));
+        this.dnsMetrics = new DnsMetrics(metrics, config.instanceName());
+        this.stats = new StatsCounters(dnsMetrics);
     }
 
     /** Where this server records the hops of each query (the configured one, or its own). */
@@ -150,7 +152,7 @@ public final class DnsServer implements AutoCloseable {
         warmUp();
 
         QueryProcessor processor = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), stats, new QueryLog(),
-                problemLog, new QueryTracer(traceRecorder));
+                problemLog, new QueryTracer(traceRecorder, config.tracedQueriesPerSecond(), dnsMetrics::untraced));
         boolean epoll = config.nativeTransport() && Epoll.isAvailable();
         if (config.nativeTransport() && !epoll) {
             LOG.info("dns-server: native transport unavailable here ({}), using NIO", Epoll.unavailabilityCause().toString());
@@ -257,7 +259,7 @@ public final class DnsServer implements AutoCloseable {
     private void warmUp() {
         QueryProcessor scratch = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), new StatsCounters(),
                 new QueryLog(NOPLogger.NOP_LOGGER), new RateLimitedLog(line -> { }, System::nanoTime),
-                new QueryTracer(null));
+                new QueryTracer(null, 0, () -> { }));
         InetSocketAddress nobody = new InetSocketAddress(config.bindAddress(), 0);
         for (AuthoritativeZone zone : catalog.zones()) {
             for (int type : new int[] {Type.SOA, Type.A, Type.MX}) {

@@ -39,6 +39,11 @@ import org.foobarstack.trace.TraceRecorder;
  *     the answer sent); {@code null} means a recorder of its own, tier {@code dns}
  * @param metrics the registry its {@code foobar_dns_*} metrics go into; {@code null} means a
  *     registry of its own ({@link DnsServer#metrics()})
+ * @param tracedQueriesPerSecond at most this many queries a second are recorded as hops; the
+ *     others are answered and counted but not traced (decoding two messages into field trees
+ *     costs tens of microseconds, several times the cost of answering). A learner's dig or a
+ *     browser stays far below the default; a load test does not pay for tracing every query.
+ *     {@link Integer#MAX_VALUE} traces every query.
  */
 public record DnsServerConfig(
         InetAddress bindAddress,
@@ -53,7 +58,8 @@ public record DnsServerConfig(
         boolean nativeTransport,
         String instanceName,
         TraceRecorder traceRecorder,
-        Metrics metrics) {
+        Metrics metrics,
+        int tracedQueriesPerSecond) {
 
     public static final int DEFAULT_PORT = 5300;
 
@@ -82,8 +88,14 @@ public record DnsServerConfig(
         if (instanceName.isBlank()) {
             throw new IllegalArgumentException("instanceName must not be blank");
         }
+        if (tracedQueriesPerSecond < 0) {
+            throw new IllegalArgumentException("tracedQueriesPerSecond must not be negative");
+        }
         axfrAllowFrom = List.copyOf(axfrAllowFrom);
     }
+
+    /** The default budget of traced queries per second. */
+    public static final int DEFAULT_TRACED_QUERIES_PER_SECOND = 500;
 
     /** The instance name used when none is set. */
     public static final String DEFAULT_INSTANCE_NAME = "dns-1";
@@ -107,7 +119,8 @@ public record DnsServerConfig(
                 .nativeTransport(nativeTransport)
                 .instanceName(instanceName)
                 .traceRecorder(traceRecorder)
-                .metrics(metrics);
+                .metrics(metrics)
+                .tracedQueriesPerSecond(tracedQueriesPerSecond);
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. */
@@ -125,6 +138,7 @@ public record DnsServerConfig(
         private String instanceName = DEFAULT_INSTANCE_NAME;
         private TraceRecorder traceRecorder;
         private Metrics metrics;
+        private int tracedQueriesPerSecond = DEFAULT_TRACED_QUERIES_PER_SECOND;
 
         private Builder() {
         }
@@ -210,10 +224,16 @@ public record DnsServerConfig(
             return this;
         }
 
+        /** At most this many queries a second become hops ({@link Integer#MAX_VALUE}: all; 0: none). */
+        public Builder tracedQueriesPerSecond(int value) {
+            this.tracedQueriesPerSecond = value;
+            return this;
+        }
+
         public DnsServerConfig build() {
             return new DnsServerConfig(bindAddress, port, zonesDirectory, wwwAsCname, webAddress,
                     axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads, nativeTransport,
-                    instanceName, traceRecorder, metrics);
+                    instanceName, traceRecorder, metrics, tracedQueriesPerSecond);
         }
     }
 

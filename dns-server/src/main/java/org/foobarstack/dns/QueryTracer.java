@@ -3,6 +3,8 @@ package org.foobarstack.dns;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;
@@ -21,21 +23,56 @@ import org.xbill.DNS.Rcode;
  * <p>Over TCP the message follows its two-byte length (RFC 1035 §4.2.2), so the fields are shifted
  * two bytes in and the length is a field of its own: the offsets are those of the bytes on the
  * connection. Nothing is built when the recorder is switched off.
+ *
+ * <h2>Cost, and the per-second budget</h2>
+ * Decoding two messages into field trees costs tens of microseconds, several times what answering
+ * the query costs, so tracing every query of a load test would cut the server's throughput to a
+ * fraction. At most {@code perSecond} queries a second are traced (a rate-limiting sampler, as
+ * tracing systems call it); the rest are answered and counted as usual, and counted once more in
+ * {@code foobar_dns_untraced_total}. A learner's dig, or a browser loading a page, asks a handful
+ * of queries a second and is always traced. The check itself is one atomic increment.
  */
 final class QueryTracer {
 
     /** Names the two bytes before a DNS message on TCP. */
     private static final String LENGTH_PREFIX_RULE = "RFC 1035 §4.2.2";
 
-    private final TraceRecorder recorder;
+    /** The budget's window: 2^30 ns, about 1.07 s, so that the window number is a shift, not a division. */
+    private static final int WINDOW_SHIFT = 30;
 
-    /** @param recorder where hops go; {@code null} records nothing (the warm-up's scratch processor) */
-    QueryTracer(TraceRecorder recorder) {
+    private final TraceRecorder recorder;
+    private final int perSecond;
+    private final Runnable untraced;
+    private final AtomicLong window = new AtomicLong();
+    private final AtomicInteger tracedInWindow = new AtomicInteger();
+
+    /**
+     * @param recorder  where hops go; {@code null} records nothing (the warm-up's scratch processor)
+     * @param perSecond at most this many queries traced per window of about a second
+     * @param untraced  called for each query over the budget (a counter)
+     */
+    QueryTracer(TraceRecorder recorder, int perSecond, Runnable untraced) {
         this.recorder = recorder;
+        this.perSecond = perSecond;
+        this.untraced = untraced;
     }
 
+    /** True when this query is to be traced: tracing is on and the window's budget is not spent. */
     boolean enabled() {
-        return recorder != null && recorder.enabled();
+        if (recorder == null || !recorder.enabled()) {
+            return false;
+        }
+        long now = System.nanoTime() >> WINDOW_SHIFT;
+        long current = window.get();
+        if (now != current && window.compareAndSet(current, now)) {
+            tracedInWindow.set(0);
+        }
+        // read first: once the budget is spent, queries over it do not all write to one shared counter
+        if (tracedInWindow.get() < perSecond && tracedInWindow.incrementAndGet() <= perSecond) {
+            return true;
+        }
+        untraced.run();
+        return false;
     }
 
     /**
@@ -43,12 +80,10 @@ final class QueryTracer {
      * @param replies the reply messages, none when the query was dropped
      * @param started when the query was read
      * @param done    when the replies were made
+     *                (call only after {@link #enabled()} said yes)
      */
     void record(byte[] query, List<byte[]> replies, InetSocketAddress client, Transport transport,
                 long started, long done) {
-        if (!enabled()) {
-            return;
-        }
         String traceId = TraceContext.fresh().traceId();
         String peer = client.getAddress().getHostAddress() + ":" + client.getPort();
         List<Field> queryFields = DnsFields.of(query);

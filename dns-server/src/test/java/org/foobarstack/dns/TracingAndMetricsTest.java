@@ -97,6 +97,25 @@ class TracingAndMetricsTest {
     }
 
     @Test
+    void queriesOverThePerSecondBudgetAreAnsweredButNotTraced() throws IOException {
+        DnsServerConfig config = DnsServerConfig.builder().port(0).zonesDirectory(LabZone.directory())
+                .tracedQueriesPerSecond(1).build();
+        try (DnsServer server = new DnsServer(config)) {
+            server.start();
+            for (int i = 0; i < 3; i++) {
+                Message reply = DnsClient.udp(server.udpAddress(), DnsClient.query("www.foobar.com", Type.A).toWire());
+                assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
+            }
+            // three queries within a few milliseconds: a window boundary may fall between them once at most
+            long traced = server.traceRecorder().recordedCount() / 2;
+            double untraced = parse(server.metrics().exposition()).get("foobar_dns_untraced_total{instance=\"dns-1\"}");
+            assertThat(traced).isBetween(1L, 2L);
+            assertThat(traced + (long) untraced).isEqualTo(3);
+            assertThat(server.stats().queries()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void droppedPacketIsRecordedAsReceivedOnly() throws IOException {
         try (DnsServer server = LabZone.start(LabZone.directory())) {
             try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
