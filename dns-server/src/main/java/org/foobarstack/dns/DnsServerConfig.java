@@ -95,7 +95,7 @@ public record DnsServerConfig(
     }
 
     /** The default budget of traced queries per second. */
-    public static final int DEFAULT_TRACED_QUERIES_PER_SECOND = 500;
+    public static final int DEFAULT_TRACED_QUERIES_PER_SECOND = 100;
 
     /** The instance name used when none is set. */
     public static final String DEFAULT_INSTANCE_NAME = "dns-1";
