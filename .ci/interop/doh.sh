@@ -9,7 +9,9 @@
 #   3. a fresh Chromium profile set up as docs/browser-doh.md says: `Local State` with DoH mode "secure" and the
 #      template https://127.0.0.1:8443/dns-query{?dns}; our CA trusted in the profile's NSS database (certutil);
 #   4. headless Chromium loads http://www.foobar.com:8080/ with NO host-resolver rules and NO /etc/hosts entry:
-#      a screenshot (doh/target/screenshots/www-foobar-com.png) and the DOM, which must be our page;
+#      a screenshot (doh/target/screenshots/www-foobar-com.png) and the DOM, which must be our page; again with
+#      the other trust method (--ignore-certificate-errors-spki-list, no NSS database); and a control run with a
+#      profile without the DoH settings, which must NOT find the site;
 #   5. the DoH endpoint's log and the DNS server's query log must show the queries Chromium made for
 #      www.foobar.com, and the recorded hops the DNS messages the DoH endpoint exchanged for them.
 set -euo pipefail
@@ -92,6 +94,19 @@ if ! grep -q '<title>foobar.com' "$WORK/dom.html"; then
   fail "Chromium did not get our page for $SITE (see the DOM and log above)"
 fi
 echo "ok: Chromium loaded $SITE (screenshot $SHOT)"
+
+# the other trust method of docs/browser-doh.md: no CA in any NSS database, the leaf's key pinned by flag instead
+SPKI=$(sed -n 's/^doh demo: server certificate SPKI sha256 //p' "$WORK/demo.out")
+[[ -n "$SPKI" ]] || fail "the demo printed no SPKI hash"
+mkdir -p "$WORK/spki-home" "$WORK/spki-profile"
+printf '{"dns_over_https":{"mode":"secure","templates":"%s"}}\n' "$TEMPLATE" >"$WORK/spki-profile/Local State"
+SPKI_FLAGS=("${FLAGS[@]/--user-data-dir=$PROFILE/--user-data-dir=$WORK/spki-profile}")
+HOME="$WORK/spki-home" timeout 90 chromium "${SPKI_FLAGS[@]}" --ignore-certificate-errors-spki-list="$SPKI" \
+  --virtual-time-budget=5000 --dump-dom "$SITE" >"$WORK/dom-spki.html" 2>"$WORK/chromium-spki.log" \
+  || { cat "$WORK/chromium-spki.log" >&2; fail "chromium --dump-dom with the SPKI pin"; }
+grep -q '<title>foobar.com' "$WORK/dom-spki.html" \
+  || { cat "$WORK/chromium-spki.log" >&2; fail "Chromium with --ignore-certificate-errors-spki-list did not get our page"; }
+echo "ok: Chromium also loads $SITE through DoH with --ignore-certificate-errors-spki-list instead of the NSS CA"
 
 # the control: the same browser with a profile WITHOUT the DoH settings cannot find www.foobar.com in here
 mkdir -p "$WORK/plain-profile"
