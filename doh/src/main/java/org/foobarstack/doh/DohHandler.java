@@ -259,16 +259,20 @@ public final class DohHandler implements RequestHandler, AutoCloseable {
                 record(traceId, exchange, failure == null ? outcome.legs() : failure.legs());
                 Outcome answered = outcome;
                 ForwardException failed = failure;
-                exchange.eventLoop().execute(() -> {
-                    if (exchange.ended()) {
-                        return;     // the client went away meanwhile
-                    }
-                    if (failed != null) {
-                        reject(exchange, failed.problem(), question + ": " + failed.getMessage());
-                    } else {
-                        answer(exchange, question, answered, started);
-                    }
-                });
+                try {
+                    exchange.eventLoop().execute(() -> {
+                        if (exchange.ended()) {
+                            return;     // the client went away meanwhile
+                        }
+                        if (failed != null) {
+                            reject(exchange, failed.problem(), question + ": " + failed.getMessage());
+                        } else {
+                            answer(exchange, question, answered, started);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // the web tier is shutting down and its event loop takes no more work: nobody to answer
+                }
             });
         } catch (RejectedExecutionException e) {
             reject(exchange, DohProblem.BUSY, QUEUE + " queries waiting");
