@@ -66,8 +66,8 @@ JAR=$(ls "$ROOT"/dns-server/target/dns-server-*.jar 2>/dev/null | grep -v -e sou
 [[ -n "$JAR" ]] || fail "dns-server/target/dns-server-*.jar not found: run 'mvn package' first"
 # Offline first (the build has just filled the local repository); online if the dependency plugin
 # itself is not there yet.
-(cd "$ROOT" && { mvn -q -o -pl dns-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 \
-    || mvn -q -pl dns-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null; }) \
+(cd "$ROOT" && { mvn -q -o -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 \
+    || mvn -q -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null; }) \
   || fail "could not build the dns-server classpath with maven"
 CP="$JAR:$(cat "$WORK/cp.txt")"
 

@@ -53,8 +53,8 @@ wait_dns() {
 
 JAR=$(ls "$ROOT"/dns-server/target/dns-server-*.jar 2>/dev/null | head -1 || true)
 [[ -n "$JAR" ]] || fail "run 'mvn package' first"
-(cd "$ROOT" && { mvn -q -o -pl dns-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 \
-    || mvn -q -pl dns-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null; })
+(cd "$ROOT" && { mvn -q -o -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 \
+    || mvn -q -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null; })
 mkdir -p "$WORK/zones" "$WORK/nsd"
 cp "$ROOT/dns-server/src/test/resources/zones-lab/foobar.com.zone" "$WORK/zones/"
 cp "$ROOT/dns-server/src/test/resources/zones-lab/foobar.com.zone" "$WORK/nsd/"

@@ -22,6 +22,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceRecorder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -69,6 +71,8 @@ public final class DnsServer implements AutoCloseable {
     public static final String PROBLEM_LOGGER = "org.foobarstack.dns.problems";
     /** Logger of the query log, one INFO line per query; format in the module README. */
     public static final String QUERY_LOGGER = QueryLog.LOGGER_NAME;
+    /** The tier name in traces. */
+    public static final String TRACE_TIER = "dns";
     /** With port 0, attempts at finding a port free on both UDP and TCP. */
     static final int PORT_ZERO_ATTEMPTS = 20;
     /** RFC 1035 §4.2.2: the two-byte length prefix caps a TCP message at 65535 bytes. */
@@ -86,7 +90,10 @@ public final class DnsServer implements AutoCloseable {
 
     private final DnsServerConfig config;
     private final ZoneLoader loader;
-    private final StatsCounters stats = new StatsCounters();
+    private final StatsCounters stats;
+    private final TraceRecorder traceRecorder;
+    private final Metrics metrics;
+    private final DnsMetrics dnsMetrics;
     private final RateLimitedLog problemLog;
     private final List<Runnable> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile ZoneCatalog catalog;
@@ -105,6 +112,21 @@ public final class DnsServer implements AutoCloseable {
         this.config = config;
         this.loader = new ZoneLoader(config.webAddress(), config.bindAddress());
         this.problemLog = new RateLimitedLog(LoggerFactory.getLogger(PROBLEM_LOGGER)::warn, System::nanoTime);
+        this.traceRecorder = config.traceRecorder() != null ? config.traceRecorder()
+                : new TraceRecorder(TRACE_TIER, config.instanceName());
+        this.metrics = config.metrics() != null ? config.metrics() : new Metrics();
+        this.dnsMetrics = new DnsMetrics(metrics, config.instanceName());
+        this.stats = new StatsCounters(dnsMetrics);
+    }
+
+    /** Where this server records the hops of each query (the configured one, or its own). */
+    public TraceRecorder traceRecorder() {
+        return traceRecorder;
+    }
+
+    /** The registry holding this server's {@code foobar_dns_*} metrics (the configured one, or its own). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public DnsServerConfig config() {
@@ -130,7 +152,7 @@ public final class DnsServer implements AutoCloseable {
         warmUp();
 
         QueryProcessor processor = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), stats, new QueryLog(),
-                problemLog);
+                problemLog, new QueryTracer(traceRecorder, config.tracedQueriesPerSecond(), dnsMetrics::untraced));
         boolean epoll = config.nativeTransport() && Epoll.isAvailable();
         if (config.nativeTransport() && !epoll) {
             LOG.info("dns-server: native transport unavailable here ({}), using NIO", Epoll.unavailabilityCause().toString());
@@ -236,7 +258,8 @@ public final class DnsServer implements AutoCloseable {
      */
     private void warmUp() {
         QueryProcessor scratch = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), new StatsCounters(),
-                new QueryLog(NOPLogger.NOP_LOGGER), new RateLimitedLog(line -> { }, System::nanoTime));
+                new QueryLog(NOPLogger.NOP_LOGGER), new RateLimitedLog(line -> { }, System::nanoTime),
+                new QueryTracer(null, 0, () -> { }));
         InetSocketAddress nobody = new InetSocketAddress(config.bindAddress(), 0);
         for (AuthoritativeZone zone : catalog.zones()) {
             for (int type : new int[] {Type.SOA, Type.A, Type.MX}) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceRecorder;
 
 /**
  * Everything one DNS server instance needs to know, as an immutable value.
@@ -31,6 +33,17 @@ import java.util.Objects;
  *     each thread gets its own UDP socket on the shared port (SO_REUSEPORT)
  * @param nativeTransport use Linux's epoll transport (batched recvmmsg/sendmmsg) when available
  *     instead of Java NIO; NIO is the default because it is the same on every platform
+ * @param instanceName this instance's name in traces and in the {@code instance} label of its
+ *     metrics ({@code dns-1} by default; several DNS servers in one stack need different names)
+ * @param traceRecorder where the server records the two hops of every query (the query received,
+ *     the answer sent); {@code null} means a recorder of its own, tier {@code dns}
+ * @param metrics the registry its {@code foobar_dns_*} metrics go into; {@code null} means a
+ *     registry of its own ({@link DnsServer#metrics()})
+ * @param tracedQueriesPerSecond at most this many queries a second are recorded as hops; the
+ *     others are answered and counted but not traced (decoding two messages into field trees
+ *     costs tens of microseconds, several times the cost of answering). A learner's dig or a
+ *     browser stays far below the default; a load test does not pay for tracing every query.
+ *     {@link Integer#MAX_VALUE} traces every query.
  */
 public record DnsServerConfig(
         InetAddress bindAddress,
@@ -42,7 +55,11 @@ public record DnsServerConfig(
         Duration tcpIdleTimeout,
         Duration zoneCheckInterval,
         int ioThreads,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        String instanceName,
+        TraceRecorder traceRecorder,
+        Metrics metrics,
+        int tracedQueriesPerSecond) {
 
     public static final int DEFAULT_PORT = 5300;
 
@@ -67,8 +84,21 @@ public record DnsServerConfig(
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
         }
+        Objects.requireNonNull(instanceName, "instanceName");
+        if (instanceName.isBlank()) {
+            throw new IllegalArgumentException("instanceName must not be blank");
+        }
+        if (tracedQueriesPerSecond < 0) {
+            throw new IllegalArgumentException("tracedQueriesPerSecond must not be negative");
+        }
         axfrAllowFrom = List.copyOf(axfrAllowFrom);
     }
+
+    /** The default budget of traced queries per second. */
+    public static final int DEFAULT_TRACED_QUERIES_PER_SECOND = 100;
+
+    /** The instance name used when none is set. */
+    public static final String DEFAULT_INSTANCE_NAME = "dns-1";
 
     public static Builder builder() {
         return new Builder();
@@ -86,7 +116,11 @@ public record DnsServerConfig(
                 .tcpIdleTimeout(tcpIdleTimeout)
                 .zoneCheckInterval(zoneCheckInterval)
                 .ioThreads(ioThreads)
-                .nativeTransport(nativeTransport);
+                .nativeTransport(nativeTransport)
+                .instanceName(instanceName)
+                .traceRecorder(traceRecorder)
+                .metrics(metrics)
+                .tracedQueriesPerSecond(tracedQueriesPerSecond);
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. */
@@ -101,6 +135,10 @@ public record DnsServerConfig(
         private Duration zoneCheckInterval = Duration.ofSeconds(2);
         private int ioThreads = 1;
         private boolean nativeTransport;
+        private String instanceName = DEFAULT_INSTANCE_NAME;
+        private TraceRecorder traceRecorder;
+        private Metrics metrics;
+        private int tracedQueriesPerSecond = DEFAULT_TRACED_QUERIES_PER_SECOND;
 
         private Builder() {
         }
@@ -168,9 +206,34 @@ public record DnsServerConfig(
             return this;
         }
 
+        /** The name in traces and in the metrics' {@code instance} label, e.g. {@code dns-2}. */
+        public Builder instanceName(String value) {
+            this.instanceName = value;
+            return this;
+        }
+
+        /** A recorder from the stack's {@code TraceHub} ({@code hub.newRecorder("dns", "dns-1")}). */
+        public Builder traceRecorder(TraceRecorder value) {
+            this.traceRecorder = value;
+            return this;
+        }
+
+        /** The stack's shared metrics registry. */
+        public Builder metrics(Metrics value) {
+            this.metrics = value;
+            return this;
+        }
+
+        /** At most this many queries a second become hops ({@link Integer#MAX_VALUE}: all; 0: none). */
+        public Builder tracedQueriesPerSecond(int value) {
+            this.tracedQueriesPerSecond = value;
+            return this;
+        }
+
         public DnsServerConfig build() {
             return new DnsServerConfig(bindAddress, port, zonesDirectory, wwwAsCname, webAddress,
-                    axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads, nativeTransport);
+                    axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads, nativeTransport,
+                    instanceName, traceRecorder, metrics, tracedQueriesPerSecond);
         }
     }
 

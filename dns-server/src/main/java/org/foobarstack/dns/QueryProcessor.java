@@ -35,7 +35,8 @@ import org.xbill.DNS.Type;
  *   <li>build the reply: QR set, ID, opcode and RD copied, RA never set, the question echoed
  *       byte for byte as asked, an OPT if the query had one;</li>
  *   <li>fit it into the size the transport allows, truncating with TC if needed (RFC 2181 §9);</li>
- *   <li>count it and write one query log line.</li>
+ *   <li>count it and write one query log line;</li>
+ *   <li>record the query and the reply as two hops of a new trace ({@link QueryTracer}).</li>
  * </ol>
  * Nothing thrown while answering escapes: it becomes SERVFAIL and one rate-limited log line.
  */
@@ -58,9 +59,11 @@ final class QueryProcessor {
     private final StatsCounters stats;
     private final QueryLog queryLog;
     private final RateLimitedLog problemLog;
+    private final QueryTracer tracer;
 
     QueryProcessor(Supplier<ZoneCatalog> catalog, List<Cidr> transferAllowList, StatsCounters stats,
-                   QueryLog queryLog, RateLimitedLog problemLog) {
+                   QueryLog queryLog, RateLimitedLog problemLog, QueryTracer tracer) {
+        this.tracer = tracer;
         this.catalog = catalog;
         this.transferAllowList = List.copyOf(transferAllowList);
         this.stats = stats;
@@ -74,16 +77,27 @@ final class QueryProcessor {
      */
     List<byte[]> process(byte[] query, InetSocketAddress client, Transport transport) {
         long started = System.nanoTime();
+        List<byte[]> replies;
         try {
-            return handle(query, client, transport, started);
+            replies = handle(query, client, transport, started);
         } catch (RuntimeException e) {
             problem(MessageProblem.INTERNAL_ERROR, client, e.toString());
             if (query.length < Header.LENGTH) {
                 stats.dropped();
-                return List.of();
+                replies = List.of();
+            } else {
+                replies = List.of(headerOnly(query, Rcode.SERVFAIL, transport, -1));
             }
-            return List.of(headerOnly(query, Rcode.SERVFAIL, transport, -1));
         }
+        long done = System.nanoTime();
+        if (!replies.isEmpty()) {
+            stats.answerTook(done - started);
+        }
+        // Step 10: the query and its answer as two hops of a trace (nothing is built when tracing is off).
+        if (tracer.enabled()) {
+            tracer.record(query, replies, client, transport, started, done);
+        }
+        return replies;
     }
 
     private List<byte[]> handle(byte[] wire, InetSocketAddress client, Transport transport, long started) {

@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
-/** The live counters behind {@link DnsStats}; LongAdders, so event-loop threads never contend. */
+/**
+ * The live counters behind {@link DnsStats}; LongAdders, so event-loop threads never contend.
+ * Every count is also passed to the Prometheus metrics ({@link DnsMetrics}), when there are any.
+ */
 final class StatsCounters {
 
     /** Rcodes fit in 12 bits with EDNS (RFC 6891 §6.1.3); the ones we send are all below 24. */
@@ -21,7 +24,15 @@ final class StatsCounters {
     private final LongAdder[] byRcode = new LongAdder[RCODE_SLOTS];
     private final ConcurrentHashMap<Integer, LongAdder> byType = new ConcurrentHashMap<>();
 
+    private final DnsMetrics metrics;
+
+    /** Counters without Prometheus metrics (the warm-up's scratch processor). */
     StatsCounters() {
+        this(null);
+    }
+
+    StatsCounters(DnsMetrics metrics) {
+        this.metrics = metrics;
         for (int i = 0; i < RCODE_SLOTS; i++) {
             byRcode[i] = new LongAdder();
         }
@@ -39,10 +50,23 @@ final class StatsCounters {
         if (tc) {
             truncated.increment();
         }
+        if (metrics != null) {
+            metrics.answered(transport, qtype, rcode, tc);
+        }
     }
 
     void dropped() {
         dropped.increment();
+        if (metrics != null) {
+            metrics.dropped();
+        }
+    }
+
+    /** Time from reading a query to having its (first) reply. */
+    void answerTook(long nanos) {
+        if (metrics != null) {
+            metrics.answerTook(nanos);
+        }
     }
 
     DnsStats snapshot() {
