@@ -93,9 +93,12 @@ final class QueryProcessor {
         if (!replies.isEmpty()) {
             stats.answerTook(done - started);
         }
-        // Step 10: the query and its answer as two hops of a trace (nothing is built when tracing is off).
-        if (tracer.enabled()) {
-            tracer.record(query, replies, client, transport, started, done);
+        // Step 10: the query and its answer as two hops of a trace (nothing is built when tracing is off). A
+        // query that names its trace in an EDNS option (DnsTraceOption: walk, the DoH endpoint) is always
+        // traced, under that trace, so that its hops join the request that caused the lookup.
+        String carried = tracer.carriedTraceId(query);
+        if (carried != null || tracer.enabled()) {
+            tracer.record(query, replies, client, transport, started, done, carried);
         }
         return replies;
     }

@@ -1,5 +1,10 @@
 package org.foobarstack.dns;
 
+import org.foobarstack.trace.DnsTraceOption;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import java.io.IOException;
+
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +44,8 @@ final class QueryTracer {
 
     /** The budget's window: 2^30 ns, about 1.07 s, so that the window number is a shift, not a division. */
     private static final int WINDOW_SHIFT = 30;
+    /** ARCOUNT, the additional section's record count, sits at bytes 10-11 of the header (RFC 1035 §4.1.1). */
+    private static final int ARCOUNT_OFFSET = 10;
 
     private final TraceRecorder recorder;
     private final int perSecond;
@@ -55,6 +62,26 @@ final class QueryTracer {
         this.recorder = recorder;
         this.perSecond = perSecond;
         this.untraced = untraced;
+    }
+
+    /**
+     * The trace id a query carries in its EDNS trace option ({@link DnsTraceOption}), or null. Only a query
+     * with an additional section (ARCOUNT &gt; 0, where an OPT record lives) is parsed for it, and only while
+     * tracing is on, so plain queries cost one header read.
+     */
+    String carriedTraceId(byte[] query) {
+        if (recorder == null || !recorder.enabled() || query.length < Header.LENGTH) {
+            return null;
+        }
+        int additional = ((query[ARCOUNT_OFFSET] & 0xFF) << 8) | (query[ARCOUNT_OFFSET + 1] & 0xFF);
+        if (additional == 0) {
+            return null;
+        }
+        try {
+            return DnsTraceOption.from(new Message(query)).map(TraceContext::traceId).orElse(null);
+        } catch (IOException | RuntimeException malformed) {
+            return null;
+        }
     }
 
     /** True when this query is to be traced: tracing is on and the window's budget is not spent. */
@@ -80,11 +107,12 @@ final class QueryTracer {
      * @param replies the reply messages, none when the query was dropped
      * @param started when the query was read
      * @param done    when the replies were made
-     *                (call only after {@link #enabled()} said yes)
+     * @param carriedTraceId the trace the query named in its EDNS trace option, or null for a fresh one
+     *                (call only after {@link #enabled()} said yes, or for a query that carries a trace)
      */
     void record(byte[] query, List<byte[]> replies, InetSocketAddress client, Transport transport,
-                long started, long done) {
-        String traceId = TraceContext.fresh().traceId();
+                long started, long done, String carriedTraceId) {
+        String traceId = carriedTraceId != null ? carriedTraceId : TraceContext.fresh().traceId();
         String peer = client.getAddress().getHostAddress() + ":" + client.getPort();
         List<Field> queryFields = DnsFields.of(query);
         recorder.record(recorder.hop(traceId, Protocol.DNS, Direction.RECEIVED)
@@ -98,7 +126,7 @@ final class QueryTracer {
                     .summary(answerSummary(reply, transport))
                     .peer(peer)
                     .timing(started, done)
-                    .fields(framed(DnsFields.of(reply), reply.length, transport, peer))
+                    .fields(() -> framed(DnsFields.of(reply), reply.length, transport, peer))
                     .build());
         }
     }

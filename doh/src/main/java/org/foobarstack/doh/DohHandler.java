@@ -33,6 +33,7 @@ import org.foobarstack.http.server.RequestHandler;
 import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;
+import org.foobarstack.trace.DnsTraceOption;
 import org.foobarstack.trace.TraceContext;
 import org.foobarstack.trace.TraceRecorder;
 import org.foobarstack.trace.fields.DnsFields;
@@ -65,7 +66,7 @@ import org.xbill.DNS.Type;
  *       rcode (RFC 8484 §4.2.1), with {@code Cache-Control: max-age} no longer than the smallest
  *       TTL in it (RFC 8484 §5.1, {@link CacheLifetime}).</li>
  *   <li>The DNS messages sent to and received from the DNS server are recorded as hops under the
- *       HTTP request's trace (its {@code traceparent} header, or a fresh trace), and one log line
+ *       HTTP request's trace ({@link HttpExchange#traceContext()}, adopted from its {@code traceparent} or fresh), and one log line
  *       is written on {@code org.foobarstack.doh}.</li>
  * </ol>
  * The route serves on the web tier's HTTP port as well as on its HTTPS port; RFC 8484 §5 requires
@@ -244,7 +245,11 @@ public final class DohHandler implements RequestHandler, AutoCloseable {
             reject(exchange, DohProblem.NOT_A_DNS_QUERY, query.length + " bytes that do not parse as a DNS query");
             return;
         }
-        String traceId = TraceContext.parseOrFresh(exchange.request().fields().get(TraceContext.HEADER)).traceId();
+        TraceContext trace = exchange.traceContext();
+        String traceId = trace.traceId();
+        // The DNS server files its own hops under this request's trace when the query names it (an EDNS option
+        // beside the client's own OPT record; a query without EDNS is forwarded byte for byte).
+        byte[] forwarded = DnsTraceOption.addToExistingOpt(parsed, trace) ? parsed.toWire() : query;
         String question = question(parsed);
         long started = System.nanoTime();
         try {
@@ -252,7 +257,7 @@ public final class DohHandler implements RequestHandler, AutoCloseable {
                 Outcome outcome = null;
                 ForwardException failure = null;
                 try {
-                    outcome = forwarder.ask(query);
+                    outcome = forwarder.ask(forwarded);
                 } catch (ForwardException e) {
                     failure = e;
                 }

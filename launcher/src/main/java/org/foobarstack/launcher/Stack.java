@@ -8,6 +8,7 @@ import org.foobarstack.app.AppServer;
 import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.dns.DnsServer;
 import org.foobarstack.dns.DnsServerConfig;
+import org.foobarstack.doh.DohHandler;
 import org.foobarstack.http.WebServer;
 import org.foobarstack.http.WebServerConfig;
 import org.foobarstack.storage.StorageConfig;
@@ -44,8 +45,9 @@ import java.util.function.Supplier;
  * <p>Lifecycle:
  * <ol>
  *   <li>{@link #start()} starts the tiers from the bottom up, because each tier needs the address of the one
- *       below it: storage, the app server (which connects to storage), the web server (which forwards to the app
- *       server), and last the DNS server, which sends clients to the web server. Storage, the slowest to boot,
+ *       below it: storage, the app server (which connects to storage), the DNS server (whose zone points at
+ *       the web tier's address, and whose own address the web tier's DNS-over-HTTPS endpoint forwards to), and
+ *       the web server (which forwards to the app server). Storage, the slowest to boot,
  *       boots in a thread of its own meanwhile: the app tier only needs its URL to start (its connection pool
  *       opens lazily, and until the database answers, requests get 503).
  *   <li>After each start it waits until the tier's TCP port accepts a connection, so that "started" means a
@@ -61,6 +63,7 @@ public final class Stack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration DOH_TIMEOUT = Duration.ofSeconds(3);
 
     private final StackConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -70,6 +73,7 @@ public final class Stack implements AutoCloseable {
     private WebServer web;
     private DnsServer dns;
     private AdminServer admin;
+    private DohHandler doh;
     /** Every tier of this stack records its hops here; the admin server shows them. */
     private final TraceHub traces = new TraceHub();
     /** Every tier of this stack counts into this one registry, told apart by an instance label. */
@@ -100,9 +104,23 @@ public final class Stack implements AutoCloseable {
                     .dbUser(storageConfig.appUser())
                     .dbPassword(storageConfig.appPassword())
                     .instanceName("app-1")
+                    .traceRecorder(traces.newRecorder("app", "app-1"))
+                    .metrics(metrics)
                     .build());
             startTier("app server", app::start, app::address, progress);
             running.push(app);
+
+            dns = new DnsServer(DnsServerConfig.builder()
+                    .bindAddress(config.bindAddress())
+                    .port(config.dnsPort())
+                    .webAddress(config.bindAddress())
+                    .instanceName("dns-1")
+                    .traceRecorder(traces.newRecorder("dns", "dns-1"))
+                    .metrics(metrics)
+                    .wwwAsCname(config.wwwAsCname())
+                    .build());
+            startTier("DNS server", dns::start, dns::tcpAddress, progress);
+            running.push(dns);
 
             web = new WebServer(WebServerConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
@@ -112,21 +130,18 @@ public final class Stack implements AutoCloseable {
                     .dataDirectory(config.dataDir().resolve("web"))
                     .appServerAddress(app.address())
                     .serverName("web-1")
+                    .traceRecorder(traces.newRecorder("web", "web-1"))
+                    .metrics(metrics)
                     .build());
+            // DNS over HTTPS (RFC 8484): browsers do not ask a DNS server on port 5300, but they can be told to
+            // ask https://.../dns-query, which forwards to ours; its DNS hops join the HTTP request's trace.
+            doh = new DohHandler(dns.udpAddress(), web.traceRecorder(), DOH_TIMEOUT);
+            web.addRoute(DohHandler.PATH, doh);
             startTier("web server", unchecked(web::start), web::httpAddress, progress);
             running.push(web);
             if (web.httpsAddress() != null) {
                 waitUntilAccepting("web server (HTTPS)", web.httpsAddress());
             }
-
-            dns = new DnsServer(DnsServerConfig.builder()
-                    .bindAddress(config.bindAddress())
-                    .port(config.dnsPort())
-                    .webAddress(web.httpAddress().getAddress())
-                    .wwwAsCname(config.wwwAsCname())
-                    .build());
-            startTier("DNS server", dns::start, dns::tcpAddress, progress);
-            running.push(dns);
 
             admin = new AdminServer(AdminConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
@@ -303,6 +318,9 @@ public final class Stack implements AutoCloseable {
     /** Stops every running tier, top down. Safe to call twice, and from a shutdown hook. */
     @Override
     public synchronized void close() {
+        if (doh != null) {
+            doh.close();
+        }
         while (!running.isEmpty()) {
             AutoCloseable tier = running.pop();
             try {

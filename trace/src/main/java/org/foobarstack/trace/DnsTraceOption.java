@@ -50,6 +50,26 @@ public final class DnsTraceOption {
         }
     }
 
+    /**
+     * Adds the trace option to the OPT record a query already has, keeping its payload size, flags and other
+     * options. A query without an OPT record is left alone: giving it one would change the answer (an EDNS
+     * query gets an OPT record back, RFC 6891 §7), and a forwarder must not change what its client gets.
+     *
+     * @return true if the option was added
+     */
+    public static boolean addToExistingOpt(Message query, TraceContext context) {
+        OPTRecord opt = query.getOPT();
+        if (opt == null || !opt.getOptions(CODE).isEmpty()) {
+            return false;
+        }
+        List<EDNSOption> options = new java.util.ArrayList<>(opt.getOptions());
+        options.add(of(context));
+        query.removeRecord(opt, org.xbill.DNS.Section.ADDITIONAL);
+        query.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
+                options), org.xbill.DNS.Section.ADDITIONAL);
+        return true;
+    }
+
     /** The trace context a query carries, if it has a well-formed one; anything else is ignored. */
     public static Optional<TraceContext> from(Message query) {
         OPTRecord opt = query.getOPT();

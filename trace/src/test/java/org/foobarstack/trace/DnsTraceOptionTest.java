@@ -40,4 +40,24 @@ class DnsTraceOptionTest {
                 "00-not-a-trace".getBytes(StandardCharsets.US_ASCII)))), Section.ADDITIONAL);
         assertThat(DnsTraceOption.from(new Message(malformed.toWire()))).isEmpty();
     }
+
+    @Test
+    void aForwarderAddsTheOptionOnlyBesideAnOptRecordTheClientSent() throws Exception {
+        TraceContext context = TraceContext.fresh();
+        Message withEdns = Message.newQuery(Record.newRecord(Name.fromString("www.foobar.com."), Type.A, DClass.IN));
+        withEdns.addRecord(new OPTRecord(4096, 0, 0, org.xbill.DNS.ExtendedFlags.DO, List.of(
+                new GenericEDNSOption(12, new byte[8]))), Section.ADDITIONAL);   // padding, as browsers send
+
+        assertThat(DnsTraceOption.addToExistingOpt(withEdns, context)).isTrue();
+        Message decoded = new Message(withEdns.toWire());
+        assertThat(decoded.getOPT().getPayloadSize()).isEqualTo(4096);
+        assertThat(decoded.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isNotZero();
+        assertThat(decoded.getOPT().getOptions(12)).hasSize(1);
+        assertThat(DnsTraceOption.from(decoded)).hasValueSatisfying(found ->
+                assertThat(found.traceId()).isEqualTo(context.traceId()));
+
+        Message plain = Message.newQuery(Record.newRecord(Name.fromString("www.foobar.com."), Type.A, DClass.IN));
+        assertThat(DnsTraceOption.addToExistingOpt(plain, context)).isFalse();
+        assertThat(plain.getOPT()).isNull();
+    }
 }

@@ -105,18 +105,21 @@ public final class ConnectionTrace {
             recordOpening(traceId);
         }
         long start = head.firstByteNanos() != 0 ? head.firstByteNanos() : System.nanoTime();
-        List<Field> fields = head.rawHead() != null
-                ? new ArrayList<>(HttpFields.requestHead(head.rawHead()))
-                : new ArrayList<>();
-        fields.add(Field.info("Connection", requests == 1
+        byte[] raw = head.rawHead();
+        Field connection = Field.info("Connection", requests == 1
                 ? "first request on this connection"
                 : "request " + requests + " on this kept-alive connection (RFC 9112 §9.3), opened by trace "
-                        + openingTraceId));
+                        + openingTraceId);
+        // the head's field tree is built only if someone reads this hop (Hop#fields)
         recorder.record(recorder.hop(traceId, Protocol.HTTP, Direction.RECEIVED)
                 .summary(head.requestLine())
                 .peer(peer)
                 .timing(start, Math.max(start, System.nanoTime()))
-                .fields(fields)
+                .fields(() -> {
+                    List<Field> fields = raw != null ? new ArrayList<>(HttpFields.requestHead(raw)) : new ArrayList<>();
+                    fields.add(connection);
+                    return fields;
+                })
                 .build());
     }
 
@@ -149,7 +152,7 @@ public final class ConnectionTrace {
                 .summary("HTTP/1.1 " + head.status().code() + " " + head.status().reason())
                 .peer(peer)
                 .timing(startNanos, Math.max(startNanos, endNanos))
-                .fields(HttpFields.responseHead(bytes))
+                .fields(() -> HttpFields.responseHead(bytes))
                 .build());
     }
 
