@@ -11,6 +11,8 @@
 #   PEER_KEEP_CONN (default on, the peer's best throughput: 11,400 req/s against 3,200 with off in one run; but
 #     each php-fpm child then serves one kept connection at a time, so waiting connections get a p99 of seconds),
 #   OURS_PATH (default /api/messages; e.g. /api/no-such-path measures the FastCGI path without the database)
+#   APP_ARGS (extra AppServerMain flags, e.g. "--trace off"), APP_JAVA_OPTS and STORAGE_JAVA_OPTS (extra JVM
+#     options for our two JVMs, e.g. -XX:StartFlightRecording=duration=30s,filename=/tmp/app.jfr to profile)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,7 +24,7 @@ THREADS=${THREADS:-2}
 OURS_PATH=${OURS_PATH:-/api/messages}
 PEER_KEEP_CONN=${PEER_KEEP_CONN:-on}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/app/results}
-COMMAND="FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
+COMMAND="${APP_ARGS:+APP_ARGS='$APP_ARGS' }${APP_WORKERS:+APP_WORKERS=$APP_WORKERS }FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
 WORK="$(mktemp -d /tmp/foobar-app-bench.XXXXXX)"
 chmod 755 "$WORK"
 PIDS=()
@@ -69,13 +71,15 @@ if [ "$FRONT" = nginx ]; then
   mvn -q -o -pl app-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" \
     || mvn -q -pl app-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt"
   CP="$(ls "$ROOT"/app-server/target/app-server-*.jar | head -n1):$(cat "$WORK/cp.txt")"
-  java -cp "$CP" org.foobarstack.storage.StorageServerMain --bind 127.0.0.1 --port 0 --data-dir "$WORK/storage" \
+  # shellcheck disable=SC2086
+  java ${STORAGE_JAVA_OPTS:-} -cp "$CP" org.foobarstack.storage.StorageServerMain --bind 127.0.0.1 --port 0 --data-dir "$WORK/storage" \
     > "$WORK/storage.out" 2>&1 &
   PIDS+=($!)
   wait_for "$WORK/storage.out" '^READY [0-9]+' "${PIDS[-1]}"
   JDBC_URL=$(sed -n 's/^storage: JDBC URL //p' "$WORK/storage.out")
-  java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" org.foobarstack.app.AppServerMain \
-    --bind 127.0.0.1 --port 0 --instance app-bench --workers 8 \
+  # shellcheck disable=SC2086
+  java ${APP_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" org.foobarstack.app.AppServerMain \
+    --bind 127.0.0.1 --port 0 --instance app-bench --workers "${APP_WORKERS:-8}" ${APP_ARGS:-} \
     --jdbc-url "$JDBC_URL" --db-user foobar_app --db-password app-local-only > "$WORK/app.out" 2>&1 &
   PIDS+=($!)
   wait_for "$WORK/app.out" 'listening on 127\.0\.0\.1:[0-9]+' "${PIDS[-1]}"

@@ -47,6 +47,14 @@ public final class FastCgiFields {
     static final int MAX_RECORDS_SHOWN = 8;
     private static final int ONE_BYTE_LENGTH_MAX = 0x7F;
     private static final int FOUR_BYTE_FLAG = 0x80;
+    /** The text of every 1-byte length, made once: a PARAMS stream has two per param. */
+    private static final String[] ONE_BYTE_LENGTH_TEXT = new String[ONE_BYTE_LENGTH_MAX + 1];
+
+    static {
+        for (int length = 0; length <= ONE_BYTE_LENGTH_MAX; length++) {
+            ONE_BYTE_LENGTH_TEXT[length] = length + " (1 byte, top bit clear: 0.." + ONE_BYTE_LENGTH_MAX + ")";
+        }
+    }
     private static final int CR = '\r';
     private static final int LF = '\n';
 
@@ -183,8 +191,14 @@ public final class FastCgiFields {
             return fields;
         }
         int type = headers.get(0).type();
-        for (Field meaning : streamContent(type, content)) {
-            fields.add(map.place(meaning));
+        int onlyRecord = map.onlyRecordWithContent();
+        if (onlyRecord >= 0) {
+            // the usual case (nginx sends all its params in one record): every offset is one shift away
+            fields.addAll(streamContent(type, content, map.recordStart(onlyRecord) + RecordHeader.LENGTH));
+        } else {
+            for (Field meaning : streamContent(type, content, 0)) {
+                fields.add(map.place(meaning));
+            }
         }
         return fields;
     }
@@ -201,7 +215,7 @@ public final class FastCgiFields {
             case END_REQUEST -> endRequestBody(content);
             case UNKNOWN_TYPE -> unknownTypeBody(content);
             case PARAMS, GET_VALUES, GET_VALUES_RESULT -> content.isReadable()
-                    ? List.of(nameValuePairsGroup(content)) : List.of(endOfStream(known));
+                    ? List.of(nameValuePairsGroup(content, 0)) : List.of(endOfStream(known));
             case ABORT_REQUEST -> List.of();
             case STDIN, STDOUT, STDERR, DATA -> content.isReadable()
                     ? List.of(text("Content", 0, content, "")) : List.of(endOfStream(known));
@@ -256,6 +270,11 @@ public final class FastCgiFields {
      * with it set), its name and its value; offsets from the first byte of {@code content}, which is not moved.
      */
     public static List<Field> nameValuePairs(ByteBuf content) {
+        return nameValuePairs(content, 0);
+    }
+
+    /** {@link #nameValuePairs(ByteBuf)} with every offset moved {@code shift} bytes further. */
+    private static List<Field> nameValuePairs(ByteBuf content, int shift) {
         List<Field> pairs = new ArrayList<>();
         int base = content.readerIndex();
         int end = content.writerIndex();
@@ -264,54 +283,54 @@ public final class FastCgiFields {
             int pairStart = at;
             int[] name = readLength(content, at, end);
             if (name == null) {
-                pairs.add(Field.of("Malformed", at - base, end - at, "the stream ends inside a length (§3.4)"));
+                pairs.add(Field.of("Malformed", at - base + shift, end - at, "the stream ends inside a length (§3.4)"));
                 break;
             }
             at += name[1];
             int[] value = readLength(content, at, end);
             if (value == null) {
-                pairs.add(Field.of("Malformed", pairStart - base, end - pairStart,
+                pairs.add(Field.of("Malformed", pairStart - base + shift, end - pairStart,
                         "the stream ends inside a length (§3.4)"));
                 break;
             }
             at += value[1];
             if ((long) name[0] + value[0] > end - at) {
-                pairs.add(Field.of("Malformed", pairStart - base, end - pairStart, "a pair announces " + name[0]
+                pairs.add(Field.of("Malformed", pairStart - base + shift, end - pairStart, "a pair announces " + name[0]
                         + "+" + value[0] + " bytes, " + (end - at) + " remain (§3.4)"));
                 break;
             }
             String n = content.toString(at, name[0], StandardCharsets.ISO_8859_1);
             String v = content.toString(at + name[0], Math.min(value[0], MAX_TEXT_SHOWN), StandardCharsets.ISO_8859_1);
             String shown = escape(v) + (value[0] > MAX_TEXT_SHOWN ? "..." : "");
-            int rel = pairStart - base;
+            int rel = pairStart - base + shift;
             pairs.add(Field.group(n, rel, at + name[0] + value[0] - pairStart, shown, List.of(
                     Field.of("Name length", rel, name[1], lengthText(name)),
                     Field.of("Value length", rel + name[1], value[1], lengthText(value)),
-                    Field.of("Name", at - base, name[0], n),
-                    Field.of("Value", at - base + name[0], value[0], shown))));
+                    Field.of("Name", at - base + shift, name[0], n),
+                    Field.of("Value", at - base + shift + name[0], value[0], shown))));
             at += name[0] + value[0];
         }
         return pairs;
     }
 
     /** The content of a whole stream, by the stream's type: the params, the request body, the CGI response. */
-    private static List<Field> streamContent(int type, ByteBuf content) {
+    private static List<Field> streamContent(int type, ByteBuf content, int shift) {
         if (!content.isReadable()) {
             return List.of(Field.info("Stream content", "empty"));
         }
         if (type == RecordType.PARAMS.code() || type == RecordType.GET_VALUES.code()
                 || type == RecordType.GET_VALUES_RESULT.code()) {
-            return List.of(nameValuePairsGroup(content));
+            return List.of(nameValuePairsGroup(content, shift));
         }
         if (type == RecordType.STDOUT.code()) {
-            return List.of(cgiResponse(content));
+            return List.of(cgiResponse(content, shift));
         }
-        return List.of(text("Stream content", 0, content, ""));
+        return List.of(text("Stream content", shift, content, ""));
     }
 
-    private static Field nameValuePairsGroup(ByteBuf content) {
-        List<Field> pairs = nameValuePairs(content);
-        return Field.group("Name-value pairs", 0, content.readableBytes(), pairs.size() + " pairs (FastCGI §3.4)",
+    private static Field nameValuePairsGroup(ByteBuf content, int shift) {
+        List<Field> pairs = nameValuePairs(content, shift);
+        return Field.group("Name-value pairs", shift, content.readableBytes(), pairs.size() + " pairs (FastCGI §3.4)",
                 pairs);
     }
 
@@ -319,7 +338,7 @@ public final class FastCgiFields {
      * A CGI response on STDOUT (RFC 3875 §6): header lines up to the empty line, then the body. The web server
      * turns it into an HTTP response.
      */
-    private static Field cgiResponse(ByteBuf content) {
+    private static Field cgiResponse(ByteBuf content, int shift) {
         List<Field> lines = new ArrayList<>();
         int base = content.readerIndex();
         int end = content.writerIndex();
@@ -328,12 +347,12 @@ public final class FastCgiFields {
         while (at < end) {
             int lf = content.indexOf(at, end, (byte) LF);
             if (lf < 0) {
-                lines.add(Field.of("Malformed", at - base, end - at, "header line without its line end (RFC 3875 §6.2)"));
+                lines.add(Field.of("Malformed", at - base + shift, end - at, "header line without its line end (RFC 3875 §6.2)"));
                 break;
             }
             int lineEnd = lf > at && content.getByte(lf - 1) == CR ? lf - 1 : lf;
             if (lineEnd == at) {
-                lines.add(Field.of("End of head", at - base, lf + 1 - at, "empty line (RFC 3875 §6.2)"));
+                lines.add(Field.of("End of head", at - base + shift, lf + 1 - at, "empty line (RFC 3875 §6.2)"));
                 bodyStart = lf + 1;
                 break;
             }
@@ -341,13 +360,13 @@ public final class FastCgiFields {
             int colon = line.indexOf(':');
             String name = colon < 0 ? "Malformed" : line.substring(0, colon);
             String value = colon < 0 ? line : line.substring(colon + 1).strip();
-            lines.add(Field.of(name, at - base, lf + 1 - at, escape(value)));
+            lines.add(Field.of(name, at - base + shift, lf + 1 - at, escape(value)));
             at = lf + 1;
         }
         if (bodyStart >= 0 && bodyStart < end) {
-            lines.add(text("Body", bodyStart - base, content.slice(bodyStart, end - bodyStart), ""));
+            lines.add(text("Body", bodyStart - base + shift, content.slice(bodyStart, end - bodyStart), ""));
         }
-        return Field.group("CGI response", 0, content.readableBytes(), content.readableBytes()
+        return Field.group("CGI response", shift, content.readableBytes(), content.readableBytes()
                 + " bytes (RFC 3875 §6)", lines);
     }
 
@@ -383,8 +402,7 @@ public final class FastCgiFields {
     }
 
     private static String lengthText(int[] length) {
-        return length[0] + (length[1] == 1 ? " (1 byte, top bit clear: 0.." + ONE_BYTE_LENGTH_MAX + ")"
-                : " (4 bytes, top bit set)");
+        return length[1] == 1 ? ONE_BYTE_LENGTH_TEXT[length[0]] : length[0] + " (4 bytes, top bit set)";
     }
 
     /** One field is one line: line breaks and tabs are shown as escapes. */
@@ -438,6 +456,21 @@ public final class FastCgiFields {
 
         int contentLength() {
             return contentLength;
+        }
+
+        /** The index of the only record that carries content, or -1 when there are several (or none). */
+        int onlyRecordWithContent() {
+            int found = -1;
+            for (int i = 0; i < contentStarts.length; i++) {
+                int next = i + 1 < contentStarts.length ? contentStarts[i + 1] : contentLength;
+                if (next > contentStarts[i]) {
+                    if (found >= 0) {
+                        return -1;
+                    }
+                    found = i;
+                }
+            }
+            return found;
         }
 
         /** The wire offset of content byte {@code p}. */

@@ -313,8 +313,6 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         request.params(NameValuePairs.readMap(request.paramsBytes()));
         // W3C Trace Context §3.2: a missing or invalid traceparent starts a new trace, never fails the request
         request.trace(TraceContext.parseOrFresh(request.params().get(AppRequest.TRACEPARENT_PARAM)));
-        request.route(server.application().route(new AppRequest(request.params(), null, null, null,
-                request.trace())));
         traceParams(ctx, request, paramsFields);
         String declared = request.params().get("CONTENT_LENGTH");
         if (declared != null && declaredTooLong(declared)) {
@@ -401,6 +399,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 AppResponse response;
                 String stderr = null;
                 try {
+                    request.route(server.application().route(appRequest));
                     response = server.application().handle(appRequest);
                 } catch (Throwable e) {
                     LOG.error("{}: application failed on {}", peer(ctx), appRequest, e);
@@ -500,6 +499,11 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         if (request.tracing() != null) {
             recordHop(ctx, request, Direction.SENT, "END_REQUEST id=" + request.id() + " " + status + " appStatus="
                     + appStatus, start, FastCgiFields.record(end));
+        }
+        if (request.route() == null) {
+            // answered by the responder itself (413, 431, 503, OVERLOADED, aborted): name the route if PARAMS came
+            request.route(request.params() == null ? "unparsed" : server.application().route(new AppRequest(
+                    request.params(), null, null, null, request.trace())));
         }
         server.metrics().request(request.route(), httpStatus, System.nanoTime() - request.begunNanos());
         var written = ctx.writeAndFlush(end);

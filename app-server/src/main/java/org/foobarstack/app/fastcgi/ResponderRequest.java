@@ -48,8 +48,11 @@ final class ResponderRequest {
     private long begunNanos;
     /** The trace this request belongs to: known once PARAMS has ended (it travels in HTTP_TRACEPARENT). */
     private TraceContext trace;
-    /** The route name for metrics, known once PARAMS has ended. */
-    private String route = "unparsed";
+    /**
+     * The route name for metrics: set by the worker before the application runs (the event loop reads it after the
+     * worker's answer is handed over), or when the request is answered without the application.
+     */
+    private volatile String route;
     /**
      * What a trace needs about the records received, kept only while tracing is on: the BEGIN_REQUEST hop waits
      * here until the trace id arrives in PARAMS; stream headers are kept so that a stream is one hop.

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.foobarstack.app.AppServerConfig;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
+import org.apache.derby.client.BasicClientDataSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,9 +43,7 @@ import java.util.regex.Pattern;
  */
 public final class Database implements AutoCloseable {
 
-    /** The Derby client driver (derbyclient.jar), named so that the embedded driver can never be picked. */
-    static final String CLIENT_DRIVER = "org.apache.derby.client.ClientAutoloadedDriver";
-    private static final Pattern CLIENT_URL = Pattern.compile("jdbc:derby://([^:/]+)(?::(\\d+))?/([^;]+).*");
+    private static final Pattern CLIENT_URL = Pattern.compile("jdbc:derby://([^:/]+)(?::(\\d+))?/([^;]+)(?:;(.*))?");
     /** Derby Network Server's default port, when the URL names none. */
     private static final int DERBY_DEFAULT_PORT = 1527;
     /** Hikari refuses timeouts below 250 ms. */
@@ -72,8 +71,10 @@ public final class Database implements AutoCloseable {
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(config.instanceName() + "-db");
-        hikari.setDriverClassName(CLIENT_DRIVER);
-        hikari.setJdbcUrl(config.jdbcUrl());
+        // The client driver's own DataSource (derbyclient.jar: the embedded driver can never be picked), not a
+        // JDBC URL: for a URL Hikari goes through DriverManager and sets its login timeout, which is JVM-wide and
+        // would then also bound the storage tier's embedded connections when both tiers share a JVM.
+        hikari.setDataSource(clientDataSource(config.jdbcUrl()));
         if (config.dbUser() != null) {
             hikari.setUsername(config.dbUser());
         }
@@ -90,6 +91,22 @@ public final class Database implements AutoCloseable {
         hikari.setAutoCommit(true);
         int statementTimeout = (int) Math.max(1, config.statementTimeout().toSeconds());
         return new Database(new HikariDataSource(hikari), config.jdbcUrl(), statementTimeout);
+    }
+
+    /** {@code jdbc:derby://host:port/database;attributes} as a Derby client DataSource. */
+    static BasicClientDataSource clientDataSource(String jdbcUrl) {
+        Matcher m = CLIENT_URL.matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a Derby client URL (jdbc:derby://host:port/database): " + jdbcUrl);
+        }
+        BasicClientDataSource ds = new BasicClientDataSource();
+        ds.setServerName(m.group(1));
+        ds.setPortNumber(m.group(2) == null ? DERBY_DEFAULT_PORT : Integer.parseInt(m.group(2)));
+        ds.setDatabaseName(m.group(3));
+        if (m.group(4) != null && !m.group(4).isEmpty()) {
+            ds.setConnectionAttributes(m.group(4));
+        }
+        return ds;
     }
 
     /** A pooled connection; close it to give it back. */

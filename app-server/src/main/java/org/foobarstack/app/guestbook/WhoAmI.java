@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +16,8 @@ import java.util.regex.Pattern;
  * socket, and from a real round trip to the database.
  *
  * <p>The request id is, in this order: the {@code REQUEST_ID} param, the {@code TRACE_ID} param, the trace-id of
- * a W3C {@code traceparent} header (param {@code HTTP_TRACEPARENT}), or a new id made here.
+ * a W3C {@code traceparent} header (param {@code HTTP_TRACEPARENT}), or else the id of the trace the responder
+ * started for this request (the id its hops are recorded under).
  */
 final class WhoAmI {
 
@@ -102,7 +102,8 @@ final class WhoAmI {
                 return new String[] {m.group(1), "traceparent header"};
             }
         }
-        return new String[] {UUID.randomUUID().toString().replace("-", ""), "made by " + config.instanceName()};
+        // the trace the responder started for this request: the id its hops are recorded under
+        return new String[] {request.trace().traceId(), "trace started by " + config.instanceName()};
     }
 
     private static String format(InetSocketAddress address) {
