@@ -20,17 +20,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,9 +43,7 @@ import java.util.function.Supplier;
  *   <li>{@link #start()} starts the tiers from the bottom up, because each tier needs the address of the one
  *       below it: storage, the app server (which connects to storage), the DNS server (whose zone points at
  *       the web tier's address, and whose own address the web tier's DNS-over-HTTPS endpoint forwards to), and
- *       the web server (which forwards to the app server). Storage, the slowest to boot,
- *       boots in a thread of its own meanwhile: the app tier only needs its URL to start (its connection pool
- *       opens lazily, and until the database answers, requests get 503).
+ *       the web server (which forwards to the app server).
  *   <li>After each start it waits until the tier's TCP port accepts a connection, so that "started" means a
  *       client can connect now, not "a thread was launched".
  *   <li>If any tier fails to start, the tiers already running are stopped again, and the error names the tier.
@@ -85,24 +79,17 @@ public final class Stack implements AutoCloseable {
 
     /** Starts all four tiers; {@code progress} hears one line per tier as it comes up. */
     public synchronized void start(Consumer<String> progress) {
-        StorageConfig storageConfig = storageConfig(config);
-        if (storageConfig.port() == 0) {
-            // The app tier needs the database's URL before the database is up (step 1), so the port is chosen
-            // here rather than by the storage tier itself; same technique, and the same small race.
-            storageConfig = storageConfig.toBuilder().port(freePort(config.bindAddress())).build();
-        }
-        storage = new StorageServer(storageConfig);
-        running.push(storage);
-        CompletableFuture<Void> storageUp = CompletableFuture.runAsync(
-                () -> startTier("storage", storage::start, storage::address, progress), Stack::startThread);
         try {
-            joinStorage(storageUp);
+            storage = new StorageServer(storageConfig(config));
+            startTier("storage", storage::start, storage::address, progress);
+            running.push(storage);
+
             app = new AppServer(AppServerConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
                     .port(config.appPort())
-                    .jdbcUrl(storageConfig.jdbcUrl(storageConfig.port()))
-                    .dbUser(storageConfig.appUser())
-                    .dbPassword(storageConfig.appPassword())
+                    .jdbcUrl(storage.jdbcUrl())
+                    .dbUser(storage.appUser())
+                    .dbPassword(storage.appPassword())
                     .instanceName("app-1")
                     .traceRecorder(traces.newRecorder("app", "app-1"))
                     .metrics(metrics)
@@ -149,35 +136,9 @@ public final class Stack implements AutoCloseable {
                     .build(), traces, metrics, this::topology);
             startTier("admin", unchecked(admin::start), admin::address, progress);
             running.push(admin);
-
-            joinStorage(storageUp);
         } catch (RuntimeException e) {
-            // never stop the database while it is still starting in the other thread
-            storageUp.exceptionally(ignored -> null).join();
             close();
             throw e;
-        }
-    }
-
-    private static void joinStorage(CompletableFuture<Void> storageUp) {
-        try {
-            storageUp.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-    }
-
-    private static void startThread(Runnable task) {
-        Thread thread = new Thread(task, "storage-start");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private static int freePort(InetAddress address) {
-        try (ServerSocket socket = new ServerSocket(0, 1, address)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new TierStartException("storage", e);
         }
     }
 

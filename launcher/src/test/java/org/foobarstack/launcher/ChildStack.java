@@ -41,6 +41,7 @@ final class ChildStack implements AutoCloseable {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process process = new ProcessBuilder(java, "-cp", classpath, Main.class.getName(), "run",
                 "--dns-port", "0", "--http-port", "0", "--https-port", "0", "--app-port", "0", "--db-port", "0",
+                "--admin-port", "0",
                 "--data-dir", dataDir.toString())
                 .redirectErrorStream(true)
                 .start();

@@ -33,7 +33,7 @@ class StackStartupErrorTest {
                     .contains("already in use")
                     .doesNotContain("Exception");
             // storage and the app server had started; they must not outlive the failed start
-            assertThat(stack.endpoints()).extracting(Stack.Endpoint::tier).containsExactlyInAnyOrder("storage", "app server");
+            assertThat(stack.endpoints()).extracting(Stack.Endpoint::tier).containsExactlyInAnyOrder("storage", "app server", "DNS server");
             for (Stack.Endpoint endpoint : stack.endpoints()) {
                 assertThat(PortProbe.accepts(endpoint.address())).as(endpoint + " still open").isFalse();
             }
