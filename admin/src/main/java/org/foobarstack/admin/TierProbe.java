@@ -1,5 +1,8 @@
 package org.foobarstack.admin;
 
+import org.foobarstack.trace.DnsTraceOption;
+import org.foobarstack.trace.TraceContext;
+
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,6 +32,9 @@ import org.xbill.DNS.Type;
  */
 public final class TierProbe {
 
+    /** The UDP payload size the probe advertises in its OPT record. */
+    private static final int PROBE_UDP_PAYLOAD = 1232;
+
     /** A UDP DNS message is at most 512 bytes without EDNS (RFC 1035 §2.3.4); room for a little more. */
     private static final int MAX_ANSWER_BYTES = 4096;
 
@@ -56,6 +62,9 @@ public final class TierProbe {
         } catch (TextParseException e) {
             throw new IllegalArgumentException("not a domain name: " + zone, e);
         }
+        // A health probe is not a request anyone wants to read about: it names a trace whose "sampled" flag is
+        // off (W3C Trace Context §3.2.2.5), which tells our DNS server not to record it.
+        DnsTraceOption.addTo(query, TraceContext.fresh().unsampled(), PROBE_UDP_PAYLOAD);
         byte[] wire = query.toWire();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.setSoTimeout(timeoutMillis(timeout));

@@ -1,9 +1,12 @@
 package org.foobarstack.dns;
 
+import org.foobarstack.trace.TraceContext;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
@@ -95,10 +98,12 @@ final class QueryProcessor {
         }
         // Step 10: the query and its answer as two hops of a trace (nothing is built when tracing is off). A
         // query that names its trace in an EDNS option (DnsTraceOption: walk, the DoH endpoint) is always
-        // traced, under that trace, so that its hops join the request that caused the lookup.
-        String carried = tracer.carriedTraceId(query);
-        if (carried != null || tracer.enabled()) {
-            tracer.record(query, replies, client, transport, started, done, carried);
+        // traced, under that trace, so that its hops join the request that caused the lookup; one whose trace
+        // says "not sampled" (the admin server's health probe) never is.
+        Optional<TraceContext> carried = tracer.carried(query);
+        if (carried.map(TraceContext::sampled).orElseGet(tracer::enabled)) {
+            tracer.record(query, replies, client, transport, started, done,
+                    carried.map(TraceContext::traceId).orElse(null));
         }
         return replies;
     }

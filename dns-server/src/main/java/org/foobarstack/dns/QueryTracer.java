@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.foobarstack.trace.Direction;
@@ -65,22 +66,22 @@ final class QueryTracer {
     }
 
     /**
-     * The trace id a query carries in its EDNS trace option ({@link DnsTraceOption}), or null. Only a query
+     * The trace a query carries in its EDNS trace option ({@link DnsTraceOption}), if any. Only a query
      * with an additional section (ARCOUNT &gt; 0, where an OPT record lives) is parsed for it, and only while
      * tracing is on, so plain queries cost one header read.
      */
-    String carriedTraceId(byte[] query) {
+    Optional<TraceContext> carried(byte[] query) {
         if (recorder == null || !recorder.enabled() || query.length < Header.LENGTH) {
-            return null;
+            return Optional.empty();
         }
         int additional = ((query[ARCOUNT_OFFSET] & 0xFF) << 8) | (query[ARCOUNT_OFFSET + 1] & 0xFF);
         if (additional == 0) {
-            return null;
+            return Optional.empty();
         }
         try {
-            return DnsTraceOption.from(new Message(query)).map(TraceContext::traceId).orElse(null);
+            return DnsTraceOption.from(new Message(query));
         } catch (IOException | RuntimeException malformed) {
-            return null;
+            return Optional.empty();
         }
     }
 

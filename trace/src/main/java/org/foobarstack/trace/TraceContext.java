@@ -65,6 +65,11 @@ public record TraceContext(String traceId, String parentId, int flags) {
         return traceId.substring(0, 8);
     }
 
+    /** The same trace with the sampled flag off: "do not record this" (W3C Trace Context §3.2.2.5). */
+    public TraceContext unsampled() {
+        return new TraceContext(traceId, parentId, flags & ~FLAG_SAMPLED);
+    }
+
     public boolean sampled() {
         return (flags & FLAG_SAMPLED) != 0;
     }
