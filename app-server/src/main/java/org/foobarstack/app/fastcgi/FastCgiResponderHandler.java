@@ -1,6 +1,8 @@
 package org.foobarstack.app.fastcgi;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.DUPLICATE_REQUEST_ID;
 import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.PARAMS_TOO_LARGE;
@@ -265,7 +268,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         request.begunNanos(received);
         if (recorder.enabled()) {
             ResponderRequest.Tracing tracing = new ResponderRequest.Tracing();
-            tracing.beginFields = FastCgiFields.record(record);
+            tracing.beginFields = lazyRecord(record);
             tracing.beginStart = received;
             tracing.beginEnd = System.nanoTime();
             request.tracing(tracing);
@@ -308,8 +311,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             traceParams(ctx, request, null);
             return;
         }
-        List<Field> paramsFields = tracing == null ? null
-                : FastCgiFields.stream(tracing.paramsHeaders, request.paramsBytes());
+        Supplier<List<Field>> paramsFields = tracing == null ? null
+                : lazyStream(tracing.paramsHeaders, ByteBufUtil.getBytes(request.paramsBytes()));
         request.params(NameValuePairs.readMap(request.paramsBytes()));
         // W3C Trace Context §3.2: a missing or invalid traceparent starts a new trace, never fails the request
         request.trace(TraceContext.parseOrFresh(request.params().get(AppRequest.TRACEPARENT_PARAM)));
@@ -376,7 +379,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             int bytes = tracing.stdinHeaders.stream().mapToInt(RecordHeader::contentLength).sum();
             recordHop(ctx, request, Direction.RECEIVED, "STDIN id=" + request.id() + ", " + bytes + " bytes in "
                     + tracing.stdinHeaders.size() + " records", tracing.stdinStart,
-                    FastCgiFields.stream(tracing.stdinHeaders, request.rejected() ? null : request.stdinBuffer()));
+                    lazyStream(tracing.stdinHeaders, request.rejected() ? null
+                            : ByteBufUtil.getBytes(request.stdinBuffer())));
         }
         if (request.rejected()) {
             // the streams were read to their end, so the web server is listening now
@@ -445,21 +449,16 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private List<FastCgiRecord> outputStream(ChannelHandlerContext ctx, ResponderRequest request, RecordType type,
                                              ByteBuf data, String what) {
         long start = System.nanoTime();
-        ByteBuf view = request.tracing() == null ? null : data.retainedDuplicate();
+        byte[] copy = request.tracing() == null ? null : ByteBufUtil.getBytes(data);
         List<FastCgiRecord> records = new ArrayList<>(FastCgiRecords.stream(type, request.id(), data));
         records.add(FastCgiRecord.empty(type, request.id()));
-        if (view != null) {
-            try {
-                List<RecordHeader> headers = new ArrayList<>(records.size());
-                for (FastCgiRecord record : records) {
-                    headers.add(record.header());
-                }
-                recordHop(ctx, request, Direction.SENT, type + " id=" + request.id() + ", " + what + ", "
-                        + view.readableBytes() + " bytes in " + records.size() + " records", start,
-                        FastCgiFields.stream(headers, view));
-            } finally {
-                view.release();
+        if (copy != null) {
+            List<RecordHeader> headers = new ArrayList<>(records.size());
+            for (FastCgiRecord record : records) {
+                headers.add(record.header());
             }
+            recordHop(ctx, request, Direction.SENT, type + " id=" + request.id() + ", " + what + ", "
+                    + copy.length + " bytes in " + records.size() + " records", start, lazyStream(headers, copy));
         }
         return records;
     }
@@ -478,7 +477,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         LOG.debug("{}: {} aborted by the web server", peer(ctx), request);
         if (request.tracing() != null) {
             recordHop(ctx, request, Direction.RECEIVED, "ABORT_REQUEST id=" + request.id(), System.nanoTime(),
-                    FastCgiFields.record(record));
+                    lazyRecord(record));
         }
         finish(ctx, request, List.of(), ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED,
                 STATUS_ABORTED);
@@ -498,7 +497,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         // recorded and counted before the write: once END_REQUEST is on the wire the peer may already ask for them
         if (request.tracing() != null) {
             recordHop(ctx, request, Direction.SENT, "END_REQUEST id=" + request.id() + " " + status + " appStatus="
-                    + appStatus, start, FastCgiFields.record(end));
+                    + appStatus, start, lazyRecord(end));
         }
         if (request.route() == null) {
             // answered by the responder itself (413, 431, 503, OVERLOADED, aborted): name the route if PARAMS came
@@ -524,9 +523,9 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             String traceId = TraceContext.fresh().traceId();
             recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.RECEIVED)
                     .summary("BEGIN_REQUEST id=" + id + " (refused)").peer(peerText(ctx))
-                    .timing(received, System.nanoTime()).fields(FastCgiFields.record(begin)).build());
+                    .timing(received, System.nanoTime()).fields(lazyRecord(begin)).build());
             long start = System.nanoTime();
-            List<Field> fields = FastCgiFields.record(end);
+            Supplier<List<Field>> fields = lazyRecord(end);
             recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.SENT)
                     .summary("END_REQUEST id=" + id + " " + status).peer(peerText(ctx))
                     .timing(start, System.nanoTime()).fields(fields).build());
@@ -599,7 +598,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     }
 
     /** The PARAMS hop, and the BEGIN_REQUEST hop that waited for the trace id PARAMS carries. */
-    private void traceParams(ChannelHandlerContext ctx, ResponderRequest request, List<Field> fields) {
+    private void traceParams(ChannelHandlerContext ctx, ResponderRequest request, Supplier<List<Field>> fields) {
         ResponderRequest.Tracing tracing = request.tracing();
         if (tracing == null) {
             return;
@@ -612,7 +611,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                     "") + " " + request.params().getOrDefault("REQUEST_URI", "");
         }
         recordHop(ctx, request, Direction.RECEIVED, summary, tracing.paramsStart,
-                fields != null ? fields : FastCgiFields.stream(tracing.paramsHeaders, null));
+                fields != null ? fields : lazyStream(tracing.paramsHeaders, null));
     }
 
     /**
@@ -620,7 +619,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
      * (a request aborted or refused before its PARAMS ended gets a fresh id).
      */
     private void recordHop(ChannelHandlerContext ctx, ResponderRequest request, Direction direction, String summary,
-                           long startNanos, List<Field> fields) {
+                           long startNanos, Supplier<List<Field>> fields) {
         ResponderRequest.Tracing tracing = request.tracing();
         String traceId = request.traceOrFresh().traceId();
         if (!tracing.beginRecorded) {
@@ -633,6 +632,22 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         recorder.record(recorder.hop(traceId, Protocol.FASTCGI, direction).summary(summary).peer(peerText(ctx))
                 .timing(startNanos, Math.max(startNanos, System.nanoTime())).fields(fields).build());
+    }
+
+    /**
+     * A record's field tree, decoded only if someone reads the hop: the header and a copy of the content are kept
+     * (the record's buffer goes back to the pool), and {@link FastCgiFields} runs on the reader's thread.
+     */
+    private static Supplier<List<Field>> lazyRecord(FastCgiRecord record) {
+        RecordHeader header = record.header();
+        byte[] content = ByteBufUtil.getBytes(record.content());
+        return () -> FastCgiFields.record(header, Unpooled.wrappedBuffer(content));
+    }
+
+    /** A whole stream's field tree, decoded when read; {@code content} null shows the records only. */
+    private static Supplier<List<Field>> lazyStream(List<RecordHeader> headers, byte[] content) {
+        List<RecordHeader> kept = List.copyOf(headers);
+        return () -> FastCgiFields.stream(kept, content == null ? null : Unpooled.wrappedBuffer(content));
     }
 
     private String peerText(ChannelHandlerContext ctx) {

@@ -10,6 +10,7 @@ import org.foobarstack.trace.TraceContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One request being assembled on one connection, from BEGIN_REQUEST until END_REQUEST is sent.
@@ -61,7 +62,7 @@ final class ResponderRequest {
 
     /** The pieces of this request's received hops, gathered while its records arrive. */
     static final class Tracing {
-        List<Field> beginFields;
+        Supplier<List<Field>> beginFields;
         long beginStart;
         long beginEnd;
         boolean beginRecorded;

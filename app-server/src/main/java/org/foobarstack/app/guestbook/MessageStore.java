@@ -160,10 +160,12 @@ public final class MessageStore {
         long end = System.nanoTime();
         metrics.statement(name, end - start);
         if (recorder.enabled()) {
+            int count = rows.count();
+            // the fields are built only if someone reads the hop; parameters are immutable values
             recorder.record(recorder.hop(trace.traceId(), Protocol.SQL, Direction.SENT)
                     .summary(sql.replace('\n', ' ') + " -> " + rows.count() + (rows.count() == 1 ? " row" : " rows"))
                     .peer(database.peer()).timing(start, end)
-                    .fields(fields(text, trace, parameters, rows.count(), end - start)).build());
+                    .fields(() -> fields(text, trace, parameters, count, end - start)).build());
         }
         return rows.value();
     }
