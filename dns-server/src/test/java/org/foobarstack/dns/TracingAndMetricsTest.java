@@ -75,6 +75,29 @@ class TracingAndMetricsTest {
     }
 
     @Test
+    void aQueryThatNamesItsTraceJoinsItAndAnUnsampledOneIsNotRecorded() throws IOException {
+        TraceHub hub = new TraceHub();
+        TraceRecorder recorder = hub.newRecorder("dns", "dns-1");
+        DnsServerConfig config = DnsServerConfig.builder().port(0).zonesDirectory(LabZone.directory())
+                .traceRecorder(recorder).tracedQueriesPerSecond(0).build();   // no budget: only named traces
+        try (DnsServer server = new DnsServer(config)) {
+            server.start();
+            org.foobarstack.trace.TraceContext walk = org.foobarstack.trace.TraceContext.fresh();
+            Message named = DnsClient.query("www.foobar.com", Type.A);
+            org.foobarstack.trace.DnsTraceOption.addTo(named, walk, 1232);
+            assertThat(DnsClient.send(Transport.UDP, server.udpAddress(), named).getRcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(hub.trace(walk.traceId()).hops()).extracting(Hop::direction)
+                    .containsExactly(Direction.RECEIVED, Direction.SENT);
+
+            Message probe = DnsClient.query("foobar.com", Type.SOA);
+            org.foobarstack.trace.DnsTraceOption.addTo(probe, org.foobarstack.trace.TraceContext.fresh().unsampled(),
+                    1232);
+            assertThat(DnsClient.send(Transport.UDP, server.udpAddress(), probe).getRcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(recorder.hops()).hasSize(2);   // still only the named query's two hops
+        }
+    }
+
+    @Test
     void eachQueryGetsItsOwnTrace() throws IOException {
         try (DnsServer server = LabZone.start(LabZone.directory())) {
             DnsClient.udp(server.udpAddress(), DnsClient.query("www.foobar.com", Type.A).toWire());
