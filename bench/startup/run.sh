@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up time and memory of the whole stack, as a user runs it (`java -jar`).
 #
-#   bench/startup/run.sh [LOAD_SECONDS]
+#   [JAVA_OPTS='...'] bench/startup/run.sh [LOAD_SECONDS]
 #
 # 1. first start on an empty data directory (creates the database, the certificate authority and the site),
 #    timed from `java -jar` until every TCP port accepts and the DNS server answers;
@@ -29,7 +29,7 @@ accepts() { (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null; }
 # start_and_time: starts the stack in the background (sets pid) and sets elapsed to the milliseconds it took
 start_and_time() {
   local began=$(now_ms)
-  java -jar "$jar" run --admin-port 0 --dns-port $dns --http-port $http --https-port $https --app-port $app --db-port $db \
+  java ${JAVA_OPTS:-} -jar "$jar" run --admin-port 0 --dns-port $dns --http-port $http --https-port $https --app-port $app --db-port $db \
     --data-dir "$work/data" >"$work/stack.log" 2>&1 &
   pid=$!
   local deadline=$((began + 120000))
@@ -61,7 +61,7 @@ static_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-static.txt")
 api_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-api.txt")
 stop
 
-echo "command:        bench/startup/run.sh $load_seconds   (java: $(java -version 2>&1 | head -1))"
+echo "command:        JAVA_OPTS='${JAVA_OPTS:-}' bench/startup/run.sh $load_seconds   (java: $(java -version 2>&1 | head -1))"
 echo "first start:    ${first} ms  (empty data directory: creates database, CA, site)"
 echo "second start:   ${second} ms (same data directory)"
 echo "after ${load_seconds} s of load (static ${static_rps} req/s, /api/messages ${api_rps} req/s):"

@@ -119,6 +119,9 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
         } else {
             aborting.add(id);
             channel.writeAndFlush(FastCgiRecord.empty(RecordType.ABORT_REQUEST, id));
+            // The aborted call may have paused reading for its slow HTTP client (pauseResponse); that pause
+            // was its own, and the connection carries other requests, and soon this one's END_REQUEST: read on.
+            setReading(true);
         }
     }
 

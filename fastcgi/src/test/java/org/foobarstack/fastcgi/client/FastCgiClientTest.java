@@ -191,6 +191,44 @@ class FastCgiClientTest {
     }
 
     @Test
+    void aCallAbortedWhileItsAnswerWasPausedLeavesTheSharedConnectionReading() throws Exception {
+        // An HTTP client that reads slowly makes the web tier pause the answer (pauseResponse); if that client
+        // then goes away, the call is aborted. On a multiplexed connection the other requests must still be
+        // answered: the pause belonged to the aborted call, not to the connection.
+        responder = new TestResponder(true);
+        client(responder.address(), FastCgiClientConfig.defaults());
+        assertThat(await(call(params("ECHO"), List.of())).error()).isNull();   // the connection exists
+
+        CompletableFuture<Void> aborted = new CompletableFuture<>();
+        loop.execute(() -> {
+            FastCgiCall slow = client.send(loop, params("SLOW"), new FastCgiResponseListener() {
+                @Override
+                public void onStdout(ByteBuf data) {
+                    data.release();
+                }
+
+                @Override
+                public void onEnd(EndRequestBody end) {
+                }
+
+                @Override
+                public void onError(FastCgiClientException error) {
+                }
+            }, FastCgiRecordObserver.NONE);
+            slow.endStdin();
+            slow.pauseResponse();
+            slow.abort();
+            aborted.complete(null);
+        });
+        aborted.get(5, TimeUnit.SECONDS);
+
+        Result next = await(call(params("ECHO"), List.of("after".getBytes())));
+        assertThat(next.error()).isNull();
+        assertThat(next.stdout()).endsWith("after");
+        assertThat(responder.connections.get()).isEqualTo(1);
+    }
+
+    @Test
     void withoutMultiplexingEachConcurrentRequestGetsItsOwnConnection() throws Exception {
         responder = new TestResponder(false);
         client(responder.address(), FastCgiClientConfig.defaults());
