@@ -91,13 +91,13 @@ public final class FastCgiCall {
     /** Stops reading the responder's answer until {@link #resumeResponse()}: the HTTP client is slower. */
     public void pauseResponse() {
         if (state == State.ACTIVE) {
-            connection.setReading(false);
+            connection.pause(this);
         }
     }
 
     public void resumeResponse() {
         if (state == State.ACTIVE) {
-            connection.setReading(true);
+            connection.resume(this);
         }
     }
 

@@ -33,6 +33,8 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
     private final ConnectionPool pool;
     private final int slots;
     private final Map<Integer, FastCgiCall> active = new HashMap<>();
+    /** Ids of calls that paused reading ({@link #pause}); the connection reads while this is empty. */
+    private final java.util.Set<Integer> pausedBy = new java.util.HashSet<>();
     /** Ids of calls aborted with ABORT_REQUEST whose END_REQUEST has not come yet: not reusable until it does. */
     private final Set<Integer> aborting = new HashSet<>();
     private Channel channel;
@@ -119,9 +121,9 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
         } else {
             aborting.add(id);
             channel.writeAndFlush(FastCgiRecord.empty(RecordType.ABORT_REQUEST, id));
-            // The aborted call may have paused reading for its slow HTTP client (pauseResponse); that pause
-            // was its own, and the connection carries other requests, and soon this one's END_REQUEST: read on.
-            setReading(true);
+            // The aborted call may have paused reading for its slow HTTP client; that pause was its own, and
+            // the connection carries other requests, and soon this one's END_REQUEST: read on.
+            forgetPause(id);
         }
     }
 
@@ -139,8 +141,25 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    void setReading(boolean reading) {
-        channel.config().setAutoRead(reading);
+    /**
+     * A call whose HTTP client reads slower than the responder answers stops the connection's reading (the
+     * responder then feels TCP back-pressure). On a multiplexed connection several calls may ask; reading
+     * resumes when none still does, and a call that ends or is aborted no longer asks: otherwise a connection
+     * whose last paused call ended with its END_REQUEST already in the buffer would go back to the pool deaf.
+     */
+    void pause(FastCgiCall call) {
+        pausedBy.add(call.requestId());
+        channel.config().setAutoRead(false);
+    }
+
+    void resume(FastCgiCall call) {
+        forgetPause(call.requestId());
+    }
+
+    private void forgetPause(int id) {
+        if (pausedBy.remove(id) && pausedBy.isEmpty()) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     @Override
@@ -189,6 +208,7 @@ final class FastCgiConnection extends ChannelInboundHandlerAdapter {
             }
             record.release();
             active.remove(id);
+            forgetPause(id);
             ProtocolStatus status = end.protocolStatus().orElse(null);
             if (status == ProtocolStatus.REQUEST_COMPLETE) {
                 call.ended(end);

@@ -229,6 +229,43 @@ class FastCgiClientTest {
     }
 
     @Test
+    void aCallThatEndsWhilePausedLeavesItsConnectionReading() throws Exception {
+        // The END_REQUEST may already sit in the buffer when the call pauses: the call ends paused, and the
+        // connection goes back to the pool. The next request on it must be answered.
+        responder = new TestResponder(false);
+        client(responder.address(), FastCgiClientConfig.defaults());
+        CompletableFuture<Result> first = new CompletableFuture<>();
+        loop.execute(() -> {
+            FastCgiCall[] self = new FastCgiCall[1];
+            self[0] = client.send(loop, params("ECHO"), new FastCgiResponseListener() {
+                @Override
+                public void onStdout(ByteBuf data) {
+                    data.release();
+                    self[0].pauseResponse();   // a slow HTTP client, from the first byte on
+                }
+
+                @Override
+                public void onEnd(EndRequestBody end) {
+                    self[0].resumeResponse();  // too late: the call is done, and must not matter
+                    first.complete(new Result("", end, null));
+                }
+
+                @Override
+                public void onError(FastCgiClientException error) {
+                    first.complete(new Result("", null, error));
+                }
+            }, FastCgiRecordObserver.NONE);
+            self[0].endStdin();
+        });
+        assertThat(await(first).error()).isNull();
+
+        Result next = await(call(params("ECHO"), List.of("again".getBytes())));
+        assertThat(next.error()).isNull();
+        assertThat(next.stdout()).endsWith("again");
+        assertThat(responder.connections.get()).isEqualTo(1);
+    }
+
+    @Test
     void withoutMultiplexingEachConcurrentRequestGetsItsOwnConnection() throws Exception {
         responder = new TestResponder(false);
         client(responder.address(), FastCgiClientConfig.defaults());
