@@ -106,10 +106,8 @@ public final class ConnectionTrace {
         }
         long start = head.firstByteNanos() != 0 ? head.firstByteNanos() : System.nanoTime();
         byte[] raw = head.rawHead();
-        Field connection = Field.info("Connection", requests == 1
-                ? "first request on this connection"
-                : "request " + requests + " on this kept-alive connection (RFC 9112 §9.3), opened by trace "
-                        + openingTraceId);
+        int number = requests;
+        String opening = openingTraceId;
         // the head's field tree is built only if someone reads this hop (Hop#fields)
         recorder.record(recorder.hop(traceId, Protocol.HTTP, Direction.RECEIVED)
                 .summary(head.requestLine())
@@ -117,7 +115,10 @@ public final class ConnectionTrace {
                 .timing(start, Math.max(start, System.nanoTime()))
                 .fields(() -> {
                     List<Field> fields = raw != null ? new ArrayList<>(HttpFields.requestHead(raw)) : new ArrayList<>();
-                    fields.add(connection);
+                    fields.add(Field.info("Connection", number == 1
+                            ? "first request on this connection"
+                            : "request " + number + " on this kept-alive connection (RFC 9112 §9.3), opened by trace "
+                                    + opening));
                     return fields;
                 })
                 .build());
@@ -147,12 +148,12 @@ public final class ConnectionTrace {
         if (!recorder.enabled()) {
             return;
         }
-        byte[] bytes = ResponseHeadEncoder.toBytes(head);
+        // the head is an immutable value: it is encoded again, byte for byte, only if someone reads this hop
         recorder.record(recorder.hop(traceId, Protocol.HTTP, Direction.SENT)
                 .summary("HTTP/1.1 " + head.status().code() + " " + head.status().reason())
                 .peer(peer)
                 .timing(startNanos, Math.max(startNanos, endNanos))
-                .fields(() -> HttpFields.responseHead(bytes))
+                .fields(() -> HttpFields.responseHead(ResponseHeadEncoder.toBytes(head)))
                 .build());
     }
 
