@@ -1,5 +1,6 @@
 package org.foobarstack.http;
 
+import org.foobarstack.fastcgi.client.TestResponder;
 import org.foobarstack.http.server.ShippedSite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.foobarstack.http;
 
+import org.foobarstack.fastcgi.client.TestResponder;
 import org.foobarstack.http.server.ShippedSite;
 import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;

@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ECHO (default: params and body back as text/plain), SLOW (ECHO after 200 ms), SILENT (never answers),
  * CLOSE (closes the connection), BIG (200,000 bytes of 'x'), GARBAGE (STDOUT that is no CGI response).
  */
-final class TestResponder implements AutoCloseable {
+public final class TestResponder implements AutoCloseable {
 
-    static final int BIG_SIZE = 200_000;
+    public static final int BIG_SIZE = 200_000;
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
@@ -44,8 +44,10 @@ final class TestResponder implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger probes = new AtomicInteger();
     final AtomicInteger maxConcurrentOnOneConnection = new AtomicInteger();
+    /** Counted down at each BEGIN_REQUEST, so that a test can wait until a request has reached the responder. */
+    public final java.util.concurrent.CountDownLatch requestArrived = new java.util.concurrent.CountDownLatch(1);
 
-    TestResponder(boolean multiplex) {
+    public TestResponder(boolean multiplex) {
         this.multiplex = multiplex;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
@@ -57,7 +59,7 @@ final class TestResponder implements AutoCloseable {
                 }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
     }
 
@@ -88,6 +90,7 @@ final class TestResponder implements AutoCloseable {
                 Request r = new Request();
                 r.keepConn = BeginRequestBody.read(record.content()).keepConnection();
                 requests.put(id, r);
+                requestArrived.countDown();
                 maxConcurrentOnOneConnection.accumulateAndGet(requests.size(), Math::max);
                 return;
             }
