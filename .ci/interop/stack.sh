@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The walking skeleton with real clients: the launcher's jar started as a user starts it, then dig and curl
-# walk www.foobar.com through all four tiers, the stack is stopped by its PID and started again, and the message
-# posted before the restart is still there.
+# The walking skeleton with real clients: the stack started as the README starts it (bin/foobar-stack), then dig
+# and curl walk www.foobar.com through all four tiers, the stack is stopped by its PID and started again, and the
+# message posted before the restart is still there. The first stop writes the class data sharing archive; the
+# restart must be able to use it (-Xshare:on makes the JVM refuse to start otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . .ci/interop/lib.sh
@@ -22,7 +23,7 @@ trap 'stop_stack; rm -rf "$work"' EXIT
 
 dns_port=$(free_port); http_port=$(free_port); https_port=$(free_port); app_port=$(free_port); db_port=$(free_port)
 start_stack() {
-  java -jar "$jar" run --dns-port "$dns_port" --http-port "$http_port" --https-port "$https_port" \
+  bin/foobar-stack run --dns-port "$dns_port" --http-port "$http_port" --https-port "$https_port" \
     --app-port "$app_port" --db-port "$db_port" --data-dir "$work/data" >"$work/stack.log" 2>&1 &
   pid=$!
   wait_for_line "$work/stack.log" "foobar-stack is up" 60 "$pid"
@@ -55,7 +56,10 @@ echo "-- restart"
 stop_stack
 grep -q "foobar-stack stopped" "$work/stack.log" || fail "SIGTERM did not stop the stack cleanly"
 echo "ok: SIGTERM stopped the stack cleanly"
-start_stack
+[ -s launcher/target/foobar-stack.jsa ] || fail "the first stop did not write launcher/target/foobar-stack.jsa"
+echo "ok: the first stop wrote the class data sharing archive"
+JAVA_OPTS="-Xshare:on" start_stack
+echo "ok: the restart maps the class data sharing archive"
 list=$(curl -sS --max-time 10 "http://127.0.0.1:$http_port/api/messages")
 expect_contains "$list" "$marker" "curl: the message survived a restart"
 stop_stack

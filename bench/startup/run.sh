@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Start-up time and memory of the whole stack, as a user runs it (`java -jar`).
+# Start-up time and memory of the whole stack, as a user runs it: bin/foobar-stack, the README's command
+# (`java -jar` with bin/jvm.options and a class data sharing archive).
 #
-#   [JAVA_OPTS='...'] bench/startup/run.sh [LOAD_SECONDS]
+#   [RAW=1] [JAVA_OPTS='...'] bench/startup/run.sh [LOAD_SECONDS]
+#
+# RAW=1 starts plain `java -jar launcher/target/foobar-stack.jar` instead, with the JVM's defaults.
 #
 # 1. first start on an empty data directory (creates the database, the certificate authority and the site),
 #    timed from `java -jar` until every TCP port accepts and the DNS server answers;
@@ -14,6 +17,11 @@ cd "$(dirname "$0")/../.."
 load_seconds=${1:-30}
 jar=launcher/target/foobar-stack.jar
 [ -f "$jar" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
+if [ "${RAW:-0}" = 1 ]; then
+  launch="java ${JAVA_OPTS:-} -jar $jar"
+else
+  launch="bin/foobar-stack"   # reads JAVA_OPTS itself
+fi
 for tool in java wrk dig python3; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 
 work=$(mktemp -d)
@@ -29,7 +37,7 @@ accepts() { (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null; }
 # start_and_time: starts the stack in the background (sets pid) and sets elapsed to the milliseconds it took
 start_and_time() {
   local began=$(now_ms)
-  java ${JAVA_OPTS:-} -jar "$jar" run --admin-port 0 --dns-port $dns --http-port $http --https-port $https --app-port $app --db-port $db \
+  $launch run --admin-port 0 --dns-port $dns --http-port $http --https-port $https --app-port $app --db-port $db \
     --data-dir "$work/data" >"$work/stack.log" 2>&1 &
   pid=$!
   local deadline=$((began + 120000))
@@ -61,7 +69,8 @@ static_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-static.txt")
 api_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-api.txt")
 stop
 
-echo "command:        JAVA_OPTS='${JAVA_OPTS:-}' bench/startup/run.sh $load_seconds   (java: $(java -version 2>&1 | head -1))"
+echo "command:        RAW=${RAW:-0} JAVA_OPTS='${JAVA_OPTS:-}' bench/startup/run.sh $load_seconds   (java: $(java -version 2>&1 | head -1))"
+echo "started with:   $launch"
 echo "first start:    ${first} ms  (empty data directory: creates database, CA, site)"
 echo "second start:   ${second} ms (same data directory)"
 echo "after ${load_seconds} s of load (static ${static_rps} req/s, /api/messages ${api_rps} req/s):"

@@ -183,7 +183,7 @@ public final class WebServer implements AutoCloseable {
                         RequestTimeouts timeouts = new RequestTimeouts(limits.headerTimeout(),
                                 limits.keepAliveTimeout());
                         if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            ch.pipeline().addLast("tls", TlsContexts.newServerHandler(tls, ch.alloc()));
                         }
                         ch.pipeline().addLast("limiter", new ConnectionLimiter(context));
                         ch.pipeline().addLast("timeouts", timeouts);

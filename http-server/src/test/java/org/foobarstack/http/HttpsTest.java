@@ -101,6 +101,25 @@ class HttpsTest {
     }
 
     @Test
+    void theServerPresentsItsCertificateAndTheCaAsTheChain() throws Exception {
+        HttpResponse<Void> r = client("TLSv1.2").send(HttpRequest.newBuilder(uri("/")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        var chain = r.sslSession().orElseThrow().getPeerCertificates();
+        assertThat(chain).hasSize(2);
+        assertThat(((X509Certificate) chain[1]).getSubjectX500Principal().getName()).contains("foobar-stack local CA");
+    }
+
+    @Test
+    void aClientOfferingHttp2InAlpnIsAnsweredInHttp11() throws Exception {
+        HttpClient h2First = HttpClient.newBuilder().sslContext(client("TLSv1.3").sslContext())
+                .version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<Void> r = h2First.send(HttpRequest.newBuilder(uri("/")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    }
+
+    @Test
     void aClientThatDoesNotTrustTheCaRefuses() {
         HttpClient untrusting = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(uri("/")).build(),

@@ -27,6 +27,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -40,15 +42,19 @@ import java.util.function.Supplier;
  *
  * <p>Lifecycle:
  * <ol>
- *   <li>{@link #start()} starts the tiers from the bottom up, because each tier needs the address of the one
- *       below it: storage, the app server (which connects to storage), the DNS server (whose zone points at
- *       the web tier's address, and whose own address the web tier's DNS-over-HTTPS endpoint forwards to), and
- *       the web server (which forwards to the app server).
+ *   <li>{@link #start()} starts the database on a thread of its own, since it is the slowest tier to come up and
+ *       needs no other: its address is chosen first ({@link StorageServer#plannedAddress()}), so the tiers above
+ *       can be configured with it at once.
+ *   <li>Meanwhile the other tiers start from the bottom up, because each needs the address of the one below it:
+ *       the app server (whose pool connects to storage as soon as storage answers), the DNS server (whose zone
+ *       points at the web tier's address, and whose own address the web tier's DNS-over-HTTPS endpoint forwards
+ *       to), the web server (which forwards to the app server), and the admin server.
  *   <li>After each start it waits until the tier's TCP port accepts a connection, so that "started" means a
- *       client can connect now, not "a thread was launched".
- *   <li>If any tier fails to start, the tiers already running are stopped again, and the error names the tier.
- *   <li>{@link #close()} stops the tiers top down: DNS, web, app, storage, so that no tier outlives the one it
- *       forwards to while requests still arrive.
+ *       client can connect now, not "a thread was launched". {@code start} returns once the database is up too.
+ *   <li>If any tier fails to start, the tiers already running are stopped again (after the database has
+ *       finished booting), and the error names the tier.
+ *   <li>{@link #close()} stops the tiers top down: admin, web, DNS, app, storage, so that no tier outlives the
+ *       one it forwards to while requests still arrive.
  * </ol>
  * A stack holds no static state: tests start several in one JVM, each on its own free ports.
  */
@@ -79,15 +85,23 @@ public final class Stack implements AutoCloseable {
 
     /** Starts all four tiers; {@code progress} hears one line per tier as it comes up. */
     public synchronized void start(Consumer<String> progress) {
+        CompletableFuture<Long> storageStarted = null;
         try {
             storage = new StorageServer(storageConfig(config));
-            startTier("storage", storage::start, storage::address, progress);
             running.push(storage);
+            String jdbcUrl;
+            try {
+                jdbcUrl = storage.plannedJdbcUrl();
+            } catch (RuntimeException e) {
+                throw new TierStartException("storage", e);
+            }
+            storageStarted = startInBackground("storage", storage::start);
+            progress.accept("  storage     booting the database in the background");
 
             app = new AppServer(AppServerConfig.builder()
                     .bindAddress(config.bindAddress().getHostAddress())
                     .port(config.appPort())
-                    .jdbcUrl(storage.jdbcUrl())
+                    .jdbcUrl(jdbcUrl)
                     .dbUser(storage.appUser())
                     .dbPassword(storage.appPassword())
                     .instanceName("app-1")
@@ -136,9 +150,48 @@ public final class Stack implements AutoCloseable {
                     .build(), traces, metrics, this::topology);
             startTier("admin", unchecked(admin::start), admin::address, progress);
             running.push(admin);
+
+            long storageMillis = awaitStorage(storageStarted);
+            endpoints.add(0, new Endpoint("storage", storage.address()));
+            waitUntilAccepting("storage", storage.address());
+            progress.accept(String.format("  %-11s up in %d ms", "storage", storageMillis));
         } catch (RuntimeException e) {
+            if (storageStarted != null) {
+                settleStorage(storageStarted);
+            }
             close();
             throw e;
+        }
+    }
+
+    /**
+     * After a failed start: waits until the database's background start has ended, however it ends (the tiers
+     * must never be stopped while it still boots), and lists its endpoint if it came up, so that it is stopped.
+     */
+    private void settleStorage(CompletableFuture<Long> started) {
+        boolean up = started.handle((millis, failure) -> failure == null).join();
+        if (up && endpoints.stream().noneMatch(endpoint -> endpoint.tier().equals("storage"))) {
+            endpoints.add(0, new Endpoint("storage", storage.address()));
+        }
+    }
+
+    /**
+     * Runs a tier's start on a thread of its own and reports how many milliseconds it took. The database boots
+     * this way, while the tiers above it start: it is the slowest tier to start, and they need only its address.
+     */
+    private static CompletableFuture<Long> startInBackground(String tier, Runnable start) {
+        return CompletableFuture.supplyAsync(() -> {
+            long began = System.nanoTime();
+            start.run();
+            return (System.nanoTime() - began) / 1_000_000;
+        }, task -> new Thread(task, tier + "-start").start());
+    }
+
+    private static long awaitStorage(CompletableFuture<Long> started) {
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            throw new TierStartException("storage", e.getCause());
         }
     }
 
@@ -192,7 +245,7 @@ public final class Stack implements AutoCloseable {
                 .build();
     }
 
-    /** The main TCP address of every tier started so far, in the order they came up; kept after {@link #close()}. */
+    /** The main TCP address of every tier started so far, storage first; kept after {@link #close()}. */
     public List<Endpoint> endpoints() {
         return List.copyOf(endpoints);
     }

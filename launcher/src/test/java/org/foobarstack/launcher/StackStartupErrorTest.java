@@ -39,4 +39,25 @@ class StackStartupErrorTest {
             }
         }
     }
+
+    @Test
+    void aTakenDatabasePortNamesStorageAndStopsTheTiersStartedMeanwhile() throws Exception {
+        try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int taken = squatter.getLocalPort();
+            Stack stack = new Stack(StackConfig.builder().dnsPort(0).httpPort(0).httpsPort(0).appPort(0)
+                    .adminPort(0).dbPort(taken).dataDir(dataDir).build());
+
+            Stack.TierStartException error = catchThrowableOfType(Stack.TierStartException.class,
+                    () -> stack.start(line -> { }));
+
+            assertThat(error.tier()).isEqualTo("storage");
+            assertThat(error.getMessage()).contains(String.valueOf(taken)).contains("already in use");
+            // the tiers above storage started while the database booted; none may outlive the failed start
+            assertThat(stack.endpoints()).extracting(Stack.Endpoint::tier)
+                    .containsExactly("app server", "DNS server", "web server", "admin");
+            for (Stack.Endpoint endpoint : stack.endpoints()) {
+                assertThat(PortProbe.accepts(endpoint.address())).as(endpoint + " still open").isFalse();
+            }
+        }
+    }
 }

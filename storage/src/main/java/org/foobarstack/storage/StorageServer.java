@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li>create the data directory and check that it is writable and has room;</li>
  *   <li>send Derby's own log (derby.log) into the data directory instead of the working directory;</li>
  *   <li>create, secure and migrate the database ({@link DatabaseSetup}) through the embedded driver;</li>
- *   <li>choose the port (a free one for port 0) and check that it is free;</li>
+ *   <li>choose the port (a free one for port 0; see {@link #plannedAddress()}) and check that it is free;</li>
  *   <li>start the Network Server on host:port and wait until it answers a ping;</li>
  *   <li>do one real round trip as the app user ({@link HealthCheck}).</li>
  * </ol>
@@ -71,6 +71,8 @@ public final class StorageServer implements AutoCloseable {
     private State state = State.NEW;
     private volatile NetworkServerControl networkServer;
     private volatile InetSocketAddress address;
+    /** Chosen once, before the Network Server starts; see {@link #plannedAddress()}. Guarded by lock. */
+    private InetSocketAddress plannedAddress;
     private volatile MigrationRunner.Result migrationResult;
     private final List<Migration> migrations;
 
@@ -180,13 +182,9 @@ public final class StorageServer implements AutoCloseable {
 
     /** Steps 5 and 6. */
     private void startNetworkServer() {
-        InetAddress host;
-        try {
-            host = InetAddress.getByName(config.host());
-        } catch (IOException e) {
-            throw new StorageException(Problem.ADDRESS_UNUSABLE, "cannot resolve bind address " + config.host() + ": " + e, e);
-        }
-        int port = config.port() == 0 ? pickFreePort(host) : config.port();
+        InetSocketAddress planned = plannedAddress();
+        InetAddress host = planned.getAddress();
+        int port = planned.getPort();
         requirePortFree(host, port);
 
         DerbyConsole console = new DerbyConsole(config.host() + ":" + port);
@@ -261,6 +259,33 @@ public final class StorageServer implements AutoCloseable {
         }
         throw new StorageException(Problem.SERVER_DID_NOT_START, "no answer to ping on " + config.host() + ":" + port
                 + " within " + START_TIMEOUT.toSeconds() + " s: " + last + " " + console.recentLines(), last);
+    }
+
+    /**
+     * The address this server will listen on, known before {@link #start()} has finished: for port 0 a free
+     * port is chosen at the first call and kept (step 5). A stack uses it to start the app tier, which needs
+     * only the JDBC URL, while the database is still booting; the app tier's pool retries until the Network
+     * Server answers.
+     */
+    public InetSocketAddress plannedAddress() {
+        synchronized (lock) {
+            if (plannedAddress == null) {
+                InetAddress host;
+                try {
+                    host = InetAddress.getByName(config.host());
+                } catch (IOException e) {
+                    throw new StorageException(Problem.ADDRESS_UNUSABLE,
+                            "cannot resolve bind address " + config.host() + ": " + e, e);
+                }
+                plannedAddress = new InetSocketAddress(host, config.port() == 0 ? pickFreePort(host) : config.port());
+            }
+            return plannedAddress;
+        }
+    }
+
+    /** {@link #jdbcUrl()} for the {@link #plannedAddress()}: usable before the server is up. */
+    public String plannedJdbcUrl() {
+        return jdbcUrlFor(plannedAddress());
     }
 
     /** The address the Network Server listens on, with the real port (also when configured as 0). */
