@@ -46,31 +46,64 @@ public final class ResponseHeadEncoder extends MessageToByteEncoder<HttpResponse
         return bytes;
     }
 
+    /**
+     * The head is laid out in a byte array first and copied into the connection's buffer in one piece: one copy
+     * of exactly {@link #length} bytes, rather than a dozen small writes that each check and grow the buffer.
+     */
     private static void write(HttpResponseHead head, ByteBuf out) {
-        out.writeBytes(VERSION);
-        out.writeCharSequence(Integer.toString(head.status().code()), StandardCharsets.US_ASCII);
-        out.writeByte(' ');
-        out.writeCharSequence(head.status().reason(), StandardCharsets.US_ASCII);
-        out.writeBytes(CRLF);
+        byte[] bytes = new byte[length(head)];
+        int at = put(VERSION, bytes, 0);
+        at = putAscii(Integer.toString(head.status().code()), bytes, at);
+        bytes[at++] = ' ';
+        at = putAscii(head.status().reason(), bytes, at);
+        at = put(CRLF, bytes, at);
         for (HttpResponseHead.Field field : head.fields()) {
-            out.writeCharSequence(field.name(), StandardCharsets.US_ASCII);
-            out.writeBytes(COLON_SP);
-            // values a handler copies from elsewhere (a CGI header, a file name) must not smuggle a line break
-            out.writeCharSequence(stripLineBreaks(field.value()), StandardCharsets.ISO_8859_1);
-            out.writeBytes(CRLF);
+            at = putAscii(field.name(), bytes, at);
+            at = put(COLON_SP, bytes, at);
+            at = putValue(field.value(), bytes, at);
+            at = put(CRLF, bytes, at);
         }
-        out.writeBytes(CRLF);
+        put(CRLF, bytes, at);
+        out.writeBytes(bytes);
+    }
+
+    /** The head's size on the wire: one byte per character, since names are tokens and values Latin-1. */
+    static int length(HttpResponseHead head) {
+        int length = VERSION.length + Integer.toString(head.status().code()).length() + 1
+                + head.status().reason().length() + CRLF.length;
+        for (HttpResponseHead.Field field : head.fields()) {
+            length += field.name().length() + COLON_SP.length + field.value().length() + CRLF.length;
+        }
+        return length + CRLF.length;
+    }
+
+    private static int put(byte[] source, byte[] bytes, int at) {
+        System.arraycopy(source, 0, bytes, at, source.length);
+        return at + source.length;
+    }
+
+    /** A token or reason phrase: ASCII by construction (RFC 9110 §5.1, §15). */
+    private static int putAscii(String text, byte[] bytes, int at) {
+        for (int i = 0; i < text.length(); i++) {
+            bytes[at++] = (byte) text.charAt(i);
+        }
+        return at;
+    }
+
+    /**
+     * A field value as ISO-8859-1 (RFC 9110 §5.5 allows obs-text octets). Values a handler copies from elsewhere
+     * (a CGI header, a file name) must not smuggle a line break, so CR, LF and NUL become spaces.
+     */
+    private static int putValue(String value, byte[] bytes, int at) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            bytes[at++] = c == '\r' || c == '\n' || c == '\0' ? (byte) ' ' : c > 0xff ? (byte) '?' : (byte) c;
+        }
+        return at;
     }
 
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, HttpResponseHead msg, boolean preferDirect) {
-        return ctx.alloc().ioBuffer(256);
-    }
-
-    private static String stripLineBreaks(String value) {
-        if (value.indexOf('\r') < 0 && value.indexOf('\n') < 0 && value.indexOf('\0') < 0) {
-            return value;
-        }
-        return value.replace('\r', ' ').replace('\n', ' ').replace('\0', ' ');
+        return ctx.alloc().ioBuffer(length(msg));
     }
 }

@@ -7,7 +7,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import org.foobarstack.trace.Metrics;
 
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
@@ -47,12 +47,23 @@ public final class HttpMetrics {
     /** The upstream error kind of an answer that is FastCGI but not a CGI response (RFC 3875 §6). */
     public static final String MALFORMED_CGI_RESPONSE = "MALFORMED_CGI_RESPONSE";
 
-    private static final Set<String> METHODS =
-            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    /** The method label values; anything else is counted as "other" (the last one). */
+    private static final List<String> METHODS =
+            List.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "other");
+    private static final int OTHER_METHOD = METHODS.size() - 1;
+    /** Status codes are three digits, 100 to 599 (RFC 9110 §15). */
+    private static final int FIRST_STATUS = 100;
+    private static final int STATUS_CODES = 500;
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final String instance;
     private final Counter requests;
+    /**
+     * The requests counter's data point per (method, status), looked up once: a label lookup builds a key list and
+     * hashes it, too much work for every response.
+     */
+    private final AtomicReferenceArray<CounterDataPoint> requestsByMethodAndStatus =
+            new AtomicReferenceArray<>(METHODS.size() * STATUS_CODES);
     private final Counter rejected;
     private final Counter upstreamErrors;
     private final CounterDataPoint bodyBytes;
@@ -78,11 +89,29 @@ public final class HttpMetrics {
 
     /** One response finished (ended, aborted or cut off by the client). */
     public void responded(String method, int status, long bodyBytesSent, long startNanos) {
-        requests.labelValues(instance, METHODS.contains(method) ? method : "other", Integer.toString(status)).inc();
+        requestCounter(method, status).inc();
         duration.observe((System.nanoTime() - startNanos) / NANOS_PER_SECOND);
         if (bodyBytesSent > 0) {
             bodyBytes.inc(bodyBytesSent);
         }
+    }
+
+    private CounterDataPoint requestCounter(String method, int status) {
+        int methodIndex = METHODS.indexOf(method);
+        if (methodIndex < 0) {
+            methodIndex = OTHER_METHOD;
+        }
+        if (status < FIRST_STATUS || status >= FIRST_STATUS + STATUS_CODES) {
+            return requests.labelValues(instance, METHODS.get(methodIndex), Integer.toString(status));
+        }
+        int slot = methodIndex * STATUS_CODES + (status - FIRST_STATUS);
+        CounterDataPoint point = requestsByMethodAndStatus.get(slot);
+        if (point == null) {
+            // labelValues returns the same data point for the same labels, so a race here is harmless
+            point = requests.labelValues(instance, METHODS.get(methodIndex), Integer.toString(status));
+            requestsByMethodAndStatus.set(slot, point);
+        }
+        return point;
     }
 
     /** A request refused before a handler saw it; {@code violation} is the rule's name. */

@@ -1,5 +1,7 @@
 package org.foobarstack.http.server;
 
+import io.netty.buffer.ByteBuf;
+
 import io.netty.buffer.Unpooled;
 import org.foobarstack.http.parser.HttpFields;
 import org.foobarstack.http.parser.HttpRequestHead;
@@ -177,9 +179,16 @@ public final class StaticFileHandler implements RequestHandler, AutoCloseable {
         }
         OpenFile shared = exchange.isSecure() ? null : cache.descriptor(file, info);
         if (shared != null) {
-            // plain TCP and a cached descriptor: sendfile(2) from it, no open or close
+            ByteBuf small = shared.content(offset, length);
             exchange.sendHead(head, length);
-            exchange.sendFileRegion(shared.region(offset, length), length);
+            if (small != null) {
+                // a small file kept in memory: head and body leave in one write
+                shared.release();
+                exchange.sendBody(small);
+            } else {
+                // plain TCP and a cached descriptor: sendfile(2) from it, no open or close
+                exchange.sendFileRegion(shared.region(offset, length), length);
+            }
             exchange.end();
             return;
         }
