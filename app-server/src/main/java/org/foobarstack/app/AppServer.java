@@ -6,6 +6,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -129,14 +132,17 @@ public final class AppServer implements AutoCloseable {
                             BAD_INPUT_LOG_LINES_PER_SECOND, 1000), recorder, metrics);
             ResponderContext open = context;
             metrics.gauge(AppMetrics.CONNECTIONS_OPEN, "FastCGI connections open now", open::openConnections);
+            // epoll where Netty's native transport loads (Linux): it writes from buffers' memory addresses
+            // directly, where NIO builds a ByteBuffer view per buffer written
+            boolean epoll = Epoll.isAvailable();
             acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
-                    NioIoHandler.newFactory());
+                    epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true),
-                    NioIoHandler.newFactory());
+                    epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             FastCgiRecordEncoder encoder = new FastCgiRecordEncoder();
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptGroup, ioGroup)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {

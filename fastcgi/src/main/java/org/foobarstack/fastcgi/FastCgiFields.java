@@ -1,12 +1,14 @@
 package org.foobarstack.fastcgi;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.foobarstack.trace.Field;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * FastCGI records as field trees for traces, the way Wireshark's packet-details pane shows a message: every field
@@ -84,6 +86,22 @@ public final class FastCgiFields {
     /** One decoded record: header, body fields by type, padding. The content's reader index is not moved. */
     public static List<Field> record(FastCgiRecord record) {
         return record(record.header(), record.content());
+    }
+
+    /**
+     * {@link #record(FastCgiRecord)} decoded only when a hop's fields are read: the record's bytes are copied now
+     * (its buffer goes back to the pool once written), the field tree is built later, if ever.
+     */
+    public static Supplier<List<Field>> recordLater(FastCgiRecord record) {
+        RecordHeader header = record.header();
+        byte[] content = ByteBufUtil.getBytes(record.content());
+        return () -> record(header, Unpooled.wrappedBuffer(content));
+    }
+
+    /** {@link #stream} decoded only when read; {@code content} null shows the records only. */
+    public static Supplier<List<Field>> streamLater(List<RecordHeader> headers, byte[] content) {
+        List<RecordHeader> kept = List.copyOf(headers);
+        return () -> stream(kept, content == null ? null : Unpooled.wrappedBuffer(content));
     }
 
     /** One record from its header and content: header, body fields by type, padding. */

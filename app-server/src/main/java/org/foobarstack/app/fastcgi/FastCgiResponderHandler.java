@@ -2,7 +2,6 @@ package org.foobarstack.app.fastcgi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -268,7 +267,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         request.begunNanos(received);
         if (recorder.enabled()) {
             ResponderRequest.Tracing tracing = new ResponderRequest.Tracing();
-            tracing.beginFields = lazyRecord(record);
+            tracing.beginFields = FastCgiFields.recordLater(record);
             tracing.beginStart = received;
             tracing.beginEnd = System.nanoTime();
             request.tracing(tracing);
@@ -312,7 +311,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         Supplier<List<Field>> paramsFields = tracing == null ? null
-                : lazyStream(tracing.paramsHeaders, ByteBufUtil.getBytes(request.paramsBytes()));
+                : FastCgiFields.streamLater(tracing.paramsHeaders, ByteBufUtil.getBytes(request.paramsBytes()));
         request.params(NameValuePairs.readMap(request.paramsBytes()));
         // W3C Trace Context §3.2: a missing or invalid traceparent starts a new trace, never fails the request
         request.trace(TraceContext.parseOrFresh(request.params().get(AppRequest.TRACEPARENT_PARAM)));
@@ -379,7 +378,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             int bytes = tracing.stdinHeaders.stream().mapToInt(RecordHeader::contentLength).sum();
             recordHop(ctx, request, Direction.RECEIVED, "STDIN id=" + request.id() + ", " + bytes + " bytes in "
                     + tracing.stdinHeaders.size() + " records", tracing.stdinStart,
-                    lazyStream(tracing.stdinHeaders, request.rejected() ? null
+                    FastCgiFields.streamLater(tracing.stdinHeaders, request.rejected() ? null
                             : ByteBufUtil.getBytes(request.stdinBuffer())));
         }
         if (request.rejected()) {
@@ -458,7 +457,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 headers.add(record.header());
             }
             recordHop(ctx, request, Direction.SENT, type + " id=" + request.id() + ", " + what + ", "
-                    + copy.length + " bytes in " + records.size() + " records", start, lazyStream(headers, copy));
+                    + copy.length + " bytes in " + records.size() + " records", start, FastCgiFields.streamLater(headers, copy));
         }
         return records;
     }
@@ -477,7 +476,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         LOG.debug("{}: {} aborted by the web server", peer(ctx), request);
         if (request.tracing() != null) {
             recordHop(ctx, request, Direction.RECEIVED, "ABORT_REQUEST id=" + request.id(), System.nanoTime(),
-                    lazyRecord(record));
+                    FastCgiFields.recordLater(record));
         }
         finish(ctx, request, List.of(), ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED,
                 STATUS_ABORTED);
@@ -497,7 +496,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         // recorded and counted before the write: once END_REQUEST is on the wire the peer may already ask for them
         if (request.tracing() != null) {
             recordHop(ctx, request, Direction.SENT, "END_REQUEST id=" + request.id() + " " + status + " appStatus="
-                    + appStatus, start, lazyRecord(end));
+                    + appStatus, start, FastCgiFields.recordLater(end));
         }
         if (request.route() == null) {
             // answered by the responder itself (413, 431, 503, OVERLOADED, aborted): name the route if PARAMS came
@@ -523,9 +522,9 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             String traceId = TraceContext.fresh().traceId();
             recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.RECEIVED)
                     .summary("BEGIN_REQUEST id=" + id + " (refused)").peer(peerText(ctx))
-                    .timing(received, System.nanoTime()).fields(lazyRecord(begin)).build());
+                    .timing(received, System.nanoTime()).fields(FastCgiFields.recordLater(begin)).build());
             long start = System.nanoTime();
-            Supplier<List<Field>> fields = lazyRecord(end);
+            Supplier<List<Field>> fields = FastCgiFields.recordLater(end);
             recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.SENT)
                     .summary("END_REQUEST id=" + id + " " + status).peer(peerText(ctx))
                     .timing(start, System.nanoTime()).fields(fields).build());
@@ -611,7 +610,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                     "") + " " + request.params().getOrDefault("REQUEST_URI", "");
         }
         recordHop(ctx, request, Direction.RECEIVED, summary, tracing.paramsStart,
-                fields != null ? fields : lazyStream(tracing.paramsHeaders, null));
+                fields != null ? fields : FastCgiFields.streamLater(tracing.paramsHeaders, null));
     }
 
     /**
@@ -632,22 +631,6 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         recorder.record(recorder.hop(traceId, Protocol.FASTCGI, direction).summary(summary).peer(peerText(ctx))
                 .timing(startNanos, Math.max(startNanos, System.nanoTime())).fields(fields).build());
-    }
-
-    /**
-     * A record's field tree, decoded only if someone reads the hop: the header and a copy of the content are kept
-     * (the record's buffer goes back to the pool), and {@link FastCgiFields} runs on the reader's thread.
-     */
-    private static Supplier<List<Field>> lazyRecord(FastCgiRecord record) {
-        RecordHeader header = record.header();
-        byte[] content = ByteBufUtil.getBytes(record.content());
-        return () -> FastCgiFields.record(header, Unpooled.wrappedBuffer(content));
-    }
-
-    /** A whole stream's field tree, decoded when read; {@code content} null shows the records only. */
-    private static Supplier<List<Field>> lazyStream(List<RecordHeader> headers, byte[] content) {
-        List<RecordHeader> kept = List.copyOf(headers);
-        return () -> FastCgiFields.stream(kept, content == null ? null : Unpooled.wrappedBuffer(content));
     }
 
     private String peerText(ChannelHandlerContext ctx) {

@@ -1,7 +1,6 @@
 package org.foobarstack.http.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.foobarstack.fastcgi.BeginRequestBody;
 import org.foobarstack.fastcgi.EndRequestBody;
 import org.foobarstack.fastcgi.FastCgiFields;
@@ -31,7 +30,8 @@ import java.util.Map;
  *   <li>received the STDOUT stream (the CGI response), and STDERR if the app wrote any;</li>
  *   <li>received END_REQUEST, with the app status and the protocol status.</li>
  * </ol>
- * Fields come from {@link FastCgiFields}, offsets counted from the first byte of the record or stream. A stream's
+ * Fields come from {@link FastCgiFields}, offsets counted from the first byte of the record or stream, and are
+ * decoded only when someone reads the hop (the records' bytes are copied, the trees built later, if ever). A stream's
  * content is kept for its field tree only up to {@link #MAX_KEPT_CONTENT} bytes; a longer body shows its records
  * without their meaning. Runs on the call's event loop; made only when tracing is on.
  */
@@ -78,14 +78,14 @@ final class FastCgiHops implements FastCgiRecordObserver {
         switch (type) {
             case BEGIN_REQUEST -> recorder.record(recorder.hop(traceId, Protocol.FASTCGI, direction)
                     .summary(beginSummary(record)).peer(peer).timing(now, now)
-                    .fields(FastCgiFields.record(record)).build());
+                    .fields(FastCgiFields.recordLater(record)).build());
             case END_REQUEST -> {
                 // a responder that ends without the empty STDOUT record still gets its STDOUT hop first
                 finishStream(RecordType.STDOUT, direction);
                 finishStream(RecordType.STDERR, direction);
                 recorder.record(recorder.hop(traceId, Protocol.FASTCGI, direction)
                         .summary(endSummary(record)).peer(peer).timing(now, now)
-                        .fields(FastCgiFields.record(record)).build());
+                        .fields(FastCgiFields.recordLater(record)).build());
             }
             case PARAMS, STDIN, STDOUT, STDERR -> {
                 Stream stream = streams.computeIfAbsent(type, t -> new Stream());
@@ -125,8 +125,8 @@ final class FastCgiHops implements FastCgiRecordObserver {
                         + (stream.headers.size() == 1 ? " record" : " records"))
                 .peer(peer)
                 .timing(stream.startNanos, Math.max(stream.startNanos, System.nanoTime()))
-                .fields(FastCgiFields.stream(stream.headers,
-                        stream.content == null ? null : Unpooled.wrappedBuffer(stream.content.toByteArray())))
+                .fields(FastCgiFields.streamLater(stream.headers,
+                        stream.content == null ? null : stream.content.toByteArray()))
                 .build());
     }
 
