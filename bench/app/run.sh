@@ -3,8 +3,13 @@
 #   ours: FRONT -> our app server (FastCGI) -> Derby Network Server: GET /api/messages (a real Derby read)
 #   peer: nginx -> php-fpm (2 static children): a PHP "hello"
 # FRONT=nginx (default) puts nginx in front of our app server, since this module has no web tier of its own;
+# FRONT=stack starts the whole stack as the README does (bin/foobar-stack: our web tier -> our app tier ->
+# Derby, all on free ports, with the access log off like the peer's nginx) and measures through our web tier,
+# after STACK_WARMUP (default 30s) of load that lets the JIT compile the three tiers' hot paths;
 # FRONT=http://HOST:PORT points the "ours" run at an already running front end (e.g. our web tier, which
 # forwards /api/* to our app tier) instead, and then this script starts no tier of ours.
+# ROUNDS (default 1) measures ours and the peer that many times, alternating which goes first, and prints the
+# median ratio.
 # Prints requests/s and p99 for both and the ratio ours/peer, and writes them, with the exact command and the raw
 # wrk output, to bench/app/results/<UTC time>.txt (RESULTS_DIR to change).
 #   DURATION (default 10s), WARMUP (default 5s), CONNECTIONS (default 32), THREADS (default 2)
@@ -24,7 +29,7 @@ THREADS=${THREADS:-2}
 OURS_PATH=${OURS_PATH:-/api/messages}
 PEER_KEEP_CONN=${PEER_KEEP_CONN:-on}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/app/results}
-COMMAND="${APP_ARGS:+APP_ARGS='$APP_ARGS' }${APP_WORKERS:+APP_WORKERS=$APP_WORKERS }FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
+COMMAND="${APP_ARGS:+APP_ARGS='$APP_ARGS' }${APP_WORKERS:+APP_WORKERS=$APP_WORKERS }${ROUNDS:+ROUNDS=$ROUNDS }${STACK_WARMUP:+STACK_WARMUP=$STACK_WARMUP }FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
 WORK="$(mktemp -d /tmp/foobar-app-bench.XXXXXX)"
 chmod 755 "$WORK"
 PIDS=()
@@ -90,6 +95,16 @@ if [ "$FRONT" = nginx ]; then
     location /api/ { include /etc/nginx/fastcgi_params; fastcgi_pass ours; fastcgi_keep_conn on; }
   }"
   OURS_BASE="http://127.0.0.1:$NGINX_OURS"
+elif [ "$FRONT" = stack ]; then
+  [ -f "$ROOT/launcher/target/foobar-stack.jar" ] || die "build first: mvn -q -DskipTests package"
+  STACK_HTTP=$(free_port)
+  # shellcheck disable=SC2086
+  JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.org.foobarstack.http.access=warn ${APP_JAVA_OPTS:-}" \
+    "$ROOT/bin/foobar-stack" run --http-port "$STACK_HTTP" --https-port 0 --dns-port 0 --app-port 0 \
+    --db-port 0 --admin-port 0 --data-dir "$WORK/stack" > "$WORK/stack.out" 2>&1 &
+  PIDS+=($!)
+  wait_for "$WORK/stack.out" 'foobar-stack is up' "${PIDS[-1]}"
+  OURS_BASE="http://127.0.0.1:$STACK_HTTP"
 else
   OURS_BASE="${FRONT%/}"
 fi
@@ -175,10 +190,25 @@ run_wrk() {
 }
 to_ms() { python3 -c 'import re,sys; v=sys.argv[1]; n,u=re.match(r"([\d.]+)(\w+)",v).groups(); print(round(float(n)*{"us":0.001,"ms":1,"s":1000,"m":60000}[u],2))' "$1"; }
 
-read -r OURS_RPS OURS_P99 OURS_BAD < <(run_wrk "$OURS_URL")
-read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL")
-[ "$OURS_BAD" = 0 ] || [ "$OURS_PATH" != /api/messages ] || die "ours: $OURS_BAD non-2xx responses"
-[ "$PEER_BAD" = 0 ] || die "peer: $PEER_BAD non-2xx responses"
+if [ "$FRONT" = stack ]; then
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${STACK_WARMUP:-30s}" "$OURS_URL" > /dev/null
+fi
+ROUNDS=${ROUNDS:-1}
+RATIOS=()
+for round in $(seq 1 "$ROUNDS"); do
+  if (( round % 2 )); then
+    read -r OURS_RPS OURS_P99 OURS_BAD < <(run_wrk "$OURS_URL")
+    read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL")
+  else
+    read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL")
+    read -r OURS_RPS OURS_P99 OURS_BAD < <(run_wrk "$OURS_URL")
+  fi
+  [ "$OURS_BAD" = 0 ] || [ "$OURS_PATH" != /api/messages ] || die "ours: $OURS_BAD non-2xx responses"
+  [ "$PEER_BAD" = 0 ] || die "peer: $PEER_BAD non-2xx responses"
+  RATIOS+=("$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$OURS_RPS" "$PEER_RPS")")
+  [ "$ROUNDS" = 1 ] || printf 'round %s: ours %s req/s (p99 %s ms), peer %s req/s (p99 %s ms), ratio %sx\n' \
+    "$round" "$OURS_RPS" "$OURS_P99" "$PEER_RPS" "$PEER_P99" "${RATIOS[-1]}" | tee -a "$WORK/rounds.txt"
+done
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# command: $COMMAND"
@@ -188,6 +218,11 @@ read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL")
   printf '%-62s %12s %10s\n' "peer: nginx -> php-fpm (2 static children, keep-conn $PEER_KEEP_CONN), hello.php" "$PEER_RPS" "$PEER_P99"
   python3 -c 'import sys; print("ratio ours/peer: %.2fx requests/s" % (float(sys.argv[1]) / float(sys.argv[2])))' \
     "$OURS_RPS" "$PEER_RPS"
+  if [ "$ROUNDS" != 1 ]; then
+    echo "(the last round's figures above; all rounds:)"
+    cat "$WORK/rounds.txt"
+    python3 -c 'import statistics,sys; print("median ratio of %d rounds: %.2fx" % (len(sys.argv)-1, statistics.median(map(float, sys.argv[1:]))))' "${RATIOS[@]}"
+  fi
 } > "$WORK/summary.txt"
 cat "$WORK/summary.txt"
 mkdir -p "$RESULTS_DIR"

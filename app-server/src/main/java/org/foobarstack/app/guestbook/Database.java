@@ -51,6 +51,8 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final String jdbcUrl;
+    /** host:port of the database, for traces; worked out once, since every traced statement names it. */
+    private final String peer;
     private final int statementTimeoutSeconds;
     /**
      * Each physical connection's prepared statements by SQL text. An inner map is used by one thread at a time
@@ -61,6 +63,7 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource pool, String jdbcUrl, int statementTimeoutSeconds) {
         this.pool = pool;
         this.jdbcUrl = jdbcUrl;
+        this.peer = host() + ":" + port();
         this.statementTimeoutSeconds = statementTimeoutSeconds;
     }
 
@@ -171,7 +174,7 @@ public final class Database implements AutoCloseable {
 
     /** "host:port" of the database, as trace hops show their peer. */
     public String peer() {
-        return host() + ":" + port();
+        return peer;
     }
 
     /** JDBC query timeouts are whole seconds ({@link java.sql.Statement#setQueryTimeout}). */
