@@ -70,6 +70,24 @@ class StorageServerTest {
     }
 
     @Test
+    void thePlannedAddressIsKnownBeforeStartAndIsWhereTheServerThenListens() throws Exception {
+        try (StorageServer server = new StorageServer(config(TemplateDatabase.copyInto(dir.resolve("storage"))))) {
+            String plannedUrl = server.plannedJdbcUrl();
+            int planned = server.plannedAddress().getPort();
+            assertThat(planned).isPositive();
+            assertThat(server.plannedAddress().getPort()).as("chosen once").isEqualTo(planned);
+
+            server.start();
+
+            assertThat(server.port()).isEqualTo(planned);
+            assertThat(server.jdbcUrl()).isEqualTo(plannedUrl);
+            try (Connection c = DriverManager.getConnection(plannedUrl, server.appUser(), server.appPassword())) {
+                assertThat(c.isValid(5)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aRestartKeepsTheRowsAndDoesNotMigrateAgain() throws Exception {
         StorageConfig config = config(TemplateDatabase.copyInto(dir.resolve("storage")));
         try (StorageServer first = new StorageServer(config)) {
