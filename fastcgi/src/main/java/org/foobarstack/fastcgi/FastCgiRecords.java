@@ -34,8 +34,8 @@ public final class FastCgiRecords {
 
     /** A GET_VALUES or GET_VALUES_RESULT record (§4.1); the query sends each name with an empty value. */
     public static FastCgiRecord values(ByteBufAllocator alloc, RecordType type, Map<String, String> values) {
-        ByteBuf content = alloc.buffer();
-        NameValuePairs.writeAll(values, content);
+        byte[] encoded = NameValuePairs.encode(values);
+        ByteBuf content = alloc.buffer(encoded.length).writeBytes(encoded);
         return new FastCgiRecord(type, RecordHeader.NULL_REQUEST_ID, content);
     }
 
@@ -61,8 +61,8 @@ public final class FastCgiRecords {
 
     /** The whole PARAMS stream of a request, including its terminating empty record. */
     public static List<FastCgiRecord> params(ByteBufAllocator alloc, int requestId, Map<String, String> params) {
-        ByteBuf content = alloc.buffer();
-        NameValuePairs.writeAll(params, content);
+        byte[] encoded = NameValuePairs.encode(params);
+        ByteBuf content = alloc.buffer(encoded.length).writeBytes(encoded);
         List<FastCgiRecord> records = stream(RecordType.PARAMS, requestId, content);
         records.add(FastCgiRecord.empty(RecordType.PARAMS, requestId));
         return records;
