@@ -106,16 +106,26 @@ public final class NameValuePairs {
      * lengths point past the end is a protocol error: it can only mean a broken or hostile peer.
      */
     public static List<Pair> readAll(ByteBuf in) {
+        // the stream is copied out once and parsed from the array: reading it byte by byte through the buffer
+        // made every length byte pay the buffer's bounds and reference-count checks
+        byte[] bytes = new byte[in.readableBytes()];
+        in.readBytes(bytes);
         List<Pair> pairs = new ArrayList<>();
-        while (in.isReadable()) {
-            int nameLength = readLength(in);
-            int valueLength = readLength(in);
-            if ((long) nameLength + valueLength > in.readableBytes()) {
+        int at = 0;
+        while (at < bytes.length) {
+            int nameLength = lengthAt(bytes, at);
+            at += sizeOfLengthAt(bytes, at);
+            int valueLength = lengthAt(bytes, at);
+            at += sizeOfLengthAt(bytes, at);
+            int remaining = bytes.length - at;
+            if ((long) nameLength + valueLength > remaining) {
                 throw new FastCgiProtocolException(MALFORMED_NAME_VALUE_PAIR, "pair announces " + nameLength
-                        + "+" + valueLength + " bytes, " + in.readableBytes() + " remain");
+                        + "+" + valueLength + " bytes, " + remaining + " remain");
             }
-            String name = in.readCharSequence(nameLength, StandardCharsets.ISO_8859_1).toString();
-            String value = in.readCharSequence(valueLength, StandardCharsets.ISO_8859_1).toString();
+            String name = new String(bytes, at, nameLength, StandardCharsets.ISO_8859_1);
+            at += nameLength;
+            String value = new String(bytes, at, valueLength, StandardCharsets.ISO_8859_1);
+            at += valueLength;
             pairs.add(new Pair(name, value));
         }
         return pairs;
@@ -134,17 +144,27 @@ public final class NameValuePairs {
         return length <= ONE_BYTE_MAX ? 1 : 4;
     }
 
-    private static int readLength(ByteBuf in) {
-        if (!in.isReadable()) {
+    /**
+     * The size of the length that starts at {@code at}, told by its flag bit, not by its value: a four-byte length
+     * below 128 would have fitted in one byte, and it is still accepted (§3.4 does not forbid it).
+     */
+    private static int sizeOfLengthAt(byte[] bytes, int at) {
+        return (bytes[at] & FOUR_BYTE_FLAG) == 0 ? 1 : 4;
+    }
+
+    /** The length that starts at {@code at}, one byte or four (see the class comment). */
+    private static int lengthAt(byte[] bytes, int at) {
+        if (at >= bytes.length) {
             throw new FastCgiProtocolException(MALFORMED_NAME_VALUE_PAIR, "stream ends inside a length");
         }
-        int first = in.getUnsignedByte(in.readerIndex());
+        int first = bytes[at] & 0xff;
         if ((first & FOUR_BYTE_FLAG) == 0) {
-            return in.readUnsignedByte();
+            return first;
         }
-        if (in.readableBytes() < 4) {
+        if (bytes.length - at < 4) {
             throw new FastCgiProtocolException(MALFORMED_NAME_VALUE_PAIR, "stream ends inside a four-byte length");
         }
-        return in.readInt() & FOUR_BYTE_MASK;
+        return (((first << 24) | ((bytes[at + 1] & 0xff) << 16) | ((bytes[at + 2] & 0xff) << 8)
+                | (bytes[at + 3] & 0xff)) & FOUR_BYTE_MASK);
     }
 }

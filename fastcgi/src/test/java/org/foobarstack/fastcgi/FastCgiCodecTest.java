@@ -234,6 +234,14 @@ class FastCgiCodecTest {
     }
 
     @Test
+    void aFourByteLengthHoldingASmallValueIsRead() {
+        // "A" = "bc", the value's length 2 sent in four bytes (80 00 00 02), as some senders always do
+        ByteBuf in = Unpooled.wrappedBuffer(hex("01 80000002 41 6263 01 00 5a"));
+        assertThat(NameValuePairs.readAll(in)).containsExactly(
+                new NameValuePairs.Pair("A", "bc"), new NameValuePairs.Pair("Z", ""));
+    }
+
+    @Test
     void aPairWhoseLengthsRunPastTheStreamIsRefused() {
         assertThatThrownBy(() -> NameValuePairs.readAll(Unpooled.wrappedBuffer(hex("05 05 414243"))))
                 .isInstanceOf(FastCgiProtocolException.class)
