@@ -79,7 +79,7 @@ public record TraceContext(String traceId, String parentId, int flags) {
 
     /** The header value, always version 00 (§3.2.2: a sender writes the version it understands). */
     public String toHeader() {
-        return VERSION_00 + "-" + traceId + "-" + parentId + "-" + String.format("%02x", flags);
+        return VERSION_00 + "-" + traceId + "-" + parentId + "-" + (char) HEX[flags >>> 4] + (char) HEX[flags & 0xf];
     }
 
     /**

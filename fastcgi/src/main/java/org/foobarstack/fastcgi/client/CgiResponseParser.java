@@ -73,21 +73,44 @@ public final class CgiResponseParser {
         if (head != null) {
             return data;
         }
+        if (!buffer.isReadable()) {
+            // The usual case: the whole header block is in this first piece. It is parsed where it lies, and the
+            // body bytes after it are passed on as they are, without a copy.
+            End end = endOfHeaderBlock(data);
+            if (end != null) {
+                try {
+                    head = parseHead(headerBlock(data, end));
+                } catch (RuntimeException e) {
+                    data.release();
+                    throw e;
+                }
+                data.skipBytes(end.headerLength + end.separatorLength);
+                return data;
+            }
+        }
         try {
             buffer.writeBytes(data);
         } finally {
             data.release();
         }
-        End end = endOfHeaderBlock();
+        End end = endOfHeaderBlock(buffer);
         if (end == null) {
             if (buffer.readableBytes() > maxHeaderBytes) {
                 throw new MalformedCgiResponse("no end of the CGI header block within " + maxHeaderBytes + " bytes");
             }
             return null;
         }
-        head = parseHead(buffer.toString(buffer.readerIndex(), end.headerLength, StandardCharsets.ISO_8859_1));
+        head = parseHead(headerBlock(buffer, end));
         buffer.skipBytes(end.headerLength + end.separatorLength);
         return buffer.readRetainedSlice(buffer.readableBytes());
+    }
+
+    private String headerBlock(ByteBuf in, End end) {
+        if (end.headerLength > maxHeaderBytes) {
+            throw new MalformedCgiResponse("a CGI header block of " + end.headerLength + " bytes, more than "
+                    + maxHeaderBytes);
+        }
+        return in.toString(in.readerIndex(), end.headerLength, StandardCharsets.ISO_8859_1);
     }
 
     /** Frees the header buffer; call once, when the response is over. */
@@ -101,19 +124,18 @@ public final class CgiResponseParser {
     }
 
     /** Finds the empty line that ends the header block: LF LF or LF CR LF; null while it has not arrived. */
-    private End endOfHeaderBlock() {
-        int start = buffer.readerIndex();
-        int limit = buffer.writerIndex();
-        for (int i = start; i < limit; i++) {
-            if (buffer.getByte(i) != '\n') {
-                continue;
-            }
-            if (i + 1 < limit && buffer.getByte(i + 1) == '\n') {
+    private static End endOfHeaderBlock(ByteBuf in) {
+        int start = in.readerIndex();
+        int limit = in.writerIndex();
+        int i = start;
+        while ((i = in.indexOf(i, limit, (byte) '\n')) >= 0) {
+            if (i + 1 < limit && in.getByte(i + 1) == '\n') {
                 return new End(i + 1 - start, 1);
             }
-            if (i + 2 < limit && buffer.getByte(i + 1) == '\r' && buffer.getByte(i + 2) == '\n') {
+            if (i + 2 < limit && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
                 return new End(i + 1 - start, 2);
             }
+            i++;
         }
         return null;
     }

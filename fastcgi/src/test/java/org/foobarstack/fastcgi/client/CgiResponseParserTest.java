@@ -67,5 +67,17 @@ class CgiResponseParserTest {
         assertThatThrownBy(() -> q.feed(bytes("X-Long: " + "a".repeat(100))))
                 .isInstanceOf(CgiResponseParser.MalformedCgiResponse.class);
         q.release();
+        // complete, but over the limit: refused too, whether it came in one piece or in two
+        for (int split : new int[] {0, 10}) {
+            CgiResponseParser r = new CgiResponseParser(ByteBufAllocator.DEFAULT, 16);
+            String raw = "X-Long: " + "a".repeat(100) + "\n\nbody";
+            if (split > 0) {
+                assertThat(r.feed(bytes(raw.substring(0, split)))).isNull();
+            }
+            assertThatThrownBy(() -> r.feed(bytes(raw.substring(split))))
+                    .isInstanceOf(CgiResponseParser.MalformedCgiResponse.class)
+                    .hasMessageContaining("more than 16");
+            r.release();
+        }
     }
 }
