@@ -106,10 +106,16 @@ public final class NameValuePairs {
      * lengths point past the end is a protocol error: it can only mean a broken or hostile peer.
      */
     public static List<Pair> readAll(ByteBuf in) {
-        // the stream is copied out once and parsed from the array: reading it byte by byte through the buffer
-        // made every length byte pay the buffer's bounds and reference-count checks
         byte[] bytes = new byte[in.readableBytes()];
         in.readBytes(bytes);
+        return readAll(bytes);
+    }
+
+    /**
+     * {@link #readAll(ByteBuf)} for a stream already copied out of its buffer. Parsing from an array spares every
+     * length byte the buffer's bounds and reference-count checks.
+     */
+    public static List<Pair> readAll(byte[] bytes) {
         List<Pair> pairs = new ArrayList<>();
         int at = 0;
         while (at < bytes.length) {
@@ -133,8 +139,17 @@ public final class NameValuePairs {
 
     /** {@link #readAll} as a map; a name repeated later wins, as with environment variables. */
     public static Map<String, String> readMap(ByteBuf in) {
+        return toMap(readAll(in));
+    }
+
+    /** {@link #readMap(ByteBuf)} for a stream already copied out of its buffer. */
+    public static Map<String, String> readMap(byte[] bytes) {
+        return toMap(readAll(bytes));
+    }
+
+    private static Map<String, String> toMap(List<Pair> pairs) {
         Map<String, String> map = new LinkedHashMap<>();
-        for (Pair pair : readAll(in)) {
+        for (Pair pair : pairs) {
             map.put(pair.name(), pair.value());
         }
         return map;

@@ -310,9 +310,11 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             traceParams(ctx, request, null);
             return;
         }
+        // one copy of the stream serves both the parse and, when tracing, the hop's field tree
+        byte[] params = ByteBufUtil.getBytes(request.paramsBytes());
         Supplier<List<Field>> paramsFields = tracing == null ? null
-                : FastCgiFields.streamLater(tracing.paramsHeaders, ByteBufUtil.getBytes(request.paramsBytes()));
-        request.params(NameValuePairs.readMap(request.paramsBytes()));
+                : FastCgiFields.streamLater(tracing.paramsHeaders, params);
+        request.params(NameValuePairs.readMap(params));
         // W3C Trace Context §3.2: a missing or invalid traceparent starts a new trace, never fails the request
         request.trace(TraceContext.parseOrFresh(request.params().get(AppRequest.TRACEPARENT_PARAM)));
         traceParams(ctx, request, paramsFields);

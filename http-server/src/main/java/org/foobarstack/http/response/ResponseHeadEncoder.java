@@ -1,12 +1,11 @@
 package org.foobarstack.http.response;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.codec.MessageToMessageEncoder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Writes a response's status line and header section (RFC 9112 §4 and §5):
@@ -23,34 +22,27 @@ import java.nio.charset.StandardCharsets;
  * encoder untouched, since they are ByteBufs or FileRegions rather than heads.
  */
 @ChannelHandler.Sharable
-public final class ResponseHeadEncoder extends MessageToByteEncoder<HttpResponseHead> {
+public final class ResponseHeadEncoder extends MessageToMessageEncoder<HttpResponseHead> {
 
     private static final byte[] VERSION = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COLON_SP = {':', ' '};
     private static final byte[] CRLF = {'\r', '\n'};
 
+    /**
+     * The head is laid out in a byte array first and copied into an exactly sized buffer in one piece, rather than
+     * written in a dozen small writes that each check and grow the buffer.
+     */
     @Override
-    protected void encode(ChannelHandlerContext ctx, HttpResponseHead head, ByteBuf out) {
-        write(head, out);
+    protected void encode(ChannelHandlerContext ctx, HttpResponseHead head, List<Object> out) {
+        byte[] bytes = toBytes(head);
+        out.add(ctx.alloc().ioBuffer(bytes.length).writeBytes(bytes));
     }
 
     /**
-     * The head's bytes exactly as {@link #encode} puts them on the wire: what a trace's field tree is built from, so
-     * that its offsets are the real ones.
+     * The head's bytes exactly as {@link #encode} puts them on the wire: also what a trace's field tree is built
+     * from, so that its offsets are the real ones.
      */
     public static byte[] toBytes(HttpResponseHead head) {
-        ByteBuf out = Unpooled.buffer(256);
-        write(head, out);
-        byte[] bytes = new byte[out.readableBytes()];
-        out.readBytes(bytes);
-        return bytes;
-    }
-
-    /**
-     * The head is laid out in a byte array first and copied into the connection's buffer in one piece: one copy
-     * of exactly {@link #length} bytes, rather than a dozen small writes that each check and grow the buffer.
-     */
-    private static void write(HttpResponseHead head, ByteBuf out) {
         byte[] bytes = new byte[length(head)];
         int at = put(VERSION, bytes, 0);
         at = putAscii(Integer.toString(head.status().code()), bytes, at);
@@ -64,11 +56,11 @@ public final class ResponseHeadEncoder extends MessageToByteEncoder<HttpResponse
             at = put(CRLF, bytes, at);
         }
         put(CRLF, bytes, at);
-        out.writeBytes(bytes);
+        return bytes;
     }
 
     /** The head's size on the wire: one byte per character, since names are tokens and values Latin-1. */
-    static int length(HttpResponseHead head) {
+    private static int length(HttpResponseHead head) {
         int length = VERSION.length + Integer.toString(head.status().code()).length() + 1
                 + head.status().reason().length() + CRLF.length;
         for (HttpResponseHead.Field field : head.fields()) {
@@ -100,10 +92,5 @@ public final class ResponseHeadEncoder extends MessageToByteEncoder<HttpResponse
             bytes[at++] = c == '\r' || c == '\n' || c == '\0' ? (byte) ' ' : c > 0xff ? (byte) '?' : (byte) c;
         }
         return at;
-    }
-
-    @Override
-    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, HttpResponseHead msg, boolean preferDirect) {
-        return ctx.alloc().ioBuffer(length(msg));
     }
 }

@@ -1,7 +1,6 @@
 package org.foobarstack.http.server;
 
 import io.netty.buffer.ByteBuf;
-
 import io.netty.buffer.Unpooled;
 import org.foobarstack.http.parser.HttpFields;
 import org.foobarstack.http.parser.HttpRequestHead;
