@@ -73,7 +73,7 @@ public final class FastCgiRecord extends DefaultByteBufHolder {
 
     /** The type, or {@code null} for a type FastCGI 1.0 does not define. */
     public RecordType type() {
-        return RecordType.of(type).orElse(null);
+        return RecordType.byCode(type);
     }
 
     public boolean is(RecordType expected) {

@@ -57,14 +57,26 @@ public enum RecordType {
         return stream;
     }
 
+    /**
+     * Each type at the index of its code (index 0 and codes beyond 11 are not types). Looked up for every record
+     * in both directions, so built once: {@code values()} hands out a fresh copy of the constants on every call.
+     */
+    private static final RecordType[] BY_CODE = new RecordType[UNKNOWN_TYPE.code + 1];
+
+    static {
+        for (RecordType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
     /** The type for a header byte, or empty for a type this version of the protocol does not define. */
     public static Optional<RecordType> of(int code) {
-        for (RecordType type : values()) {
-            if (type.code == code) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byCode(code));
+    }
+
+    /** The type for a header byte, or null for a type this version of the protocol does not define. */
+    public static RecordType byCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 
     /** A name for any type byte, so that logs can show types we do not know, too. */

@@ -88,6 +88,8 @@ import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_R
 public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastCgiResponderHandler.class);
+    /** Any number of at most 18 decimal digits fits in a long (Long.MAX_VALUE has 19). */
+    private static final int MAX_LENGTH_DIGITS = 18;
 
     /** appStatus of a request the application completed: like a CGI program's exit status 0. */
     public static final long APP_STATUS_OK = 0;
@@ -339,12 +341,22 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         reject(request, 503, "the server holds too many request bytes right now; try again shortly");
     }
 
+    /**
+     * Whether a CONTENT_LENGTH announces more than the STDIN limit. nginx sends it empty for a request without a
+     * body (RFC 3875 §4.1.2 allows "NULL" there); that, and anything that is not a number, is the application's
+     * business, so only plain digits are read, without the cost of an exception per bodiless request.
+     */
     private boolean declaredTooLong(String contentLength) {
-        try {
-            return Long.parseLong(contentLength.trim()) > config.maxStdinBytes();
-        } catch (NumberFormatException e) {
-            return false; // a CONTENT_LENGTH that is not a number is the application's business
+        String digits = contentLength.trim();
+        if (digits.isEmpty() || digits.length() > MAX_LENGTH_DIGITS) {
+            return !digits.isEmpty() && digits.chars().allMatch(Character::isDigit); // beyond any long: too long
         }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return Long.parseLong(digits) > config.maxStdinBytes();
     }
 
     // Step 4

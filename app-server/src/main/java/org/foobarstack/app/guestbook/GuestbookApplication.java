@@ -53,6 +53,7 @@ public final class GuestbookApplication implements Application {
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private final ObjectMapper json = new ObjectMapper();
+    private final MessageJson messageJson = new MessageJson(json.getFactory());
     /** While the database is down every request fails the same way: a few lines a second tell the story. */
     private final RateLimitedLog unavailableLog = new RateLimitedLog(LOG, 5, 1000);
     private final MessageStore store;
@@ -142,12 +143,8 @@ public final class GuestbookApplication implements Application {
         List<Message> rows = store.list(request.trace(), limit + 1, before);
         boolean more = rows.size() > limit;
         List<Message> page = more ? rows.subList(0, limit) : rows;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("messages", page);
-        body.put("limit", limit);
-        body.put("before", before);
-        body.put("nextBefore", more ? page.get(page.size() - 1).id() : null);
-        return ok(body);
+        Long nextBefore = more ? page.get(page.size() - 1).id() : null;
+        return AppResponse.builder(200).body(JSON, messageJson.page(page, limit, before, nextBefore)).build();
     }
 
     private AppResponse one(AppRequest request, String idText) throws SQLException {
@@ -158,7 +155,9 @@ public final class GuestbookApplication implements Application {
             return error(404, "no such message: " + idText);
         }
         Optional<Message> message = store.find(request.trace(), id);
-        return message.isPresent() ? ok(message.get()) : error(404, "no such message: " + id);
+        return message.isPresent()
+                ? AppResponse.builder(200).body(JSON, messageJson.message(message.get())).build()
+                : error(404, "no such message: " + id);
     }
 
     private AppResponse create(AppRequest request) throws SQLException {
@@ -200,7 +199,7 @@ public final class GuestbookApplication implements Application {
         }
         Message stored = store.insert(request.trace(), author, text);
         return AppResponse.builder(201).header("Location", MESSAGES + "/" + stored.id())
-                .body(JSON, toJson(stored)).build();
+                .body(JSON, messageJson.message(stored)).build();
     }
 
     /** A JSON field's text; a non-string value counts as missing. */

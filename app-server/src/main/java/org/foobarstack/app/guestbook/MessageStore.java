@@ -13,7 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +54,8 @@ public final class MessageStore {
     private final TraceRecorder recorder;
     private final AppMetrics metrics;
     private final boolean traceComments;
+    /** CREATED_AT is the database's local time (CURRENT_TIMESTAMP), read as getTimestamp would: in this JVM's zone. */
+    private final TimestampText createdAt = new TimestampText(ZoneId.systemDefault());
 
     public MessageStore(Database database, TraceRecorder recorder, AppMetrics metrics, boolean traceComments) {
         this.database = database;
@@ -67,9 +69,9 @@ public final class MessageStore {
         try (Connection c = database.connection()) {
             List<Message> page = new ArrayList<>(limit);
             if (beforeId == null) {
-                run(c, trace, "list", LIST, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page), limit);
+                run(c, trace, "list", LIST, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page, createdAt), limit);
             } else {
-                run(c, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page),
+                run(c, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page, createdAt),
                         beforeId, limit);
             }
             return page;
@@ -78,7 +80,7 @@ public final class MessageStore {
 
     public Optional<Message> find(TraceContext trace, long id) throws SQLException {
         try (Connection c = database.connection()) {
-            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, MessageStore::readOne, id);
+            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, ps -> readOne(ps, createdAt), id);
         }
     }
 
@@ -94,7 +96,7 @@ public final class MessageStore {
                     return new Rows<>(keys.getLong(1), count);
                 }
             }, author, body);
-            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, MessageStore::readOne, id)
+            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, ps -> readOne(ps, createdAt), id)
                     .orElseThrow(() -> new SQLException("message " + id + " vanished right after INSERT"));
         }
     }
@@ -200,25 +202,26 @@ public final class MessageStore {
         return fields;
     }
 
-    private static Rows<Void> readAll(PreparedStatement ps, List<Message> into) throws SQLException {
+    private static Rows<Void> readAll(PreparedStatement ps, List<Message> into, TimestampText createdAt)
+            throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                into.add(read(rs));
+                into.add(read(rs, createdAt));
             }
         }
         return new Rows<>(null, into.size());
     }
 
-    private static Rows<Optional<Message>> readOne(PreparedStatement ps) throws SQLException {
+    private static Rows<Optional<Message>> readOne(PreparedStatement ps, TimestampText createdAt)
+            throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            Optional<Message> message = rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            Optional<Message> message = rs.next() ? Optional.of(read(rs, createdAt)) : Optional.empty();
             return new Rows<>(message, message.isPresent() ? 1 : 0);
         }
     }
 
-    private static Message read(ResultSet rs) throws SQLException {
-        Timestamp created = rs.getTimestamp(4);
-        return new Message(rs.getLong(1), rs.getString(2), rs.getString(3),
-                created == null ? null : created.toInstant().toString());
+    /** One row; CREATED_AT is read as text and converted here (see {@link TimestampText} for why). */
+    private static Message read(ResultSet rs, TimestampText createdAt) throws SQLException {
+        return new Message(rs.getLong(1), rs.getString(2), rs.getString(3), createdAt.toIsoInstant(rs.getString(4)));
     }
 }

@@ -13,7 +13,6 @@ import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Protocol;
 import org.foobarstack.trace.TraceRecorder;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -45,12 +44,46 @@ final class FastCgiHops implements FastCgiRecordObserver {
     private final String peer;
     private final Map<RecordType, Stream> streams = new EnumMap<>(RecordType.class);
 
-    /** One stream in progress: its records' headers and, while small enough, its joined content. */
+    /**
+     * One stream in progress: its records' headers and, while small enough, a copy of each record's content. The
+     * copies are joined only when the stream ends, and not at all when it came in one record (a small response's
+     * STDOUT usually does): each byte is copied out of the connection's buffer once.
+     */
     private static final class Stream {
         final long startNanos = System.nanoTime();
-        final List<RecordHeader> headers = new ArrayList<>();
+        final List<RecordHeader> headers = new ArrayList<>(2);
         /** Null once the stream outgrew {@link #MAX_KEPT_CONTENT}. */
-        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        List<byte[]> chunks = new ArrayList<>(2);
+        int keptBytes;
+
+        void keep(ByteBuf content) {
+            int length = content.readableBytes();
+            if (keptBytes + length > MAX_KEPT_CONTENT) {
+                chunks = null;
+                return;
+            }
+            byte[] copy = new byte[length];
+            content.getBytes(content.readerIndex(), copy);
+            chunks.add(copy);
+            keptBytes += length;
+        }
+
+        /** The stream's content in one array, or null when it was too long to keep. */
+        byte[] content() {
+            if (chunks == null) {
+                return null;
+            }
+            if (chunks.size() == 1) {
+                return chunks.get(0);
+            }
+            byte[] joined = new byte[keptBytes];
+            int at = 0;
+            for (byte[] chunk : chunks) {
+                System.arraycopy(chunk, 0, joined, at, chunk.length);
+                at += chunk.length;
+            }
+            return joined;
+        }
     }
 
     FastCgiHops(TraceRecorder recorder, String traceId, String peer) {
@@ -92,15 +125,8 @@ final class FastCgiHops implements FastCgiRecordObserver {
                 int length = record.content().readableBytes();
                 stream.headers.add(new RecordHeader(RecordHeader.VERSION_1, type.code(), record.requestId(),
                         length, padding));
-                if (stream.content != null) {
-                    if (stream.content.size() + length <= MAX_KEPT_CONTENT) {
-                        ByteBuf content = record.content();
-                        byte[] copy = new byte[length];
-                        content.getBytes(content.readerIndex(), copy);
-                        stream.content.writeBytes(copy);
-                    } else {
-                        stream.content = null;
-                    }
+                if (stream.chunks != null && length > 0) {
+                    stream.keep(record.content());
                 }
                 if (length == 0) {
                     finishStream(type, direction);
@@ -125,8 +151,7 @@ final class FastCgiHops implements FastCgiRecordObserver {
                         + (stream.headers.size() == 1 ? " record" : " records"))
                 .peer(peer)
                 .timing(stream.startNanos, Math.max(stream.startNanos, System.nanoTime()))
-                .fields(FastCgiFields.streamLater(stream.headers,
-                        stream.content == null ? null : stream.content.toByteArray()))
+                .fields(FastCgiFields.streamLater(stream.headers, stream.content()))
                 .build());
     }
 
