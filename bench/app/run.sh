@@ -5,9 +5,13 @@
 # FRONT=nginx (default) puts nginx in front of our app server, since this module has no web tier of its own;
 # FRONT=stack starts the whole stack as the README does (bin/foobar-stack: our web tier -> our app tier ->
 # Derby, all on free ports, with the access log off like the peer's nginx) and measures through our web tier,
-# after STACK_WARMUP (default 30s) of load that lets the JIT compile the three tiers' hot paths;
+# after a warm-up under load that lasts until the JIT has compiled the three tiers' hot paths (see JIT_QUIET);
 # FRONT=http://HOST:PORT points the "ours" run at an already running front end (e.g. our web tier, which
 # forwards /api/* to our app tier) instead, and then this script starts no tier of ours.
+# JIT_QUIET (default 20): our JVMs are warmed with load, STACK_WARMUP (default 30s) first and then in 5 s slices
+#   (at most 36 of them), until a slice in which HotSpot compiled fewer than JIT_QUIET methods (jstat -compiler);
+#   nginx and php-fpm are compiled ahead of time, so measuring a JVM whose compiler threads still take a core
+#   (they do for well over a minute on 2 cores) would compare a warm-up with a steady state. JIT_QUIET=0 skips it.
 # ROUNDS (default 1) measures ours and the peer that many times, alternating which goes first, and prints the
 # median ratio.
 # Prints requests/s and p99 for both and the ratio ours/peer, and writes them, with the exact command and the raw
@@ -29,7 +33,7 @@ THREADS=${THREADS:-2}
 OURS_PATH=${OURS_PATH:-/api/messages}
 PEER_KEEP_CONN=${PEER_KEEP_CONN:-on}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/app/results}
-COMMAND="${APP_ARGS:+APP_ARGS='$APP_ARGS' }${APP_WORKERS:+APP_WORKERS=$APP_WORKERS }${ROUNDS:+ROUNDS=$ROUNDS }${STACK_WARMUP:+STACK_WARMUP=$STACK_WARMUP }FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
+COMMAND="${APP_ARGS:+APP_ARGS='$APP_ARGS' }${APP_WORKERS:+APP_WORKERS=$APP_WORKERS }${ROUNDS:+ROUNDS=$ROUNDS }${STACK_WARMUP:+STACK_WARMUP=$STACK_WARMUP }${JIT_QUIET:+JIT_QUIET=$JIT_QUIET }FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
 WORK="$(mktemp -d /tmp/foobar-app-bench.XXXXXX)"
 chmod 755 "$WORK"
 PIDS=()
@@ -190,8 +194,35 @@ run_wrk() {
 }
 to_ms() { python3 -c 'import re,sys; v=sys.argv[1]; n,u=re.match(r"([\d.]+)(\w+)",v).groups(); print(round(float(n)*{"us":0.001,"ms":1,"s":1000,"m":60000}[u],2))' "$1"; }
 
-if [ "$FRONT" = stack ]; then
+# compiled_methods PID...: how many methods HotSpot has compiled so far, summed over our JVMs
+compiled_methods() {
+  local pid total=0 n
+  for pid in "$@"; do
+    n=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 {print $1}')
+    total=$((total + ${n:-0}))
+  done
+  echo "$total"
+}
+if [ "$FRONT" = stack ] || [ "$FRONT" = nginx ]; then
+  OUR_JVMS=()
+  for pid in "${PIDS[@]}"; do
+    [ "$(readlink "/proc/$pid/exe" 2>/dev/null | xargs -r basename)" = java ] && OUR_JVMS+=("$pid")
+  done
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${STACK_WARMUP:-30s}" "$OURS_URL" > /dev/null
+  JIT_QUIET=${JIT_QUIET:-20}
+  if [ "$JIT_QUIET" -gt 0 ]; then
+    command -v jstat >/dev/null || die "jstat (from the JDK) is needed to see when the JIT is done; JIT_QUIET=0 skips"
+    before=$(compiled_methods "${OUR_JVMS[@]}")
+    for slice in $(seq 1 36); do
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$OURS_URL" > /dev/null
+      after=$(compiled_methods "${OUR_JVMS[@]}")
+      if [ $((after - before)) -lt "$JIT_QUIET" ]; then
+        echo "JIT quiet after $slice more 5 s slices of load: $((after - before)) methods compiled in the last one"
+        break
+      fi
+      before=$after
+    done
+  fi
 fi
 ROUNDS=${ROUNDS:-1}
 RATIOS=()
