@@ -34,7 +34,13 @@ import java.util.Optional;
  */
 public final class MessageStore {
 
-    private static final String COLUMNS = "ID, AUTHOR, BODY, CREATED_AT";
+    /**
+     * CREATED_AT travels as the text of its JDBC escape form ({@code 2026-11-22 05:08:57.55}) rather than as a
+     * TIMESTAMP: the database then writes it without a Calendar per row, the driver reads it as the plain string it
+     * is, also without one, and {@link TimestampText} turns it into the API's UTC instant. 29 characters hold the
+     * longest form, with nine fraction digits.
+     */
+    private static final String COLUMNS = "ID, AUTHOR, BODY, CAST(CREATED_AT AS VARCHAR(29)) AS CREATED_AT";
     /**
      * Read the newest rows from the descending index MESSAGES_ID_DESC (storage migration V3). Derby's optimizer
      * does not take FETCH FIRST into account, so left alone it scans the whole table and sorts it to return 21
@@ -220,7 +226,7 @@ public final class MessageStore {
         }
     }
 
-    /** One row; CREATED_AT is read as text and converted here (see {@link TimestampText} for why). */
+    /** One row; CREATED_AT comes as text (see {@link #COLUMNS}) and is converted here. */
     private static Message read(ResultSet rs, TimestampText createdAt) throws SQLException {
         return new Message(rs.getLong(1), rs.getString(2), rs.getString(3), createdAt.toIsoInstant(rs.getString(4)));
     }
