@@ -338,6 +338,30 @@ class ResponderTest {
         }
     }
 
+    /** nginx sends CONTENT_LENGTH empty for a request without a body; only digits declare a length. */
+    @Test
+    void aDeclaredLengthCountsOnlyWhenItIsDigits() throws Exception {
+        AppServer server = start(b -> b.maxStdinBytes(100));
+        try (RawFastCgiClient c = connect(server)) {
+            Map<String, String> empty = RawFastCgiClient.cgi("GET", "/no-body");
+            empty.put("CONTENT_LENGTH", "");
+            c.sendRequest(1, true, empty, new byte[0]);
+            assertThat(c.readReply(1).httpStatus()).isEqualTo(200);
+
+            Map<String, String> notANumber = RawFastCgiClient.cgi("GET", "/odd");
+            notANumber.put("CONTENT_LENGTH", "12abc");
+            c.sendRequest(2, true, notANumber, new byte[0]);
+            assertThat(c.readReply(2).httpStatus()).isEqualTo(200);
+
+            Map<String, String> huge = RawFastCgiClient.cgi("POST", "/upload");
+            huge.put("CONTENT_LENGTH", "9".repeat(30));
+            c.sendRequest(3, true, huge, new byte[0]);
+            RawFastCgiClient.Reply reply = c.readReply(3);
+            assertThat(reply.httpStatus()).isEqualTo(413);
+            assertThat(reply.body()).contains("over 100 bytes");
+        }
+    }
+
     @Test
     void requestsBeyondTheServerWideBufferBudgetAreAnswered503() throws Exception {
         AppServer server = start(b -> b.maxBufferedBytes(1000));

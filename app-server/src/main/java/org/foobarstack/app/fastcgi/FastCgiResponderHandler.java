@@ -348,15 +348,16 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
      */
     private boolean declaredTooLong(String contentLength) {
         String digits = contentLength.trim();
-        if (digits.isEmpty() || digits.length() > MAX_LENGTH_DIGITS) {
-            return !digits.isEmpty() && digits.chars().allMatch(Character::isDigit); // beyond any long: too long
+        if (digits.isEmpty()) {
+            return false;
         }
         for (int i = 0; i < digits.length(); i++) {
             if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
                 return false;
             }
         }
-        return Long.parseLong(digits) > config.maxStdinBytes();
+        // more digits than any long holds is certainly more than the limit
+        return digits.length() > MAX_LENGTH_DIGITS || Long.parseLong(digits) > config.maxStdinBytes();
     }
 
     // Step 4

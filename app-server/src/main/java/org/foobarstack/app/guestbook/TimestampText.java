@@ -1,5 +1,6 @@
 package org.foobarstack.app.guestbook;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -34,7 +35,7 @@ final class TimestampText {
     /** For timestamps stored in {@code zone}'s local time (the database's CURRENT_TIMESTAMP is). */
     TimestampText(ZoneId zone) {
         this.rules = zone.getRules();
-        this.utc = rules.isFixedOffset() && rules.getOffset(java.time.Instant.EPOCH).equals(ZoneOffset.UTC);
+        this.utc = rules.isFixedOffset() && rules.getOffset(Instant.EPOCH).equals(ZoneOffset.UTC);
     }
 
     /** The UTC instant of {@code sqlText} in ISO-8601; null for null. */
