@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,7 +68,10 @@ class SigkillDurabilityTest {
                             .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() != 201) {
-                        return; // the stack is going down
+                        // before the kill this is a failure of the stack, and the test says so at once
+                        enough.completeExceptionally(new AssertionError("POST " + n + " answered "
+                                + response.statusCode() + ": " + response.body()));
+                        return;
                     }
                     Matcher m = ID.matcher(response.body());
                     if (m.find()) {
@@ -76,14 +81,19 @@ class SigkillDurabilityTest {
                         enough.complete(null);
                     }
                 } catch (IOException | InterruptedException e) {
-                    return; // killed mid-request
+                    // killed mid-request, or, before the kill, a failure of the stack
+                    enough.completeExceptionally(new AssertionError("POST " + n + " failed", e));
+                    return;
                 }
             }
         }, "durability-writer");
         writer.start();
         try {
-            enough.get(3, TimeUnit.MINUTES);
+            enough.get(90, TimeUnit.SECONDS);
             child.kill();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError(acknowledged.size() + " messages acknowledged before the writer stopped; "
+                    + "the stack printed:\n" + child.output(), e);
         } finally {
             child.kill();
             writer.join(TimeUnit.SECONDS.toMillis(30));

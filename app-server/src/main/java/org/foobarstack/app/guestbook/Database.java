@@ -27,6 +27,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code initializationFailTimeout = -1}: the pool opens even when the database is down, so the app tier
  *       starts and answers 503 instead of failing;</li>
+ *   <li>{@code minimumIdle = 0}: no connection is opened before a request needs one. Hikari retries a failed
+ *       connection attempt with a back-off that doubles up to 5 s; with idle connections to keep, it starts
+ *       trying at once, and when the app tier starts before the database (the stack boots them side by side) a
+ *       request arriving just after the database came up could wait out that back-off and get 503. The first
+ *       request opens the first connection instead (tens of milliseconds), and the pool grows with the load;</li>
  *   <li>{@code connectionTimeout}: how long a request waits for a connection before it is answered 503;</li>
  *   <li>Hikari drops a connection that failed with a connection-class SQLState (08xxx), so after the database
  *       comes back the next request opens a fresh connection: recovery without restart.</li>
@@ -86,7 +91,7 @@ public final class Database implements AutoCloseable {
         }
         long connectionTimeout = Math.max(HIKARI_MIN_TIMEOUT_MS, config.dbConnectionTimeout().toMillis());
         hikari.setMaximumPoolSize(config.dbPoolSize());
-        hikari.setMinimumIdle(Math.min(2, config.dbPoolSize()));
+        hikari.setMinimumIdle(0);
         hikari.setConnectionTimeout(connectionTimeout);
         // Derby's client has no setNetworkTimeout(), so Hikari can honour a validation timeout of 1 s at the least
         hikari.setValidationTimeout(Math.max(HIKARI_MIN_TIMEOUT_MS, Math.min(1000, connectionTimeout)));
