@@ -325,10 +325,7 @@ class ResponderTest {
     void aBodyOverTheLimitIsAnswered413WhetherDeclaredOrNot() throws Exception {
         AppServer server = start(b -> b.maxStdinBytes(100));
         try (RawFastCgiClient c = connect(server)) {
-            Map<String, String> declared = RawFastCgiClient.cgi("POST", "/upload");
-            declared.put("CONTENT_LENGTH", "5000");
-            c.sendRequest(1, true, declared, new byte[5000]);
-            RawFastCgiClient.Reply reply = c.readReply(1);
+            RawFastCgiClient.Reply reply = declaring(c, 1, "POST", "5000", new byte[5000]);
             assertThat(reply.httpStatus()).isEqualTo(413);
             assertThat(reply.body()).contains("over 100 bytes");
 
@@ -343,23 +340,21 @@ class ResponderTest {
     void aDeclaredLengthCountsOnlyWhenItIsDigits() throws Exception {
         AppServer server = start(b -> b.maxStdinBytes(100));
         try (RawFastCgiClient c = connect(server)) {
-            Map<String, String> empty = RawFastCgiClient.cgi("GET", "/no-body");
-            empty.put("CONTENT_LENGTH", "");
-            c.sendRequest(1, true, empty, new byte[0]);
-            assertThat(c.readReply(1).httpStatus()).isEqualTo(200);
-
-            Map<String, String> notANumber = RawFastCgiClient.cgi("GET", "/odd");
-            notANumber.put("CONTENT_LENGTH", "12abc");
-            c.sendRequest(2, true, notANumber, new byte[0]);
-            assertThat(c.readReply(2).httpStatus()).isEqualTo(200);
-
-            Map<String, String> huge = RawFastCgiClient.cgi("POST", "/upload");
-            huge.put("CONTENT_LENGTH", "9".repeat(30));
-            c.sendRequest(3, true, huge, new byte[0]);
-            RawFastCgiClient.Reply reply = c.readReply(3);
+            assertThat(declaring(c, 1, "GET", "", new byte[0]).httpStatus()).isEqualTo(200);
+            assertThat(declaring(c, 2, "GET", "12abc", new byte[0]).httpStatus()).isEqualTo(200);
+            RawFastCgiClient.Reply reply = declaring(c, 3, "POST", "9".repeat(30), new byte[0]);
             assertThat(reply.httpStatus()).isEqualTo(413);
             assertThat(reply.body()).contains("over 100 bytes");
         }
+    }
+
+    /** One request to /upload whose CONTENT_LENGTH says {@code contentLength}, whatever {@code body} holds. */
+    private static RawFastCgiClient.Reply declaring(RawFastCgiClient c, int id, String method, String contentLength,
+                                                    byte[] body) throws Exception {
+        Map<String, String> params = RawFastCgiClient.cgi(method, "/upload");
+        params.put("CONTENT_LENGTH", contentLength);
+        c.sendRequest(id, true, params, body);
+        return c.readReply(id);
     }
 
     @Test

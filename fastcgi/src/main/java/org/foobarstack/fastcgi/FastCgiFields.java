@@ -223,7 +223,7 @@ public final class FastCgiFields {
 
     /** What a record's content holds, by type, with offsets from the first content byte. */
     public static List<Field> body(int type, ByteBuf content) {
-        RecordType known = RecordType.of(type).orElse(null);
+        RecordType known = RecordType.byCode(type);
         if (known == null) {
             return content.isReadable() ? List.of(Field.of("Content", 0, content.readableBytes(),
                     content.readableBytes() + " bytes of an unknown record type")) : List.of();

@@ -144,7 +144,7 @@ public final class GuestbookApplication implements Application {
         boolean more = rows.size() > limit;
         List<Message> page = more ? rows.subList(0, limit) : rows;
         Long nextBefore = more ? page.get(page.size() - 1).id() : null;
-        return AppResponse.builder(200).body(JSON, messageJson.page(page, limit, before, nextBefore)).build();
+        return okJson(messageJson.page(page, limit, before, nextBefore));
     }
 
     private AppResponse one(AppRequest request, String idText) throws SQLException {
@@ -155,9 +155,7 @@ public final class GuestbookApplication implements Application {
             return error(404, "no such message: " + idText);
         }
         Optional<Message> message = store.find(request.trace(), id);
-        return message.isPresent()
-                ? AppResponse.builder(200).body(JSON, messageJson.message(message.get())).build()
-                : error(404, "no such message: " + id);
+        return message.isPresent() ? okJson(messageJson.message(message.get())) : error(404, "no such message: " + id);
     }
 
     private AppResponse create(AppRequest request) throws SQLException {
@@ -229,7 +227,11 @@ public final class GuestbookApplication implements Application {
     }
 
     private AppResponse ok(Object body) {
-        return AppResponse.builder(200).body(JSON, toJson(body)).build();
+        return okJson(toJson(body));
+    }
+
+    private static AppResponse okJson(byte[] json) {
+        return AppResponse.builder(200).body(JSON, json).build();
     }
 
     private AppResponse error(int status, String message) {

@@ -75,9 +75,9 @@ public final class MessageStore {
         try (Connection c = database.connection()) {
             List<Message> page = new ArrayList<>(limit);
             if (beforeId == null) {
-                run(c, trace, "list", LIST, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page, createdAt), limit);
+                run(c, trace, "list", LIST, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page), limit);
             } else {
-                run(c, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page, createdAt),
+                run(c, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page),
                         beforeId, limit);
             }
             return page;
@@ -86,7 +86,7 @@ public final class MessageStore {
 
     public Optional<Message> find(TraceContext trace, long id) throws SQLException {
         try (Connection c = database.connection()) {
-            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, ps -> readOne(ps, createdAt), id);
+            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, this::readOne, id);
         }
     }
 
@@ -102,7 +102,7 @@ public final class MessageStore {
                     return new Rows<>(keys.getLong(1), count);
                 }
             }, author, body);
-            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, ps -> readOne(ps, createdAt), id)
+            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, this::readOne, id)
                     .orElseThrow(() -> new SQLException("message " + id + " vanished right after INSERT"));
         }
     }
@@ -208,26 +208,24 @@ public final class MessageStore {
         return fields;
     }
 
-    private static Rows<Void> readAll(PreparedStatement ps, List<Message> into, TimestampText createdAt)
-            throws SQLException {
+    private Rows<Void> readAll(PreparedStatement ps, List<Message> into) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                into.add(read(rs, createdAt));
+                into.add(read(rs));
             }
         }
         return new Rows<>(null, into.size());
     }
 
-    private static Rows<Optional<Message>> readOne(PreparedStatement ps, TimestampText createdAt)
-            throws SQLException {
+    private Rows<Optional<Message>> readOne(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            Optional<Message> message = rs.next() ? Optional.of(read(rs, createdAt)) : Optional.empty();
+            Optional<Message> message = rs.next() ? Optional.of(read(rs)) : Optional.empty();
             return new Rows<>(message, message.isPresent() ? 1 : 0);
         }
     }
 
     /** One row; CREATED_AT comes as text (see {@link #COLUMNS}) and is converted here. */
-    private static Message read(ResultSet rs, TimestampText createdAt) throws SQLException {
+    private Message read(ResultSet rs) throws SQLException {
         return new Message(rs.getLong(1), rs.getString(2), rs.getString(3), createdAt.toIsoInstant(rs.getString(4)));
     }
 }
