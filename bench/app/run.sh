@@ -2,6 +2,7 @@
 # Benchmark of the app tier against the real peer, one after the other in one run:
 #   ours: FRONT -> our app server (FastCGI) -> Derby Network Server: GET /api/messages (a real Derby read)
 #   peer: nginx -> php-fpm (2 static children): a PHP "hello"
+#   peer-db (PEER_DB=pgsql only): nginx -> php-fpm -> PostgreSQL: the same 20-message page as JSON, like for like
 # FRONT=nginx (default) puts nginx in front of our app server, since this module has no web tier of its own;
 # FRONT=stack starts the whole stack as the README does (bin/foobar-stack: our web tier -> our app tier ->
 # Derby, all on free ports, with the access log off like the peer's nginx) and measures through our web tier,
@@ -19,6 +20,13 @@
 #   DURATION (default 10s), WARMUP (default 5s), CONNECTIONS (default 32), THREADS (default 2)
 #   PEER_KEEP_CONN (default on, the peer's best throughput: 11,400 req/s against 3,200 with off in one run; but
 #     each php-fpm child then serves one kept connection at a time, so waiting connections get a p99 of seconds),
+#   PEER_DB (default empty; pgsql adds a third run, "peer-db": the same nginx and php-fpm running messages.php,
+#     which reads the newest page of 20 messages from PostgreSQL over TCP with PDO (a persistent connection, the
+#     usual php-fpm set-up; prepares emulated, which made it 2,900-3,500 req/s against 2,600-2,800 with PDO's
+#     default server-side prepares in one run: the peer's best) and writes them as JSON in our shape: like for like with GET /api/messages, where
+#     hello.php does no database work at all. Needs Debian's postgresql and php-pgsql. Its own php-fpm pool of
+#     PEER_DB_CHILDREN static children, default APP_WORKERS or 8: a child blocks on the database as our workers
+#     do, and we have 8 of those.)
 #   OURS_PATH (default /api/messages; e.g. /api/no-such-path measures the FastCGI path without the database)
 #   APP_ARGS (extra AppServerMain flags, e.g. "--trace off"), APP_JAVA_OPTS and STORAGE_JAVA_OPTS (extra JVM
 #     options for our two JVMs, e.g. -XX:StartFlightRecording=duration=30s,filename=/tmp/app.jfr to profile)
@@ -33,7 +41,9 @@ THREADS=${THREADS:-2}
 OURS_PATH=${OURS_PATH:-/api/messages}
 PEER_KEEP_CONN=${PEER_KEEP_CONN:-on}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/app/results}
-COMMAND="${APP_ARGS:+APP_ARGS='$APP_ARGS' }${APP_WORKERS:+APP_WORKERS=$APP_WORKERS }${ROUNDS:+ROUNDS=$ROUNDS }${STACK_WARMUP:+STACK_WARMUP=$STACK_WARMUP }${JIT_QUIET:+JIT_QUIET=$JIT_QUIET }FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
+PEER_DB=${PEER_DB:-}
+PEER_DB_CHILDREN=${PEER_DB_CHILDREN:-${APP_WORKERS:-8}}
+COMMAND="${APP_ARGS:+APP_ARGS='$APP_ARGS' }${APP_WORKERS:+APP_WORKERS=$APP_WORKERS }${ROUNDS:+ROUNDS=$ROUNDS }${STACK_WARMUP:+STACK_WARMUP=$STACK_WARMUP }${JIT_QUIET:+JIT_QUIET=$JIT_QUIET }${PEER_DB:+PEER_DB=$PEER_DB PEER_DB_CHILDREN=$PEER_DB_CHILDREN }FRONT=$FRONT DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS OURS_PATH=$OURS_PATH PEER_KEEP_CONN=$PEER_KEEP_CONN bench/app/run.sh"
 WORK="$(mktemp -d /tmp/foobar-app-bench.XXXXXX)"
 chmod 755 "$WORK"
 PIDS=()
@@ -43,9 +53,16 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  if [ -n "${PG_CTL:-}" ] && [ -f "$WORK/pg/data/postmaster.pid" ]; then
+    as_postgres "$PG_CTL" -D "$WORK/pg/data" -m immediate stop > /dev/null 2>&1 || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# PostgreSQL refuses to run as root: as root, its commands run as the postgres user
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+case "$PEER_DB" in ""|pgsql) ;; *) die "PEER_DB must be empty or pgsql, not '$PEER_DB'" ;; esac
 
 PHP_FPM=$(command -v php-fpm || ls /usr/sbin/php-fpm* 2>/dev/null | head -n1 || true)
 [ -n "$PHP_FPM" ] || die "php-fpm is not installed (Debian: php-fpm)"
@@ -73,6 +90,7 @@ wait_http() {
 NGINX_OURS=$(free_port)
 NGINX_PEER=$(free_port)
 FPM_PORT=$(free_port)
+FPM_DB_PORT=$(free_port)
 APP_UPSTREAM=""
 
 if [ "$FRONT" = nginx ]; then
@@ -116,6 +134,71 @@ fi
 # the peer: php-fpm with 2 static children, as the issue asks
 mkdir -p "$WORK/php"
 printf '<?php\necho "hello\\n";\n' > "$WORK/php/hello.php"
+if [ "$PEER_DB" = pgsql ]; then
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || die "PEER_DB=pgsql needs PostgreSQL (Debian: postgresql)"
+  "$PHP_FPM" -m | grep -qx pdo_pgsql || die "PEER_DB=pgsql needs PHP's PostgreSQL driver (Debian: php-pgsql)"
+  PG_CTL="$PG_BIN/pg_ctl"
+  PG_PORT=$(free_port)
+  mkdir -p "$WORK/pg"
+  [ "$(id -u)" != 0 ] || chown postgres "$WORK/pg"
+  as_postgres "$PG_BIN/initdb" -D "$WORK/pg/data" -U bench -A trust --no-sync > "$WORK/pg/initdb.out" 2>&1 \
+    || die "initdb failed: $(tail -n 5 "$WORK/pg/initdb.out")"
+  # stock settings but for the address: TCP on loopback, as our app tier reaches Derby
+  as_postgres "$PG_CTL" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" start > /dev/null \
+    || die "PostgreSQL did not start: $(tail -n 5 "$WORK/pg/server.log")"
+  as_postgres "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U bench -d postgres -v ON_ERROR_STOP=1 <<'SQL' \
+    || die "could not create the peer's messages table"
+CREATE TABLE messages (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  author VARCHAR(64) NOT NULL,
+  body VARCHAR(2000) NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+INSERT INTO messages (author, body) SELECT 'bench', 'message ' || n FROM generate_series(1, 20) AS n;
+SQL
+  # The same work as GET /api/messages: validate limit and before, read limit + 1 rows newest first (the extra
+  # row says whether an older page exists), and answer {"messages":[...],"limit":..,"before":..,"nextBefore":..}
+  cat > "$WORK/php/messages.php" <<PHP
+<?php
+function fail(\$status, \$message) {
+  http_response_code(\$status);
+  header('Content-Type: application/json');
+  echo json_encode(['error' => \$message]);
+  exit;
+}
+\$limit = \$_GET['limit'] ?? '20';
+\$before = \$_GET['before'] ?? null;
+if (!ctype_digit(\$limit) || (int) \$limit < 1 || (int) \$limit > 100) fail(400, 'limit must be 1..100');
+if (\$before !== null && !ctype_digit(\$before)) fail(400, 'before must be a message id');
+\$limit = (int) \$limit;
+\$db = new PDO('pgsql:host=127.0.0.1;port=$PG_PORT;dbname=postgres', 'bench', '',
+  [PDO::ATTR_PERSISTENT => true, PDO::ATTR_EMULATE_PREPARES => true,
+   PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+\$columns = "id, author, body, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\\"T\\"HH24:MI:SS.US\\"Z\\"') AS created_at";
+if (\$before === null) {
+  \$st = \$db->prepare("SELECT \$columns FROM messages ORDER BY id DESC LIMIT ?");
+  \$st->execute([\$limit + 1]);
+} else {
+  \$st = \$db->prepare("SELECT \$columns FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?");
+  \$st->execute([(int) \$before, \$limit + 1]);
+}
+\$messages = [];
+foreach (\$st->fetchAll(PDO::FETCH_ASSOC) as \$row) {
+  \$messages[] = ['id' => (int) \$row['id'], 'author' => \$row['author'], 'body' => \$row['body'],
+    'createdAt' => \$row['created_at']];
+}
+\$next = null;
+if (count(\$messages) > \$limit) {
+  array_pop(\$messages);
+  \$next = \$messages[\$limit - 1]['id'];
+}
+header('Content-Type: application/json');
+echo json_encode(['messages' => \$messages, 'limit' => \$limit,
+  'before' => \$before === null ? null : (int) \$before, 'nextBefore' => \$next]);
+PHP
+fi
 cat > "$WORK/php-fpm.conf" <<FPM
 [global]
 pid = $WORK/php-fpm.pid
@@ -126,6 +209,15 @@ listen = 127.0.0.1:$FPM_PORT
 pm = static
 pm.max_children = 2
 FPM
+if [ "$PEER_DB" = pgsql ]; then
+  # its own pool: a child waits for PostgreSQL as our workers wait for Derby, so it gets as many as they are
+  cat >> "$WORK/php-fpm.conf" <<FPM
+[bench-db]
+listen = 127.0.0.1:$FPM_DB_PORT
+pm = static
+pm.max_children = $PEER_DB_CHILDREN
+FPM
+fi
 "$PHP_FPM" -F -R -y "$WORK/php-fpm.conf" -p "$WORK" > "$WORK/php-fpm.out" 2>&1 &
 PIDS+=($!)
 
@@ -146,6 +238,8 @@ http {
   $APP_UPSTREAM
   $( [ "$PEER_KEEP_CONN" = on ] && echo "upstream peer { server 127.0.0.1:$FPM_PORT; keepalive 16; }" \
      || echo "upstream peer { server 127.0.0.1:$FPM_PORT; }" )
+  $( [ "$PEER_KEEP_CONN" = on ] && echo "upstream peer_db { server 127.0.0.1:$FPM_DB_PORT; keepalive 16; }" \
+     || echo "upstream peer_db { server 127.0.0.1:$FPM_DB_PORT; }" )
   server {
     listen 127.0.0.1:$NGINX_PEER;
     root $WORK/php;
@@ -153,6 +247,12 @@ http {
       include /etc/nginx/fastcgi_params;
       fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
       fastcgi_pass peer;
+      fastcgi_keep_conn $PEER_KEEP_CONN;
+    }
+    location = /messages.php {
+      include /etc/nginx/fastcgi_params;
+      fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+      fastcgi_pass peer_db;
       fastcgi_keep_conn $PEER_KEEP_CONN;
     }
   }
@@ -172,6 +272,11 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "$MESSAGES_URL")" = 200 ]; do
 done
 
 [ "$(curl -s "$PEER_URL")" = hello ] || die "php-fpm does not say hello: $(curl -s "$PEER_URL")"
+PEER_DB_URL="http://127.0.0.1:$NGINX_PEER/messages.php"
+if [ "$PEER_DB" = pgsql ]; then
+  curl -s "$PEER_DB_URL" | grep -q '"body":"message 20"' \
+    || die "messages.php does not list the peer's messages: $(curl -s "$PEER_DB_URL" | head -c 300)"
+fi
 # 20 messages, so that every GET reads a full default page from Derby
 for i in $(seq 1 20); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
@@ -226,19 +331,34 @@ if [ "$FRONT" = stack ] || [ "$FRONT" = nginx ]; then
 fi
 ROUNDS=${ROUNDS:-1}
 RATIOS=()
+PEER_DB_RATIOS=()
+# one round: every run once, in the given order
+measure() {
+  local which
+  for which in "$@"; do
+    case "$which" in
+      ours) read -r OURS_RPS OURS_P99 OURS_BAD < <(run_wrk "$OURS_URL") ;;
+      peer) read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL") ;;
+      peer-db) read -r PEER_DB_RPS PEER_DB_P99 PEER_DB_BAD < <(run_wrk "$PEER_DB_URL") ;;
+    esac
+  done
+}
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+RUNS=(ours peer)
+[ "$PEER_DB" != pgsql ] || RUNS+=(peer-db)
 for round in $(seq 1 "$ROUNDS"); do
-  if (( round % 2 )); then
-    read -r OURS_RPS OURS_P99 OURS_BAD < <(run_wrk "$OURS_URL")
-    read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL")
-  else
-    read -r PEER_RPS PEER_P99 PEER_BAD < <(run_wrk "$PEER_URL")
-    read -r OURS_RPS OURS_P99 OURS_BAD < <(run_wrk "$OURS_URL")
-  fi
+  # odd rounds in order, even rounds reversed: neither side always runs on the hotter machine
+  if (( round % 2 )); then measure "${RUNS[@]}"; else measure $(printf '%s\n' "${RUNS[@]}" | tac); fi
   [ "$OURS_BAD" = 0 ] || [ "$OURS_PATH" != /api/messages ] || die "ours: $OURS_BAD non-2xx responses"
   [ "$PEER_BAD" = 0 ] || die "peer: $PEER_BAD non-2xx responses"
-  RATIOS+=("$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$OURS_RPS" "$PEER_RPS")")
-  [ "$ROUNDS" = 1 ] || printf 'round %s: ours %s req/s (p99 %s ms), peer %s req/s (p99 %s ms), ratio %sx\n' \
-    "$round" "$OURS_RPS" "$OURS_P99" "$PEER_RPS" "$PEER_P99" "${RATIOS[-1]}" | tee -a "$WORK/rounds.txt"
+  RATIOS+=("$(ratio "$OURS_RPS" "$PEER_RPS")")
+  line="round $round: ours $OURS_RPS req/s (p99 $OURS_P99 ms), peer $PEER_RPS req/s (p99 $PEER_P99 ms), ratio ${RATIOS[-1]}x"
+  if [ "$PEER_DB" = pgsql ]; then
+    [ "$PEER_DB_BAD" = 0 ] || die "peer-db: $PEER_DB_BAD non-2xx responses"
+    PEER_DB_RATIOS+=("$(ratio "$OURS_RPS" "$PEER_DB_RPS")")
+    line="$line; peer-db $PEER_DB_RPS req/s (p99 $PEER_DB_P99 ms), ratio ${PEER_DB_RATIOS[-1]}x"
+  fi
+  [ "$ROUNDS" = 1 ] || echo "$line" | tee -a "$WORK/rounds.txt"
 done
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -247,16 +367,29 @@ done
   printf '%-62s %12s %10s\n' "run" "requests/s" "p99 ms"
   printf '%-62s %12s %10s\n' "ours: $FRONT -> app-server -> Derby, GET $OURS_PATH" "$OURS_RPS" "$OURS_P99"
   printf '%-62s %12s %10s\n' "peer: nginx -> php-fpm (2 static children, keep-conn $PEER_KEEP_CONN), hello.php" "$PEER_RPS" "$PEER_P99"
-  python3 -c 'import sys; print("ratio ours/peer: %.2fx requests/s" % (float(sys.argv[1]) / float(sys.argv[2])))' \
-    "$OURS_RPS" "$PEER_RPS"
+  if [ "$PEER_DB" = pgsql ]; then
+    printf '%-62s %12s %10s\n' "peer-db: nginx -> php-fpm ($PEER_DB_CHILDREN children) -> PostgreSQL, messages.php" "$PEER_DB_RPS" "$PEER_DB_P99"
+  fi
+  echo "ratio ours/peer: $(ratio "$OURS_RPS" "$PEER_RPS")x requests/s"
+  [ "$PEER_DB" != pgsql ] || echo "ratio ours/peer-db: $(ratio "$OURS_RPS" "$PEER_DB_RPS")x requests/s"
   if [ "$ROUNDS" != 1 ]; then
     echo "(the last round's figures above; all rounds:)"
     cat "$WORK/rounds.txt"
     python3 -c 'import statistics,sys; print("median ratio of %d rounds: %.2fx" % (len(sys.argv)-1, statistics.median(map(float, sys.argv[1:]))))' "${RATIOS[@]}"
+    if [ "$PEER_DB" = pgsql ]; then
+      python3 -c 'import statistics,sys; print("median ratio ours/peer-db of %d rounds: %.2fx" % (len(sys.argv)-1, statistics.median(map(float, sys.argv[1:]))))' "${PEER_DB_RATIOS[@]}"
+    fi
   fi
 } > "$WORK/summary.txt"
 cat "$WORK/summary.txt"
 mkdir -p "$RESULTS_DIR"
 RESULT="$RESULTS_DIR/$(date -u +%Y%m%dT%H%M%SZ)$(tr -c 'a-zA-Z0-9\n' '-' <<<"${OURS_PATH}" | tr -d '\n').txt"
-{ cat "$WORK/summary.txt"; echo; echo "# raw wrk output"; cat "$WORK/wrk-raw.txt"; } > "$RESULT"
+{
+  cat "$WORK/summary.txt"
+  echo; echo "# what each answered (first 300 bytes of the body)"
+  for url in "$OURS_URL" "$PEER_URL" $( [ "$PEER_DB" != pgsql ] || echo "$PEER_DB_URL" ); do
+    echo "\$ curl -s $url"; curl -s "$url" | head -c 300; echo
+  done
+  echo; echo "# raw wrk output"; cat "$WORK/wrk-raw.txt"
+} > "$RESULT"
 echo "written to $RESULT"
