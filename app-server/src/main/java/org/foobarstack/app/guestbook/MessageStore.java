@@ -35,12 +35,11 @@ import java.util.Optional;
 public final class MessageStore {
 
     /**
-     * CREATED_AT travels as the text of its JDBC escape form ({@code 2026-11-22 05:08:57.55}) rather than as a
-     * TIMESTAMP: the database then writes it without a Calendar per row, the driver reads it as the plain string it
-     * is, also without one, and {@link TimestampText} turns it into the API's UTC instant. 29 characters hold the
-     * longest form, with nine fraction digits.
+     * CREATED_AT travels as its fields, computed by Derby from the stored value (see {@link TimestampText} for why
+     * not as a TIMESTAMP or its text): columns 4 to 9.
      */
-    private static final String COLUMNS = "ID, AUTHOR, BODY, CAST(CREATED_AT AS VARCHAR(29)) AS CREATED_AT";
+    private static final String COLUMNS = "ID, AUTHOR, BODY, YEAR(CREATED_AT), MONTH(CREATED_AT), DAY(CREATED_AT), "
+            + "HOUR(CREATED_AT), MINUTE(CREATED_AT), SECOND(CREATED_AT)";
     /**
      * Read the newest rows from the descending index MESSAGES_ID_DESC (storage migration V3). Derby's optimizer
      * does not take FETCH FIRST into account, so left alone it scans the whole table and sorts it to return 21
@@ -224,8 +223,9 @@ public final class MessageStore {
         }
     }
 
-    /** One row; CREATED_AT comes as text (see {@link #COLUMNS}) and is converted here. */
+    /** One row; CREATED_AT comes as its fields (see {@link #COLUMNS}) and is put together here. */
     private Message read(ResultSet rs) throws SQLException {
-        return new Message(rs.getLong(1), rs.getString(2), rs.getString(3), createdAt.toIsoInstant(rs.getString(4)));
+        return new Message(rs.getLong(1), rs.getString(2), rs.getString(3), createdAt.toIsoInstant(rs.getInt(4),
+                rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getDouble(9)));
     }
 }
