@@ -3,10 +3,10 @@
 #   ours: FRONT -> our app server (FastCGI) -> Derby Network Server: GET /api/messages (a real Derby read)
 #   peer: nginx -> php-fpm (2 static children): a PHP "hello"
 #   peer-db (PEER_DB=pgsql only): nginx -> php-fpm -> PostgreSQL: the same 20-message page as JSON, like for like
-# FRONT=nginx (default) puts nginx in front of our app server, since this module has no web tier of its own;
-# FRONT=stack starts the whole stack as the README does (bin/foobar-stack: our web tier -> our app tier ->
-# Derby, all on free ports, with the access log off like the peer's nginx) and measures through our web tier,
+# FRONT=stack (default) starts the whole stack as the README does (bin/foobar-stack: our web tier -> our app
+# tier -> Derby, all on free ports, with the access log off like the peer's nginx) and measures through our web tier,
 # after a warm-up under load that lasts until the JIT has compiled the three tiers' hot paths (see JIT_QUIET);
+# FRONT=nginx puts nginx in front of our app server instead, to measure the app tier alone;
 # FRONT=http://HOST:PORT points the "ours" run at an already running front end (e.g. our web tier, which
 # forwards /api/* to our app tier) instead, and then this script starts no tier of ours.
 # JIT_QUIET (default 20): our JVMs are warmed with load, STACK_WARMUP (default 30s) first and then in 5 s slices
@@ -28,12 +28,12 @@
 #     PEER_DB_CHILDREN static children, default APP_WORKERS or 8: a child blocks on the database as our workers
 #     do, and we have 8 of those.)
 #   OURS_PATH (default /api/messages; e.g. /api/no-such-path measures the FastCGI path without the database)
-#   APP_ARGS (extra AppServerMain flags, e.g. "--trace off"), APP_JAVA_OPTS and STORAGE_JAVA_OPTS (extra JVM
+#   APP_ARGS (FRONT=nginx only: extra AppServerMain flags, e.g. "--trace off"), APP_JAVA_OPTS and STORAGE_JAVA_OPTS (extra JVM
 #     options for our two JVMs, e.g. -XX:StartFlightRecording=duration=30s,filename=/tmp/app.jfr to profile)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-FRONT=${FRONT:-nginx}
+FRONT=${FRONT:-stack}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -62,6 +62,9 @@ trap cleanup EXIT
 
 # PostgreSQL refuses to run as root: as root, its commands run as the postgres user
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ "$FRONT" != nginx ] && [ -n "${APP_ARGS:-}${APP_WORKERS:-}" ]; then
+  die "APP_ARGS and APP_WORKERS configure the app server FRONT=nginx starts; with FRONT=$FRONT they would be ignored"
+fi
 case "$PEER_DB" in ""|pgsql) ;; *) die "PEER_DB must be empty or pgsql, not '$PEER_DB'" ;; esac
 
 PHP_FPM=$(command -v php-fpm || ls /usr/sbin/php-fpm* 2>/dev/null | head -n1 || true)
