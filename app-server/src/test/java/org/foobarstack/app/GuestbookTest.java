@@ -171,14 +171,16 @@ class GuestbookTest {
     void whoamiReportsEveryTierOfTheRequestsPath() throws Exception {
         RawFastCgiClient.Reply reply = call("GET", "/api/whoami", null, null, Map.of(
                 "SERVER_NAME", "www.foobar.com", "SERVER_ADDR", "127.0.0.1", "SERVER_PORT", "8080",
-                "SERVER_SOFTWARE", "nginx/1.22.1", "REMOTE_ADDR", "127.0.0.9", "TRACE_ID", "trace-42"));
+                "SERVER_SOFTWARE", "foobar-stack", "REMOTE_ADDR", "127.0.0.9", "TRACE_ID", "trace-42",
+                "WEB_SERVER_NAME", "web-7"));
         assertThat(reply.httpStatus()).isEqualTo(200);
         JsonNode passport = parse(reply);
         assertThat(passport.get("requestId").asText()).isEqualTo("trace-42");
         assertThat(passport.at("/client/remoteAddr").asText()).isEqualTo("127.0.0.9");
         assertThat(passport.at("/webServer/serverName").asText()).isEqualTo("www.foobar.com");
         assertThat(passport.at("/webServer/serverPort").asText()).isEqualTo("8080");
-        assertThat(passport.at("/webServer/serverSoftware").asText()).isEqualTo("nginx/1.22.1");
+        assertThat(passport.at("/webServer/serverSoftware").asText()).isEqualTo("foobar-stack");
+        assertThat(passport.at("/webServer/instance").asText()).isEqualTo("web-7");
         assertThat(passport.at("/appServer/instance").asText()).isEqualTo("app-test");
         assertThat(passport.at("/appServer/address").asText()).isEqualTo("127.0.0.1:" + app.address().getPort());
         assertThat(passport.at("/database/reachable").asBoolean()).isTrue();
@@ -191,6 +193,7 @@ class GuestbookTest {
                 "HTTP_TRACEPARENT", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
         assertThat(traced.get("requestId").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(traced.get("requestIdSource").asText()).isEqualTo("traceparent header");
+        assertThat(traced.at("/webServer/instance").isNull()).as("a web server that does not name itself").isTrue();
         JsonNode generated = parse(get("/api/whoami"));
         assertThat(generated.get("requestId").asText()).matches("[0-9a-f]{32}");
         assertThat(generated.get("requestId").asText()).isNotEqualTo(parse(get("/api/whoami")).get("requestId").asText());

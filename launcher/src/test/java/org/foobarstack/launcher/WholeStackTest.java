@@ -75,11 +75,13 @@ class WholeStackTest {
             assertThat(listed.status()).isEqualTo(200);
             assertThat(listed.body()).contains(body);
 
-            // 4. The request passport names the app server and the database that served the request.
+            // 4. The request passport names the web server, the app server and the database that served it.
             RawHttp whoami = RawHttp.send(target, "GET /api/whoami HTTP/1.1\r\n"
                     + "Host: www.foobar.com\r\nConnection: close\r\n\r\n");
             assertThat(whoami.status()).isEqualTo(200);
             assertThat(whoami.body())
+                    .contains("\"webServer\":{\"instance\":\"web-1\"")
+                    .contains("\"appServer\":{\"instance\":\"app-1\"")
                     .contains(String.valueOf(stack.app().address().getPort()))
                     .contains(String.valueOf(stack.storage().address().getPort()));
         }

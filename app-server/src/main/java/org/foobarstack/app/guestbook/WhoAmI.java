@@ -50,6 +50,9 @@ final class WhoAmI {
         passport.put("client", client);
 
         Map<String, Object> web = new LinkedHashMap<>();
+        // our web tier names itself in WEB_SERVER_NAME (web-1, web-2, ... behind a load balancer); other web
+        // servers (nginx) send no such param, and the passport then says null rather than guess
+        web.put("instance", request.param("WEB_SERVER_NAME"));
         web.put("serverName", request.param("SERVER_NAME"));
         web.put("serverAddr", request.param("SERVER_ADDR"));
         web.put("serverPort", request.param("SERVER_PORT"));
