@@ -221,6 +221,38 @@ class ResponderTest {
         }
     }
 
+    /**
+     * §5.1 asks for a close after a request without FCGI_KEEP_CONN; on a multiplexed connection the close waits for
+     * the requests still running, whose answers the web server is waiting for.
+     */
+    @Test
+    void aRequestWithoutKeepConnClosesOnlyAfterTheOthersOnItsConnectionHaveAnswered() throws Exception {
+        AppServer server = start(b -> b);
+        try (RawFastCgiClient c = connect(server)) {
+            c.sendRequest(1, true, RawFastCgiClient.cgi("GET", "/block/long"), new byte[0]);
+            assertThat(app.awaitStarted("long")).isTrue();
+            RawFastCgiClient.Reply quick = c.request(2, false, "GET", "/quick", "");
+            assertThat(quick.body()).isEqualTo("GET /quick ");
+            app.release("long");
+            assertThat(c.readReply(1).body()).isEqualTo("GET /block/long ");
+            assertThat(c.closedByServer()).as("closed once the last request has answered").isTrue();
+        }
+    }
+
+    @Test
+    void aRefusalWithoutKeepConnDoesNotCutOffTheRequestStillRunning() throws Exception {
+        AppServer server = start(b -> b.maxRequestsPerConnection(1));
+        try (RawFastCgiClient c = connect(server)) {
+            c.sendRequest(1, true, RawFastCgiClient.cgi("GET", "/block/running"), new byte[0]);
+            assertThat(app.awaitStarted("running")).isTrue();
+            c.begin(2, Role.RESPONDER, false);
+            assertThat(c.readReply(2).protocolStatus()).isEqualTo(ProtocolStatus.CANT_MPX_CONN);
+            app.release("running");
+            assertThat(c.readReply(1).body()).isEqualTo("GET /block/running ");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
     @Test
     void oneRequestMoreThanTheConnectionAllowsGetsOverloaded() throws Exception {
         AppServer server = start(b -> b.maxRequestsPerConnection(2));

@@ -2,6 +2,7 @@ package org.foobarstack.app.fastcgi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -117,6 +118,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private final Map<Integer, ResponderRequest> active = new HashMap<>();
     private final TraceRecorder recorder;
     private ConnectionState state = ConnectionState.OPEN;
+    /** A close was asked for while other requests were active: it happens when the last of them has ended. */
+    private boolean closeWhenIdle;
     private boolean counted;
     /** The web server's end of this connection, as hops show it; made once, when the first hop needs it. */
     private String peerText;
@@ -520,10 +523,23 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         server.metrics().request(request.route(), httpStatus, System.nanoTime() - request.begunNanos());
         var written = ctx.writeAndFlush(end);
-        if (!request.keepConnection()) {
-            // §5.1: without FCGI_KEEP_CONN "the application closes the connection after responding to this request"
+        if (!request.keepConnection() || closeWhenIdle) {
+            closeAfter(written);
+        }
+    }
+
+    /**
+     * Closes the connection once {@code written} (an END_REQUEST) is on the wire, or, while other requests on it are
+     * still active, once the last of them has ended. §5.1: without FCGI_KEEP_CONN "the application closes the
+     * connection after responding to this request"; on a multiplexed connection closing at once would cut off the
+     * answers of the others, which the web server is still waiting for.
+     */
+    private void closeAfter(ChannelFuture written) {
+        if (active.isEmpty()) {
             state = ConnectionState.CLOSING;
             written.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            closeWhenIdle = true;
         }
     }
 
@@ -546,8 +562,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         var written = ctx.writeAndFlush(end);
         if (!keepConnection || state == ConnectionState.OVER_CAPACITY) {
-            state = ConnectionState.CLOSING;
-            written.addListener(ChannelFutureListener.CLOSE);
+            closeAfter(written);
         }
     }
 
