@@ -128,7 +128,8 @@ public final class AppServer implements AutoCloseable {
                     new ArrayBlockingQueue<>(config.maxQueuedRequests()),
                     new DefaultThreadFactory(name + "-worker", true));
             context = new ResponderContext(config, application, workers,
-                    new RateLimitedLog(LoggerFactory.getLogger(FastCgiResponderHandler.class),
+                    new RateLimitedLog(config.badInputLog() != null ? config.badInputLog()
+                            : LoggerFactory.getLogger(FastCgiResponderHandler.class),
                             BAD_INPUT_LOG_LINES_PER_SECOND, 1000), recorder, metrics);
             ResponderContext open = context;
             metrics.gauge(AppMetrics.CONNECTIONS_OPEN, "FastCGI connections open now", open::openConnections);

@@ -2,6 +2,7 @@ package org.foobarstack.app;
 
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
+import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -43,6 +44,8 @@ import java.util.Objects;
  * @param sqlTraceComments         whether every SQL statement is sent with the request's {@code traceparent} as a
  *                                 comment prefix, {@code /* traceparent=00-... *}{@code / SELECT ...} (default false:
  *                                 a per-request text defeats Derby's statement cache; see the module README)
+ * @param badInputLog              where the one line per bad input goes (at most 20 lines a second, the rest
+ *                                 counted); null (the default) is the logger of {@code FastCgiResponderHandler}
  */
 public record AppServerConfig(String bindAddress, int port, String instanceName, String jdbcUrl, String dbUser,
                               String dbPassword, int ioThreads, int workerThreads, int maxQueuedRequests,
@@ -50,7 +53,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                               int maxStdinBytes, long maxBufferedBytes, Duration requestTimeout, Duration idleTimeout,
                               Duration shutdownTimeout, int dbPoolSize, Duration dbConnectionTimeout,
                               Duration statementTimeout, TraceRecorder traceRecorder, Metrics metrics,
-                              boolean sqlTraceComments) {
+                              boolean sqlTraceComments, Logger badInputLog) {
 
     public static final String DEFAULT_JDBC_URL = "jdbc:derby://127.0.0.1:1527/foobar";
 
@@ -89,7 +92,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                 .maxStdinBytes(maxStdinBytes).maxBufferedBytes(maxBufferedBytes).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
                 .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
                 .statementTimeout(statementTimeout).traceRecorder(traceRecorder).metrics(metrics)
-                .sqlTraceComments(sqlTraceComments);
+                .sqlTraceComments(sqlTraceComments).badInputLog(badInputLog);
     }
 
     /** Whether this server tells clients it multiplexes (FCGI_MPXS_CONNS, FastCGI §4.1). */
@@ -133,6 +136,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         private TraceRecorder traceRecorder;
         private Metrics metrics;
         private boolean sqlTraceComments;
+        private Logger badInputLog;
 
         private Builder() {
         }
@@ -162,12 +166,14 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         /** The registry for this instance's metrics; null: the server makes its own. */
         public Builder metrics(Metrics v) { metrics = v; return this; }
         public Builder sqlTraceComments(boolean v) { sqlTraceComments = v; return this; }
+        /** Where bad input is logged; null: the responder's own logger. */
+        public Builder badInputLog(Logger v) { badInputLog = v; return this; }
 
         public AppServerConfig build() {
             return new AppServerConfig(bindAddress, port, instanceName, jdbcUrl, dbUser, dbPassword, ioThreads,
                     workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
                     maxStdinBytes, maxBufferedBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
-                    statementTimeout, traceRecorder, metrics, sqlTraceComments);
+                    statementTimeout, traceRecorder, metrics, sqlTraceComments, badInputLog);
         }
     }
 }

@@ -32,8 +32,17 @@ class ResponderTest {
     private final TestApplication app = new TestApplication();
     private final List<AppServer> servers = new ArrayList<>();
 
+    /** Where the servers of a test log bad input: each case must leave exactly one line. */
+    private final RecordingLogger badInput = new RecordingLogger();
+
+    /** Asserts that exactly one line was logged since {@code mark}, and that it contains {@code expected}. */
+    private void assertOneLogLine(int mark, String expected) {
+        assertThat(badInput.linesSince(mark)).singleElement().asString().startsWith("WARN ").contains(expected);
+    }
+
     private AppServer start(UnaryOperator<AppServerConfig.Builder> tweak) {
-        AppServer server = new AppServer(tweak.apply(AppServerConfig.builder().port(0).workerThreads(4)).build(), app);
+        AppServer server = new AppServer(tweak.apply(AppServerConfig.builder().port(0).workerThreads(4)
+                .badInputLog(badInput)).build(), app);
         servers.add(server);
         server.start();
         return server;
@@ -303,8 +312,10 @@ class ResponderTest {
     void aWrongVersionClosesTheConnectionAndTheServerServesOthers() throws Exception {
         AppServer server = start(b -> b);
         try (RawFastCgiClient c = connect(server)) {
+            int mark = badInput.mark();
             c.sendBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(c.closedByServer()).isTrue();
+            assertOneLogLine(mark, "version");
         }
         try (RawFastCgiClient c = connect(server)) {
             assertThat(c.request(1, false, "GET", "/ok", "").body()).isEqualTo("GET /ok ");
@@ -329,8 +340,10 @@ class ResponderTest {
                         + "01 01 0001 0008 00 00  0001010000000000"));
         for (byte[] bytes : broken) {
             try (RawFastCgiClient c = connect(server)) {
+                int mark = badInput.mark();
                 c.sendBytes(bytes);
                 assertThat(c.closedByServer()).as(ByteBufUtil.hexDump(bytes)).isTrue();
+                assertOneLogLine(mark, "closing the connection: FastCGI §");
             }
         }
         try (RawFastCgiClient c = connect(server)) {
@@ -344,9 +357,11 @@ class ResponderTest {
         try (RawFastCgiClient c = connect(server)) {
             Map<String, String> params = RawFastCgiClient.cgi("GET", "/big-cookie");
             params.put("HTTP_COOKIE", "c".repeat(2000));
+            int mark = badInput.mark();
             c.sendRequest(1, true, params, new byte[0]);
             RawFastCgiClient.Reply reply = c.readReply(1);
             assertThat(reply.httpStatus()).isEqualTo(431);
+            assertOneLogLine(mark, "PARAMS stream over 1024 bytes, answering 431");
             assertThat(reply.body()).contains("\"status\":431").contains("1024");
             assertThat(reply.appStatus()).isEqualTo(1);
             assertThat(c.request(2, true, "GET", "/small", "").body()).isEqualTo("GET /small ");
@@ -405,11 +420,13 @@ class ResponderTest {
     void aStreamThatNeverEndsIsClosedAtTheRequestTimeout() throws Exception {
         AppServer server = start(b -> b.requestTimeout(Duration.ofMillis(300)));
         try (RawFastCgiClient c = connect(server)) {
+            int mark = badInput.mark();
             c.begin(1, Role.RESPONDER, true);
             c.params(1, RawFastCgiClient.cgi("POST", "/slowloris"));
             c.send(stdin(1, "a little, and never the end"));
             long start = System.nanoTime();
             assertThat(c.closedByServer()).isTrue();
+            assertOneLogLine(mark, "still incomplete after 300 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         }
     }
@@ -418,8 +435,10 @@ class ResponderTest {
     void aHalfRecordFollowedBySilenceIsClosedAtTheIdleTimeout() throws Exception {
         AppServer server = start(b -> b.idleTimeout(Duration.ofMillis(300)));
         try (RawFastCgiClient c = connect(server)) {
+            int mark = badInput.mark();
             c.sendBytes(hex("01 01 00"));
             assertThat(c.closedByServer()).isTrue();
+            assertOneLogLine(mark, "3 bytes of an unfinished record, then silence for 300 ms");
         }
     }
 
