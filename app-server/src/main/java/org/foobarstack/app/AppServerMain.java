@@ -1,6 +1,13 @@
 package org.foobarstack.app;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -10,57 +17,194 @@ import java.util.concurrent.CountDownLatch;
  *   java -cp ... org.foobarstack.app.AppServerMain --bind 127.0.0.1 --port 9000 \
  *        --jdbc-url jdbc:derby://127.0.0.1:1527/foobar --db-user app --db-password secret
  * </pre>
- * Other flags: {@code --instance NAME}, {@code --workers N}, {@code --io-threads N}, {@code --max-conns N},
- * {@code --max-reqs-per-conn N}, {@code --request-timeout-ms N}, {@code --trace on|off} (recording hops, default
- * on), {@code --sql-trace-comments on|off} (the traceparent as an SQL comment, default off). Once listening it prints one line,
- * {@code app-server NAME listening on HOST:PORT}, which scripts read to learn the port when {@code --port 0}.
- * SIGINT/SIGTERM close it gracefully.
+ * Every limit of {@link AppServerConfig} has a flag; {@code --help} lists them with their defaults, which are the
+ * config's own (read from {@code AppServerConfig.builder().build()}, so the two cannot disagree). Once listening it
+ * prints one line, {@code app-server NAME listening on HOST:PORT}, which scripts read to learn the port when
+ * {@code --port 0}. SIGINT/SIGTERM close it gracefully.
  */
-public final class AppServerMain {
+@Command(name = "AppServerMain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the app tier alone: a FastCGI responder serving the foobar.com application from a "
+                + "Derby Network Server.",
+                "Once listening it prints 'app-server NAME listening on HOST:PORT'; SIGINT or SIGTERM stop it "
+                        + "gracefully."})
+public final class AppServerMain implements Callable<Integer> {
+
+    private static final AppServerConfig DEFAULTS = AppServerConfig.builder().build();
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--instance", paramLabel = "NAME",
+            description = "Instance name that /api/whoami reports (default: ${DEFAULT-VALUE}).")
+    String instance;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "Derby client-driver URL (default: ${DEFAULT-VALUE}).")
+    String jdbcUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "Database user (default: none).")
+    String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password (default: none).")
+    String dbPassword;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Threads that run the application (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--db-pool-size", paramLabel = "N",
+            description = "Pooled database connections (default: as many as --workers).")
+    Integer dbPoolSize;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event-loop threads for FastCGI records (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--max-conns", paramLabel = "N",
+            description = "Concurrent FastCGI connections; beyond it, OVERLOADED "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-reqs-per-conn", paramLabel = "N",
+            description = "Concurrent requests on one connection; 1 turns "
+            + "multiplexing off (default: ${DEFAULT-VALUE}).")
+    int maxRequestsPerConnection;
+
+    @Option(names = "--max-queued", paramLabel = "N",
+            description = "Requests waiting for a worker before new ones get OVERLOADED "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxQueuedRequests;
+
+    @Option(names = "--max-params-bytes", paramLabel = "BYTES",
+            description = "Size of one request's PARAMS; beyond it, 431 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxParamsBytes;
+
+    @Option(names = "--max-stdin-bytes", paramLabel = "BYTES",
+            description = "Size of one request's body (STDIN); beyond it, 413 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxStdinBytes;
+
+    @Option(names = "--max-buffered-bytes", paramLabel = "BYTES",
+            description = "PARAMS and STDIN bytes held by all requests together; "
+            + "beyond it, 503 (default: ${DEFAULT-VALUE}).")
+    long maxBufferedBytes;
+
+    @Option(names = "--request-timeout-ms", paramLabel = "MS",
+            description = "BEGIN_REQUEST to the end of STDIN; beyond it the "
+            + "connection closes (default: ${DEFAULT-VALUE}).")
+    long requestTimeoutMillis;
+
+    @Option(names = "--idle-timeout-ms", paramLabel = "MS",
+            description = "A connection with no request and no traffic closes "
+            + "(default: ${DEFAULT-VALUE}).")
+    long idleTimeoutMillis;
+
+    @Option(names = "--shutdown-timeout-ms", paramLabel = "MS",
+            description = "How long a stop lets requests in flight finish "
+            + "(default: ${DEFAULT-VALUE}).")
+    long shutdownTimeoutMillis;
+
+    @Option(names = "--db-connection-timeout-ms", paramLabel = "MS",
+            description = "Wait for a pooled connection before 503 "
+            + "(default: ${DEFAULT-VALUE}).")
+    long dbConnectionTimeoutMillis;
+
+    @Option(names = "--statement-timeout-s", paramLabel = "SECONDS",
+            description = "JDBC query timeout of every statement, whole seconds "
+            + "(default: ${DEFAULT-VALUE}).")
+    long statementTimeoutSeconds;
+
+    @Option(names = "--trace", arity = "1", converter = OnOff.class, paramLabel = "on|off",
+            description = "Record each request's hops for the trace dashboard (default: on).")
+    boolean trace = true;
+
+    @Option(names = "--sql-trace-comments", arity = "1", converter = OnOff.class, paramLabel = "on|off",
+            description = "Send the traceparent as an SQL comment; defeats Derby's statement cache "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean sqlTraceComments;
 
     private AppServerMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        AppServerConfig.Builder builder = AppServerConfig.builder();
-        boolean traceOn = true;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("--help") || flag.equals("-h")) {
-                System.out.println("usage: AppServerMain [--bind ADDR] [--port N] [--jdbc-url URL] [--db-user U]"
-                        + " [--db-password P] [--instance NAME] [--workers N] [--io-threads N] [--max-conns N]"
-                        + " [--max-reqs-per-conn N] [--request-timeout-ms N] [--trace on|off]"
-                        + " [--sql-trace-comments on|off]");
-                return;
-            }
-            if (i + 1 >= args.length) {
-                fail("flag " + flag + " needs a value");
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--bind" -> builder.bindAddress(value);
-                case "--port" -> builder.port(Integer.parseInt(value));
-                case "--jdbc-url" -> builder.jdbcUrl(value);
-                case "--db-user" -> builder.dbUser(value);
-                case "--db-password" -> builder.dbPassword(value);
-                case "--instance" -> builder.instanceName(value);
-                case "--workers" -> builder.workerThreads(Integer.parseInt(value)).dbPoolSize(Integer.parseInt(value));
-                case "--io-threads" -> builder.ioThreads(Integer.parseInt(value));
-                case "--max-conns" -> builder.maxConnections(Integer.parseInt(value));
-                case "--max-reqs-per-conn" -> builder.maxRequestsPerConnection(Integer.parseInt(value));
-                case "--request-timeout-ms" -> builder.requestTimeout(Duration.ofMillis(Long.parseLong(value)));
-                case "--trace" -> traceOn = onOff(flag, value);
-                case "--sql-trace-comments" -> builder.sqlTraceComments(onOff(flag, value));
-                default -> fail("unknown flag " + flag + " (try --help)");
-            }
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        // 0 after a graceful stop: the JVM is already shutting down, and exit() would wait on its own hooks
+        if (code != 0) {
+            System.exit(code);
         }
-        AppServer server = new AppServer(builder.build());
-        server.traceRecorder().setEnabled(traceOn);
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new AppServerMain()).setDefaultValueProvider(AppServerMain::defaultOf);
+    }
+
+    /** Each option's default, from {@link #DEFAULTS}: the config's builder is the one place defaults live. */
+    private static String defaultOf(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option)) {
+            return null;
+        }
+        Object value = switch (option.longestName()) {
+            case "--bind" -> DEFAULTS.bindAddress();
+            case "--port" -> DEFAULTS.port();
+            case "--instance" -> DEFAULTS.instanceName();
+            case "--jdbc-url" -> DEFAULTS.jdbcUrl();
+            case "--workers" -> DEFAULTS.workerThreads();
+            case "--io-threads" -> DEFAULTS.ioThreads();
+            case "--max-conns" -> DEFAULTS.maxConnections();
+            case "--max-reqs-per-conn" -> DEFAULTS.maxRequestsPerConnection();
+            case "--max-queued" -> DEFAULTS.maxQueuedRequests();
+            case "--max-params-bytes" -> DEFAULTS.maxParamsBytes();
+            case "--max-stdin-bytes" -> DEFAULTS.maxStdinBytes();
+            case "--max-buffered-bytes" -> DEFAULTS.maxBufferedBytes();
+            case "--request-timeout-ms" -> DEFAULTS.requestTimeout().toMillis();
+            case "--idle-timeout-ms" -> DEFAULTS.idleTimeout().toMillis();
+            case "--shutdown-timeout-ms" -> DEFAULTS.shutdownTimeout().toMillis();
+            case "--db-connection-timeout-ms" -> DEFAULTS.dbConnectionTimeout().toMillis();
+            case "--statement-timeout-s" -> DEFAULTS.statementTimeout().toSeconds();
+            case "--sql-trace-comments" -> DEFAULTS.sqlTraceComments() ? "on" : "off";
+            default -> null;
+        };
+        return value == null ? null : value.toString();
+    }
+
+    /** The config these flags describe; refuses values outside a limit's range with the config's own message. */
+    AppServerConfig config() {
+        return AppServerConfig.builder()
+                .bindAddress(bind).port(port).instanceName(instance).jdbcUrl(jdbcUrl)
+                .dbUser(dbUser).dbPassword(dbPassword)
+                .workerThreads(workers).dbPoolSize(dbPoolSize != null ? dbPoolSize : workers).ioThreads(ioThreads)
+                .maxConnections(maxConnections).maxRequestsPerConnection(maxRequestsPerConnection)
+                .maxQueuedRequests(maxQueuedRequests).maxParamsBytes(maxParamsBytes).maxStdinBytes(maxStdinBytes)
+                .maxBufferedBytes(maxBufferedBytes)
+                .requestTimeout(Duration.ofMillis(requestTimeoutMillis))
+                .idleTimeout(Duration.ofMillis(idleTimeoutMillis))
+                .shutdownTimeout(Duration.ofMillis(shutdownTimeoutMillis))
+                .dbConnectionTimeout(Duration.ofMillis(dbConnectionTimeoutMillis))
+                .statementTimeout(Duration.ofSeconds(statementTimeoutSeconds))
+                .sqlTraceComments(sqlTraceComments)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AppServer server;
+        try {
+            server = new AppServer(config());
+        } catch (IllegalArgumentException e) {
+            System.err.println("app-server: " + e.getMessage());
+            return 2;
+        }
+        server.traceRecorder().setEnabled(trace);
         try {
             server.start();
         } catch (AppServerException e) {
             System.err.println(e.getMessage()); // already names the tier, the instance and the address
-            System.exit(2);
+            return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -71,17 +215,18 @@ public final class AppServerMain {
                 + server.address().getAddress().getHostAddress() + ":" + server.address().getPort());
         System.out.flush();
         stopped.await();
+        return 0;
     }
 
-    private static boolean onOff(String flag, String value) {
-        if (!value.equals("on") && !value.equals("off")) {
-            fail(flag + " takes on or off, not " + value);
+    /** "on" or "off", as the flags that switch something take them ("true" and "false" too: picocli's own). */
+    static final class OnOff implements CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value) {
+                case "on", "true" -> true;
+                case "off", "false" -> false;
+                default -> throw new CommandLine.TypeConversionException("takes on or off, not '" + value + "'");
+            };
         }
-        return value.equals("on");
-    }
-
-    private static void fail(String message) {
-        System.err.println("app-server: " + message);
-        System.exit(2);
     }
 }

@@ -1,0 +1,71 @@
+package org.foobarstack.app;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AppServerMainTest {
+
+    private static AppServerMain parse(String... args) {
+        CommandLine cmd = AppServerMain.commandLine();
+        cmd.parseArgs(args);
+        return cmd.getCommand();
+    }
+
+    @Test
+    void withoutFlagsTheConfigIsTheBuildersDefault() {
+        AppServerMain main = parse();
+        assertThat(main.config()).isEqualTo(AppServerConfig.builder().build());
+        assertThat(main.trace).isTrue();
+    }
+
+    @Test
+    void everyLimitHasAFlag() {
+        AppServerConfig config = parse("--bind", "127.0.0.12", "--port", "0", "--instance", "app-2",
+                "--jdbc-url", "jdbc:derby://127.0.0.21:1528/foobar", "--db-user", "u", "--db-password", "p",
+                "--workers", "3", "--db-pool-size", "5", "--io-threads", "2", "--max-conns", "7",
+                "--max-reqs-per-conn", "1", "--max-queued", "9", "--max-params-bytes", "2048",
+                "--max-stdin-bytes", "4096", "--max-buffered-bytes", "8192", "--request-timeout-ms", "1500",
+                "--idle-timeout-ms", "60000", "--shutdown-timeout-ms", "250", "--db-connection-timeout-ms", "700",
+                "--statement-timeout-s", "2", "--sql-trace-comments", "on").config();
+        assertThat(config).isEqualTo(AppServerConfig.builder().bindAddress("127.0.0.12").port(0)
+                .instanceName("app-2").jdbcUrl("jdbc:derby://127.0.0.21:1528/foobar").dbUser("u").dbPassword("p")
+                .workerThreads(3).dbPoolSize(5).ioThreads(2).maxConnections(7).maxRequestsPerConnection(1)
+                .maxQueuedRequests(9).maxParamsBytes(2048).maxStdinBytes(4096).maxBufferedBytes(8192)
+                .requestTimeout(Duration.ofMillis(1500)).idleTimeout(Duration.ofMinutes(1))
+                .shutdownTimeout(Duration.ofMillis(250)).dbConnectionTimeout(Duration.ofMillis(700))
+                .statementTimeout(Duration.ofSeconds(2)).sqlTraceComments(true).build());
+        assertThat(config.multiplexes()).isFalse();
+    }
+
+    @Test
+    void thePoolFollowsTheWorkersUnlessSetAndTracingSwitchesOff() {
+        AppServerMain main = parse("--workers", "4", "--trace", "off");
+        assertThat(main.config().dbPoolSize()).isEqualTo(4);
+        assertThat(main.trace).isFalse();
+    }
+
+    @Test
+    void valuesOutsideALimitOrNotOnOffAreRefusedWithTheReason() {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = AppServerMain.commandLine().setErr(new PrintWriter(err));
+        assertThat(cmd.execute("--trace", "maybe")).isEqualTo(2);
+        assertThat(err.toString()).contains("takes on or off, not 'maybe'");
+
+        AppServerMain main = parse("--max-reqs-per-conn", "70000");
+        org.assertj.core.api.Assertions.assertThatThrownBy(main::config)
+                .hasMessage("maxRequestsPerConnection must be 1..65535, got 70000");
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsDefault() {
+        String help = AppServerMain.commandLine().getUsageMessage();
+        assertThat(help).contains("--max-params-bytes", "(default: 65536)", "--statement-timeout-s",
+                "--max-queued", "(default: 256)", "--idle-timeout-ms", "(default: 300000)");
+    }
+}
