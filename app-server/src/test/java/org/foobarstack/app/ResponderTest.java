@@ -262,6 +262,26 @@ class ResponderTest {
         }
     }
 
+    /** The worker queue is bounded: one request more than it holds is refused at once, the queued ones still run. */
+    @Test
+    void aRequestBeyondTheWorkerQueueGetsOverloadedAndTheQueuedOnesStillRun() throws Exception {
+        AppServer server = start(b -> b.workerThreads(1).maxQueuedRequests(1));
+        try (RawFastCgiClient c = connect(server)) {
+            c.sendRequest(1, true, RawFastCgiClient.cgi("GET", "/block/busy"), new byte[0]);
+            assertThat(app.awaitStarted("busy")).as("the only worker is taken").isTrue();
+            c.sendRequest(2, true, RawFastCgiClient.cgi("GET", "/queued"), new byte[0]);
+            int mark = badInput.mark();
+            c.sendRequest(3, true, RawFastCgiClient.cgi("GET", "/one-too-many"), new byte[0]);
+            RawFastCgiClient.Reply refused = c.readReply(3);
+            assertThat(refused.protocolStatus()).isEqualTo(ProtocolStatus.OVERLOADED);
+            assertThat(refused.stdout()).isEmpty();
+            assertOneLogLine(mark, "1 requests already wait for a worker");
+            app.release("busy");
+            assertThat(c.readReply(1).body()).isEqualTo("GET /block/busy ");
+            assertThat(c.readReply(2).body()).isEqualTo("GET /queued ");
+        }
+    }
+
     @Test
     void oneRequestMoreThanTheConnectionAllowsGetsOverloaded() throws Exception {
         AppServer server = start(b -> b.maxRequestsPerConnection(2));
