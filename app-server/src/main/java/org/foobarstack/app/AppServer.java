@@ -16,7 +16,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.fastcgi.FastCgiResponderHandler;
-import org.foobarstack.app.fastcgi.RateLimitedLog;
 import org.foobarstack.app.fastcgi.ResponderContext;
 import org.foobarstack.app.guestbook.Database;
 import org.foobarstack.app.guestbook.GuestbookApplication;

@@ -3,6 +3,7 @@ package org.foobarstack.app.fastcgi;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.foobarstack.app.AppMetrics;
 import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.RateLimitedLog;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.trace.TraceRecorder;

@@ -8,7 +8,7 @@ import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.app.api.AppRequest;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.app.api.Application;
-import org.foobarstack.app.fastcgi.RateLimitedLog;
+import org.foobarstack.app.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

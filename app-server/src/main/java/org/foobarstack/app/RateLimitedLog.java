@@ -1,4 +1,4 @@
-package org.foobarstack.app.fastcgi;
+package org.foobarstack.app;
 
 import org.slf4j.Logger;
 
