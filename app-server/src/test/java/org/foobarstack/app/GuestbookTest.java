@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +39,8 @@ class GuestbookTest {
 
     @BeforeAll
     static void startTiers() {
-        storage = new StorageServer(StorageConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir).build());
+        storage = new StorageServer(StorageConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir)
+                .lockWaitTimeout(Duration.ofSeconds(1)).build());
         storage.start();
         storagePort = storage.port();
         app = new AppServer(AppServerConfig.builder().port(0).instanceName("app-test")
@@ -57,7 +61,16 @@ class GuestbookTest {
 
     private RawFastCgiClient.Reply call(String method, String uri, String contentType, String body,
                                         Map<String, String> extra) throws Exception {
-        try (RawFastCgiClient c = new RawFastCgiClient(app.address())) {
+        return call(app, method, uri, contentType, body, extra);
+    }
+
+    private RawFastCgiClient.Reply callOn(AppServer server, String method, String uri) throws Exception {
+        return call(server, method, uri, null, null, Map.of());
+    }
+
+    private RawFastCgiClient.Reply call(AppServer server, String method, String uri, String contentType, String body,
+                                        Map<String, String> extra) throws Exception {
+        try (RawFastCgiClient c = new RawFastCgiClient(server.address())) {
             int q = uri.indexOf('?');
             Map<String, String> params = RawFastCgiClient.cgi(method, q < 0 ? uri : uri.substring(0, q));
             params.put("REQUEST_URI", uri);
@@ -199,6 +212,38 @@ class GuestbookTest {
         assertThat(generated.get("requestId").asText()).isNotEqualTo(parse(get("/api/whoami")).get("requestId").asText());
     }
 
+    /**
+     * A read behind a lock another transaction holds waits the storage tier's lock-wait timeout (1 s here, not
+     * Derby's default 60 s, which its query timeout does not cut short) and is answered 503 "busy"; its connection
+     * goes back to the pool in good order and the next request is served.
+     */
+    @Test
+    void aReadBehindAHeldLockIsA503AfterTheLockWaitTimeoutAndTheNextRequestIsServed() throws Exception {
+        AppServer impatient = new AppServer(AppServerConfig.builder().port(0).instanceName("app-impatient")
+                .jdbcUrl(storage.jdbcUrl()).dbUser(storage.appUser()).dbPassword(storage.appPassword())
+                .statementTimeout(Duration.ofSeconds(1)).workerThreads(1).dbPoolSize(1).build());
+        impatient.start();
+        try (Connection locker = DriverManager.getConnection(storage.jdbcUrl(), storage.appUser(),
+                storage.appPassword())) {
+            // another transaction holds MESSAGES exclusively: a read of it waits for the lock
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE MESSAGES IN EXCLUSIVE MODE");
+            }
+            long start = System.nanoTime();
+            RawFastCgiClient.Reply blocked = callOn(impatient, "GET", "/api/messages");
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(blocked.httpStatus()).isEqualTo(503);
+            assertThat(blocked.header("Retry-After")).isEqualTo("1");
+            assertThat(blocked.body()).contains("the database is busy").contains("SQLState 40XL1");
+            assertThat(waited).isLessThan(Duration.ofSeconds(15));
+            locker.rollback();
+            assertThat(callOn(impatient, "GET", "/api/messages").httpStatus()).isEqualTo(200);
+        } finally {
+            impatient.close();
+        }
+    }
+
     @Test
     void whileTheDatabaseIsDownTheAppAnswers503AndRecoversWithoutRestart() throws Exception {
         long id = parse(postJson("{\"author\":\"survivor\",\"body\":\"before the outage\"}")).get("id").asLong();
@@ -212,7 +257,7 @@ class GuestbookTest {
             assertThat(passport.at("/database/reachable").asBoolean()).isFalse();
         } finally {
             storage = new StorageServer(StorageConfig.builder().host("127.0.0.1").port(storagePort)
-                    .dataDir(dataDir).build());
+                    .lockWaitTimeout(Duration.ofSeconds(1)).dataDir(dataDir).build());
             storage.start();
         }
         // The pool reconnects in the background with a growing back-off (at most dbConnectionTimeout between

@@ -53,6 +53,8 @@ final class DatabaseSetup {
     static final String PASSWORD_LIFETIME = "derby.authentication.native.passwordLifetimeMillis";
     /** Ignore JVM-wide derby.* system properties for this database: the database's own settings win. */
     static final String PROPERTIES_ONLY = "derby.database.propertiesOnly";
+    /** Seconds a statement waits for a lock before 40XL1 (dynamic: takes effect at once). */
+    static final String LOCK_WAIT_TIMEOUT = "derby.locks.waitTimeout";
     /**
      * Our own database property: the app user the database was created for. Its schema holds the tables,
      * so starting with another app user name would silently open an empty schema; we refuse instead.
@@ -172,6 +174,7 @@ final class DatabaseSetup {
         setIfDifferent(owner, APP_USER_PROPERTY, appUser);
         setIfDifferent(owner, PASSWORD_LIFETIME, "0");
         setIfDifferent(owner, PROPERTIES_ONLY, "true");
+        setIfDifferent(owner, LOCK_WAIT_TIMEOUT, Long.toString(config.lockWaitTimeout().toSeconds()));
         boolean rebootNeeded = setIfDifferent(owner, SQL_AUTHORIZATION, "true");
         // Creating the owner's credentials already switches NATIVE authentication on (Derby 10.16); set it
         // only if that did not happen, since Derby refuses to set it a second time.

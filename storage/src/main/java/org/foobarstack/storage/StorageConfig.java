@@ -1,6 +1,7 @@
 package org.foobarstack.storage;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,10 @@ import java.util.Objects;
  * @param ownerPassword its password
  * @param appUser      account the application tier connects as
  * @param appPassword  its password
+ * @param lockWaitTimeout how long a statement waits for a lock another transaction holds before Derby gives up
+ *                     with SQLState 40XL1 (whole seconds, default {@value #DEFAULT_LOCK_WAIT_SECONDS} s, the app
+ *                     tier's statement timeout: Derby's query timeout does not cut a lock wait short, so without
+ *                     this a read behind a held lock would wait Derby's default of 60 s)
  */
 public record StorageConfig(
         String host,
@@ -35,7 +40,8 @@ public record StorageConfig(
         String ownerUser,
         String ownerPassword,
         String appUser,
-        String appPassword) {
+        String appPassword,
+        Duration lockWaitTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The Derby Network Server's documented default port. */
@@ -46,6 +52,7 @@ public record StorageConfig(
     public static final String DEFAULT_OWNER_PASSWORD = "owner-local-only";
     public static final String DEFAULT_APP_USER = "foobar_app";
     public static final String DEFAULT_APP_PASSWORD = "app-local-only";
+    public static final int DEFAULT_LOCK_WAIT_SECONDS = 5;
 
     /** Largest TCP port number (RFC 793 ports are 16-bit). */
     private static final int MAX_PORT = 65_535;
@@ -60,6 +67,11 @@ public record StorageConfig(
         requirePassword(appPassword, "appPassword");
         if (port < 0 || port > MAX_PORT) {
             throw new IllegalArgumentException("port must be 0..65535 (0 picks a free port), got " + port);
+        }
+        Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout");
+        if (lockWaitTimeout.toSeconds() < 1 || lockWaitTimeout.toSeconds() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("lockWaitTimeout must be at least 1 s (Derby counts whole seconds), got "
+                    + lockWaitTimeout);
         }
         if (ownerUser.equalsIgnoreCase(appUser)) {
             throw new IllegalArgumentException("ownerUser and appUser must be different accounts, both are " + ownerUser);
@@ -122,7 +134,7 @@ public record StorageConfig(
     /** A builder that starts from this config's values. */
     public Builder toBuilder() {
         return new Builder().host(host).port(port).dataDir(dataDir).databaseName(databaseName)
-                .owner(ownerUser, ownerPassword).app(appUser, appPassword);
+                .owner(ownerUser, ownerPassword).app(appUser, appPassword).lockWaitTimeout(lockWaitTimeout);
     }
 
     /** Mutable builder; {@link #build()} validates and returns the immutable config. */
@@ -135,6 +147,7 @@ public record StorageConfig(
         private String ownerPassword = DEFAULT_OWNER_PASSWORD;
         private String appUser = DEFAULT_APP_USER;
         private String appPassword = DEFAULT_APP_PASSWORD;
+        private Duration lockWaitTimeout = Duration.ofSeconds(DEFAULT_LOCK_WAIT_SECONDS);
 
         private Builder() {
         }
@@ -181,8 +194,15 @@ public record StorageConfig(
             return this;
         }
 
+        /** How long a statement waits for a lock before SQLState 40XL1; whole seconds, at least 1. */
+        public Builder lockWaitTimeout(Duration timeout) {
+            this.lockWaitTimeout = timeout;
+            return this;
+        }
+
         public StorageConfig build() {
-            return new StorageConfig(host, port, dataDir, databaseName, ownerUser, ownerPassword, appUser, appPassword);
+            return new StorageConfig(host, port, dataDir, databaseName, ownerUser, ownerPassword, appUser, appPassword,
+                    lockWaitTimeout);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.foobarstack.storage;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -10,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
  *   java -cp ... org.foobarstack.storage.StorageServerMain --bind 127.0.0.1 --port 1527 --data-dir data/storage
  * </pre>
  * Options: {@code --bind HOST}, {@code --port N} (0 = a free port), {@code --data-dir DIR},
- * {@code --owner-password PW}, {@code --app-password PW}. It prints where it listens and a line
+ * {@code --owner-password PW}, {@code --app-password PW}, {@code --lock-wait-timeout-s N}. It prints where it
+ * listens and a line
  * {@code READY <port>} once a health check passed, then serves until SIGINT/SIGTERM, when it closes the
  * database cleanly.
  */
@@ -83,10 +85,19 @@ public final class StorageServerMain {
                 case "--data-dir" -> b.dataDir(Path.of(value));
                 case "--owner-password" -> b.ownerPassword(value);
                 case "--app-password" -> b.appPassword(value);
+                case "--lock-wait-timeout-s" -> b.lockWaitTimeout(Duration.ofSeconds(parseSeconds(value)));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
         return b.build();
+    }
+
+    private static long parseSeconds(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--lock-wait-timeout-s needs whole seconds, got '" + value + "'");
+        }
     }
 
     private static int parsePort(String value) {
@@ -99,8 +110,9 @@ public final class StorageServerMain {
 
     private static void usage(PrintStream out) {
         out.println("usage: StorageServerMain [--bind HOST] [--port N] [--data-dir DIR]"
-                + " [--owner-password PW] [--app-password PW]");
+                + " [--owner-password PW] [--app-password PW] [--lock-wait-timeout-s N]");
         out.println("  defaults: --bind " + StorageConfig.DEFAULT_HOST + " --port " + StorageConfig.DEFAULT_PORT
-                + " --data-dir " + StorageConfig.DEFAULT_DATA_DIR + "  (port 0 picks a free port)");
+                + " --data-dir " + StorageConfig.DEFAULT_DATA_DIR + " --lock-wait-timeout-s "
+                + StorageConfig.DEFAULT_LOCK_WAIT_SECONDS + "  (port 0 picks a free port)");
     }
 }

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.foobarstack.storage.migration.ClasspathMigrations;
@@ -66,6 +67,33 @@ class StorageServerTest {
             }
             assertThat(server.healthy()).isTrue();
             assertThat(server.schemaVersion()).isEqualTo(3);
+        }
+    }
+
+    /** The lock-wait timeout is the database's own setting, and a restart with another value changes it. */
+    @Test
+    void theLockWaitTimeoutIsSetOnTheDatabaseAndFollowsTheConfig() throws Exception {
+        Path data = dir.resolve("locks");
+        try (StorageServer server = new StorageServer(config(data))) {
+            server.start();
+            assertThat(lockWaitTimeout(server)).isEqualTo(String.valueOf(StorageConfig.DEFAULT_LOCK_WAIT_SECONDS));
+        }
+        try (StorageServer server = new StorageServer(config(data).toBuilder()
+                .lockWaitTimeout(Duration.ofSeconds(2)).build())) {
+            server.start();
+            assertThat(lockWaitTimeout(server)).isEqualTo("2");
+        }
+    }
+
+    private static String lockWaitTimeout(StorageServer server) throws Exception {
+        // database properties are the owner's to read (SQL authorization is on)
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.config().ownerUser(),
+                server.config().ownerPassword());
+             PreparedStatement ps = c.prepareStatement(
+                     "VALUES SYSCS_UTIL.SYSCS_GET_DATABASE_PROPERTY('derby.locks.waitTimeout')");
+             ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
         }
     }
 

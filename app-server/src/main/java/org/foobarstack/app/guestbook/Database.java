@@ -11,8 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -208,14 +208,28 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Whether an exception means "the database cannot be reached now" (answer 503) rather than a bug: no
-     * connection from the pool in time, a connection-class SQLState (08xxx, SQL:2016 / JDBC 4.3 §8.5), or a
-     * statement that hit its timeout.
+     * Whether an exception means "the database cannot serve this now, try again" (answer 503 with Retry-After)
+     * rather than a bug: no connection from the pool in time, a connection-class SQLState (08xxx, SQL:2016 /
+     * JDBC 4.3 §8.5), or any transient failure (JDBC's {@link SQLTransientException}: "a retry of the same operation
+     * might succeed"): a statement past its timeout (XCL52), a lock wait that timed out (40XL1), a deadlock victim
+     * (40001).
      */
     public static boolean isUnavailable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLTimeoutException
-                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+            if (t instanceof SQLTransientException || isConnectionLost(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the connection itself is gone (the database went away): such a connection must not go back to the
+     * pool. A statement that timed out or lost a lock wait leaves its connection in good order.
+     */
+    public static boolean isConnectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {

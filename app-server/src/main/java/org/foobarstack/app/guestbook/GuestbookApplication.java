@@ -108,9 +108,11 @@ public final class GuestbookApplication implements Application {
             return error(404, "no such resource: " + path);
         } catch (SQLException e) {
             if (Database.isUnavailable(e)) {
-                unavailableLog.warn("database unavailable for {} {}: {}", request.method(), path, e.toString());
+                // gone (no connection) or busy (a statement past its timeout, a lock wait that ran out)
+                String state = Database.isConnectionLost(e) || e.getSQLState() == null ? "unavailable" : "busy";
+                unavailableLog.warn("database {} for {} {}: {}", state, request.method(), path, e.toString());
                 return AppResponse.builder(503).header("Retry-After", "1")
-                        .body(JSON, errorBody(503, "the database is unavailable, try again shortly ("
+                        .body(JSON, errorBody(503, "the database is " + state + ", try again shortly ("
                                 + e.getClass().getSimpleName() + ", SQLState " + e.getSQLState() + ")"))
                         .build();
             }

@@ -179,7 +179,7 @@ public final class MessageStore {
 
     /** A connection whose statement failed because the database went away must not go back to the pool. */
     private void evictIfBroken(Connection c, SQLException e) {
-        if (Database.isUnavailable(e) && !(e instanceof java.sql.SQLTimeoutException)) {
+        if (Database.isConnectionLost(e)) {
             database.evict(c);
         }
     }
