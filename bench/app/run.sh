@@ -28,8 +28,9 @@
 #     PEER_DB_CHILDREN static children, default APP_WORKERS or 8: a child blocks on the database as our workers
 #     do, and we have 8 of those.)
 #   OURS_PATH (default /api/messages; e.g. /api/no-such-path measures the FastCGI path without the database)
-#   APP_ARGS (FRONT=nginx only: extra AppServerMain flags, e.g. "--trace off"), APP_JAVA_OPTS and STORAGE_JAVA_OPTS (extra JVM
-#     options for our two JVMs, e.g. -XX:StartFlightRecording=duration=30s,filename=/tmp/app.jfr to profile)
+#   APP_JAVA_OPTS (extra JVM options for the stack's JVM, or the app server's with FRONT=nginx, e.g.
+#     -XX:StartFlightRecording=duration=30s,filename=/tmp/app.jfr to profile); with FRONT=nginx only: APP_ARGS (extra
+#     AppServerMain flags, e.g. "--trace off"), APP_WORKERS, and STORAGE_JAVA_OPTS (the storage JVM's options)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -62,8 +63,12 @@ trap cleanup EXIT
 
 # PostgreSQL refuses to run as root: as root, its commands run as the postgres user
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if [ "$FRONT" != nginx ] && [ -n "${APP_ARGS:-}${APP_WORKERS:-}" ]; then
-  die "APP_ARGS and APP_WORKERS configure the app server FRONT=nginx starts; with FRONT=$FRONT they would be ignored"
+if [ "$FRONT" != nginx ] && [ -n "${APP_ARGS:-}${APP_WORKERS:-}${STORAGE_JAVA_OPTS:-}" ]; then
+  die "APP_ARGS, APP_WORKERS and STORAGE_JAVA_OPTS configure the JVMs FRONT=nginx starts;" \
+    "with FRONT=$FRONT they would be ignored"
+fi
+if [ "$FRONT" != nginx ] && [ "$FRONT" != stack ] && [ -n "${APP_JAVA_OPTS:-}" ]; then
+  die "APP_JAVA_OPTS configures a JVM this script starts; with FRONT=$FRONT it starts none"
 fi
 case "$PEER_DB" in ""|pgsql) ;; *) die "PEER_DB must be empty or pgsql, not '$PEER_DB'" ;; esac
 
@@ -138,9 +143,9 @@ fi
 mkdir -p "$WORK/php"
 printf '<?php\necho "hello\\n";\n' > "$WORK/php/hello.php"
 if [ "$PEER_DB" = pgsql ]; then
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
   [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || die "PEER_DB=pgsql needs PostgreSQL (Debian: postgresql)"
-  "$PHP_FPM" -m | grep -qx pdo_pgsql || die "PEER_DB=pgsql needs PHP's PostgreSQL driver (Debian: php-pgsql)"
+  grep -qx pdo_pgsql <<<"$("$PHP_FPM" -m)" || die "PEER_DB=pgsql needs PHP's PostgreSQL driver (Debian: php-pgsql)"
   PG_CTL="$PG_BIN/pg_ctl"
   PG_PORT=$(free_port)
   mkdir -p "$WORK/pg"
@@ -277,8 +282,8 @@ done
 [ "$(curl -s "$PEER_URL")" = hello ] || die "php-fpm does not say hello: $(curl -s "$PEER_URL")"
 PEER_DB_URL="http://127.0.0.1:$NGINX_PEER/messages.php"
 if [ "$PEER_DB" = pgsql ]; then
-  curl -s "$PEER_DB_URL" | grep -q '"body":"message 20"' \
-    || die "messages.php does not list the peer's messages: $(curl -s "$PEER_DB_URL" | head -c 300)"
+  answer=$(curl -s "$PEER_DB_URL")
+  grep -q '"body":"message 20"' <<<"$answer" || die "messages.php does not list the peer's messages: ${answer:0:300}"
 fi
 # 20 messages, so that every GET reads a full default page from Derby
 for i in $(seq 1 20); do
@@ -286,7 +291,7 @@ for i in $(seq 1 20); do
     --data-binary "{\"author\":\"bench\",\"body\":\"message $i\"}" "$MESSAGES_URL")
   [ "$code" = 201 ] || die "seeding message $i answered $code"
 done
-curl -s "$MESSAGES_URL" | grep -q '"body":"message 20"' || die "GET /api/messages does not list the seeded messages"
+grep -q '"body":"message 20"' <<<"$(curl -s "$MESSAGES_URL")" || die "GET /api/messages does not list the seeded messages"
 
 # run_wrk URL -> prints "RPS P99_MS NON2XX"
 run_wrk() {
@@ -391,7 +396,8 @@ RESULT="$RESULTS_DIR/$(date -u +%Y%m%dT%H%M%SZ)$(tr -c 'a-zA-Z0-9\n' '-' <<<"${O
   cat "$WORK/summary.txt"
   echo; echo "# what each answered (first 300 bytes of the body)"
   for url in "$OURS_URL" "$PEER_URL" $( [ "$PEER_DB" != pgsql ] || echo "$PEER_DB_URL" ); do
-    echo "\$ curl -s $url"; curl -s "$url" | head -c 300; echo
+    answer=$(curl -s "$url")
+    echo "\$ curl -s $url"; echo "${answer:0:300}"
   done
   echo; echo "# raw wrk output"; cat "$WORK/wrk-raw.txt"
 } > "$RESULT"

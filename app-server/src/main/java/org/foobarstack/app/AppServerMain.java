@@ -3,10 +3,14 @@ package org.foobarstack.app;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -128,7 +132,15 @@ public final class AppServerMain implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     boolean sqlTraceComments;
 
+    @Spec
+    CommandSpec spec;
+
     private AppServerMain() {
+    }
+
+    /** Where errors go: standard error, or what a test set with {@link CommandLine#setErr}. */
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 
     public static void main(String[] args) {
@@ -196,14 +208,16 @@ public final class AppServerMain implements Callable<Integer> {
         try {
             server = new AppServer(config());
         } catch (IllegalArgumentException e) {
-            System.err.println("app-server: " + e.getMessage());
+            err().println("app-server: " + inFlagTerms(e.getMessage()));
+            err().flush();
             return 2;
         }
         server.traceRecorder().setEnabled(trace);
         try {
             server.start();
         } catch (AppServerException e) {
-            System.err.println(e.getMessage()); // already names the tier, the instance and the address
+            err().println(e.getMessage()); // already names the tier, the instance and the address
+            err().flush();
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -216,6 +230,25 @@ public final class AppServerMain implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The config's names for its limits, as the flags that set them: a message should name what the user typed. */
+    private static final Map<String, String> FLAGS = Map.ofEntries(Map.entry("port", "--port"),
+            Map.entry("ioThreads", "--io-threads"), Map.entry("workerThreads", "--workers"),
+            Map.entry("maxQueuedRequests", "--max-queued"), Map.entry("maxConnections", "--max-conns"),
+            Map.entry("maxRequestsPerConnection", "--max-reqs-per-conn"),
+            Map.entry("maxParamsBytes", "--max-params-bytes"), Map.entry("maxStdinBytes", "--max-stdin-bytes"),
+            Map.entry("maxBufferedBytes", "--max-buffered-bytes"), Map.entry("dbPoolSize", "--db-pool-size"),
+            Map.entry("requestTimeout", "--request-timeout-ms"), Map.entry("idleTimeout", "--idle-timeout-ms"),
+            Map.entry("shutdownTimeout", "--shutdown-timeout-ms"),
+            Map.entry("dbConnectionTimeout", "--db-connection-timeout-ms"),
+            Map.entry("statementTimeout", "--statement-timeout-s"));
+
+    /** "workerThreads must be 1..1024, got 0" becomes "--workers: workerThreads must be 1..1024, got 0". */
+    static String inFlagTerms(String message) {
+        int space = message.indexOf(' ');
+        String flag = space < 0 ? null : FLAGS.get(message.substring(0, space));
+        return flag == null ? message : flag + ": " + message;
     }
 
     /** "on" or "off", as the flags that switch something take them ("true" and "false" too: picocli's own). */

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AppServerMainTest {
 
@@ -51,21 +52,32 @@ class AppServerMainTest {
     }
 
     @Test
-    void valuesOutsideALimitOrNotOnOffAreRefusedWithTheReason() {
+    void aSwitchTakesOnOrOffOnly() {
+        assertThatThrownBy(() -> parse("--trace", "maybe")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("takes on or off, not 'maybe'");
+    }
+
+    /** A value outside a limit's range stops the server before it binds, naming the flag and the rule; exit 2. */
+    @Test
+    void aValueOutsideALimitIsRefusedNamingTheFlag() {
         StringWriter err = new StringWriter();
         CommandLine cmd = AppServerMain.commandLine().setErr(new PrintWriter(err));
-        assertThat(cmd.execute("--trace", "maybe")).isEqualTo(2);
-        assertThat(err.toString()).contains("takes on or off, not 'maybe'");
-
-        AppServerMain main = parse("--max-reqs-per-conn", "70000");
-        org.assertj.core.api.Assertions.assertThatThrownBy(main::config)
-                .hasMessage("maxRequestsPerConnection must be 1..65535, got 70000");
+        assertThat(cmd.execute("--max-reqs-per-conn", "70000")).isEqualTo(2);
+        assertThat(err.toString()).contains(
+                "app-server: --max-reqs-per-conn: maxRequestsPerConnection must be 1..65535, got 70000");
     }
 
     @Test
-    void helpListsEveryFlagWithItsDefault() {
-        String help = AppServerMain.commandLine().getUsageMessage();
-        assertThat(help).contains("--max-params-bytes", "(default: 65536)", "--statement-timeout-s",
-                "--max-queued", "(default: 256)", "--idle-timeout-ms", "(default: 300000)");
+    void helpListsEveryFlagAndTheConfigsDefaults() {
+        CommandLine cmd = AppServerMain.commandLine();
+        String help = cmd.getUsageMessage();
+        for (CommandLine.Model.OptionSpec option : cmd.getCommandSpec().options()) {
+            assertThat(help).contains(option.longestName());
+        }
+        AppServerConfig defaults = AppServerConfig.builder().build();
+        assertThat(help).contains("(default: " + defaults.maxParamsBytes() + ")",
+                "(default: " + defaults.maxQueuedRequests() + ")",
+                "(default: " + defaults.idleTimeout().toMillis() + ")",
+                "(default: " + defaults.statementTimeout().toSeconds() + ")");
     }
 }

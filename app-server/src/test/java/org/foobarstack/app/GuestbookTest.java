@@ -227,17 +227,21 @@ class GuestbookTest {
                 storage.appPassword())) {
             // another transaction holds MESSAGES exclusively: a read of it waits for the lock
             locker.setAutoCommit(false);
+            RawFastCgiClient.Reply blocked;
+            Duration waited;
             try (Statement lock = locker.createStatement()) {
                 lock.execute("LOCK TABLE MESSAGES IN EXCLUSIVE MODE");
+                long start = System.nanoTime();
+                blocked = callOn(impatient, "GET", "/api/messages");
+                waited = Duration.ofNanos(System.nanoTime() - start);
+            } finally {
+                // whatever happened, the lock goes: the other tests of this class share the table
+                locker.rollback();
             }
-            long start = System.nanoTime();
-            RawFastCgiClient.Reply blocked = callOn(impatient, "GET", "/api/messages");
-            Duration waited = Duration.ofNanos(System.nanoTime() - start);
             assertThat(blocked.httpStatus()).isEqualTo(503);
             assertThat(blocked.header("Retry-After")).isEqualTo("1");
             assertThat(blocked.body()).contains("the database is busy").contains("SQLState 40XL1");
             assertThat(waited).isLessThan(Duration.ofSeconds(15));
-            locker.rollback();
             assertThat(callOn(impatient, "GET", "/api/messages").httpStatus()).isEqualTo(200);
         } finally {
             impatient.close();

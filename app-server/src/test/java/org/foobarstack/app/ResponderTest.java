@@ -242,6 +242,9 @@ class ResponderTest {
             assertThat(app.awaitStarted("long")).isTrue();
             RawFastCgiClient.Reply quick = c.request(2, false, "GET", "/quick", "");
             assertThat(quick.body()).isEqualTo("GET /quick ");
+            // the connection is on its way out: a new request is turned away rather than keeping it open
+            c.begin(3, Role.RESPONDER, true);
+            assertThat(c.readReply(3).protocolStatus()).isEqualTo(ProtocolStatus.OVERLOADED);
             app.release("long");
             assertThat(c.readReply(1).body()).isEqualTo("GET /block/long ");
             assertThat(c.closedByServer()).as("closed once the last request has answered").isTrue();

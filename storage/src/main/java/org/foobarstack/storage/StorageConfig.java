@@ -69,9 +69,10 @@ public record StorageConfig(
             throw new IllegalArgumentException("port must be 0..65535 (0 picks a free port), got " + port);
         }
         Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout");
-        if (lockWaitTimeout.toSeconds() < 1 || lockWaitTimeout.toSeconds() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("lockWaitTimeout must be at least 1 s (Derby counts whole seconds), got "
-                    + lockWaitTimeout);
+        if (lockWaitTimeout.toSeconds() < 1 || lockWaitTimeout.toSeconds() > Integer.MAX_VALUE
+                || lockWaitTimeout.toNanosPart() != 0) {
+            throw new IllegalArgumentException("lockWaitTimeout must be whole seconds, at least 1 (Derby's "
+                    + "derby.locks.waitTimeout counts seconds), got " + lockWaitTimeout);
         }
         if (ownerUser.equalsIgnoreCase(appUser)) {
             throw new IllegalArgumentException("ownerUser and appUser must be different accounts, both are " + ownerUser);

@@ -70,7 +70,7 @@ class StorageServerTest {
         }
     }
 
-    /** The lock-wait timeout is the database's own setting, and a restart with another value changes it. */
+    /** The lock-wait timeout is the database's own setting, a restart with another value changes it, in seconds. */
     @Test
     void theLockWaitTimeoutIsSetOnTheDatabaseAndFollowsTheConfig() throws Exception {
         Path data = dir.resolve("locks");
@@ -83,6 +83,8 @@ class StorageServerTest {
             server.start();
             assertThat(lockWaitTimeout(server)).isEqualTo("2");
         }
+        assertThatThrownBy(() -> config(data).toBuilder().lockWaitTimeout(Duration.ofMillis(1500)).build())
+                .hasMessageContaining("whole seconds");
     }
 
     private static String lockWaitTimeout(StorageServer server) throws Exception {

@@ -60,12 +60,13 @@ import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_R
  *       with UNKNOWN_TYPE (§4.2). GET_VALUES is answered with GET_VALUES_RESULT (§4.1).</li>
  *   <li>BEGIN_REQUEST (§5.1) makes its request id active, unless it is refused at once with END_REQUEST:
  *       UNKNOWN_ROLE for a role other than RESPONDER, CANT_MPX_CONN when multiplexing is off and a request is
- *       already active, OVERLOADED at the per-connection or per-server limits (§5.5).</li>
+ *       already active, OVERLOADED at the per-connection or per-server limits, or while the connection waits
+ *       to close (§5.5).</li>
  *   <li>PARAMS records (§5.2) are collected until the empty one, then decoded as name-value pairs (§3.4).</li>
  *   <li>STDIN records (§5.3) are collected until the empty one; then the request runs on a worker.</li>
  *   <li>The worker's {@link AppResponse} comes back to this connection's event loop and is written as STDOUT
  *       records of at most 65,535 bytes, the empty STDOUT record, and END_REQUEST (§5.5). Without FCGI_KEEP_CONN
- *       the connection is then closed (§5.1).</li>
+ *       the connection is then closed (§5.1), once the other requests on it have answered.</li>
  * </ol>
  * ABORT_REQUEST (§5.4) ends a request at any step with END_REQUEST; a late answer from its worker is dropped.
  * Records for an inactive request id are ignored (§3.3).
@@ -108,7 +109,10 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         OPEN,
         /** Over the server's connection limit: every BEGIN_REQUEST is answered OVERLOADED, then the connection closes. */
         OVER_CAPACITY,
-        /** A close was decided (no keep-conn, or broken input): records still arriving are dropped. */
+        /**
+         * A close was decided (no keep-conn and no other request active, or broken input, which closes at once even
+         * with other requests active: nothing after it can be trusted): records still arriving are dropped.
+         */
         CLOSING
     }
 
@@ -248,9 +252,11 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             refuse(ctx, record, received, body.keepConnection(), ProtocolStatus.UNKNOWN_ROLE);
             return;
         }
-        if (state == ConnectionState.OVER_CAPACITY || server.draining()) {
+        if (state == ConnectionState.OVER_CAPACITY || server.draining() || closeWhenIdle) {
             server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {}", peer(ctx), id,
                     server.draining() ? "server is shutting down"
+                            : closeWhenIdle ? "the connection closes once its active requests have answered "
+                                    + "(a request without FCGI_KEEP_CONN)"
                             : "more than " + config.maxConnections() + " connections");
             refuse(ctx, record, received, false, ProtocolStatus.OVERLOADED);
             return;

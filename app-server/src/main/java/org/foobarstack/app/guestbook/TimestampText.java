@@ -8,8 +8,11 @@ import java.time.zone.ZoneRules;
 
 /**
  * A SQL TIMESTAMP, read as its fields, turned into the ISO-8601 UTC instant the API sends
- * ({@code 2026-11-22T05:08:57.550Z}): the very text {@code rs.getTimestamp(i).toInstant().toString()} gives, for the
- * same zone.
+ * ({@code 2026-11-22T05:08:57.550Z}): what {@code LocalDateTime.atZone(zone).toInstant().toString()} gives, and so
+ * what {@code rs.getTimestamp(i).toInstant().toString()} gives too, except in the hour a zone's clocks go back: a
+ * local time in it happens twice, java.time takes the earlier offset and {@code java.sql.Timestamp} standard time.
+ * (Derby's CURRENT_TIMESTAMP is local time, so such a value is ambiguous in the database already; a zone without
+ * daylight saving time, UTC among them, has no such hour.)
  *
  * <p>The fields are what Derby's datetime functions return: {@code YEAR}, {@code MONTH}, {@code DAY}, {@code HOUR}
  * and {@code MINUTE} as INTEGER, and {@code SECOND} as a DOUBLE that holds the fraction too (seconds plus nanoseconds

@@ -44,7 +44,10 @@ class TimestampTextTest {
         assertThat(berlin.toIsoInstant(2026, 7, 1, 12, 0, 0.0)).isEqualTo("2026-07-01T10:00:00Z");
     }
 
-    /** Every nanosecond survives the trip through a double, at every second of a minute. */
+    /**
+     * Nanoseconds survive the trip through a double: below 60 s its error is about 4e-6 ns, so rounding gives them
+     * back exactly. 100,000 samples at every second of a minute, the 1,000 largest fractions among them.
+     */
     @Test
     void theSecondsDoubleGivesBackTheStoredNanoseconds() {
         TimestampText utc = new TimestampText(ZoneOffset.UTC);
@@ -58,7 +61,7 @@ class TimestampTextTest {
         }
     }
 
-    /** Whatever the zone, the same text as the reading it replaces: getTimestamp(i).toInstant().toString(). */
+    /** Whatever the zone, the same text as java.time's LocalDateTime.atZone(zone).toInstant().toString(). */
     @ParameterizedTest
     @ValueSource(strings = {"UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kolkata", "Australia/Lord_Howe"})
     void agreesWithJavaTimeForRandomTimestamps(String zoneName) {
