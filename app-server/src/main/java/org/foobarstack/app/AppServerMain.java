@@ -10,9 +10,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * Runs the app tier alone, for interop tests and benchmarks:
@@ -155,33 +156,48 @@ public final class AppServerMain implements Callable<Integer> {
         return new CommandLine(new AppServerMain()).setDefaultValueProvider(AppServerMain::defaultOf);
     }
 
-    /** Each option's default, from {@link #DEFAULTS}: the config's builder is the one place defaults live. */
+    /**
+     * A flag that sets one of the config's values: its name, the config's name for the value (what a range error
+     * starts with) and its default, read from {@link #DEFAULTS} as the flag writes it.
+     */
+    private record Setting(String flag, String field, Function<AppServerConfig, Object> defaultValue) {
+    }
+
+    /** The one table of flags and config values: the config's builder stays the one place defaults live. */
+    private static final List<Setting> SETTINGS = List.of(
+            new Setting("--bind", "bindAddress", AppServerConfig::bindAddress),
+            new Setting("--port", "port", AppServerConfig::port),
+            new Setting("--instance", "instanceName", AppServerConfig::instanceName),
+            new Setting("--jdbc-url", "jdbcUrl", AppServerConfig::jdbcUrl),
+            new Setting("--workers", "workerThreads", AppServerConfig::workerThreads),
+            new Setting("--db-pool-size", "dbPoolSize", c -> null), // none: as many as --workers
+            new Setting("--io-threads", "ioThreads", AppServerConfig::ioThreads),
+            new Setting("--max-conns", "maxConnections", AppServerConfig::maxConnections),
+            new Setting("--max-reqs-per-conn", "maxRequestsPerConnection", AppServerConfig::maxRequestsPerConnection),
+            new Setting("--max-queued", "maxQueuedRequests", AppServerConfig::maxQueuedRequests),
+            new Setting("--max-params-bytes", "maxParamsBytes", AppServerConfig::maxParamsBytes),
+            new Setting("--max-stdin-bytes", "maxStdinBytes", AppServerConfig::maxStdinBytes),
+            new Setting("--max-buffered-bytes", "maxBufferedBytes", AppServerConfig::maxBufferedBytes),
+            new Setting("--request-timeout-ms", "requestTimeout", c -> c.requestTimeout().toMillis()),
+            new Setting("--idle-timeout-ms", "idleTimeout", c -> c.idleTimeout().toMillis()),
+            new Setting("--shutdown-timeout-ms", "shutdownTimeout", c -> c.shutdownTimeout().toMillis()),
+            new Setting("--db-connection-timeout-ms", "dbConnectionTimeout",
+                    c -> c.dbConnectionTimeout().toMillis()),
+            new Setting("--statement-timeout-s", "statementTimeout", c -> c.statementTimeout().toSeconds()),
+            new Setting("--sql-trace-comments", "sqlTraceComments", c -> c.sqlTraceComments() ? "on" : "off"));
+
+    /** Each option's default, from the table above. */
     private static String defaultOf(ArgSpec arg) {
         if (!(arg instanceof OptionSpec option)) {
             return null;
         }
-        Object value = switch (option.longestName()) {
-            case "--bind" -> DEFAULTS.bindAddress();
-            case "--port" -> DEFAULTS.port();
-            case "--instance" -> DEFAULTS.instanceName();
-            case "--jdbc-url" -> DEFAULTS.jdbcUrl();
-            case "--workers" -> DEFAULTS.workerThreads();
-            case "--io-threads" -> DEFAULTS.ioThreads();
-            case "--max-conns" -> DEFAULTS.maxConnections();
-            case "--max-reqs-per-conn" -> DEFAULTS.maxRequestsPerConnection();
-            case "--max-queued" -> DEFAULTS.maxQueuedRequests();
-            case "--max-params-bytes" -> DEFAULTS.maxParamsBytes();
-            case "--max-stdin-bytes" -> DEFAULTS.maxStdinBytes();
-            case "--max-buffered-bytes" -> DEFAULTS.maxBufferedBytes();
-            case "--request-timeout-ms" -> DEFAULTS.requestTimeout().toMillis();
-            case "--idle-timeout-ms" -> DEFAULTS.idleTimeout().toMillis();
-            case "--shutdown-timeout-ms" -> DEFAULTS.shutdownTimeout().toMillis();
-            case "--db-connection-timeout-ms" -> DEFAULTS.dbConnectionTimeout().toMillis();
-            case "--statement-timeout-s" -> DEFAULTS.statementTimeout().toSeconds();
-            case "--sql-trace-comments" -> DEFAULTS.sqlTraceComments() ? "on" : "off";
-            default -> null;
-        };
-        return value == null ? null : value.toString();
+        for (Setting setting : SETTINGS) {
+            if (setting.flag().equals(option.longestName())) {
+                Object value = setting.defaultValue().apply(DEFAULTS);
+                return value == null ? null : value.toString();
+            }
+        }
+        return null;
     }
 
     /** The config these flags describe; refuses values outside a limit's range with the config's own message. */
@@ -232,23 +248,14 @@ public final class AppServerMain implements Callable<Integer> {
         return 0;
     }
 
-    /** The config's names for its limits, as the flags that set them: a message should name what the user typed. */
-    private static final Map<String, String> FLAGS = Map.ofEntries(Map.entry("port", "--port"),
-            Map.entry("ioThreads", "--io-threads"), Map.entry("workerThreads", "--workers"),
-            Map.entry("maxQueuedRequests", "--max-queued"), Map.entry("maxConnections", "--max-conns"),
-            Map.entry("maxRequestsPerConnection", "--max-reqs-per-conn"),
-            Map.entry("maxParamsBytes", "--max-params-bytes"), Map.entry("maxStdinBytes", "--max-stdin-bytes"),
-            Map.entry("maxBufferedBytes", "--max-buffered-bytes"), Map.entry("dbPoolSize", "--db-pool-size"),
-            Map.entry("requestTimeout", "--request-timeout-ms"), Map.entry("idleTimeout", "--idle-timeout-ms"),
-            Map.entry("shutdownTimeout", "--shutdown-timeout-ms"),
-            Map.entry("dbConnectionTimeout", "--db-connection-timeout-ms"),
-            Map.entry("statementTimeout", "--statement-timeout-s"));
-
     /** "workerThreads must be 1..1024, got 0" becomes "--workers: workerThreads must be 1..1024, got 0". */
     static String inFlagTerms(String message) {
-        int space = message.indexOf(' ');
-        String flag = space < 0 ? null : FLAGS.get(message.substring(0, space));
-        return flag == null ? message : flag + ": " + message;
+        for (Setting setting : SETTINGS) {
+            if (message.startsWith(setting.field() + " ")) {
+                return setting.flag() + ": " + message;
+            }
+        }
+        return message;
     }
 
     /** "on" or "off", as the flags that switch something take them ("true" and "false" too: picocli's own). */

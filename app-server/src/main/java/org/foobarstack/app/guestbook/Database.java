@@ -215,8 +215,11 @@ public final class Database implements AutoCloseable {
      * (40001).
      */
     public static boolean isUnavailable(SQLException e) {
+        if (isConnectionLost(e)) {
+            return true;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException || isConnectionLost(t)) {
+            if (t instanceof SQLTransientException) {
                 return true;
             }
         }
