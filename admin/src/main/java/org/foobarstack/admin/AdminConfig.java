@@ -2,7 +2,7 @@ package org.foobarstack.admin;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.foobarstack.http.parser.ParserLimits;
+import org.foobarstack.httpcodec.parser.ParserLimits;
 
 /**
  * Where the admin server listens and how long it keeps an idle connection.

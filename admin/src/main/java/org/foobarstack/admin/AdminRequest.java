@@ -4,7 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.foobarstack.http.parser.HttpRequestHead;
+import org.foobarstack.httpcodec.parser.HttpRequestHead;
 
 /**
  * What a route needs to know of a request: its method, its path and its query parameters.

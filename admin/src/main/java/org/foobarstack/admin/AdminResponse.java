@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.foobarstack.http.response.HttpResponseHead;
-import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.httpcodec.response.HttpResponseHead;
+import org.foobarstack.httpcodec.response.HttpStatus;
 
 /**
  * A whole response a route returns: status, the type and bytes of its body, and any header fields of its

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.httpcodec.response.HttpStatus;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.Trace;
 import org.foobarstack.trace.TraceHub;

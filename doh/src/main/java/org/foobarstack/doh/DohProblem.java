@@ -1,6 +1,6 @@
 package org.foobarstack.doh;
 
-import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.httpcodec.response.HttpStatus;
 
 /**
  * Every way a DNS-over-HTTPS request can fail, with the HTTP status it gets and the rule that

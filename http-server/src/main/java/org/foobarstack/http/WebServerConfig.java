@@ -1,6 +1,6 @@
 package org.foobarstack.http;
 
-import org.foobarstack.http.parser.ParserLimits;
+import org.foobarstack.httpcodec.parser.ParserLimits;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
 

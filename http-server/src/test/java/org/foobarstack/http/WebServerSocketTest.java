@@ -426,7 +426,7 @@ class WebServerSocketTest {
         server = new WebServer(WebServerConfig.builder().httpPort(0).httpsEnabled(false).documentRoot(root)
                 .dataDirectory(dir.resolve("data")).build());
         server.addRoute("/dns-query", exchange -> exchange.respond(
-                org.foobarstack.http.response.HttpResponseHead.builder(org.foobarstack.http.response.HttpStatus.OK)
+                org.foobarstack.httpcodec.response.HttpResponseHead.builder(org.foobarstack.httpcodec.response.HttpStatus.OK)
                         .add("Content-Type", "text/plain"),
                 io.netty.buffer.Unpooled.copiedBuffer("extra", StandardCharsets.US_ASCII)));
         server.start();

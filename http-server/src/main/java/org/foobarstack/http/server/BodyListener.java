@@ -1,6 +1,6 @@
 package org.foobarstack.http.server;
 
-import org.foobarstack.http.parser.HttpBodyPart;
+import org.foobarstack.httpcodec.parser.HttpBodyPart;
 
 /** Receives a request body as it arrives, part by part, on the connection's event loop. */
 public interface BodyListener {

@@ -1,7 +1,7 @@
 package org.foobarstack.http.server;
 
-import org.foobarstack.http.parser.HttpFields;
-import org.foobarstack.http.parser.HttpRequestHead;
+import org.foobarstack.httpcodec.parser.HttpFields;
+import org.foobarstack.httpcodec.parser.HttpRequestHead;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package org.foobarstack.http.server;
 
 import io.netty.channel.Channel;
-import org.foobarstack.http.parser.HttpRequestHead;
-import org.foobarstack.http.response.HttpResponseHead;
-import org.foobarstack.http.response.ResponseHeadEncoder;
+import org.foobarstack.httpcodec.parser.HttpRequestHead;
+import org.foobarstack.httpcodec.response.HttpResponseHead;
+import org.foobarstack.httpcodec.response.ResponseHeadEncoder;
 import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;

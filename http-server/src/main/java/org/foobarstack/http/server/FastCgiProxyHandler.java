@@ -9,11 +9,11 @@ import org.foobarstack.fastcgi.client.FastCgiClient;
 import org.foobarstack.fastcgi.client.FastCgiClientException;
 import org.foobarstack.fastcgi.client.FastCgiRecordObserver;
 import org.foobarstack.fastcgi.client.FastCgiResponseListener;
-import org.foobarstack.http.parser.BodyFraming;
-import org.foobarstack.http.parser.HttpBodyPart;
-import org.foobarstack.http.parser.HttpRequestHead;
-import org.foobarstack.http.response.HttpResponseHead;
-import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.httpcodec.parser.BodyFraming;
+import org.foobarstack.httpcodec.parser.HttpBodyPart;
+import org.foobarstack.httpcodec.parser.HttpRequestHead;
+import org.foobarstack.httpcodec.response.HttpResponseHead;
+import org.foobarstack.httpcodec.response.HttpStatus;
 
 import org.foobarstack.trace.TraceRecorder;
 

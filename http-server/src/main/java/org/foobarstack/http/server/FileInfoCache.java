@@ -1,6 +1,6 @@
 package org.foobarstack.http.server;
 
-import org.foobarstack.http.response.HttpDates;
+import org.foobarstack.httpcodec.response.HttpDates;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package org.foobarstack.http.server;
 
-import org.foobarstack.http.parser.RequestTarget;
-import org.foobarstack.http.response.HttpResponseHead;
-import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.httpcodec.parser.RequestTarget;
+import org.foobarstack.httpcodec.response.HttpResponseHead;
+import org.foobarstack.httpcodec.response.HttpStatus;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,9 @@
 package org.foobarstack.http.server;
 
 import org.foobarstack.http.WebServerConfig;
-import org.foobarstack.http.response.DateHeader;
+import org.foobarstack.httpcodec.response.DateHeader;
 import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.LoggerFactory;
 

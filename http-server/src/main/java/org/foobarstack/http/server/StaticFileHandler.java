@@ -2,12 +2,12 @@ package org.foobarstack.http.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.foobarstack.http.parser.HttpFields;
-import org.foobarstack.http.parser.HttpRequestHead;
-import org.foobarstack.http.response.ErrorPage;
-import org.foobarstack.http.response.HttpDates;
-import org.foobarstack.http.response.HttpResponseHead;
-import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.httpcodec.parser.HttpFields;
+import org.foobarstack.httpcodec.parser.HttpRequestHead;
+import org.foobarstack.httpcodec.response.ErrorPage;
+import org.foobarstack.httpcodec.response.HttpDates;
+import org.foobarstack.httpcodec.response.HttpResponseHead;
+import org.foobarstack.httpcodec.response.HttpStatus;
 
 import java.io.IOException;
 import java.net.URLEncoder;

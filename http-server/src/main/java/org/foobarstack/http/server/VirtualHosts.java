@@ -1,10 +1,10 @@
 package org.foobarstack.http.server;
 
 import io.netty.buffer.Unpooled;
-import org.foobarstack.http.parser.HttpRequestHead;
-import org.foobarstack.http.parser.RequestTarget;
-import org.foobarstack.http.response.HttpResponseHead;
-import org.foobarstack.http.response.HttpStatus;
+import org.foobarstack.httpcodec.parser.HttpRequestHead;
+import org.foobarstack.httpcodec.parser.RequestTarget;
+import org.foobarstack.httpcodec.response.HttpResponseHead;
+import org.foobarstack.httpcodec.response.HttpStatus;
 
 import java.util.Locale;
 

@@ -1,0 +1,763 @@
+package org.foobarstack.httpcodec.parser;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Turns the bytes of one connection into requests: an {@link HttpRequestHead}, then its body as
+ * {@link HttpBodyPart}s, the last one marked; then the next request. Bytes that break a rule turn into one
+ * {@link HttpRequestError}, after which the parser discards everything (RFC 9112 §9.6: the server answers, then
+ * closes).
+ *
+ * <p>The parser is a state machine with one state per step of RFC 9112's message grammar. Each call of
+ * {@link #decode} runs states for as long as the buffered bytes allow; a state that needs more bytes than have
+ * arrived returns and is resumed, unchanged, when the next TCP segment comes. That is why a request split at any
+ * byte boundary parses to the same result.
+ *
+ * <pre>
+ *   REQUEST_LINE ──► HEADER_FIELDS ──┬─► (no body) ─────────────────────────────────────► REQUEST_LINE
+ *                                    ├─► FIXED_BODY ────────────────────────────────────► REQUEST_LINE
+ *                                    └─► CHUNK_SIZE ─► CHUNK_DATA ─► CHUNK_DATA_END ─┐
+ *                                           ▲  │ size 0                               │
+ *                                           │  └──► TRAILER_FIELDS ─────────────────────► REQUEST_LINE
+ *                                           └─────────────────────────────────────────┘
+ *   any state ──(rule broken)──► REJECTED          after "Connection: close" ──► CLOSED
+ * </pre>
+ *
+ * <p>For tracing, the parser can keep a copy of each request's head exactly as it arrived (request line and
+ * header lines with their CRLFs, {@link HttpRequestHead#rawHead()}) and the moment its first byte was read. It
+ * decides per request by asking {@code captureHeads}, so switching tracing off stops the copying at once.
+ */
+public final class HttpRequestParser extends ByteToMessageDecoder {
+
+    /** The parser's position in RFC 9112's grammar. */
+    public enum State {
+        /** Waiting for "method SP request-target SP HTTP-version CRLF" (§3); empty lines before it are skipped. */
+        REQUEST_LINE,
+        /** Reading "field-name: field-value CRLF" lines until the empty line that ends the header section (§5). */
+        HEADER_FIELDS,
+        /** Passing on exactly Content-Length body bytes (§6.2). */
+        FIXED_BODY,
+        /** Reading "chunk-size [ chunk-ext ] CRLF" (§7.1). */
+        CHUNK_SIZE,
+        /** Passing on chunk-size bytes of chunk data. */
+        CHUNK_DATA,
+        /** Expecting the CRLF that ends the chunk data. */
+        CHUNK_DATA_END,
+        /** Reading trailer fields after the last chunk, until an empty line (§7.1.2). */
+        TRAILER_FIELDS,
+        /** A rule was broken; everything that arrives is dropped. */
+        REJECTED,
+        /** The last request asked to close the connection; nothing after it is a request (§9.6). */
+        CLOSED
+    }
+
+    /** The methods of RFC 9110 §9 and RFC 5789 (PATCH). Other tokens are valid syntax, but not implemented (501). */
+    static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final byte SP = ' ';
+    private static final byte HTAB = '\t';
+    private static final int CRLF_LENGTH = 2;
+    /** 16 hex digits fill a long; more can only overflow (§7.1: recipients MUST anticipate and guard). */
+    private static final int MAX_CHUNK_SIZE_DIGITS = 15;
+    /** Content-Length above 10^18 could overflow a long; no real body is that large. */
+    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
+
+    private final ParserLimits limits;
+    private final BooleanSupplier captureHeads;
+
+    // the head being captured for a trace: a growing copy of its lines, reused from request to request
+    private boolean capturing;
+    private byte[] capture = new byte[0];
+    private int captureLength;
+    private long firstByteNanos;
+
+    private State state = State.REQUEST_LINE;
+
+    // the request being read
+    private String method;
+    private RequestTarget target;
+    private HttpVersion version;
+    private final List<HttpFields.Field> fields = new ArrayList<>();
+    private int headerBytes;
+    private long remaining;
+    private long bodyBytes;
+    private boolean keepAlive;
+
+    public HttpRequestParser(ParserLimits limits) {
+        this(limits, () -> false);
+    }
+
+    /** @param captureHeads asked once per request: true keeps a copy of the head's bytes for a trace */
+    public HttpRequestParser(ParserLimits limits, BooleanSupplier captureHeads) {
+        this.limits = limits;
+        this.captureHeads = captureHeads;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            boolean progress = true;
+            while (progress && in.isReadable()) {
+                progress = switch (state) {
+                    case REQUEST_LINE -> readRequestLine(in);
+                    case HEADER_FIELDS -> readHeaderField(in, out);
+                    case FIXED_BODY -> readFixedBody(in, out);
+                    case CHUNK_SIZE -> readChunkSize(in);
+                    case CHUNK_DATA -> readChunkData(in, out);
+                    case CHUNK_DATA_END -> readChunkDataEnd(in);
+                    case TRAILER_FIELDS -> readTrailerField(in, out);
+                    case REJECTED, CLOSED -> {
+                        in.skipBytes(in.readableBytes());
+                        yield false;
+                    }
+                };
+            }
+        } catch (Rejection rejection) {
+            in.skipBytes(in.readableBytes());
+            state = State.REJECTED;
+            fields.clear();
+            captureLength = 0;
+            out.add(new HttpRequestError(rejection.violation, rejection.detail));
+        }
+    }
+
+    // ---------------------------------------------------------------- REQUEST_LINE
+
+    private boolean readRequestLine(ByteBuf in) {
+        int lineLength = findLine(in, limits.maxRequestLineBytes(), HttpViolation.REQUEST_LINE_TOO_LONG);
+        if (lineLength < 0) {
+            return false;
+        }
+        int start = in.readerIndex();
+        in.skipBytes(lineLength + CRLF_LENGTH);
+        if (lineLength == 0) {
+            // §2.2: a server SHOULD ignore at least one empty line received before the request-line
+            return true;
+        }
+        capturing = captureHeads.getAsBoolean();
+        captureLength = 0;
+        if (capturing) {
+            // the line has just been read whole; its first byte arrived at the latest now
+            firstByteNanos = System.nanoTime();
+            keep(in, start, lineLength + CRLF_LENGTH);
+        }
+        // method SP request-target SP HTTP-version: exactly one space between the three parts (§3)
+        int firstSpace = indexOf(in, start, start + lineLength, SP);
+        if (firstSpace < 0) {
+            throw new Rejection(HttpViolation.MALFORMED_REQUEST_LINE, "no space after the method");
+        }
+        int secondSpace = indexOf(in, firstSpace + 1, start + lineLength, SP);
+        if (secondSpace < 0) {
+            throw new Rejection(HttpViolation.MALFORMED_REQUEST_LINE,
+                    "no HTTP-version: HTTP/0.9 requests are not supported");
+        }
+        if (indexOf(in, secondSpace + 1, start + lineLength, SP) >= 0) {
+            throw new Rejection(HttpViolation.MALFORMED_REQUEST_LINE, "more than two spaces");
+        }
+        method = ascii(in, start, firstSpace - start);
+        if (method.isEmpty() || !isToken(in, start, firstSpace)) {
+            throw new Rejection(HttpViolation.INVALID_METHOD, "method " + printable(method));
+        }
+        int targetStart = firstSpace + 1;
+        for (int i = targetStart; i < secondSpace; i++) {
+            if (!CharClasses.isTargetChar(in.getByte(i))) {
+                throw new Rejection(HttpViolation.INVALID_TARGET,
+                        "byte 0x" + Integer.toHexString(in.getByte(i) & 0xFF) + " in the request-target");
+            }
+        }
+        String rawTarget = ascii(in, targetStart, secondSpace - targetStart);
+        version = parseVersion(ascii(in, secondSpace + 1, start + lineLength - secondSpace - 1));
+        if (!KNOWN_METHODS.contains(method)) {
+            throw new Rejection(HttpViolation.UNKNOWN_METHOD, method);
+        }
+        if (method.equals("CONNECT")) {
+            throw new Rejection(HttpViolation.CONNECT_NOT_SUPPORTED, rawTarget);
+        }
+        target = rawTarget.isEmpty() ? null : RequestTarget.parse(rawTarget);
+        if (target == null
+                || target.form() == RequestTarget.Form.AUTHORITY
+                || (target.form() == RequestTarget.Form.ASTERISK && !method.equals("OPTIONS"))) {
+            throw new Rejection(HttpViolation.INVALID_TARGET, printable(rawTarget));
+        }
+        fields.clear();
+        headerBytes = 0;
+        state = State.HEADER_FIELDS;
+        return true;
+    }
+
+    /** HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3); 1.x above 1.1 is answered as 1.1 (RFC 9110 §6.2). */
+    private static HttpVersion parseVersion(String text) {
+        if (text.length() != 8 || !text.startsWith("HTTP/") || text.charAt(6) != '.'
+                || !isDigit(text.charAt(5)) || !isDigit(text.charAt(7))) {
+            throw new Rejection(HttpViolation.INVALID_VERSION, printable(text));
+        }
+        int major = text.charAt(5) - '0';
+        int minor = text.charAt(7) - '0';
+        if (major != 1) {
+            throw new Rejection(HttpViolation.UNSUPPORTED_VERSION, text);
+        }
+        return minor == 0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
+    }
+
+    // ---------------------------------------------------------------- HEADER_FIELDS
+
+    private boolean readHeaderField(ByteBuf in, List<Object> out) {
+        if (!readFieldLine(in)) {
+            return false;
+        }
+        if (fieldsEnded) {
+            fieldsEnded = false;
+            endOfHeaderSection(out);
+        }
+        return true;
+    }
+
+    /** Set by {@link #readFieldLine} when it met the empty line that ends a field section. */
+    private boolean fieldsEnded;
+
+    /**
+     * Reads one field line of a header or trailer section into {@link #fields}; returns false when the line has
+     * not fully arrived. Shared by HEADER_FIELDS and TRAILER_FIELDS, since trailers have the same syntax (§7.1.2).
+     */
+    private boolean readFieldLine(ByteBuf in) {
+        // a line that starts with whitespace is refused at its first byte, without waiting for its end
+        byte firstByte = in.getByte(in.readerIndex());
+        if (firstByte == SP || firstByte == HTAB) {
+            throw fields.isEmpty() && state == State.HEADER_FIELDS
+                    ? new Rejection(HttpViolation.WHITESPACE_AFTER_START_LINE, null)
+                    : new Rejection(HttpViolation.OBSOLETE_LINE_FOLDING, null);
+        }
+        int room = limits.maxHeaderBytes() - headerBytes;
+        int lineLength = findLine(in, Math.max(room, 0), HttpViolation.HEADER_SECTION_TOO_LARGE);
+        if (lineLength < 0) {
+            return false;
+        }
+        int start = in.readerIndex();
+        in.skipBytes(lineLength + CRLF_LENGTH);
+        headerBytes += lineLength + CRLF_LENGTH;
+        if (capturing && state == State.HEADER_FIELDS) {
+            keep(in, start, lineLength + CRLF_LENGTH);
+        }
+        if (lineLength == 0) {
+            fieldsEnded = true;
+            return true;
+        }
+        int end = start + lineLength;
+        int colon = indexOf(in, start, end, (byte) ':');
+        if (colon < 0) {
+            throw new Rejection(HttpViolation.MISSING_COLON, printable(ascii(in, start, Math.min(lineLength, 40))));
+        }
+        if (colon == start) {
+            throw new Rejection(HttpViolation.INVALID_FIELD_NAME, "empty field name");
+        }
+        for (int i = start; i < colon; i++) {
+            byte b = in.getByte(i);
+            if (!CharClasses.isTokenChar(b)) {
+                boolean trailingSpace = (b == SP || b == HTAB) && onlyWhitespace(in, i, colon);
+                throw trailingSpace
+                        ? new Rejection(HttpViolation.WHITESPACE_BEFORE_COLON, ascii(in, start, colon - start).trim())
+                        : new Rejection(HttpViolation.INVALID_FIELD_NAME,
+                                printable(ascii(in, start, colon - start)));
+            }
+        }
+        // field-value is surrounded by optional whitespace that is not part of it (§5.1)
+        int valueStart = colon + 1;
+        int valueEnd = end;
+        while (valueStart < valueEnd && isWhitespace(in.getByte(valueStart))) {
+            valueStart++;
+        }
+        while (valueEnd > valueStart && isWhitespace(in.getByte(valueEnd - 1))) {
+            valueEnd--;
+        }
+        for (int i = valueStart; i < valueEnd; i++) {
+            if (!CharClasses.isFieldValueChar(in.getByte(i))) {
+                throw new Rejection(HttpViolation.INVALID_FIELD_VALUE,
+                        "byte 0x" + Integer.toHexString(in.getByte(i) & 0xFF) + " in "
+                                + ascii(in, start, colon - start));
+            }
+        }
+        if (fields.size() >= limits.maxHeaderFields()) {
+            throw new Rejection(HttpViolation.TOO_MANY_FIELDS, "limit " + limits.maxHeaderFields());
+        }
+        HttpFields.Field field = new HttpFields.Field(lowerCase(in, start, colon - start),
+                in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+        if (state == State.HEADER_FIELDS) {
+            checkFramingFieldEarly(field);
+        }
+        fields.add(field);
+        return true;
+    }
+
+    /**
+     * The framing fields are checked as soon as their line is complete, not only at the end of the header
+     * section: a request that is already certain to be refused is refused before the client sends more.
+     */
+    private void checkFramingFieldEarly(HttpFields.Field field) {
+        boolean isContentLength = field.name().equals("content-length");
+        boolean isTransferEncoding = field.name().equals("transfer-encoding");
+        if (!isContentLength && !isTransferEncoding) {
+            return;
+        }
+        boolean seenContentLength = false;
+        boolean seenTransferEncoding = false;
+        for (HttpFields.Field f : fields) {
+            seenContentLength |= f.name().equals("content-length");
+            seenTransferEncoding |= f.name().equals("transfer-encoding");
+        }
+        if (isContentLength) {
+            parseContentLength(field.value());
+            if (seenContentLength) {
+                throw new Rejection(HttpViolation.MULTIPLE_CONTENT_LENGTHS, "a second Content-Length: " + field.value());
+            }
+        }
+        if ((isContentLength && seenTransferEncoding) || (isTransferEncoding && seenContentLength)) {
+            throw new Rejection(HttpViolation.CONTENT_LENGTH_WITH_TRANSFER_ENCODING, null);
+        }
+    }
+
+    /** The empty line arrived: check the section as a whole, decide the body framing, emit the head. */
+    private void endOfHeaderSection(List<Object> out) {
+        HttpFields headers = HttpFields.of(fields);
+        fields.clear();
+
+        // Host (§3.2): exactly one in HTTP/1.1, and well-formed wherever it appears
+        List<String> hosts = headers.getAll("host");
+        if (hosts.size() > 1) {
+            throw new Rejection(HttpViolation.MULTIPLE_HOSTS, String.join(", ", hosts));
+        }
+        if (hosts.isEmpty() && version == HttpVersion.HTTP_1_1) {
+            throw new Rejection(HttpViolation.MISSING_HOST, null);
+        }
+        if (!hosts.isEmpty() && !hosts.get(0).isEmpty() && !HostSyntax.isValidAuthority(hosts.get(0))) {
+            throw new Rejection(HttpViolation.INVALID_HOST, printable(hosts.get(0)));
+        }
+
+        // Framing (§6.3): Transfer-Encoding, then Content-Length, then nothing
+        List<String> transferEncodings = headers.getAll("transfer-encoding");
+        List<String> contentLengths = headers.getAll("content-length");
+        BodyFraming framing;
+        long contentLength = -1;
+        if (!transferEncodings.isEmpty()) {
+            if (!contentLengths.isEmpty()) {
+                // rule 3: a message with both is a smuggling attempt or a broken sender; the server MUST close
+                throw new Rejection(HttpViolation.CONTENT_LENGTH_WITH_TRANSFER_ENCODING,
+                        "Content-Length: " + contentLengths.get(0));
+            }
+            if (version == HttpVersion.HTTP_1_0) {
+                throw new Rejection(HttpViolation.TRANSFER_ENCODING_IN_HTTP_1_0, null);
+            }
+            checkTransferCodings(transferEncodings);
+            framing = BodyFraming.CHUNKED;
+        } else if (!contentLengths.isEmpty()) {
+            if (contentLengths.size() > 1) {
+                throw new Rejection(HttpViolation.MULTIPLE_CONTENT_LENGTHS, String.join(", ", contentLengths));
+            }
+            contentLength = parseContentLength(contentLengths.get(0));
+            if (contentLength > limits.maxBodyBytes()) {
+                throw new Rejection(HttpViolation.BODY_TOO_LARGE,
+                        contentLength + " bytes, limit " + limits.maxBodyBytes());
+            }
+            framing = BodyFraming.CONTENT_LENGTH;
+        } else {
+            framing = BodyFraming.NONE;
+        }
+
+        // Expect (RFC 9110 §10.1.1)
+        String expect = headers.get("expect");
+        boolean expectContinue = false;
+        if (expect != null) {
+            if (!expect.equalsIgnoreCase("100-continue")) {
+                throw new Rejection(HttpViolation.UNSUPPORTED_EXPECTATION, printable(expect));
+            }
+            // an HTTP/1.0 client cannot understand 100 Continue (RFC 9110 §10.1.1)
+            expectContinue = version == HttpVersion.HTTP_1_1;
+        }
+
+        // Persistence (§9.3): "close" always wins; HTTP/1.0 needs "keep-alive" to stay open
+        keepAlive = !headers.containsToken("connection", "close")
+                && (version.persistentByDefault() || headers.containsToken("connection", "keep-alive"));
+
+        HttpRequestHead head = new HttpRequestHead(method, target, version, headers, framing, contentLength,
+                keepAlive, expectContinue, capturing ? Arrays.copyOf(capture, captureLength) : null,
+                capturing ? firstByteNanos : 0);
+        capturing = false;
+        captureLength = 0;
+        out.add(head);
+        bodyBytes = 0;
+        switch (framing) {
+            case CHUNKED -> state = State.CHUNK_SIZE;
+            case CONTENT_LENGTH -> {
+                if (contentLength == 0) {
+                    endOfMessage(out);
+                } else {
+                    remaining = contentLength;
+                    state = State.FIXED_BODY;
+                }
+            }
+            case NONE -> endOfMessage(out);
+        }
+    }
+
+    /**
+     * transfer-coding list (§6.1): chunked must be last and appear once; any other coding would have to be undone
+     * before the body means anything, and this server decodes none of them.
+     */
+    private static void checkTransferCodings(List<String> lines) {
+        List<String> codings = new ArrayList<>();
+        for (String line : lines) {
+            for (String element : line.split(",", -1)) {
+                String coding = element.trim().toLowerCase(Locale.ROOT);
+                if (!coding.isEmpty()) {
+                    codings.add(coding);
+                }
+            }
+        }
+        if (codings.isEmpty() || !codings.get(codings.size() - 1).equals("chunked")) {
+            throw new Rejection(HttpViolation.CHUNKED_NOT_LAST, "Transfer-Encoding: " + String.join(", ", lines));
+        }
+        if (codings.indexOf("chunked") != codings.size() - 1) {
+            throw new Rejection(HttpViolation.CHUNKED_TWICE, "Transfer-Encoding: " + String.join(", ", lines));
+        }
+        if (codings.size() > 1) {
+            throw new Rejection(HttpViolation.UNKNOWN_TRANSFER_CODING, codings.get(0));
+        }
+    }
+
+    /** Content-Length = 1*DIGIT (RFC 9110 §8.6). */
+    private static long parseContentLength(String value) {
+        if (value.isEmpty() || value.length() > MAX_CONTENT_LENGTH_DIGITS) {
+            throw new Rejection(HttpViolation.INVALID_CONTENT_LENGTH, "Content-Length: " + printable(value));
+        }
+        long length = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!isDigit(c)) {
+                throw new Rejection(HttpViolation.INVALID_CONTENT_LENGTH, "Content-Length: " + printable(value));
+            }
+            length = length * 10 + (c - '0');
+        }
+        return length;
+    }
+
+    // ---------------------------------------------------------------- FIXED_BODY
+
+    private boolean readFixedBody(ByteBuf in, List<Object> out) {
+        int n = (int) Math.min(in.readableBytes(), remaining);
+        remaining -= n;
+        boolean last = remaining == 0;
+        out.add(new HttpBodyPart(in.readRetainedSlice(n), last));
+        if (last) {
+            finishMessage();
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- CHUNK_SIZE
+
+    /** chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF; last-chunk = 1*("0") [ chunk-ext ] CRLF (§7.1). */
+    private boolean readChunkSize(ByteBuf in) {
+        int lineLength = findLine(in, ParserLimits.MAX_CHUNK_LINE_BYTES, HttpViolation.CHUNK_LINE_TOO_LONG);
+        if (lineLength < 0) {
+            return false;
+        }
+        int start = in.readerIndex();
+        int end = start + lineLength;
+        in.skipBytes(lineLength + CRLF_LENGTH);
+        int i = start;
+        long size = 0;
+        int digits = 0;
+        while (i < end && Character.digit(in.getByte(i), 16) >= 0) {
+            if (digits > 0 || in.getByte(i) != '0') {
+                if (++digits > MAX_CHUNK_SIZE_DIGITS) {
+                    throw new Rejection(HttpViolation.CHUNK_SIZE_OVERFLOW, ascii(in, start, lineLength));
+                }
+            }
+            size = size * 16 + Character.digit(in.getByte(i), 16);
+            i++;
+        }
+        if (i == start) {
+            throw new Rejection(HttpViolation.INVALID_CHUNK_SIZE, printable(ascii(in, start, lineLength)));
+        }
+        checkChunkExtensions(in, i, end);
+        if (size == 0) {
+            fields.clear();
+            state = State.TRAILER_FIELDS;
+            return true;
+        }
+        bodyBytes += size;
+        if (bodyBytes > limits.maxBodyBytes()) {
+            throw new Rejection(HttpViolation.BODY_TOO_LARGE, "more than " + limits.maxBodyBytes() + " bytes");
+        }
+        remaining = size;
+        state = State.CHUNK_DATA;
+        return true;
+    }
+
+    /**
+     * chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) (§7.1.1). Extensions mean nothing
+     * to this server, but they are checked, since a sloppy reading here is how chunked smuggling starts.
+     */
+    private static void checkChunkExtensions(ByteBuf in, int from, int end) {
+        if (from < end && in.getByte(from) != ';' && !isWhitespace(in.getByte(from))) {
+            // "5x": the size itself goes on with something that is not a hex digit
+            throw new Rejection(HttpViolation.INVALID_CHUNK_SIZE, printable(ascii(in, from, end - from)));
+        }
+        int i = from;
+        while (i < end) {
+            i = skipWhitespace(in, i, end);
+            if (i >= end || in.getByte(i) != ';') {
+                // whitespace that leads to no ";" ("5 " or "5 x"): BWS is only allowed before a ";"
+                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, printable(ascii(in, from, end - from)));
+            }
+            i = skipWhitespace(in, i + 1, end);
+            int nameStart = i;
+            while (i < end && CharClasses.isTokenChar(in.getByte(i))) {
+                i++;
+            }
+            if (i == nameStart) {
+                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "extension without a name");
+            }
+            int afterName = skipWhitespace(in, i, end);
+            if (afterName < end && in.getByte(afterName) == '=') {
+                i = skipWhitespace(in, afterName + 1, end);
+                if (i < end && in.getByte(i) == '"') {
+                    i = endOfQuotedString(in, i, end);
+                } else {
+                    int valueStart = i;
+                    while (i < end && CharClasses.isTokenChar(in.getByte(i))) {
+                        i++;
+                    }
+                    if (i == valueStart) {
+                        throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "extension without a value");
+                    }
+                }
+            }
+            // whatever follows must be whitespace before the next ";" or the end
+            if (i < end && !isWhitespace(in.getByte(i)) && in.getByte(i) != ';') {
+                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, printable(ascii(in, from, end - from)));
+            }
+            if (skipWhitespace(in, i, end) == end && i < end) {
+                // BWS is only allowed before ";", never at the end of the line
+                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "whitespace at the end of a chunk line");
+            }
+        }
+    }
+
+    /** quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110 §5.6.4); returns the index after it. */
+    private static int endOfQuotedString(ByteBuf in, int openQuote, int end) {
+        int i = openQuote + 1;
+        while (i < end) {
+            byte b = in.getByte(i);
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\') {
+                i++;
+                if (i >= end || !CharClasses.isFieldValueChar(in.getByte(i))) {
+                    break;
+                }
+            } else if (!CharClasses.isFieldValueChar(b)) {
+                break;
+            }
+            i++;
+        }
+        throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "unterminated quoted-string");
+    }
+
+    // ---------------------------------------------------------------- CHUNK_DATA, CHUNK_DATA_END
+
+    private boolean readChunkData(ByteBuf in, List<Object> out) {
+        int n = (int) Math.min(in.readableBytes(), remaining);
+        out.add(new HttpBodyPart(in.readRetainedSlice(n), false));
+        remaining -= n;
+        if (remaining == 0) {
+            state = State.CHUNK_DATA_END;
+        }
+        return true;
+    }
+
+    private boolean readChunkDataEnd(ByteBuf in) {
+        if (in.readableBytes() < CRLF_LENGTH) {
+            if (in.getByte(in.readerIndex()) != CR) {
+                throw new Rejection(HttpViolation.MISSING_CRLF_AFTER_CHUNK, null);
+            }
+            return false;
+        }
+        if (in.readByte() != CR || in.readByte() != LF) {
+            throw new Rejection(HttpViolation.MISSING_CRLF_AFTER_CHUNK, null);
+        }
+        state = State.CHUNK_SIZE;
+        return true;
+    }
+
+    // ---------------------------------------------------------------- TRAILER_FIELDS
+
+    /**
+     * Trailer fields are read with the same rules as header fields and count against the same limits, then
+     * dropped: nothing downstream of this server (static files, FastCGI) has a place for them (§7.1.2 allows it).
+     */
+    private boolean readTrailerField(ByteBuf in, List<Object> out) {
+        if (!readFieldLine(in)) {
+            return false;
+        }
+        if (fieldsEnded) {
+            fieldsEnded = false;
+            fields.clear();
+            endOfMessage(out);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- end of a message
+
+    private void endOfMessage(List<Object> out) {
+        out.add(HttpBodyPart.emptyLast());
+        finishMessage();
+    }
+
+    private void finishMessage() {
+        // §9.6: after a request that closes the connection, nothing more is read as a request
+        state = keepAlive ? State.REQUEST_LINE : State.CLOSED;
+    }
+
+    // ---------------------------------------------------------------- lines and characters
+
+    /** Appends {@code length} bytes from {@code from} to the captured head (already consumed, still buffered). */
+    private void keep(ByteBuf in, int from, int length) {
+        if (captureLength + length > capture.length) {
+            capture = Arrays.copyOf(capture, Math.max(256, Math.max(capture.length * 2, captureLength + length)));
+        }
+        in.getBytes(from, capture, captureLength, length);
+        captureLength += length;
+    }
+
+    /**
+     * Length of the line at the reader index without its CRLF, or -1 when its end has not arrived yet. A line
+     * longer than {@code max} is refused with {@code tooLong} as soon as that is certain, without waiting for its
+     * end. Lines end in CRLF only: a bare LF, or a CR not followed by LF, is refused (§2.2), because peers that
+     * disagree about where a line ends disagree about where a request ends.
+     */
+    private static int findLine(ByteBuf in, int max, HttpViolation tooLong) {
+        int start = in.readerIndex();
+        int searchable = Math.min(in.readableBytes(), max + CRLF_LENGTH);
+        int lf = in.forEachByte(start, searchable, ByteProcessor.FIND_LF);
+        if (lf < 0) {
+            if (in.readableBytes() >= max + CRLF_LENGTH) {
+                throw new Rejection(tooLong, "limit " + max + " bytes");
+            }
+            // a CR that is followed by something other than LF is refused without waiting
+            int cr = in.forEachByte(start, searchable, ByteProcessor.FIND_CR);
+            if (cr >= 0 && cr + 1 < start + in.readableBytes()) {
+                throw new Rejection(HttpViolation.BARE_CR, null);
+            }
+            return -1;
+        }
+        if (lf == start || in.getByte(lf - 1) != CR) {
+            throw new Rejection(HttpViolation.BARE_LF, null);
+        }
+        int cr = in.forEachByte(start, lf - 1 - start, ByteProcessor.FIND_CR);
+        if (cr >= 0) {
+            throw new Rejection(HttpViolation.BARE_CR, null);
+        }
+        int length = lf - 1 - start;
+        if (length > max) {
+            throw new Rejection(tooLong, "limit " + max + " bytes");
+        }
+        return length;
+    }
+
+    private static int indexOf(ByteBuf in, int from, int to, byte value) {
+        return from >= to ? -1 : in.indexOf(from, to, value);
+    }
+
+    private static boolean isToken(ByteBuf in, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!CharClasses.isTokenChar(in.getByte(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean onlyWhitespace(ByteBuf in, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isWhitespace(in.getByte(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int skipWhitespace(ByteBuf in, int from, int end) {
+        int i = from;
+        while (i < end && isWhitespace(in.getByte(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == SP || b == HTAB;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static String ascii(ByteBuf in, int from, int length) {
+        return in.toString(from, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String lowerCase(ByteBuf in, int from, int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(from + i);
+            chars[i] = (char) (b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
+        }
+        return new String(chars);
+    }
+
+    /** Makes control characters visible, so that an error page shows what was sent. */
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 80; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7F) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Unwinds the parser from wherever a rule broke; carries no stack trace, since it is not a bug. */
+    private static final class Rejection extends RuntimeException {
+        final HttpViolation violation;
+        final String detail;
+
+        Rejection(HttpViolation violation, String detail) {
+            super(violation.toString(), null, false, false);
+            this.violation = violation;
+            this.detail = detail;
+        }
+    }
+}
