@@ -3,15 +3,14 @@ package org.foobarstack.httpcodec.parser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ByteProcessor;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+
+import static org.foobarstack.httpcodec.parser.MessageSyntax.*;
 
 /**
  * Turns the bytes of one connection into requests: an {@link HttpRequestHead}, then its body as
@@ -66,15 +65,6 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-    private static final byte CR = '\r';
-    private static final byte LF = '\n';
-    private static final byte SP = ' ';
-    private static final byte HTAB = '\t';
-    private static final int CRLF_LENGTH = 2;
-    /** 16 hex digits fill a long; more can only overflow (§7.1: recipients MUST anticipate and guard). */
-    private static final int MAX_CHUNK_SIZE_DIGITS = 15;
-    /** Content-Length above 10^18 could overflow a long; no real body is that large. */
-    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
 
     private final ParserLimits limits;
     private final BooleanSupplier captureHeads;
@@ -220,35 +210,34 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     // ---------------------------------------------------------------- HEADER_FIELDS
 
     private boolean readHeaderField(ByteBuf in, List<Object> out) {
-        if (!readFieldLine(in)) {
-            return false;
-        }
-        if (fieldsEnded) {
-            fieldsEnded = false;
+        FieldLine line = readFieldLine(in);
+        if (line == FieldLine.END_OF_SECTION) {
             endOfHeaderSection(out);
         }
-        return true;
+        return line != FieldLine.INCOMPLETE;
     }
 
-    /** Set by {@link #readFieldLine} when it met the empty line that ends a field section. */
-    private boolean fieldsEnded;
+    /** What {@link #readFieldLine} found at the reader index. */
+    private enum FieldLine {
+        /** The line has not fully arrived; nothing was consumed. */
+        INCOMPLETE,
+        /** A field line, added to {@link #fields}. */
+        FIELD,
+        /** The empty line that ends the section. */
+        END_OF_SECTION
+    }
 
     /**
-     * Reads one field line of a header or trailer section into {@link #fields}; returns false when the line has
-     * not fully arrived. Shared by HEADER_FIELDS and TRAILER_FIELDS, since trailers have the same syntax (§7.1.2).
+     * Reads one line of a header or trailer section, adding a field line to {@link #fields}. Shared by
+     * HEADER_FIELDS and TRAILER_FIELDS, since trailers have the same syntax (§7.1.2) and the same size budget.
      */
-    private boolean readFieldLine(ByteBuf in) {
+    private FieldLine readFieldLine(ByteBuf in) {
         // a line that starts with whitespace is refused at its first byte, without waiting for its end
-        byte firstByte = in.getByte(in.readerIndex());
-        if (firstByte == SP || firstByte == HTAB) {
-            throw fields.isEmpty() && state == State.HEADER_FIELDS
-                    ? new Rejection(HttpViolation.WHITESPACE_AFTER_START_LINE, null)
-                    : new Rejection(HttpViolation.OBSOLETE_LINE_FOLDING, null);
-        }
+        refuseLeadingWhitespace(in.getByte(in.readerIndex()), fields.isEmpty() && state == State.HEADER_FIELDS);
         int room = limits.maxHeaderBytes() - headerBytes;
         int lineLength = findLine(in, Math.max(room, 0), HttpViolation.HEADER_SECTION_TOO_LARGE);
         if (lineLength < 0) {
-            return false;
+            return FieldLine.INCOMPLETE;
         }
         int start = in.readerIndex();
         in.skipBytes(lineLength + CRLF_LENGTH);
@@ -257,53 +246,17 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             keep(in, start, lineLength + CRLF_LENGTH);
         }
         if (lineLength == 0) {
-            fieldsEnded = true;
-            return true;
+            return FieldLine.END_OF_SECTION;
         }
-        int end = start + lineLength;
-        int colon = indexOf(in, start, end, (byte) ':');
-        if (colon < 0) {
-            throw new Rejection(HttpViolation.MISSING_COLON, printable(ascii(in, start, Math.min(lineLength, 40))));
-        }
-        if (colon == start) {
-            throw new Rejection(HttpViolation.INVALID_FIELD_NAME, "empty field name");
-        }
-        for (int i = start; i < colon; i++) {
-            byte b = in.getByte(i);
-            if (!CharClasses.isTokenChar(b)) {
-                boolean trailingSpace = (b == SP || b == HTAB) && onlyWhitespace(in, i, colon);
-                throw trailingSpace
-                        ? new Rejection(HttpViolation.WHITESPACE_BEFORE_COLON, ascii(in, start, colon - start).trim())
-                        : new Rejection(HttpViolation.INVALID_FIELD_NAME,
-                                printable(ascii(in, start, colon - start)));
-            }
-        }
-        // field-value is surrounded by optional whitespace that is not part of it (§5.1)
-        int valueStart = colon + 1;
-        int valueEnd = end;
-        while (valueStart < valueEnd && isWhitespace(in.getByte(valueStart))) {
-            valueStart++;
-        }
-        while (valueEnd > valueStart && isWhitespace(in.getByte(valueEnd - 1))) {
-            valueEnd--;
-        }
-        for (int i = valueStart; i < valueEnd; i++) {
-            if (!CharClasses.isFieldValueChar(in.getByte(i))) {
-                throw new Rejection(HttpViolation.INVALID_FIELD_VALUE,
-                        "byte 0x" + Integer.toHexString(in.getByte(i) & 0xFF) + " in "
-                                + ascii(in, start, colon - start));
-            }
-        }
+        HttpFields.Field field = parseFieldLine(in, start, lineLength);
         if (fields.size() >= limits.maxHeaderFields()) {
             throw new Rejection(HttpViolation.TOO_MANY_FIELDS, "limit " + limits.maxHeaderFields());
         }
-        HttpFields.Field field = new HttpFields.Field(lowerCase(in, start, colon - start),
-                in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
         if (state == State.HEADER_FIELDS) {
             checkFramingFieldEarly(field);
         }
         fields.add(field);
-        return true;
+        return FieldLine.FIELD;
     }
 
     /**
@@ -421,15 +374,7 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
      * before the body means anything, and this server decodes none of them.
      */
     private static void checkTransferCodings(List<String> lines) {
-        List<String> codings = new ArrayList<>();
-        for (String line : lines) {
-            for (String element : line.split(",", -1)) {
-                String coding = element.trim().toLowerCase(Locale.ROOT);
-                if (!coding.isEmpty()) {
-                    codings.add(coding);
-                }
-            }
-        }
+        List<String> codings = transferCodings(lines);
         if (codings.isEmpty() || !codings.get(codings.size() - 1).equals("chunked")) {
             throw new Rejection(HttpViolation.CHUNKED_NOT_LAST, "Transfer-Encoding: " + String.join(", ", lines));
         }
@@ -439,22 +384,6 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         if (codings.size() > 1) {
             throw new Rejection(HttpViolation.UNKNOWN_TRANSFER_CODING, codings.get(0));
         }
-    }
-
-    /** Content-Length = 1*DIGIT (RFC 9110 §8.6). */
-    private static long parseContentLength(String value) {
-        if (value.isEmpty() || value.length() > MAX_CONTENT_LENGTH_DIGITS) {
-            throw new Rejection(HttpViolation.INVALID_CONTENT_LENGTH, "Content-Length: " + printable(value));
-        }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!isDigit(c)) {
-                throw new Rejection(HttpViolation.INVALID_CONTENT_LENGTH, "Content-Length: " + printable(value));
-            }
-            length = length * 10 + (c - '0');
-        }
-        return length;
     }
 
     // ---------------------------------------------------------------- FIXED_BODY
@@ -479,24 +408,8 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             return false;
         }
         int start = in.readerIndex();
-        int end = start + lineLength;
         in.skipBytes(lineLength + CRLF_LENGTH);
-        int i = start;
-        long size = 0;
-        int digits = 0;
-        while (i < end && Character.digit(in.getByte(i), 16) >= 0) {
-            if (digits > 0 || in.getByte(i) != '0') {
-                if (++digits > MAX_CHUNK_SIZE_DIGITS) {
-                    throw new Rejection(HttpViolation.CHUNK_SIZE_OVERFLOW, ascii(in, start, lineLength));
-                }
-            }
-            size = size * 16 + Character.digit(in.getByte(i), 16);
-            i++;
-        }
-        if (i == start) {
-            throw new Rejection(HttpViolation.INVALID_CHUNK_SIZE, printable(ascii(in, start, lineLength)));
-        }
-        checkChunkExtensions(in, i, end);
+        long size = parseChunkSizeLine(in, start, lineLength);
         if (size == 0) {
             fields.clear();
             state = State.TRAILER_FIELDS;
@@ -509,77 +422,6 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         remaining = size;
         state = State.CHUNK_DATA;
         return true;
-    }
-
-    /**
-     * chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) (§7.1.1). Extensions mean nothing
-     * to this server, but they are checked, since a sloppy reading here is how chunked smuggling starts.
-     */
-    private static void checkChunkExtensions(ByteBuf in, int from, int end) {
-        if (from < end && in.getByte(from) != ';' && !isWhitespace(in.getByte(from))) {
-            // "5x": the size itself goes on with something that is not a hex digit
-            throw new Rejection(HttpViolation.INVALID_CHUNK_SIZE, printable(ascii(in, from, end - from)));
-        }
-        int i = from;
-        while (i < end) {
-            i = skipWhitespace(in, i, end);
-            if (i >= end || in.getByte(i) != ';') {
-                // whitespace that leads to no ";" ("5 " or "5 x"): BWS is only allowed before a ";"
-                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, printable(ascii(in, from, end - from)));
-            }
-            i = skipWhitespace(in, i + 1, end);
-            int nameStart = i;
-            while (i < end && CharClasses.isTokenChar(in.getByte(i))) {
-                i++;
-            }
-            if (i == nameStart) {
-                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "extension without a name");
-            }
-            int afterName = skipWhitespace(in, i, end);
-            if (afterName < end && in.getByte(afterName) == '=') {
-                i = skipWhitespace(in, afterName + 1, end);
-                if (i < end && in.getByte(i) == '"') {
-                    i = endOfQuotedString(in, i, end);
-                } else {
-                    int valueStart = i;
-                    while (i < end && CharClasses.isTokenChar(in.getByte(i))) {
-                        i++;
-                    }
-                    if (i == valueStart) {
-                        throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "extension without a value");
-                    }
-                }
-            }
-            // whatever follows must be whitespace before the next ";" or the end
-            if (i < end && !isWhitespace(in.getByte(i)) && in.getByte(i) != ';') {
-                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, printable(ascii(in, from, end - from)));
-            }
-            if (skipWhitespace(in, i, end) == end && i < end) {
-                // BWS is only allowed before ";", never at the end of the line
-                throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "whitespace at the end of a chunk line");
-            }
-        }
-    }
-
-    /** quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110 §5.6.4); returns the index after it. */
-    private static int endOfQuotedString(ByteBuf in, int openQuote, int end) {
-        int i = openQuote + 1;
-        while (i < end) {
-            byte b = in.getByte(i);
-            if (b == '"') {
-                return i + 1;
-            }
-            if (b == '\\') {
-                i++;
-                if (i >= end || !CharClasses.isFieldValueChar(in.getByte(i))) {
-                    break;
-                }
-            } else if (!CharClasses.isFieldValueChar(b)) {
-                break;
-            }
-            i++;
-        }
-        throw new Rejection(HttpViolation.INVALID_CHUNK_EXTENSION, "unterminated quoted-string");
     }
 
     // ---------------------------------------------------------------- CHUNK_DATA, CHUNK_DATA_END
@@ -595,14 +437,8 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     }
 
     private boolean readChunkDataEnd(ByteBuf in) {
-        if (in.readableBytes() < CRLF_LENGTH) {
-            if (in.getByte(in.readerIndex()) != CR) {
-                throw new Rejection(HttpViolation.MISSING_CRLF_AFTER_CHUNK, null);
-            }
+        if (!readCrlfAfterChunk(in)) {
             return false;
-        }
-        if (in.readByte() != CR || in.readByte() != LF) {
-            throw new Rejection(HttpViolation.MISSING_CRLF_AFTER_CHUNK, null);
         }
         state = State.CHUNK_SIZE;
         return true;
@@ -615,15 +451,12 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
      * dropped: nothing downstream of this server (static files, FastCGI) has a place for them (§7.1.2 allows it).
      */
     private boolean readTrailerField(ByteBuf in, List<Object> out) {
-        if (!readFieldLine(in)) {
-            return false;
-        }
-        if (fieldsEnded) {
-            fieldsEnded = false;
+        FieldLine line = readFieldLine(in);
+        if (line == FieldLine.END_OF_SECTION) {
             fields.clear();
             endOfMessage(out);
         }
-        return true;
+        return line != FieldLine.INCOMPLETE;
     }
 
     // ---------------------------------------------------------------- end of a message
@@ -647,117 +480,5 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         }
         in.getBytes(from, capture, captureLength, length);
         captureLength += length;
-    }
-
-    /**
-     * Length of the line at the reader index without its CRLF, or -1 when its end has not arrived yet. A line
-     * longer than {@code max} is refused with {@code tooLong} as soon as that is certain, without waiting for its
-     * end. Lines end in CRLF only: a bare LF, or a CR not followed by LF, is refused (§2.2), because peers that
-     * disagree about where a line ends disagree about where a request ends.
-     */
-    private static int findLine(ByteBuf in, int max, HttpViolation tooLong) {
-        int start = in.readerIndex();
-        int searchable = Math.min(in.readableBytes(), max + CRLF_LENGTH);
-        int lf = in.forEachByte(start, searchable, ByteProcessor.FIND_LF);
-        if (lf < 0) {
-            if (in.readableBytes() >= max + CRLF_LENGTH) {
-                throw new Rejection(tooLong, "limit " + max + " bytes");
-            }
-            // a CR that is followed by something other than LF is refused without waiting
-            int cr = in.forEachByte(start, searchable, ByteProcessor.FIND_CR);
-            if (cr >= 0 && cr + 1 < start + in.readableBytes()) {
-                throw new Rejection(HttpViolation.BARE_CR, null);
-            }
-            return -1;
-        }
-        if (lf == start || in.getByte(lf - 1) != CR) {
-            throw new Rejection(HttpViolation.BARE_LF, null);
-        }
-        int cr = in.forEachByte(start, lf - 1 - start, ByteProcessor.FIND_CR);
-        if (cr >= 0) {
-            throw new Rejection(HttpViolation.BARE_CR, null);
-        }
-        int length = lf - 1 - start;
-        if (length > max) {
-            throw new Rejection(tooLong, "limit " + max + " bytes");
-        }
-        return length;
-    }
-
-    private static int indexOf(ByteBuf in, int from, int to, byte value) {
-        return from >= to ? -1 : in.indexOf(from, to, value);
-    }
-
-    private static boolean isToken(ByteBuf in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!CharClasses.isTokenChar(in.getByte(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean onlyWhitespace(ByteBuf in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!isWhitespace(in.getByte(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int skipWhitespace(ByteBuf in, int from, int end) {
-        int i = from;
-        while (i < end && isWhitespace(in.getByte(i))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static boolean isWhitespace(byte b) {
-        return b == SP || b == HTAB;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static String ascii(ByteBuf in, int from, int length) {
-        return in.toString(from, length, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String lowerCase(ByteBuf in, int from, int length) {
-        char[] chars = new char[length];
-        for (int i = 0; i < length; i++) {
-            byte b = in.getByte(from + i);
-            chars[i] = (char) (b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
-        }
-        return new String(chars);
-    }
-
-    /** Makes control characters visible, so that an error page shows what was sent. */
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c >= 0x7F) {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Unwinds the parser from wherever a rule broke; carries no stack trace, since it is not a bug. */
-    private static final class Rejection extends RuntimeException {
-        final HttpViolation violation;
-        final String detail;
-
-        Rejection(HttpViolation violation, String detail) {
-            super(violation.toString(), null, false, false);
-            this.violation = violation;
-            this.detail = detail;
-        }
     }
 }

@@ -1,7 +1,7 @@
 package org.foobarstack.httpcodec.parser;
 
 /**
- * Every reason the parser refuses a request, with the rule it breaks and the status the server answers with.
+ * Every reason a parser refuses a message, with the rule it breaks and the status the server answers with.
  *
  * <p>The rule travels into the error page and the log line, so that a reader who meets a 400 can open the RFC at
  * the right section. Most violations are 400 Bad Request; the few others are named by RFC 9110 §15.
@@ -46,7 +46,16 @@ public enum HttpViolation {
     INVALID_CHUNK_EXTENSION("RFC 9112 §7.1.1", 400, "a chunk extension is not ; name [ = token / quoted-string ]"),
     CHUNK_LINE_TOO_LONG("RFC 9112 §7.1.1", 400, "a chunk-size line with its extensions is longer than this server accepts"),
     MISSING_CRLF_AFTER_CHUNK("RFC 9112 §7.1", 400, "chunk data is not followed by CRLF"),
-    BODY_TOO_LARGE("RFC 9110 §15.5.14", 413, "the body is larger than this server accepts");
+    BODY_TOO_LARGE("RFC 9110 §15.5.14", 413, "the body is larger than this server accepts"),
+
+    // ---- responses, as a proxy or client reads them (RFC 9112 §4, §6.3, §8); a proxy answers 502 for each ----
+    STATUS_LINE_TOO_LONG("RFC 9112 §4", 502, "the status line is longer than accepted"),
+    MALFORMED_STATUS_LINE("RFC 9112 §4", 502, "the status line is not: HTTP-version SP status-code SP [ reason-phrase ]"),
+    INVALID_STATUS_CODE("RFC 9110 §15", 502, "the status code is not three digits from 100 to 599"),
+    INVALID_REASON_PHRASE("RFC 9112 §4", 502, "the reason phrase contains a control character"),
+    UNREQUESTED_PROTOCOL_SWITCH("RFC 9110 §15.2.2", 502, "101 Switching Protocols without an Upgrade request"),
+    UNSOLICITED_RESPONSE("RFC 9112 §9.3", 502, "bytes arrived while no request was waiting for a response"),
+    INCOMPLETE_RESPONSE("RFC 9112 §8", 502, "the connection closed before the end of the response");
 
     private final String rule;
     private final int status;

@@ -1,10 +1,10 @@
 package org.foobarstack.httpcodec.parser;
 
 /**
- * The sizes beyond which the parser refuses a request instead of buffering it: without them one client could fill
- * the server's memory with a header section that never ends.
+ * The sizes beyond which a parser refuses a message instead of buffering it: without them one peer could fill
+ * the other's memory with a header section that never ends.
  *
- * @param maxRequestLineBytes  request line, without its CRLF (414 beyond)
+ * @param maxRequestLineBytes  request line (or a response's status line), without its CRLF (414 beyond)
  * @param maxHeaderBytes       whole header section, trailers included (431 beyond)
  * @param maxHeaderFields      number of field lines (431 beyond)
  * @param maxBodyBytes         body after de-chunking (413 beyond)
@@ -16,5 +16,13 @@ public record ParserLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxH
 
     public static ParserLimits defaults() {
         return new ParserLimits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024);
+    }
+
+    /**
+     * What {@link HttpResponseParser} accepts from a server: the same line and field budgets as for requests, and
+     * no limit on the body, which streams through without being held.
+     */
+    public static ParserLimits responseDefaults() {
+        return new ParserLimits(8 * 1024, 16 * 1024, 100, Long.MAX_VALUE);
     }
 }
