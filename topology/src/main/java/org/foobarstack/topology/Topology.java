@@ -1,0 +1,175 @@
+package org.foobarstack.topology;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A design of the stack: which hosts there are, and which tiers each of them runs.
+ *
+ * <p>The single-server stack is a topology of one host running every tier; a distributed design
+ * puts a name server, a load balancer and several servers on hosts of their own. A topology is
+ * usually read from a YAML file by {@link TopologyLoader}, which says at which line a file breaks
+ * a rule. This constructor checks the same wiring rules once more, without line numbers, so that
+ * a {@code Topology} value is always well wired, however it was made: host names and addresses
+ * are unique, at most one host runs a name server, and every reference names a host that runs the
+ * tier referred to.
+ *
+ * @param name the design's name ({@code simple}, {@code distributed}); same rule as host names
+ * @param description what the design shows, first line a summary (may be empty)
+ * @param domain the zone the stack serves, {@code foobar.com} by default; every host gets a name in it
+ * @param www how the zone publishes {@code www.<domain>}
+ * @param hosts the hosts, in the order of the file
+ */
+public record Topology(String name, String description, String domain, WwwRecord www, List<HostSpec> hosts) {
+
+    public static final String DEFAULT_DOMAIN = "foobar.com";
+
+    public Topology {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(www, "www");
+        description = description == null ? "" : description;
+        hosts = List.copyOf(hosts);
+        if (!HostSpec.NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("topology name must match " + HostSpec.NAME + ", got " + name);
+        }
+        checkWiring(hosts);
+    }
+
+    private static void checkWiring(List<HostSpec> hosts) {
+        Map<String, HostSpec> byName = new HashMap<>();
+        Map<InetAddress, String> byAddress = new HashMap<>();
+        String nameServerHost = null;
+        for (HostSpec host : hosts) {
+            if (byName.put(host.name(), host) != null) {
+                throw new IllegalArgumentException("two hosts are named " + host.name());
+            }
+            String other = byAddress.put(host.address(), host.name());
+            if (other != null) {
+                throw new IllegalArgumentException(host.name() + " and " + other + " have the same address "
+                        + host.address().getHostAddress());
+            }
+            if (host.runs(Role.DNS)) {
+                if (nameServerHost != null) {
+                    throw new IllegalArgumentException("both " + nameServerHost + " and " + host.name()
+                            + " run a dns tier; the zone has one name server here");
+                }
+                nameServerHost = host.name();
+            }
+        }
+        for (HostSpec host : hosts) {
+            for (TierSpec tier : host.tiers()) {
+                for (TierSpec.Reference reference : tier.references()) {
+                    HostSpec target = byName.get(reference.host());
+                    if (target == null || !target.runs(reference.role())) {
+                        throw new IllegalArgumentException("the " + tier.role().key() + " tier on " + host.name()
+                                + " refers to " + reference.host() + ", which runs no " + reference.role().key()
+                                + " tier");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The host of that name. */
+    public Optional<HostSpec> host(String hostName) {
+        return hosts.stream().filter(host -> host.name().equals(hostName)).findFirst();
+    }
+
+    /** The hosts that run a tier of this role, in file order. */
+    public List<HostSpec> hostsWith(Role role) {
+        return hosts.stream().filter(host -> host.runs(role)).toList();
+    }
+
+    /** Every tier of this role, each with its host, in file order. */
+    public List<Placed<TierSpec>> tiers(Role role) {
+        List<Placed<TierSpec>> placed = new ArrayList<>();
+        for (HostSpec host : hosts) {
+            host.tier(role).ifPresent(tier -> placed.add(new Placed<>(host, tier)));
+        }
+        return List.copyOf(placed);
+    }
+
+    /** Every tier of this type, each with its host, in file order: {@code tiers(WebTier.class)}. */
+    public <T extends TierSpec> List<Placed<T>> tiers(Class<T> type) {
+        List<Placed<T>> placed = new ArrayList<>();
+        for (HostSpec host : hosts) {
+            host.tier(type).ifPresent(tier -> placed.add(new Placed<>(host, tier)));
+        }
+        return List.copyOf(placed);
+    }
+
+    /** The zone's name server, if the design has one. */
+    public Optional<Placed<DnsTier>> nameServer() {
+        return tiers(DnsTier.class).stream().findFirst();
+    }
+
+    /** The load balancers, in file order. */
+    public List<Placed<LbTier>> balancers() {
+        return tiers(LbTier.class);
+    }
+
+    /**
+     * The addresses {@code www.<domain>} must point at: where clients should connect.
+     *
+     * <p>With load balancers, the balancers' addresses: the web servers behind them are reached
+     * through them. Without, every web server's address; several A records for one name is DNS
+     * round robin, where each client picks one address and so the clients spread over the servers,
+     * though, unlike with a balancer, a server that is down keeps getting its share of them.
+     */
+    public List<InetAddress> wwwAddresses() {
+        List<Placed<TierSpec>> front = balancers().isEmpty() ? tiers(Role.WEB) : tiers(Role.LB);
+        return front.stream().map(Placed::address).toList();
+    }
+
+    /**
+     * The same design with every port 0, so that the launcher binds free ports and tests never
+     * collide with a stack already running; ports that are off stay off. The launcher resolves
+     * references to the ports it actually bound.
+     */
+    public Topology withEphemeralPorts() {
+        return withHosts(host -> host.withTiers(host.tiers().stream().map(TierSpec::withEphemeralPorts).toList()));
+    }
+
+    /**
+     * The same design with every host address {@code 127.a.b.c} moved to {@code 127.a.thirdOctet.c},
+     * so that two copies of one design can run side by side in one JVM ({@code 127.0.0.11} and
+     * {@code 127.0.7.11}). Names and references do not change; addresses outside 127/8 neither.
+     *
+     * @throws IllegalArgumentException if {@code thirdOctet} is not 0..255, or if two hosts would
+     *     end up on one address
+     */
+    public Topology relocated(int thirdOctet) {
+        if (thirdOctet < 0 || thirdOctet > 255) {
+            throw new IllegalArgumentException("thirdOctet must be 0..255, got " + thirdOctet);
+        }
+        return withHosts(host -> {
+            byte[] bytes = host.address().getAddress();
+            if (bytes[0] != 127) {
+                return host;
+            }
+            bytes[2] = (byte) thirdOctet;
+            return host.withAddress(numericAddress(bytes));
+        });
+    }
+
+    private Topology withHosts(UnaryOperator<HostSpec> change) {
+        return new Topology(name, description, domain, www, hosts.stream().map(change).toList());
+    }
+
+    /** Four bytes to an address; {@code getByAddress} never asks DNS, and cannot fail on four bytes. */
+    static InetAddress numericAddress(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalArgumentException("not an IPv4 address: " + bytes.length + " bytes", impossible);
+        }
+    }
+}
