@@ -36,7 +36,7 @@ public final class RequestHeadEncoder extends MessageToMessageEncoder<RequestHea
     public static byte[] toBytes(RequestHead head) {
         requireVisible("method", head.method());
         requireVisible("request-target", head.target());
-        int length = head.method().length() + 1 + head.target().length() + VERSION.length - 1 + 2;
+        int length = head.method().length() + 1 + head.target().length() + VERSION.length + 2;
         for (RequestHead.Field field : head.fields()) {
             requireVisible("field name", field.name());
             length += field.name().length() + 2 + field.value().length() + 2;
@@ -45,8 +45,8 @@ public final class RequestHeadEncoder extends MessageToMessageEncoder<RequestHea
         int at = putAscii(head.method(), bytes, 0);
         bytes[at++] = ' ';
         at = putAscii(head.target(), bytes, at);
-        System.arraycopy(VERSION, 1, bytes, at, VERSION.length - 1);
-        at += VERSION.length - 1;
+        System.arraycopy(VERSION, 0, bytes, at, VERSION.length);
+        at += VERSION.length;
         for (RequestHead.Field field : head.fields()) {
             at = putAscii(field.name(), bytes, at);
             bytes[at++] = ':';

@@ -15,6 +15,11 @@ public final class ErrorPage {
      * @param rule   the RFC section that decides, e.g. "RFC 9112 §6.3"; may be null
      */
     public static String html(HttpStatus status, String detail, String rule) {
+        return html(status, detail, rule, "foobar-stack web server");
+    }
+
+    /** The same page, signed by another server (the admin server, the load balancer). */
+    public static String html(HttpStatus status, String detail, String rule, String signature) {
         StringBuilder sb = new StringBuilder(512);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>")
                 .append(status.code()).append(' ').append(escape(status.reason()))
@@ -26,7 +31,7 @@ public final class ErrorPage {
         if (rule != null && !rule.isEmpty()) {
             sb.append("<p>Rule: <code>").append(escape(rule)).append("</code></p>\n");
         }
-        sb.append("<hr><p>foobar-stack web server</p>\n</body>\n</html>\n");
+        sb.append("<hr><p>").append(escape(signature)).append("</p>\n</body>\n</html>\n");
         return sb.toString();
     }
 

@@ -1,0 +1,343 @@
+package org.foobarstack.lb;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.foobarstack.httpcodec.parser.HttpRequestParser;
+import org.foobarstack.httpcodec.parser.ParserLimits;
+import org.foobarstack.httpcodec.response.ResponseHeadEncoder;
+import org.foobarstack.lb.backend.Backend;
+import org.foobarstack.lb.backend.CheckResult;
+import org.foobarstack.lb.backend.Server;
+import org.foobarstack.lb.check.HealthChecker;
+import org.foobarstack.lb.config.BalancerConfig;
+import org.foobarstack.lb.config.Mode;
+import org.foobarstack.lb.http.HttpFrontend;
+import org.foobarstack.lb.stats.BalancerMetrics;
+import org.foobarstack.lb.stats.FrontendCounters;
+import org.foobarstack.lb.stats.StatsServer;
+import org.foobarstack.lb.stats.StatsSnapshot;
+import org.foobarstack.lb.tcp.TcpProxyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The load balancer: a frontend that clients connect to, a backend of servers, health checks, and a stats page.
+ *
+ * <p>Lifecycle:
+ * <ol>
+ *   <li>{@code new LoadBalancer(config)}: the backend and its servers exist, all assumed UP (HAProxy's default
+ *       initial state), nothing listens yet.</li>
+ *   <li>{@link #start()}: binds the frontend (and the stats port), then starts the health checks. A taken port
+ *       fails with a message naming it; nothing is left running.</li>
+ *   <li>While running: {@link #setState} takes a server out (DRAIN, MAINT) or puts it back (READY);
+ *       {@link #stats()} reads every counter; {@link #onTransition} hears servers go UP and DOWN.</li>
+ *   <li>{@link #close()}: stops accepting, lets requests in flight finish (up to five seconds), then closes
+ *       everything. {@link #kill()} instead closes every socket at once with a reset, as a power cut would look
+ *       to the clients and the servers.</li>
+ * </ol>
+ * Nothing is static: several balancers run side by side in one JVM, each on its own address.
+ */
+public final class LoadBalancer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+    private static final ResponseHeadEncoder RESPONSE_HEAD_ENCODER = new ResponseHeadEncoder();
+
+    private final BalancerConfig config;
+    private final Backend backend;
+    private final FrontendCounters frontend = new FrontendCounters();
+    private final BalancerMetrics metrics;
+    private final Set<Channel> clients = ConcurrentHashMap.newKeySet();
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<Consumer<Server.Transition>> transitionListeners = new CopyOnWriteArrayList<>();
+    private final long startMillis = System.currentTimeMillis();
+    private EventLoopGroup group;
+    private HealthChecker checker;
+    private HttpFrontend httpFrontend;
+    private InetSocketAddress address;
+    private InetSocketAddress statsAddress;
+    private boolean started;
+    private boolean closed;
+
+    public LoadBalancer(BalancerConfig config) {
+        this.config = config;
+        this.backend = new Backend("servers", config, System::currentTimeMillis);
+        this.metrics = new BalancerMetrics(config.name(), config.metrics());
+    }
+
+    public BalancerConfig config() {
+        return config;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Binds the frontend and the stats port, then starts the health checks. */
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("load balancer " + config.name() + " already started");
+        }
+        started = true;
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverChannel =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends SocketChannel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads() > 0 ? config.ioThreads()
+                : Runtime.getRuntime().availableProcessors(), io);
+        InetAddress self = parseAddress(config.bindAddress());
+        Consumer<Server.Transition> onTransition = this::announce;
+        try {
+            ChannelHandler frontendInit;
+            if (config.mode() == Mode.HTTP) {
+                httpFrontend = new HttpFrontend(config, backend, frontend, metrics, self, clientChannel, onTransition);
+                frontendInit = new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        track(ch);
+                        httpFrontend.initClientChannel(ch);
+                    }
+                };
+            } else {
+                frontendInit = new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        track(ch);
+                        ch.config().setAutoRead(false);
+                        ch.pipeline().addLast(new TcpProxyHandler(config, backend, frontend, self, onTransition,
+                                clientChannel));
+                    }
+                };
+            }
+            address = bind(serverChannel, config.port(), "frontend", frontendInit);
+            if (config.statsPort() != BalancerConfig.NO_STATS) {
+                statsAddress = bind(serverChannel, config.statsPort(), "stats", new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        track(ch);
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS),
+                                new HttpRequestParser(ParserLimits.defaults()), RESPONSE_HEAD_ENCODER,
+                                new StatsServer(LoadBalancer.this::stats, config.check().rise(),
+                                        config.check().fall()));
+                    }
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        metrics.watch(backend.servers());
+        checker = new HealthChecker(backend, config.check(), group, clientChannel, self, onTransition,
+                System::currentTimeMillis);
+        checker.start();
+        log.info("load balancer {} listening on {}:{} (mode {}, balance {}, {} servers: {}){}", config.name(),
+                address.getAddress().getHostAddress(), address.getPort(), config.mode().name().toLowerCase(),
+                config.algorithm().keyword(), backend.servers().size(), backend.servers(),
+                statsAddress == null ? "" : ", stats on http://" + statsAddress.getAddress().getHostAddress() + ":"
+                        + statsAddress.getPort() + "/stats");
+    }
+
+    private void track(Channel ch) {
+        clients.add(ch);
+        ch.closeFuture().addListener(f -> clients.remove(ch));
+    }
+
+    private InetSocketAddress bind(Class<? extends ServerChannel> channelType, int port, String what,
+                                   ChannelHandler init) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(init);
+        InetSocketAddress requested = new InetSocketAddress(config.bindAddress(), port);
+        try {
+            Channel channel = bootstrap.bind(requested).syncUninterruptibly().channel();
+            listeners.add(channel);
+            return (InetSocketAddress) channel.localAddress();
+        } catch (Exception e) {
+            boolean inUse = e instanceof BindException || e.getCause() instanceof BindException
+                    || String.valueOf(e.getMessage()).contains("in use");
+            throw new IOException("load balancer " + config.name() + ": cannot listen on " + what + " port "
+                    + config.bindAddress() + ":" + port + (inUse
+                    ? " (address already in use); stop whatever holds it or choose another port"
+                    : ": " + e.getMessage()), e);
+        }
+    }
+
+    private void announce(Server.Transition transition) {
+        for (Consumer<Server.Transition> listener : transitionListeners) {
+            listener.accept(transition);
+        }
+    }
+
+    /** Hears every UP and DOWN of every server, from checks and from traffic. */
+    public void onTransition(Consumer<Server.Transition> listener) {
+        transitionListeners.add(listener);
+    }
+
+    /** The frontend's bound address; null before start. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The stats page's bound address; null before start or without a stats port. */
+    public InetSocketAddress statsAddress() {
+        return statsAddress;
+    }
+
+    /**
+     * Sets a server's administrative state, as HAProxy's {@code set server servers/web-1 state drain}: READY takes
+     * traffic, DRAIN finishes what it has and takes nothing new, MAINT takes nothing and is not checked.
+     *
+     * @throws IllegalArgumentException for an unknown server
+     */
+    public Server.AdminState setState(String serverName, Server.AdminState state) {
+        Server server = backend.server(serverName).orElseThrow(() -> new IllegalArgumentException(
+                "no server " + serverName + " in " + config.name() + " (servers: " + backend.servers() + ")"));
+        Server.AdminState before = server.setAdminState(state);
+        if (before != state) {
+            log.info("Server {}/{} is {} (was {}), set by an operator. {} sessions active.", backend.name(),
+                    serverName, state, before, server.currentSessions());
+        }
+        return before;
+    }
+
+    /** Runs a health check of one server now, outside its schedule; completes with the result. */
+    public CompletableFuture<CheckResult> checkNow(String serverName) {
+        Server server = backend.server(serverName).orElseThrow(() -> new IllegalArgumentException(
+                "no server " + serverName));
+        return checker.checkNow(server);
+    }
+
+    /** Every counter, now. */
+    public StatsSnapshot stats() {
+        return new StatsSnapshot(config.name(), "http-in", backend.name(), config.mode(), config.algorithm(),
+                config.check().describe(), frontend.snapshot(),
+                backend.servers().stream().map(Server::stats).toList(), System.currentTimeMillis(), startMillis);
+    }
+
+    /** Client and stats connections open now. */
+    public int openConnections() {
+        return clients.size();
+    }
+
+    /**
+     * Graceful stop: (1) stop accepting and checking; (2) wait up to five seconds for client connections to
+     * finish; (3) close what is left and the connections to the servers; (4) stop the threads.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (checker != null) {
+            checker.close();
+        }
+        for (Channel listener : listeners) {
+            listener.close().awaitUninterruptibly();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (Channel ch : List.copyOf(clients)) {
+            if (ch.localAddress() instanceof InetSocketAddress local && statsAddress != null
+                    && local.getPort() == statsAddress.getPort()) {
+                ch.close();
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ch.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+        stopEverything(false);
+    }
+
+    /**
+     * Abrupt stop, for {@code ctl kill}: every socket is closed at once with SO_LINGER 0, so the peers get a
+     * reset rather than a goodbye, and requests in flight are lost.
+     */
+    public synchronized void kill() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (checker != null) {
+            checker.close();
+        }
+        for (Channel listener : listeners) {
+            listener.close();
+        }
+        stopEverything(true);
+    }
+
+    private void stopEverything(boolean reset) {
+        for (Channel ch : List.copyOf(clients)) {
+            if (reset) {
+                resetClose(ch);
+            } else {
+                ch.close();
+            }
+        }
+        if (httpFrontend != null) {
+            httpFrontend.closeServerConnections(reset);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        metrics.unwatch(backend.servers());
+        if (address != null) {
+            log.info("load balancer {} {}", config.name(), reset ? "killed" : "stopped");
+        }
+    }
+
+    static void resetClose(Channel ch) {
+        try {
+            if (ch.isActive()) {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+        } catch (RuntimeException ignored) {
+            // a channel that closed meanwhile
+        }
+        ch.close();
+    }
+
+    private static InetAddress parseAddress(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + text, e);
+        }
+    }
+}

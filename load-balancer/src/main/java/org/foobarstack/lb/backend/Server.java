@@ -1,0 +1,302 @@
+package org.foobarstack.lb.backend;
+
+import org.foobarstack.lb.config.HealthCheckConfig;
+import org.foobarstack.lb.config.ServerConfig;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * One server of the backend as the balancer sees it while it runs: its state and its counters (the columns of
+ * HAProxy's stats page).
+ *
+ * <p>A server has two states that combine:
+ * <ul>
+ *   <li>its <b>administrative</b> state, set by an operator: {@link AdminState#READY}, {@link AdminState#DRAIN}
+ *       (no new requests, but those in progress finish and checks go on: how a server is taken out before
+ *       maintenance without failing anyone), {@link AdminState#MAINT} (no traffic, no checks);</li>
+ *   <li>its <b>operational</b> state, decided by health checks: UP or DOWN. An UP server goes DOWN after
+ *       {@code fall} consecutive failed checks, a DOWN one comes UP after {@code rise} consecutive successes.
+ *       Failures seen on real traffic (a refused connection, a 5xx) count as failed checks too, so a dead server
+ *       is noticed within a few requests rather than only at the next check.</li>
+ * </ul>
+ * It takes new requests only when READY, UP and of weight above 0 ({@link #usable()}).
+ *
+ * <p>State changes happen on several threads (checks, requests, the operator), so they are synchronized on the
+ * server; counters are lock-free adders, read by the stats page.
+ */
+public final class Server {
+
+    /** What an operator has said about the server. */
+    public enum AdminState { READY, DRAIN, MAINT }
+
+    /** A change of operational state, for the log line and the trace. */
+    public record Transition(Server server, boolean nowUp, CheckResult cause, int failedChecks) {
+    }
+
+    private final ServerConfig config;
+    private final HealthCheckConfig check;
+    private final LongSupplier clock;
+
+    // ---- state, guarded by this
+    private AdminState admin = AdminState.READY;
+    private boolean up = true;
+    private int consecutiveFailures;
+    private int consecutiveSuccesses;
+    private long lastChangeMillis;
+    private long downSinceMillis = -1;
+    private long downtimeMillis;
+    private CheckResult lastCheck;
+    private CheckResult lastFailure;
+
+    // ---- counters, HAProxy's names
+    /** scur: requests (HTTP) or connections (TCP) in progress on this server. */
+    private final AtomicInteger current = new AtomicInteger();
+    /** smax: the most ever in progress at once. */
+    private final AtomicInteger max = new AtomicInteger();
+    /** stot: requests or connections sent to it. */
+    private final LongAdder total = new LongAdder();
+    /** lbtot: times the balancing algorithm chose it. */
+    private final LongAdder chosen = new LongAdder();
+    private final LongAdder failedChecks = new LongAdder();
+    private final LongAdder downTransitions = new LongAdder();
+    /** econ: connection attempts that failed. */
+    private final LongAdder connectionErrors = new LongAdder();
+    /** eresp: responses that were broken, late or missing. */
+    private final LongAdder responseErrors = new LongAdder();
+    /** wretr: retries to this server. */
+    private final LongAdder retries = new LongAdder();
+    /** wredis: requests taken away from this server to another one. */
+    private final LongAdder redispatches = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    /** hrsp_1xx .. hrsp_5xx, then hrsp_other. */
+    private final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
+        new LongAdder(), new LongAdder()};
+
+    public Server(ServerConfig config, HealthCheckConfig check, LongSupplier wallClockMillis) {
+        this.config = config;
+        this.check = check;
+        this.clock = wallClockMillis;
+        this.lastChangeMillis = clock.getAsLong();
+        this.lastCheck = CheckResult.initial(lastChangeMillis, config.check());
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public InetSocketAddress address() {
+        return config.address();
+    }
+
+    public int weight() {
+        return config.weight();
+    }
+
+    public boolean backup() {
+        return config.backup();
+    }
+
+    public boolean checked() {
+        return config.check();
+    }
+
+    // ---------------------------------------------------------------- states
+
+    /** READY, UP and of weight above 0: may be given new requests. */
+    public synchronized boolean usable() {
+        return admin == AdminState.READY && up && config.weight() > 0;
+    }
+
+    public synchronized boolean up() {
+        return up;
+    }
+
+    public synchronized AdminState adminState() {
+        return admin;
+    }
+
+    /** Sets the administrative state; returns the previous one. Requests in progress are never cut. */
+    public synchronized AdminState setAdminState(AdminState state) {
+        AdminState before = admin;
+        if (before != state) {
+            admin = state;
+            lastChangeMillis = clock.getAsLong();
+        }
+        return before;
+    }
+
+    /**
+     * HAProxy's status column: "UP", "DOWN", "MAINT", "DRAIN", or a server on its way between them: "UP 1/3"
+     * (up, 1 of the 3 failed checks that take it down), "DOWN 1/2" (down, 1 of the 2 successes that bring it up).
+     */
+    public synchronized String status() {
+        if (admin == AdminState.MAINT) {
+            return "MAINT";
+        }
+        String operational;
+        if (!config.check()) {
+            operational = "no check";
+        } else if (up) {
+            operational = consecutiveFailures > 0 ? "UP " + consecutiveFailures + "/" + check.fall() : "UP";
+        } else {
+            operational = consecutiveSuccesses > 0 ? "DOWN " + consecutiveSuccesses + "/" + check.rise() : "DOWN";
+        }
+        if (admin == AdminState.DRAIN) {
+            return up ? "DRAIN" : "DRAIN (" + operational + ")";
+        }
+        return operational;
+    }
+
+    /**
+     * Counts one check's outcome. Returns the transition it caused (UP to DOWN after {@code fall} failures in a
+     * row, DOWN to UP after {@code rise} successes in a row), or null.
+     */
+    public synchronized Transition recordCheck(CheckResult result) {
+        if (result.observed()) {
+            if (!config.check()) {
+                return null;
+            }
+        } else {
+            lastCheck = result;
+        }
+        if (result.status().success()) {
+            consecutiveFailures = 0;
+            if (!up && !result.observed()) {
+                consecutiveSuccesses++;
+                if (consecutiveSuccesses >= check.rise()) {
+                    return changeTo(true, result);
+                }
+            }
+            return null;
+        }
+        failedChecks.increment();
+        lastFailure = result;
+        consecutiveSuccesses = 0;
+        if (up) {
+            consecutiveFailures++;
+            if (consecutiveFailures >= check.fall()) {
+                return changeTo(false, result);
+            }
+        }
+        return null;
+    }
+
+    private Transition changeTo(boolean nowUp, CheckResult cause) {
+        long now = clock.getAsLong();
+        int failures = consecutiveFailures;
+        up = nowUp;
+        lastChangeMillis = now;
+        consecutiveFailures = 0;
+        consecutiveSuccesses = 0;
+        if (nowUp) {
+            downtimeMillis += now - downSinceMillis;
+            downSinceMillis = -1;
+        } else {
+            downSinceMillis = now;
+            downTransitions.increment();
+        }
+        return new Transition(this, nowUp, cause, failures);
+    }
+
+    /** The last active check, or the initial "not checked yet". */
+    public synchronized CheckResult lastCheck() {
+        return lastCheck;
+    }
+
+    /** The last failure, of a check or seen on traffic; null if none. */
+    public synchronized CheckResult lastFailure() {
+        return lastFailure;
+    }
+
+    /** Wall-clock time of the last state change (HAProxy's lastchg counts seconds since it). */
+    public synchronized long lastChangeMillis() {
+        return lastChangeMillis;
+    }
+
+    /** When it went down, or -1 while up. */
+    public synchronized long downSinceMillis() {
+        return downSinceMillis;
+    }
+
+    /** Total time spent down, the current stretch included. */
+    public synchronized long downtimeMillis() {
+        return downtimeMillis + (downSinceMillis >= 0 ? clock.getAsLong() - downSinceMillis : 0);
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    /** The algorithm chose this server for a request or connection. */
+    public void countChosen() {
+        chosen.increment();
+    }
+
+    /** A request (or connection) starts on this server. */
+    public void sessionStarted() {
+        total.increment();
+        int now = current.incrementAndGet();
+        max.accumulateAndGet(now, Math::max);
+    }
+
+    /** A request (or connection) on this server ended, however it ended. */
+    public void sessionEnded() {
+        current.decrementAndGet();
+    }
+
+    public void countConnectionError() {
+        connectionErrors.increment();
+    }
+
+    public void countResponseError() {
+        responseErrors.increment();
+    }
+
+    public void countRetry() {
+        retries.increment();
+    }
+
+    public void countRedispatch() {
+        redispatches.increment();
+    }
+
+    public void countBytes(long in, long out) {
+        bytesIn.add(in);
+        bytesOut.add(out);
+    }
+
+    /** A response passed through with this status. */
+    public void countResponse(int status) {
+        int family = status / 100;
+        responses[family >= 1 && family <= 5 ? family - 1 : 5].increment();
+    }
+
+    public int currentSessions() {
+        return current.get();
+    }
+
+    /** A snapshot of every counter, for the stats page, the CSV and the dashboard. */
+    public synchronized ServerStats stats() {
+        long[] hrsp = new long[6];
+        for (int i = 0; i < 6; i++) {
+            hrsp[i] = responses[i].sum();
+        }
+        return new ServerStats(config.name(), config.address(), status(), admin, up, config.weight(),
+                config.backup(), config.check(), current.get(), max.get(), total.sum(), chosen.sum(),
+                bytesIn.sum(), bytesOut.sum(), connectionErrors.sum(), responseErrors.sum(), retries.sum(),
+                redispatches.sum(), failedChecks.sum(), downTransitions.sum(), lastChangeMillis,
+                downtimeMillis + (downSinceMillis >= 0 ? clock.getAsLong() - downSinceMillis : 0), downSinceMillis,
+                lastCheck, lastFailure, hrsp);
+    }
+
+    @Override
+    public String toString() {
+        return config.name() + " " + config.address().getAddress().getHostAddress() + ":" + config.address().getPort();
+    }
+}

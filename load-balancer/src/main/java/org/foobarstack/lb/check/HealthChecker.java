@@ -1,0 +1,258 @@
+package org.foobarstack.lb.check;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.foobarstack.httpcodec.parser.HttpResponseError;
+import org.foobarstack.httpcodec.parser.HttpResponseParser;
+import org.foobarstack.httpcodec.parser.ParserLimits;
+import org.foobarstack.httpcodec.parser.ReceivedResponseHead;
+import org.foobarstack.httpcodec.request.RequestHead;
+import org.foobarstack.httpcodec.request.RequestHeadEncoder;
+import org.foobarstack.lb.backend.Backend;
+import org.foobarstack.lb.backend.CheckResult;
+import org.foobarstack.lb.backend.CheckStatus;
+import org.foobarstack.lb.backend.Server;
+import org.foobarstack.lb.config.HealthCheckConfig;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Active health checks, HAProxy's {@code check}: every {@code inter}, each checked server is asked whether it
+ * is alive, and {@link Server#recordCheck} turns the answers into UP and DOWN.
+ *
+ * <p>One check, step by step:
+ * <ol>
+ *   <li>open a TCP connection to the server, from the balancer's own address, within the check timeout. Refused
+ *       or reset: {@code L4CON}; no answer: {@code L4TOUT}. For a TCP check the connection itself is the
+ *       answer: {@code L4OK}, and it is closed at once;</li>
+ *   <li>for an HTTP check, send {@code GET /health HTTP/1.1} with {@code Connection: close} and read the answer
+ *       with the same response parser the proxy uses: 2xx or 3xx is {@code L7OK}, another status
+ *       {@code L7STS}, something that is not HTTP {@code L7RSP}, silence past the timeout {@code L7TOUT};</li>
+ *   <li>record the result and schedule the next check {@code inter} after this one started.</li>
+ * </ol>
+ * A server in MAINT is not checked (an operator took it out; HAProxy stops its checks too), one in DRAIN is.
+ * The first checks of the servers are spread over the first interval, so that they do not all fire at once; until
+ * its first check a server is assumed UP, as HAProxy assumes, and a failure seen on traffic counts all the same.
+ */
+public final class HealthChecker implements AutoCloseable {
+
+    private static final RequestHeadEncoder ENCODER = new RequestHeadEncoder();
+
+    private final Backend backend;
+    private final HealthCheckConfig config;
+    private final EventLoopGroup group;
+    private final Class<? extends Channel> channelType;
+    private final InetAddress sourceAddress;
+    private final Consumer<Server.Transition> onTransition;
+    private final LongSupplier wallClock;
+    private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param sourceAddress the address checks leave from (the balancer's), so a server's logs and firewall see
+     *                      the balancer; null lets the kernel choose
+     * @param onTransition  told when a server goes UP or DOWN
+     */
+    public HealthChecker(Backend backend, HealthCheckConfig config, EventLoopGroup group,
+                         Class<? extends Channel> channelType, InetAddress sourceAddress,
+                         Consumer<Server.Transition> onTransition, LongSupplier wallClock) {
+        this.backend = backend;
+        this.config = config;
+        this.group = group;
+        this.channelType = channelType;
+        this.sourceAddress = sourceAddress;
+        this.onTransition = onTransition;
+        this.wallClock = wallClock;
+    }
+
+    /** Schedules every checked server's checks, the first ones spread over the first interval. */
+    public synchronized void start() {
+        List<Server> checked = backend.servers().stream().filter(Server::checked).toList();
+        long interNanos = config.inter().toNanos();
+        for (int i = 0; i < checked.size(); i++) {
+            Server server = checked.get(i);
+            long delay = interNanos * (i + 1) / checked.size();
+            EventLoop loop = group.next();
+            scheduled.add(loop.schedule(() -> runAndReschedule(server, loop), delay, TimeUnit.NANOSECONDS));
+        }
+    }
+
+    private void runAndReschedule(Server server, EventLoop loop) {
+        if (closed) {
+            return;
+        }
+        long started = System.nanoTime();
+        CompletableFuture<CheckResult> check = server.adminState() == Server.AdminState.MAINT
+                ? CompletableFuture.completedFuture(null)
+                : checkNow(server);
+        check.whenComplete((result, failure) -> {
+            if (closed) {
+                return;
+            }
+            long next = Math.max(0, config.inter().toNanos() - (System.nanoTime() - started));
+            synchronized (this) {
+                scheduled.add(loop.schedule(() -> runAndReschedule(server, loop), next, TimeUnit.NANOSECONDS));
+                scheduled.removeIf(java.util.concurrent.Future::isDone);
+            }
+        });
+    }
+
+    /** Checks one server now and records the result; completes with it. */
+    public CompletableFuture<CheckResult> checkNow(Server server) {
+        CompletableFuture<CheckResult> done = new CompletableFuture<>();
+        long startNanos = System.nanoTime();
+        long startMillis = wallClock.getAsLong();
+        Attempt attempt = new Attempt(server, done, startNanos);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, config.timeout().toMillis()))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (config.type() == HealthCheckConfig.CheckType.HTTP) {
+                            ch.pipeline().addLast(new HttpResponseParser(ParserLimits.responseDefaults()), ENCODER,
+                                    attempt);
+                        }
+                    }
+                });
+        ChannelFuture connect = sourceAddress == null
+                ? bootstrap.connect(server.address())
+                : bootstrap.connect(server.address(), new InetSocketAddress(sourceAddress, 0));
+        attempt.channel = connect.channel();
+        // one deadline for the whole check, connect included
+        connect.channel().eventLoop().schedule(() -> attempt.finish(attempt.connected ? CheckStatus.L7TOUT
+                        : CheckStatus.L4TOUT, 0, "no answer within " + config.timeout().toMillis() + " ms"),
+                config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                boolean timeout = cause instanceof ConnectTimeoutException;
+                attempt.finish(timeout ? CheckStatus.L4TOUT : CheckStatus.L4CON, 0, connectProblem(cause));
+                return;
+            }
+            attempt.connected = true;
+            if (config.type() == HealthCheckConfig.CheckType.TCP) {
+                attempt.finish(CheckStatus.L4OK, 0, "");
+                return;
+            }
+            HttpResponseParser parser = connect.channel().pipeline().get(HttpResponseParser.class);
+            parser.expectResponseTo("GET");
+            connect.channel().writeAndFlush(RequestHead.builder("GET", config.path())
+                    .add("Host", server.address().getAddress().getHostAddress() + ":" + server.address().getPort())
+                    .add("User-Agent", "foobar-stack-lb/health-check")
+                    .add("Connection", "close")
+                    .build());
+        });
+        return done.whenComplete((result, failure) -> {
+            if (result != null) {
+                Server.Transition transition = server.recordCheck(new CheckResult(result.status(), result.code(),
+                        result.info(), result.durationMillis(), startMillis + result.durationMillis(), false));
+                if (transition != null) {
+                    backend.logTransition(transition);
+                    onTransition.accept(transition);
+                }
+            }
+        });
+    }
+
+    /** "Connection refused", the words a learner also sees from curl. */
+    static String connectProblem(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t.getClass().getSimpleName().contains("Connect")) {
+                String message = t.getMessage() == null ? "" : t.getMessage();
+                if (message.contains("refused")) {
+                    return "Connection refused";
+                }
+                if (t instanceof ConnectTimeoutException) {
+                    return "connection timed out";
+                }
+            }
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** One check in progress: the HTTP answer, or whatever ends it first. */
+    private final class Attempt extends ChannelInboundHandlerAdapter {
+        private final Server server;
+        private final CompletableFuture<CheckResult> done;
+        private final long startNanos;
+        volatile Channel channel;
+        volatile boolean connected;
+
+        Attempt(Server server, CompletableFuture<CheckResult> done, long startNanos) {
+            this.server = server;
+            this.done = done;
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof ReceivedResponseHead head && !head.isInterim()) {
+                    int code = head.status().code();
+                    if (code >= 200 && code < 400) {
+                        finish(CheckStatus.L7OK, code, "HTTP status " + code);
+                    } else {
+                        finish(CheckStatus.L7STS, code, "HTTP status " + code);
+                    }
+                } else if (msg instanceof HttpResponseError error) {
+                    finish(CheckStatus.L7RSP, 0, error.violation().description());
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            finish(CheckStatus.L7RSP, 0, "connection closed without a response");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            finish(CheckStatus.L4CON, 0, connectProblem(cause));
+        }
+
+        void finish(CheckStatus status, int code, String info) {
+            long millis = (System.nanoTime() - startNanos) / 1_000_000;
+            if (done.complete(new CheckResult(status, code, info, millis, 0, false))) {
+                Channel ch = channel;
+                if (ch != null) {
+                    ch.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (ScheduledFuture<?> future : scheduled) {
+            future.cancel(false);
+        }
+        scheduled.clear();
+    }
+
+    Backend backend() {
+        return backend;
+    }
+}

@@ -1,0 +1,138 @@
+package org.foobarstack.lb.http;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import org.foobarstack.httpcodec.parser.HttpResponseParser;
+import org.foobarstack.httpcodec.parser.ParserLimits;
+import org.foobarstack.httpcodec.request.RequestHeadEncoder;
+import org.foobarstack.lb.backend.Server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The balancer's connections to its servers, kept open between requests (HAProxy's idle connection pool): a new
+ * TCP connection per request would cost a handshake each time and leave thousands of sockets in TIME_WAIT.
+ *
+ * <p>Each event loop keeps its own idle connections per server, so that a request and the connection it uses
+ * run on one thread and nothing here needs a lock. {@link #acquire}:
+ * <ol>
+ *   <li>when reuse is allowed, takes the most recently used idle connection to that server (the one least likely
+ *       to have been closed by the server meanwhile);</li>
+ *   <li>otherwise opens a new one from the balancer's own address, within {@code timeout connect}.</li>
+ * </ol>
+ * {@link #release} puts a connection back once its response is complete and both sides said it stays open;
+ * anything else closes it. An idle connection closes itself after {@code idleTimeout}.
+ */
+final class BackendConnections {
+
+    private static final RequestHeadEncoder ENCODER = new RequestHeadEncoder();
+
+    private final Class<? extends Channel> channelType;
+    private final InetAddress sourceAddress;
+    private final Duration connectTimeout;
+    private final Duration idleTimeout;
+    /** Idle connections by event loop, then by server; each inner map is touched only by its loop. */
+    private final Map<EventLoop, Map<Server, Deque<BackendConnection>>> idle = new ConcurrentHashMap<>();
+    /** Every open connection, for closing them all when the balancer stops. */
+    private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+
+    BackendConnections(Class<? extends Channel> channelType, InetAddress sourceAddress, Duration connectTimeout,
+                       Duration idleTimeout) {
+        this.channelType = channelType;
+        this.sourceAddress = sourceAddress;
+        this.connectTimeout = connectTimeout;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** A connection to {@code server} on {@code loop}: an idle one when {@code reuse}, else a new one. */
+    Future<BackendConnection> acquire(Server server, EventLoop loop, boolean reuse) {
+        Promise<BackendConnection> promise = loop.newPromise();
+        if (reuse) {
+            Deque<BackendConnection> idleHere = idleFor(loop, server);
+            BackendConnection connection;
+            while ((connection = idleHere.pollFirst()) != null) {
+                if (connection.channel().isActive()) {
+                    return promise.setSuccess(connection);
+                }
+            }
+        }
+        BackendConnection connection = new BackendConnection(server, this);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpResponseParser(ParserLimits.responseDefaults()), ENCODER,
+                                new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                                connection);
+                    }
+                });
+        ChannelFuture connect = sourceAddress == null
+                ? bootstrap.connect(server.address())
+                : bootstrap.connect(server.address(), new InetSocketAddress(sourceAddress, 0));
+        open.add(connect.channel());
+        connect.channel().closeFuture().addListener(f -> open.remove(connect.channel()));
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                promise.setSuccess(connection);
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+        return promise;
+    }
+
+    /** Puts a connection back to be reused, or closes it when it cannot be. Runs on its event loop. */
+    void release(BackendConnection connection, boolean reusable) {
+        connection.detach();
+        Channel channel = connection.channel();
+        if (reusable && channel.isActive() && connection.parser().isIdle()) {
+            idleFor(channel.eventLoop(), connection.server()).addFirst(connection);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** A connection closed: it must not be handed out again. Runs on its event loop. */
+    void forget(BackendConnection connection) {
+        Channel channel = connection.channel();
+        if (channel == null) {
+            return;
+        }
+        Map<Server, Deque<BackendConnection>> byServer = idle.get(channel.eventLoop());
+        if (byServer != null) {
+            Deque<BackendConnection> queue = byServer.get(connection.server());
+            if (queue != null) {
+                queue.remove(connection);
+            }
+        }
+    }
+
+    private Deque<BackendConnection> idleFor(EventLoop loop, Server server) {
+        return idle.computeIfAbsent(loop, l -> new HashMap<>()).computeIfAbsent(server, s -> new ArrayDeque<>());
+    }
+
+    /** Every connection that is open now, for an abrupt stop. */
+    Set<Channel> openChannels() {
+        return open;
+    }
+}

@@ -1,0 +1,74 @@
+package org.foobarstack.lb.stats;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import org.foobarstack.lb.backend.Server;
+import org.foobarstack.trace.Metrics;
+
+import java.util.List;
+
+/**
+ * The balancer's series in the stack's Prometheus registry, labelled by instance ({@code lb-1}) and server:
+ *
+ * <pre>
+ *   foobar_lb_requests_total{instance,server,code}   responses passed to clients (server "none": made by the balancer)
+ *   foobar_lb_retries_total{instance,server}         attempts tried again on the same server
+ *   foobar_lb_redispatches_total{instance,server}    requests taken from this server to another one
+ *   foobar_lb_request_duration_seconds{instance}     from the request head to the end of the response
+ *   foobar_lb_server_up{instance,server}             1 when UP, 0 when DOWN (read at scrape time)
+ *   foobar_lb_server_current{instance,server}        requests in progress on the server (scur)
+ * </pre>
+ */
+public final class BalancerMetrics {
+
+    private final String instance;
+    private final Metrics metrics;
+    private final Counter requests;
+    private final Counter retries;
+    private final Counter redispatches;
+    private final Histogram duration;
+
+    public BalancerMetrics(String instance, Metrics metrics) {
+        this.instance = instance;
+        this.metrics = metrics;
+        this.requests = metrics.counter("foobar_lb_requests_total",
+                "Responses the load balancer passed to clients, by server and status", "instance", "server", "code");
+        this.retries = metrics.counter("foobar_lb_retries_total",
+                "Connection attempts the load balancer tried again on the same server", "instance", "server");
+        this.redispatches = metrics.counter("foobar_lb_redispatches_total",
+                "Requests the load balancer took from a failing server to another one", "instance", "server");
+        this.duration = metrics.latency("foobar_lb_request_duration_seconds",
+                "Time from a request's head to the end of its response, at the load balancer", "instance");
+    }
+
+    /** Registers the per-server gauges, read when scraped. */
+    public void watch(List<Server> servers) {
+        for (Server server : servers) {
+            metrics.gauge("foobar_lb_server_up", "1 when the load balancer sees the server UP, else 0",
+                    List.of("instance", "server"), List.of(instance, server.name()), () -> server.up() ? 1 : 0);
+            metrics.gauge("foobar_lb_server_current", "Requests in progress on the server (scur)",
+                    List.of("instance", "server"), List.of(instance, server.name()), server::currentSessions);
+        }
+    }
+
+    /** Stops reading the gauges of a balancer that has stopped. */
+    public void unwatch(List<Server> servers) {
+        for (Server server : servers) {
+            metrics.removeGaugeSource("foobar_lb_server_up", List.of(instance, server.name()));
+            metrics.removeGaugeSource("foobar_lb_server_current", List.of(instance, server.name()));
+        }
+    }
+
+    public void response(String server, int code, long nanos) {
+        requests.labelValues(instance, server == null ? "none" : server, Integer.toString(code)).inc();
+        duration.labelValues(instance).observe(nanos / 1e9);
+    }
+
+    public void retry(String server) {
+        retries.labelValues(instance, server).inc();
+    }
+
+    public void redispatch(String server) {
+        redispatches.labelValues(instance, server).inc();
+    }
+}
