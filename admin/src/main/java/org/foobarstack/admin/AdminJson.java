@@ -20,12 +20,66 @@ public final class AdminJson {
 
     private final TraceJson traceJson = new TraceJson();
 
-    /** {@code GET /api/topology}: every tier instance, in the order the supplier gave them. */
-    public String topology(List<TierStatus> tiers, String adminEndpoint) {
+    /**
+     * {@code GET /api/topology}: the topology's name, its hosts with their tiers, the balancers' view of their
+     * servers, and (for the tier boxes of the dashboard) every tier in one flat list.
+     */
+    public String topology(TopologyStatus topology, String adminEndpoint) {
         ObjectNode root = root();
         root.put("admin", adminEndpoint);
+        root.put("name", topology.name());
+        root.put("description", topology.description());
+        ArrayNode hosts = root.putArray("hosts");
+        for (HostStatus host : topology.hosts()) {
+            ObjectNode node = hosts.addObject();
+            node.put("name", host.name());
+            node.put("address", host.address());
+            node.put("description", host.description());
+            node.put("state", host.state());
+            node.put("up", host.up());
+            ArrayNode tiers = node.putArray("tiers");
+            for (TierStatus tier : host.tiers()) {
+                ObjectNode t = tiers.addObject();
+                t.put("role", tier.tier());
+                t.put("instance", tier.instance());
+                t.put("port", port(tier));
+                t.put("up", tier.up());
+                t.put("description", tier.role());
+                t.put("protocol", tier.protocol());
+                ArrayNode endpoints = t.putArray("endpoints");
+                tier.endpoints().forEach(endpoints::add);
+                ObjectNode counters = t.putObject("counters");
+                for (Map.Entry<String, Long> counter : tier.counters().entrySet()) {
+                    counters.put(counter.getKey(), counter.getValue());
+                }
+            }
+        }
+        ArrayNode balancers = root.putArray("balancers");
+        for (BalancerStatus balancer : topology.balancers()) {
+            ObjectNode node = balancers.addObject();
+            node.put("instance", balancer.instance());
+            node.put("host", balancer.host());
+            node.put("algorithm", balancer.algorithm());
+            node.put("statsUrl", balancer.statsUrl());
+            ArrayNode servers = node.putArray("servers");
+            for (BalancerStatus.Server server : balancer.servers()) {
+                ObjectNode s = servers.addObject();
+                s.put("name", server.name());
+                s.put("host", server.host());
+                s.put("address", server.address());
+                s.put("status", server.status());
+                s.put("up", server.up());
+                s.put("admin", server.admin());
+                s.put("current", server.current());
+                s.put("total", server.total());
+                s.put("lastCheck", server.lastCheck());
+                if (server.downSince() >= 0) {
+                    s.put("downSince", Instant.ofEpochMilli(server.downSince()).toString());
+                }
+            }
+        }
         ArrayNode array = root.putArray("tiers");
-        for (TierStatus tier : tiers) {
+        for (TierStatus tier : topology.tiers()) {
             ObjectNode node = array.addObject();
             node.put("tier", tier.tier());
             node.put("instance", tier.instance());
@@ -39,6 +93,31 @@ public final class AdminJson {
                 counters.put(counter.getKey(), counter.getValue());
             }
         }
+        return traceJson.toText(root);
+    }
+
+    /** The port of a tier's first endpoint ("127.0.0.11:8080/tcp http" gives 8080), or 0. */
+    private static int port(TierStatus tier) {
+        if (tier.endpoints().isEmpty()) {
+            return 0;
+        }
+        String endpoint = tier.endpoints().get(0);
+        int colon = endpoint.lastIndexOf(':');
+        int slash = endpoint.indexOf('/', colon);
+        try {
+            return Integer.parseInt(endpoint.substring(colon + 1, slash < 0 ? endpoint.length() : slash));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The answer to a host action: what was done, and how long it took. */
+    public String actionResult(String host, String action, String result, long millis) {
+        ObjectNode root = root();
+        root.put("host", host);
+        root.put("action", action);
+        root.put("result", result);
+        root.put("tookMillis", millis);
         return traceJson.toText(root);
     }
 

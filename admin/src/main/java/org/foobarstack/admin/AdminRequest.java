@@ -14,17 +14,25 @@ import org.foobarstack.httpcodec.parser.HttpRequestHead;
  *               asterisk form
  * @param query  the query parameters, decoded (RFC 3986 §3.4, form-style {@code name=value&...}); the first
  *               value of a repeated name wins
+ * @param authorization the Authorization header field's value, or null: the routes that change anything
+ *               require the stack's token as {@code Bearer <token>} (RFC 6750 §2.1)
  */
-public record AdminRequest(String method, String path, Map<String, String> query) {
+public record AdminRequest(String method, String path, Map<String, String> query, String authorization) {
 
     public AdminRequest {
         query = Map.copyOf(query);
     }
 
+    /** A request without credentials. */
+    public AdminRequest(String method, String path, Map<String, String> query) {
+        this(method, path, query, null);
+    }
+
     /** The request as the shared parser decoded it. */
     public static AdminRequest of(HttpRequestHead head) {
         String path = head.target().path() == null ? "*" : head.target().path();
-        return new AdminRequest(head.method(), path, parseQuery(head.target().query()));
+        return new AdminRequest(head.method(), path, parseQuery(head.target().query()),
+                head.fields().get("authorization"));
     }
 
     static Map<String, String> parseQuery(String query) {

@@ -1,5 +1,7 @@
 package org.foobarstack.admin;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -10,20 +12,23 @@ import org.foobarstack.trace.Trace;
 import org.foobarstack.trace.TraceHub;
 
 /**
- * Which answer each path gets. Every route is read-only, so only GET and HEAD are allowed (HEAD is GET
- * without the body, RFC 9110 §9.3.2; the connection handler drops the body).
+ * Which answer each path gets. Reading is open to anyone on the machine; changing anything needs the stack's
+ * token.
  *
  * <pre>
- *   GET /metrics               Prometheus text exposition 0.0.4 of the stack's metrics
- *   GET /health                every tier up or down; 200 when all are up, else 503
- *   GET /api/topology          the tier instances, their endpoints, up or down
- *   GET /api/traces?limit=N    the newest N requests (default 50, at most 500), newest first
- *   GET /api/traces/{id}       one trace with all its hops and fields; {id} may be the 8-digit request id
- *   GET /  (and its files)     the dashboard page
+ *   GET /metrics                  Prometheus text exposition 0.0.4 of the stack's metrics
+ *   GET /health                   every tier up or down; 200 when all are up, else 503
+ *   GET /api/topology             the hosts, their tiers, up or down, and the balancers' view of their servers
+ *   GET /api/traces?limit=N       the newest N requests (default 50, at most 500), newest first
+ *   GET /api/traces/{id}          one trace with all its hops and fields; {id} may be the 8-digit request id
+ *   POST /api/hosts/{host}/{act}  kill, start, drain or ready a host; needs "Authorization: Bearer <token>"
+ *   GET /  (and its files)        the dashboard page
  * </pre>
  *
- * A known path with another method gets 405 and {@code Allow: GET, HEAD} (RFC 9110 §15.5.6); an unknown
- * path gets 404.
+ * A known path with another method gets 405 and {@code Allow} (RFC 9110 §15.5.6); an unknown path gets 404. A
+ * host action without the token gets 401 with {@code WWW-Authenticate: Bearer} (RFC 6750 §3), with a wrong one
+ * 403. The token is written into the stack's data directory when it starts, readable by its owner only, so that
+ * another program on the machine (or a web page in a browser, which cannot add the header) cannot kill a host.
  */
 public final class AdminRoutes {
 
@@ -32,13 +37,15 @@ public final class AdminRoutes {
     public static final int MAX_LIMIT = 500;
 
     private static final String TRACES = "/api/traces";
+    private static final String HOSTS_PREFIX = "/api/hosts/";
     private static final String TRACE_PREFIX = TRACES + "/";
     /** A trace id is 32 lower-case hex digits (W3C Trace Context §3.2.2.3); a prefix of it is accepted too. */
     private static final Pattern TRACE_ID_OR_PREFIX = Pattern.compile("[0-9a-f]{1,32}");
 
     private final TraceHub hub;
     private final Metrics metrics;
-    private final Supplier<List<TierStatus>> topology;
+    private final StackControl stack;
+    private final String token;
     private final Supplier<String> adminEndpoint;
     private final DashboardAssets assets = new DashboardAssets();
     private final AdminJson json = new AdminJson();
@@ -49,14 +56,27 @@ public final class AdminRoutes {
      */
     public AdminRoutes(TraceHub hub, Metrics metrics, Supplier<List<TierStatus>> topology,
                        Supplier<String> adminEndpoint) {
+        this(hub, metrics, StackControl.readOnly(topology), null, adminEndpoint);
+    }
+
+    /**
+     * @param stack the topology and the host actions
+     * @param token the token a host action must carry, or null when this server takes no actions
+     */
+    public AdminRoutes(TraceHub hub, Metrics metrics, StackControl stack, String token,
+                       Supplier<String> adminEndpoint) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.topology = Objects.requireNonNull(topology, "topology");
+        this.stack = Objects.requireNonNull(stack, "stack");
+        this.token = token;
         this.adminEndpoint = Objects.requireNonNull(adminEndpoint, "adminEndpoint");
     }
 
     public AdminResponse handle(AdminRequest request) {
         String path = request.path();
+        if (path.startsWith(HOSTS_PREFIX)) {
+            return hostAction(request, path.substring(HOSTS_PREFIX.length()));
+        }
         boolean known = path.equals("/metrics") || path.equals("/health") || path.equals("/api/topology")
                 || path.equals(TRACES) || path.startsWith(TRACE_PREFIX) || assets.get(path) != null;
         if (!known) {
@@ -72,14 +92,60 @@ public final class AdminRoutes {
             case "/metrics" -> AdminResponse.text(HttpStatus.OK, Metrics.CONTENT_TYPE, metrics.exposition());
             case "/health" -> health();
             case "/api/topology" -> AdminResponse.json(HttpStatus.OK,
-                    json.topology(topology.get(), adminEndpoint.get()));
+                    json.topology(stack.topology(), adminEndpoint.get()));
             case TRACES -> traces(request);
             default -> path.startsWith(TRACE_PREFIX) ? trace(path.substring(TRACE_PREFIX.length())) : asset(path);
         };
     }
 
+    /** {@code POST /api/hosts/{host}/{action}}: the token first, then the action. */
+    private AdminResponse hostAction(AdminRequest request, String rest) {
+        int slash = rest.indexOf('/');
+        String host = slash < 0 ? rest : rest.substring(0, slash);
+        HostAction action = slash < 0 ? null : HostAction.fromWord(rest.substring(slash + 1));
+        if (host.isEmpty() || action == null) {
+            return error(HttpStatus.NOT_FOUND, "host actions are POST /api/hosts/{host}/{kill|start|drain|ready}");
+        }
+        if (!request.method().equals("POST")) {
+            return error(HttpStatus.METHOD_NOT_ALLOWED, "a host action changes the stack: use POST, not "
+                    + request.method() + " (RFC 9110 §9.3.3)").withField("Allow", "POST");
+        }
+        if (token == null) {
+            return error(HttpStatus.CONFLICT, "this admin server controls no hosts");
+        }
+        String presented = bearer(request.authorization());
+        if (presented == null) {
+            return error(HttpStatus.UNAUTHORIZED, "a host action needs the stack's token: Authorization: Bearer <token>, "
+                    + "the token being in the stack's data directory (admin.token)")
+                    .withField("WWW-Authenticate", "Bearer realm=\"foobar-stack admin\"");
+        }
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
+                token.getBytes(StandardCharsets.US_ASCII))) {
+            return error(HttpStatus.FORBIDDEN, "wrong token for this stack (RFC 6750 §3.1)")
+                    .withField("WWW-Authenticate", "Bearer realm=\"foobar-stack admin\", error=\"invalid_token\"");
+        }
+        try {
+            long started = System.nanoTime();
+            String result = stack.act(host, action);
+            return AdminResponse.json(HttpStatus.OK, json.actionResult(host, action.word(), result,
+                    (System.nanoTime() - started) / 1_000_000));
+        } catch (StackControl.ControlException e) {
+            return error(HttpStatus.of(e.status()), e.getMessage());
+        }
+    }
+
+    /** The token of "Bearer &lt;token&gt;" (RFC 6750 §2.1: the scheme is case-insensitive), or null. */
+    private static String bearer(String authorization) {
+        if (authorization == null || authorization.length() < 7
+                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String value = authorization.substring(7).trim();
+        return value.isEmpty() ? null : value;
+    }
+
     private AdminResponse health() {
-        List<TierStatus> tiers = topology.get();
+        List<TierStatus> tiers = stack.topology().tiers();
         boolean allUp = tiers.stream().allMatch(TierStatus::up);
         return AdminResponse.json(allUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, json.health(tiers));
     }

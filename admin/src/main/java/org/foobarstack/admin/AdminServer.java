@@ -80,9 +80,21 @@ public final class AdminServer implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
+    /** An admin server that reports a list of tiers and controls nothing. */
     public AdminServer(AdminConfig config, TraceHub hub, Metrics metrics, Supplier<List<TierStatus>> topology) {
+        this(config, hub, metrics, StackControl.readOnly(topology), null);
+    }
+
+    /**
+     * An admin server for a running topology.
+     *
+     * @param stack the topology's state and its host actions
+     * @param token what {@code POST /api/hosts/...} must present as {@code Authorization: Bearer <token>}; null
+     *              refuses every action
+     */
+    public AdminServer(AdminConfig config, TraceHub hub, Metrics metrics, StackControl stack, String token) {
         this.config = Objects.requireNonNull(config, "config");
-        this.routes = new AdminRoutes(hub, metrics, topology, this::endpoint);
+        this.routes = new AdminRoutes(hub, metrics, stack, token, this::endpoint);
     }
 
     public synchronized void start() throws IOException {

@@ -19,6 +19,7 @@ import org.foobarstack.app.fastcgi.FastCgiResponderHandler;
 import org.foobarstack.app.fastcgi.ResponderContext;
 import org.foobarstack.app.guestbook.Database;
 import org.foobarstack.app.guestbook.GuestbookApplication;
+import org.foobarstack.app.net.SourceAddressRelay;
 import org.foobarstack.fastcgi.FastCgiRecordDecoder;
 import org.foobarstack.fastcgi.FastCgiRecordEncoder;
 import org.foobarstack.trace.Metrics;
@@ -27,8 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -71,6 +75,9 @@ public final class AppServer implements AutoCloseable {
     private ResponderContext context;
     private Database database;
     private Channel serverChannel;
+    private SourceAddressRelay relay;
+    /** Every open FastCGI connection, for {@link #kill()}. */
+    private final Set<Channel> children = ConcurrentHashMap.newKeySet();
     private InetSocketAddress address;
     private boolean started;
     private boolean closed;
@@ -112,8 +119,16 @@ public final class AppServer implements AutoCloseable {
             started = true;
             String name = config.instanceName();
             Application application = givenApplication;
+            // epoll where Netty's native transport loads (Linux): it writes from buffers' memory addresses
+            // directly, where NIO builds a ByteBuffer view per buffer written
+            boolean epoll = Epoll.isAvailable();
+            acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
+                    epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true),
+                    epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             if (application == null) {
-                database = Database.open(config);
+                InetSocketAddress via = startRelayIfNeeded(epoll);
+                database = Database.open(config, via);
                 application = new GuestbookApplication(config, database, recorder, metrics);
                 Database db = database;
                 metrics.gauge(AppMetrics.DB_POOL_ACTIVE, "Pooled database connections lent out now",
@@ -132,13 +147,6 @@ public final class AppServer implements AutoCloseable {
                             BAD_INPUT_LOG_LINES_PER_SECOND, 1000), recorder, metrics);
             ResponderContext open = context;
             metrics.gauge(AppMetrics.CONNECTIONS_OPEN, "FastCGI connections open now", open::openConnections);
-            // epoll where Netty's native transport loads (Linux): it writes from buffers' memory addresses
-            // directly, where NIO builds a ByteBuffer view per buffer written
-            boolean epoll = Epoll.isAvailable();
-            acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
-                    epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-            ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true),
-                    epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             FastCgiRecordEncoder encoder = new FastCgiRecordEncoder();
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptGroup, ioGroup)
@@ -148,6 +156,8 @@ public final class AppServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            children.add(ch);
+                            ch.closeFuture().addListener(f -> children.remove(ch));
                             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0,
                                     config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                             ch.pipeline().addLast("records-in", new FastCgiRecordDecoder());
@@ -169,6 +179,68 @@ public final class AppServer implements AutoCloseable {
         }
     }
 
+    /**
+     * When this server's host has an address of its own, its database connections go through a relay that makes
+     * them leave from that address ({@link SourceAddressRelay}); returns the relay's address, or null.
+     */
+    private InetSocketAddress startRelayIfNeeded(boolean epoll) {
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(config.bindAddress());
+        } catch (java.net.UnknownHostException e) {
+            throw new AppServerException("app-server " + config.instanceName() + ": not an address: "
+                    + config.bindAddress(), e);
+        }
+        if (!SourceAddressRelay.needed(host)) {
+            return null;
+        }
+        java.util.regex.Matcher url = java.util.regex.Pattern.compile("jdbc:derby://([^:/]+)(?::(\\d+))?/.*")
+                .matcher(config.jdbcUrl());
+        if (!url.matches()) {
+            return null;
+        }
+        InetSocketAddress databaseAddress = new InetSocketAddress(url.group(1),
+                url.group(2) == null ? 1527 : Integer.parseInt(url.group(2)));
+        relay = new SourceAddressRelay(host, databaseAddress, ioGroup,
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class,
+                epoll ? io.netty.channel.epoll.EpollSocketChannel.class
+                        : io.netty.channel.socket.nio.NioSocketChannel.class);
+        return relay.start();
+    }
+
+    /**
+     * Abrupt stop, as a power cut would look from outside: the listener closes, every FastCGI connection is
+     * reset (SO_LINGER 0) with its requests, the workers are interrupted and the pool's database connections
+     * dropped. Calling it again, or close() after it, does nothing.
+     */
+    public void kill() {
+        synchronized (lifecycle) {
+            if (closed || address == null) {
+                closed = true;
+                return;
+            }
+            closed = true;
+            if (serverChannel != null) {
+                serverChannel.close();
+            }
+            for (Channel ch : Set.copyOf(children)) {
+                try {
+                    if (ch.isActive()) {
+                        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                    }
+                } catch (RuntimeException ignored) {
+                    // closed meanwhile
+                }
+                ch.close();
+            }
+            if (relay != null) {
+                relay.close(true);
+            }
+            shutDownQuietly();
+            LOG.warn("app-server {} killed", config.instanceName());
+        }
+    }
+
     /** The bound address; after {@link #start()} only. */
     public InetSocketAddress address() {
         synchronized (lifecycle) {
@@ -176,6 +248,13 @@ public final class AppServer implements AutoCloseable {
                 throw new IllegalStateException("app-server " + config.instanceName() + " is not started");
             }
             return address;
+        }
+    }
+
+    /** Whether the server is listening: started, and neither closed nor killed since. */
+    public boolean running() {
+        synchronized (lifecycle) {
+            return address != null && !closed;
         }
     }
 
@@ -224,6 +303,9 @@ public final class AppServer implements AutoCloseable {
 
     private void shutDownQuietly() {
         metrics.removeGauges();
+        if (relay != null) {
+            relay.close(false);
+        }
         if (ioGroup != null) {
             ioGroup.shutdownGracefully(0, EVENT_LOOP_SHUTDOWN_SECONDS, TimeUnit.SECONDS)
                     .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_SECONDS + 1, TimeUnit.SECONDS);

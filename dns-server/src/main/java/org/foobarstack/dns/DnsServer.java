@@ -428,6 +428,28 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
+    /** Whether the server is answering: started, and neither closed nor killed since. */
+    public synchronized boolean running() {
+        return udpChannel != null && !closed;
+    }
+
+    /**
+     * Abrupt stop, as a power cut would look from outside: the sockets close at once, without waiting for
+     * queries in progress or a graceful end of the event loops. close() after it does nothing.
+     */
+    public synchronized void kill() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (zoneWatcher != null) {
+            zoneWatcher.shutdownNow();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public String toString() {
         return "DnsServer[" + (udpChannel == null ? "not started" : udpAddress()) + "]";

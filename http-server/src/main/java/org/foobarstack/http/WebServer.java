@@ -25,6 +25,7 @@ import org.foobarstack.httpcodec.response.ResponseHeadEncoder;
 import org.foobarstack.http.server.ConnectionEvent;
 import org.foobarstack.http.server.ConnectionLimiter;
 import org.foobarstack.http.server.FastCgiProxyHandler;
+import org.foobarstack.http.server.HealthHandler;
 import org.foobarstack.http.server.HttpConnectionHandler;
 import org.foobarstack.http.server.HttpMetrics;
 import org.foobarstack.http.server.RequestHandler;
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,9 +139,13 @@ public final class WebServer implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), io);
 
         WebServerConfig.Limits limits = config.limits();
+        // connections to the app tier leave from this server's own address, so the app tier (and a firewall in
+        // front of it) sees which host called; a wildcard bind leaves the choice to the kernel
+        InetAddress bound = InetAddress.getByName(config.bindAddress());
         appClient = new FastCgiClient(config.appServerAddress(), clientChannel, FastCgiClientConfig.defaults()
                 .withConnectTimeout(limits.appConnectTimeout())
-                .withResponseTimeout(limits.appTimeout()));
+                .withResponseTimeout(limits.appTimeout())
+                .withSourceAddress(bound.isAnyLocalAddress() ? null : bound));
         staticFiles = new StaticFileHandler(documentRoot, config.directoryListing());
         Router router = new Router(new VirtualHosts(config.siteDomain(), config.redirectApexToWww()), staticFiles);
         for (Router.Route route : extraRoutes) {
@@ -147,11 +153,13 @@ public final class WebServer implements AutoCloseable {
         }
         router.route("/api/", new FastCgiProxyHandler(appClient, "/api", documentRoot.toString(),
                 config.appScriptFilename()));
+        // GET /health, what a load balancer's check asks, before everything else (even the apex redirect)
+        RequestHandler root = new HealthHandler(config.serverName(), router);
 
         try {
-            httpAddress = bind(serverChannel, config.httpPort(), "HTTP", router, null);
+            httpAddress = bind(serverChannel, config.httpPort(), "HTTP", root, null);
             if (tls != null) {
-                httpsAddress = bind(serverChannel, config.httpsPort(), "HTTPS", router, tls);
+                httpsAddress = bind(serverChannel, config.httpsPort(), "HTTPS", root, tls);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -250,9 +258,51 @@ public final class WebServer implements AutoCloseable {
         return context.metrics();
     }
 
+    /** Whether the server is listening: started, and neither closed nor killed since. */
+    public synchronized boolean running() {
+        return httpAddress != null && !closed;
+    }
+
     /** Connections open right now. */
     public int openConnections() {
         return connections.size();
+    }
+
+    /**
+     * Abrupt stop, as a power cut would look from outside: the listeners close and every connection is reset
+     * (SO_LINGER 0), whatever it was doing; requests in flight are lost. Calling it again, or close() after it,
+     * does nothing.
+     */
+    public synchronized void kill() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.beginShutdown();
+        for (Channel listener : listeners) {
+            listener.close();
+        }
+        for (Channel ch : List.copyOf(connections)) {
+            try {
+                if (ch.isActive()) {
+                    ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                }
+            } catch (RuntimeException ignored) {
+                // closed meanwhile
+            }
+            ch.close();
+        }
+        if (appClient != null) {
+            appClient.close();
+        }
+        if (staticFiles != null) {
+            staticFiles.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+        context.metrics().removeGaugeSource(HttpMetrics.OPEN_CONNECTIONS, List.of(config.serverName()));
+        log.warn("{} {} killed", TIER, config.serverName());
     }
 
     /**

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /** Answers "does this TCP port accept a connection yet?", the launcher's definition of a tier being ready. */
-final class PortProbe {
+public final class PortProbe {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 500;
     private static final long RETRY_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
@@ -15,7 +15,7 @@ final class PortProbe {
     private PortProbe() {
     }
 
-    static boolean accepts(InetSocketAddress address) {
+    public static boolean accepts(InetSocketAddress address) {
         try (Socket socket = new Socket()) {
             socket.connect(address, CONNECT_TIMEOUT_MILLIS);
             return true;
@@ -28,7 +28,7 @@ final class PortProbe {
      * Polls until the port accepts or the deadline passes. Polling is the only way to learn when another
      * component's socket is ready from the outside; each try is a real connection, as a client would make.
      */
-    static boolean waitUntilAccepting(InetSocketAddress address, Duration timeout) {
+    public static boolean waitUntilAccepting(InetSocketAddress address, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (accepts(address)) {

@@ -2,17 +2,35 @@ package org.foobarstack.launcher;
 
 import org.foobarstack.admin.AdminConfig;
 import org.foobarstack.admin.AdminServer;
-import org.foobarstack.admin.TierProbe;
-import org.foobarstack.admin.TierStatus;
+import org.foobarstack.admin.BalancerStatus;
+import org.foobarstack.admin.HostAction;
+import org.foobarstack.admin.HostStatus;
+import org.foobarstack.admin.StackControl;
+import org.foobarstack.admin.TopologyStatus;
 import org.foobarstack.app.AppServer;
-import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.dns.DnsServer;
-import org.foobarstack.dns.DnsServerConfig;
-import org.foobarstack.doh.DohHandler;
 import org.foobarstack.http.WebServer;
-import org.foobarstack.http.WebServerConfig;
+import org.foobarstack.launcher.hosts.AppTierRuntime;
+import org.foobarstack.launcher.hosts.DbTierRuntime;
+import org.foobarstack.launcher.hosts.DnsTierRuntime;
+import org.foobarstack.launcher.hosts.HostRuntime;
+import org.foobarstack.launcher.hosts.LbTierRuntime;
+import org.foobarstack.launcher.hosts.StackContext;
+import org.foobarstack.launcher.hosts.TierRuntime;
+import org.foobarstack.launcher.hosts.WebTierRuntime;
+import org.foobarstack.lb.LoadBalancer;
+import org.foobarstack.lb.backend.Server;
 import org.foobarstack.storage.StorageConfig;
 import org.foobarstack.storage.StorageServer;
+import org.foobarstack.topology.AppTier;
+import org.foobarstack.topology.DbTier;
+import org.foobarstack.topology.DnsTier;
+import org.foobarstack.topology.HostSpec;
+import org.foobarstack.topology.LbTier;
+import org.foobarstack.topology.Role;
+import org.foobarstack.topology.TierSpec;
+import org.foobarstack.topology.Topology;
+import org.foobarstack.topology.WebTier;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceHub;
 import org.slf4j.Logger;
@@ -21,217 +39,345 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * The single-server stack: one DNS server, one web server, one app server and one database, each a plain object
- * on its own port.
+ * A running topology: its hosts, each running its tiers on its own loopback address, and beside them the admin
+ * server, which draws them, serves their metrics and traces, and carries out {@code foobar-stack ctl}.
  *
- * <p>Beside the four tiers runs the admin server (dashboard, {@code /metrics}, {@code /health}); all tiers of one
- * stack record their hops into one {@link TraceHub} and count into one {@link Metrics} registry.
+ * <p>The default is the {@code simple} design, today's single server (one host on 127.0.0.1 running the name
+ * server, the web server, the app server and the database); {@link StackConfig#topology()} picks another.
  *
  * <p>Lifecycle:
  * <ol>
- *   <li>{@link #start()} starts the database on a thread of its own, since it is the slowest tier to come up and
- *       needs no other: its address is chosen first ({@link StorageServer#plannedAddress()}), so the tiers above
- *       can be configured with it at once.
- *   <li>Meanwhile the other tiers start from the bottom up, because each needs the address of the one below it:
- *       the app server (whose pool connects to storage as soon as storage answers), the DNS server (whose zone
- *       points at the web tier's address, and whose own address the web tier's DNS-over-HTTPS endpoint forwards
- *       to), the web server (which forwards to the app server), and the admin server.
+ *   <li>{@link #start} starts every database on a thread of its own, since Derby is the slowest tier to come up
+ *       and needs no other; its address is chosen first, so the tiers above can be configured with it at once.
+ *   <li>Meanwhile the other tiers start by role, bottom up, because each needs the address of the one below it:
+ *       the app servers, the name server (whose zone is written from the topology), the web servers (which
+ *       forward to their app servers), the load balancers (in front of the web servers), then the admin server.
  *   <li>After each start it waits until the tier's TCP port accepts a connection, so that "started" means a
- *       client can connect now, not "a thread was launched". {@code start} returns once the database is up too.
- *   <li>If any tier fails to start, the tiers already running are stopped again (after the database has
+ *       client can connect now. {@code start} returns once the databases are up too.
+ *   <li>If any tier fails to start, the tiers already running are stopped again (after the databases have
  *       finished booting), and the error names the tier.
- *   <li>{@link #close()} stops the tiers top down: admin, web, DNS, app, storage, so that no tier outlives the
- *       one it forwards to while requests still arrive.
+ *   <li>While it runs, a host can be killed and started again ({@link #act}), and drained at the balancers.
+ *   <li>{@link #close()} stops everything top down: admin, balancers, web, DNS, app, databases.
  * </ol>
- * A stack holds no static state: tests start several in one JVM, each on its own free ports.
+ * A stack holds no static state: tests start several in one JVM, each on its own free ports or addresses.
  */
-public final class Stack implements AutoCloseable {
+public final class Stack implements AutoCloseable, StackControl {
 
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
-    private static final Duration DOH_TIMEOUT = Duration.ofSeconds(3);
+    /** Where the admin token is kept, in the data directory. */
+    public static final String TOKEN_FILE = "admin.token";
 
     private final StackConfig config;
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
-    private StorageServer storage;
-    private AppServer app;
-    private WebServer web;
-    private DnsServer dns;
-    private AdminServer admin;
-    private DohHandler doh;
+    private final Topology topology;
     /** Every tier of this stack records its hops here; the admin server shows them. */
     private final TraceHub traces = new TraceHub();
     /** Every tier of this stack counts into this one registry, told apart by an instance label. */
     private final Metrics metrics = new Metrics();
+    private final StackContext context;
+    private final Map<String, HostRuntime> hosts = new LinkedHashMap<>();
+    private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+    private final List<TierRuntime> started = new CopyOnWriteArrayList<>();
+    private AdminServer admin;
+    private String token;
+    private boolean closed;
 
     public Stack(StackConfig config) {
         this.config = config;
+        this.topology = config.topology();
+        this.context = new StackContext(topology, config.dataDir(), traces, metrics);
+        for (HostSpec spec : topology.hosts()) {
+            List<TierRuntime> tiers = new ArrayList<>();
+            for (TierSpec tier : spec.tiers()) {
+                tiers.add(runtimeOf(spec, tier));
+            }
+            hosts.put(spec.name(), new HostRuntime(spec, context.dataDirectory(spec), tiers));
+            tiers.forEach(context::register);
+        }
     }
 
-    /** Starts all four tiers; {@code progress} hears one line per tier as it comes up. */
+    private TierRuntime runtimeOf(HostSpec host, TierSpec tier) {
+        if (tier instanceof DbTier db) {
+            return new DbTierRuntime(context, host, db);
+        }
+        if (tier instanceof AppTier app) {
+            return new AppTierRuntime(context, host, app);
+        }
+        if (tier instanceof DnsTier dns) {
+            return new DnsTierRuntime(context, host, dns);
+        }
+        if (tier instanceof WebTier web) {
+            return new WebTierRuntime(context, host, web);
+        }
+        return new LbTierRuntime(context, host, (LbTier) tier);
+    }
+
+    /** Starts every host and the admin server; {@code progress} hears one line per tier as it comes up. */
     public synchronized void start(Consumer<String> progress) {
-        CompletableFuture<Long> storageStarted = null;
+        List<CompletableFuture<Void>> databases = new ArrayList<>();
         try {
-            storage = new StorageServer(storageConfig(config));
-            running.push(storage);
-            String jdbcUrl;
-            try {
-                jdbcUrl = storage.plannedJdbcUrl();
-            } catch (RuntimeException e) {
-                throw new TierStartException("storage", e);
+            writeToken();
+            hosts.values().forEach(HostRuntime::markStartingFromStack);
+            // 1. the databases boot in the background: their addresses are chosen now, for the app servers
+            for (TierRuntime tier : context.tiers(Role.DB)) {
+                DbTierRuntime db = (DbTierRuntime) tier;
+                try {
+                    db.prepare();
+                } catch (RuntimeException e) {
+                    throw new TierStartException(tierName(db), e);
+                }
+                started.add(db);
+                databases.add(startInBackground(db, progress));
             }
-            storageStarted = startInBackground("storage", storage::start);
-            progress.accept("  storage     booting the database in the background");
-
-            app = new AppServer(AppServerConfig.builder()
-                    .bindAddress(config.bindAddress().getHostAddress())
-                    .port(config.appPort())
-                    .jdbcUrl(jdbcUrl)
-                    .dbUser(storage.appUser())
-                    .dbPassword(storage.appPassword())
-                    .instanceName("app-1")
-                    .traceRecorder(traces.newRecorder("app", "app-1"))
-                    .metrics(metrics)
-                    .build());
-            startTier("app server", app::start, app::address, progress);
-            running.push(app);
-
-            dns = new DnsServer(DnsServerConfig.builder()
-                    .bindAddress(config.bindAddress())
-                    .port(config.dnsPort())
-                    .webAddress(config.bindAddress())
-                    .instanceName("dns-1")
-                    .traceRecorder(traces.newRecorder("dns", "dns-1"))
-                    .metrics(metrics)
-                    .wwwAsCname(config.wwwAsCname())
-                    .build());
-            startTier("DNS server", dns::start, dns::tcpAddress, progress);
-            running.push(dns);
-
-            web = new WebServer(WebServerConfig.builder()
-                    .bindAddress(config.bindAddress().getHostAddress())
-                    .httpPort(config.httpPort())
-                    .httpsEnabled(config.httpsEnabled())
-                    .httpsPort(config.httpsEnabled() ? config.httpsPort() : 0)
-                    .dataDirectory(config.dataDir().resolve("web"))
-                    .appServerAddress(app.address())
-                    .serverName("web-1")
-                    .traceRecorder(traces.newRecorder("web", "web-1"))
-                    .metrics(metrics)
-                    .build());
-            // DNS over HTTPS (RFC 8484): browsers do not ask a DNS server on port 5300, but they can be told to
-            // ask https://.../dns-query, which forwards to ours; its DNS hops join the HTTP request's trace.
-            doh = new DohHandler(dns.udpAddress(), web.traceRecorder(), DOH_TIMEOUT);
-            web.addRoute(DohHandler.PATH, doh);
-            startTier("web server", unchecked(web::start), web::httpAddress, progress);
-            running.push(web);
-            if (web.httpsAddress() != null) {
-                waitUntilAccepting("web server (HTTPS)", web.httpsAddress());
+            progress.accept("  storage     booting the database" + (databases.size() == 1 ? "" : "s")
+                    + " in the background");
+            // 2. then the other tiers, by role, bottom up
+            for (Role role : List.of(Role.APP, Role.DNS, Role.WEB, Role.LB)) {
+                for (TierRuntime tier : context.tiers(role)) {
+                    startTier(tier, progress);
+                }
             }
-
-            admin = new AdminServer(AdminConfig.builder()
-                    .bindAddress(config.bindAddress().getHostAddress())
-                    .port(config.adminPort())
-                    .build(), traces, metrics, this::topology);
-            startTier("admin", unchecked(admin::start), admin::address, progress);
-            running.push(admin);
-
-            long storageMillis = awaitStorage(storageStarted);
-            endpoints.add(0, new Endpoint("storage", storage.address()));
-            waitUntilAccepting("storage", storage.address());
-            progress.accept(String.format("  %-11s up in %d ms", "storage", storageMillis));
+            startAdmin(progress);
+            for (CompletableFuture<Void> database : databases) {
+                awaitStorage(database);
+            }
+            hosts.values().forEach(HostRuntime::markRunningFromStack);
         } catch (RuntimeException e) {
-            if (storageStarted != null) {
-                settleStorage(storageStarted);
+            for (CompletableFuture<Void> database : databases) {
+                database.handle((ok, failure) -> null).join();
             }
             close();
             throw e;
         }
     }
 
-    /**
-     * After a failed start: waits until the database's background start has ended, however it ends (the tiers
-     * must never be stopped while it still boots), and lists its endpoint if it came up, so that it is stopped.
-     */
-    private void settleStorage(CompletableFuture<Long> started) {
-        boolean up = started.handle((millis, failure) -> failure == null).join();
-        if (up && endpoints.stream().noneMatch(endpoint -> endpoint.tier().equals("storage"))) {
-            endpoints.add(0, new Endpoint("storage", storage.address()));
-        }
-    }
-
-    /**
-     * Runs a tier's start on a thread of its own and reports how many milliseconds it took. The database boots
-     * this way, while the tiers above it start: it is the slowest tier to start, and they need only its address.
-     */
-    private static CompletableFuture<Long> startInBackground(String tier, Runnable start) {
-        return CompletableFuture.supplyAsync(() -> {
+    private CompletableFuture<Void> startInBackground(DbTierRuntime db, Consumer<String> progress) {
+        return CompletableFuture.runAsync(() -> {
             long began = System.nanoTime();
-            start.run();
-            return (System.nanoTime() - began) / 1_000_000;
-        }, task -> new Thread(task, tier + "-start").start());
+            try {
+                db.start();
+            } catch (RuntimeException e) {
+                throw new TierStartException(tierName(db), e);
+            }
+            InetSocketAddress address = db.address();
+            endpoints.add(0, new Endpoint(tierName(db), address));
+            if (!PortProbe.waitUntilAccepting(address, READY_TIMEOUT)) {
+                throw new TierStartException(tierName(db), new IllegalStateException("started, but " + address
+                        + " did not accept a connection within " + READY_TIMEOUT.toSeconds() + " s"));
+            }
+            progress.accept(line(db, (System.nanoTime() - began) / 1_000_000));
+        }, task -> new Thread(task, db.instance() + "-start").start());
     }
 
-    private static long awaitStorage(CompletableFuture<Long> started) {
+    private static void awaitStorage(CompletableFuture<Void> started) {
         try {
-            return started.join();
+            started.join();
         } catch (CompletionException e) {
-            throw new TierStartException("storage", e.getCause());
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
         }
     }
 
-    /** A start method that throws IOException, as a Runnable whose error message stays readable. */
-    private static Runnable unchecked(IoAction action) {
-        return () -> {
+    private void startTier(TierRuntime tier, Consumer<String> progress) {
+        long began = System.nanoTime();
+        try {
+            tier.start();
+        } catch (Exception e) {
+            throw new TierStartException(tierName(tier), e);
+        }
+        started.add(tier);
+        InetSocketAddress address = tier.address();
+        endpoints.add(new Endpoint(tierName(tier), address));
+        if (!PortProbe.waitUntilAccepting(address, READY_TIMEOUT)) {
+            throw new TierStartException(tierName(tier), new IllegalStateException("started, but " + address
+                    + " did not accept a connection within " + READY_TIMEOUT.toSeconds() + " s"));
+        }
+        if (tier instanceof WebTierRuntime web && web.httpsAddress() != null
+                && !PortProbe.waitUntilAccepting(web.httpsAddress(), READY_TIMEOUT)) {
+            throw new TierStartException(tierName(tier) + " (HTTPS)", new IllegalStateException("started, but "
+                    + web.httpsAddress() + " did not accept a connection"));
+        }
+        progress.accept(line(tier, (System.nanoTime() - began) / 1_000_000));
+    }
+
+    private String line(TierRuntime tier, long millis) {
+        return topology.hosts().size() == 1
+                ? String.format("  %-11s up in %d ms", tierName(tier), millis)
+                : String.format("  %-9s %-6s %-14s up in %d ms", tier.host().name(), tier.instance(),
+                        tier.description().split(" \\(")[0], millis);
+    }
+
+    private void startAdmin(Consumer<String> progress) {
+        long began = System.nanoTime();
+        admin = new AdminServer(AdminConfig.builder()
+                .bindAddress(config.adminAddress().getHostAddress())
+                .port(config.adminPort())
+                .build(), traces, metrics, this, token);
+        try {
+            admin.start();
+        } catch (IOException | RuntimeException e) {
+            throw new TierStartException("admin", e);
+        }
+        endpoints.add(new Endpoint("admin", admin.address()));
+        if (!PortProbe.waitUntilAccepting(admin.address(), READY_TIMEOUT)) {
+            throw new TierStartException("admin", new IllegalStateException("did not accept a connection"));
+        }
+        progress.accept(String.format("  %-11s up in %d ms", "admin", (System.nanoTime() - began) / 1_000_000));
+    }
+
+    /**
+     * A fresh random token for the admin server's host actions, written where only this user can read it: any
+     * program of this user can then use {@code ctl}, and a web page cannot (it can neither read the file nor
+     * send the header without the admin server's consent).
+     */
+    private void writeToken() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        token = HexFormat.of().formatHex(random);
+        Path file = tokenFile();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
             try {
-                action.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, token + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin token to " + file, e);
+        }
+    }
+
+    /** {@code <data dir>/admin.token}: what {@code ctl} presents to the admin server. */
+    public Path tokenFile() {
+        return config.dataDir().resolve(TOKEN_FILE);
+    }
+
+    /** The admin token of this run. */
+    public String token() {
+        return token;
+    }
+
+    /** A tier's name in progress lines and errors: "web server", or "web server web-2" when there are several. */
+    private String tierName(TierRuntime tier) {
+        String kind = switch (tier.role()) {
+            case DNS -> "DNS server";
+            case LB -> "load balancer";
+            case WEB -> "web server";
+            case APP -> "app server";
+            case DB -> "storage";
+        };
+        return context.tiers(tier.role()).size() == 1 ? kind : kind + " " + tier.instance();
+    }
+
+    // ---------------------------------------------------------------- the hosts, for ctl and the dashboard
+
+    @Override
+    public TopologyStatus topology() {
+        List<HostStatus> statuses = new ArrayList<>();
+        for (HostRuntime host : hosts.values()) {
+            statuses.add(host.status(PROBE_TIMEOUT));
+        }
+        List<BalancerStatus> balancers = new ArrayList<>();
+        for (TierRuntime tier : context.tiers(Role.LB)) {
+            balancers.add(((LbTierRuntime) tier).balancerStatus());
+        }
+        return new TopologyStatus(topology.name(), topology.description(), statuses, balancers);
+    }
+
+    /**
+     * Carries out a host action: kill (every tier at once, with resets), start (every tier again, bottom up),
+     * drain or ready (at every balancer that has the host's web server).
+     */
+    @Override
+    public String act(String hostName, HostAction action) {
+        HostRuntime host = hosts.get(hostName);
+        if (host == null) {
+            throw new ControlException(404, "no host " + hostName + " in the topology " + topology.name()
+                    + " (hosts: " + String.join(", ", hosts.keySet()) + ")");
+        }
+        return switch (action) {
+            case KILL -> {
+                if (host.state() == HostRuntime.State.KILLED || host.state() == HostRuntime.State.STOPPED) {
+                    throw new ControlException(409, hostName + " is not running (" + host.state().name()
+                            .toLowerCase() + ")");
+                }
+                host.kill();
+                log.warn("host {} ({}) killed: {}", hostName, host.spec().address().getHostAddress(),
+                        host.tiers().stream().map(TierRuntime::instance).toList());
+                yield hostName + " killed: " + String.join(", ", host.tiers().stream().map(TierRuntime::instance)
+                        .toList()) + " stopped at once, their connections reset";
+            }
+            case START -> {
+                if (host.state() == HostRuntime.State.RUNNING || host.state() == HostRuntime.State.STARTING) {
+                    throw new ControlException(409, hostName + " is already " + host.state().name().toLowerCase());
+                }
+                long began = System.nanoTime();
+                try {
+                    host.start(line -> log.info("start {}:{}", hostName, line));
+                } catch (RuntimeException e) {
+                    throw new ControlException(500, hostName + " did not start: " + e.getMessage());
+                }
+                yield hostName + " started in " + (System.nanoTime() - began) / 1_000_000 + " ms: "
+                        + String.join(", ", host.tiers().stream().map(TierRuntime::instance).toList());
+            }
+            case DRAIN, READY -> {
+                Server.AdminState state = action == HostAction.DRAIN ? Server.AdminState.DRAIN
+                        : Server.AdminState.READY;
+                List<String> at = new ArrayList<>();
+                for (TierRuntime tier : context.tiers(Role.LB)) {
+                    if (((LbTierRuntime) tier).setState(hostName, state)) {
+                        at.add(tier.instance());
+                    }
+                }
+                if (at.isEmpty()) {
+                    throw new ControlException(409, "no load balancer sends requests to " + hostName);
+                }
+                yield hostName + " is " + state.name() + " at " + String.join(", ", at)
+                        + (state == Server.AdminState.DRAIN ? ": no new requests, those in progress finish"
+                        : ": it takes requests again");
             }
         };
     }
 
-    private interface IoAction {
-        void run() throws IOException;
+    public List<HostRuntime> hosts() {
+        return List.copyOf(hosts.values());
     }
 
-    private void startTier(String name, Runnable start, Supplier<InetSocketAddress> port,
-                           Consumer<String> progress) {
-        long began = System.nanoTime();
-        try {
-            start.run();
-        } catch (RuntimeException e) {
-            throw new TierStartException(name, e);
-        }
-        InetSocketAddress address = port.get();
-        endpoints.add(new Endpoint(name, address));
-        waitUntilAccepting(name, address);
-        long millis = (System.nanoTime() - began) / 1_000_000;
-        progress.accept(String.format("  %-11s up in %d ms", name, millis));
+    public Optional<HostRuntime> host(String name) {
+        return Optional.ofNullable(hosts.get(name));
     }
 
-    private static void waitUntilAccepting(String name, InetSocketAddress address) {
-        if (!PortProbe.waitUntilAccepting(address, READY_TIMEOUT)) {
-            throw new TierStartException(name, new IllegalStateException(
-                    "started, but " + address + " did not accept a connection within " + READY_TIMEOUT.toSeconds()
-                            + " s"));
-        }
+    public Topology topologySpec() {
+        return topology;
     }
+
+    public StackContext context() {
+        return context;
+    }
+
+    // ---------------------------------------------------------------- what the single-server API always offered
 
     /**
      * The storage tier's settings for a stack: its database lives in {@code <dataDir>/storage}. The backup and
@@ -266,82 +412,65 @@ public final class Stack implements AutoCloseable {
         return metrics;
     }
 
-    /**
-     * What the dashboard draws: each tier, where it listens, and whether it answers right now. "Up" is a real
-     * probe each time (a DNS query, a TCP connection), not a remembered state, so a stopped tier shows as down.
-     */
-    List<TierStatus> topology() {
-        List<TierStatus> tiers = new ArrayList<>();
-        if (dns != null) {
-            InetSocketAddress udp = dns.udpAddress();
-            tiers.add(new TierStatus("dns", "dns-1", "DNS server", "DNS",
-                    List.of(hostPort(udp) + "/udp dns", hostPort(dns.tcpAddress()) + "/tcp dns"),
-                    TierProbe.dns(udp, "foobar.com.", PROBE_TIMEOUT),
-                    Map.of("queries", dns.stats().queries())));
-        }
-        if (web != null) {
-            List<String> endpoints = new ArrayList<>();
-            endpoints.add(hostPort(web.httpAddress()) + "/tcp http");
-            if (web.httpsAddress() != null) {
-                endpoints.add(hostPort(web.httpsAddress()) + "/tcp https");
-            }
-            tiers.add(new TierStatus("web", "web-1", "web server", "HTTP/1.1", endpoints,
-                    TierProbe.tcp(web.httpAddress(), PROBE_TIMEOUT),
-                    Map.of("connections", (long) web.openConnections())));
-        }
-        if (app != null) {
-            tiers.add(new TierStatus("app", "app-1", "app server", "FastCGI",
-                    List.of(hostPort(app.address()) + "/tcp fastcgi"),
-                    TierProbe.tcp(app.address(), PROBE_TIMEOUT),
-                    Map.of("connections", (long) app.openConnections())));
-        }
-        if (storage != null) {
-            InetSocketAddress db = storage.address();
-            tiers.add(new TierStatus("db", "db-1", "database", "DRDA (Derby)",
-                    List.of(hostPort(db) + "/tcp drda"),
-                    storage.healthy(),
-                    Map.of("schemaVersion", (long) storage.schemaVersion())));
-        }
-        return tiers;
-    }
-
-    private static String hostPort(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
-    }
-
     public StackConfig config() {
         return config;
     }
 
+    /** The first database of the topology (the only one in {@code simple}). */
     public StorageServer storage() {
-        return storage;
+        return first(Role.DB).map(t -> ((DbTierRuntime) t).server()).orElse(null);
     }
 
     public AppServer app() {
-        return app;
+        return first(Role.APP).map(t -> ((AppTierRuntime) t).server()).orElse(null);
     }
 
     public WebServer web() {
-        return web;
+        return first(Role.WEB).map(t -> ((WebTierRuntime) t).server()).orElse(null);
     }
 
     public DnsServer dns() {
-        return dns;
+        return first(Role.DNS).map(t -> ((DnsTierRuntime) t).server()).orElse(null);
+    }
+
+    /** The first load balancer, or null in a topology without one. */
+    public LoadBalancer balancer() {
+        return first(Role.LB).map(t -> ((LbTierRuntime) t).balancer()).orElse(null);
+    }
+
+    /** Where clients send HTTP requests for www: the first balancer, or else the first web server. */
+    public InetSocketAddress front() {
+        return first(Role.LB).or(() -> first(Role.WEB)).map(TierRuntime::address).orElse(null);
+    }
+
+    private Optional<TierRuntime> first(Role role) {
+        return context.tiers(role).stream().findFirst();
     }
 
     /** Stops every running tier, top down. Safe to call twice, and from a shutdown hook. */
     @Override
     public synchronized void close() {
-        if (doh != null) {
-            doh.close();
+        if (closed) {
+            return;
         }
-        while (!running.isEmpty()) {
-            AutoCloseable tier = running.pop();
-            try {
-                tier.close();
-            } catch (Exception e) {
-                log.warn("stopping {} failed: {}", tier.getClass().getSimpleName(), e.toString());
+        closed = true;
+        if (admin != null) {
+            admin.close();
+        }
+        for (Role role : List.of(Role.LB, Role.WEB, Role.DNS, Role.APP, Role.DB)) {
+            for (TierRuntime tier : context.tiers(role)) {
+                if (!started.contains(tier)) {
+                    continue;
+                }
+                try {
+                    tier.close();
+                } catch (RuntimeException e) {
+                    log.warn("stopping {} failed: {}", tier, e.toString());
+                }
             }
+        }
+        for (HostRuntime host : hosts.values()) {
+            host.markStoppedFromStack();
         }
     }
 

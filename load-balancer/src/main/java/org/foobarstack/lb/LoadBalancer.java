@@ -248,6 +248,11 @@ public final class LoadBalancer implements AutoCloseable {
                 backend.servers().stream().map(Server::stats).toList(), System.currentTimeMillis(), startMillis);
     }
 
+    /** Whether the balancer is listening: started, and neither closed nor killed since. */
+    public synchronized boolean running() {
+        return address != null && !closed;
+    }
+
     /** Client and stats connections open now. */
     public int openConnections() {
         return clients.size();

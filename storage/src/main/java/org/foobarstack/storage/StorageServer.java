@@ -343,6 +343,13 @@ public final class StorageServer implements AutoCloseable {
         return config.jdbcUrl(a.getPort());
     }
 
+    /** Whether the server has started and not been stopped (no round trip: see {@link #healthy()}). */
+    public boolean running() {
+        synchronized (lock) {
+            return state == State.RUNNING;
+        }
+    }
+
     /** One real round trip as the app user; false when the server is stopped or the database is unusable. */
     public boolean healthy() {
         synchronized (lock) {
@@ -388,6 +395,28 @@ public final class StorageServer implements AutoCloseable {
         if (wasRunning) {
             stopQuietly();
             LOG.info("storage on {} stopped", address);
+        }
+    }
+
+    /**
+     * Abrupt stop, for a host that is killed: the Network Server stops at once and its sessions are cut, so the
+     * clients' connections fail in the middle of whatever they were doing, and uncommitted transactions are
+     * lost. The database itself lives in this JVM's Derby engine, which then shuts it down: committed data is
+     * on disk either way (Derby syncs its log at every commit), and a real power cut would only add the log
+     * replay at the next boot.
+     */
+    public void kill() {
+        boolean wasRunning;
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            wasRunning = state == State.RUNNING;
+            state = State.CLOSED;
+        }
+        if (wasRunning) {
+            stopQuietly();
+            LOG.warn("storage on {} killed", address);
         }
     }
 

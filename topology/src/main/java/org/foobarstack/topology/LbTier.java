@@ -24,6 +24,7 @@ import java.util.Set;
  *     timeout check 1s
  *     retries 3
  *     option redispatch
+ *     retry-on conn-failure
  *     timeout connect 1s
  *     timeout server 10s
  *     default-server inter 2s rise 2 fall 3
@@ -42,18 +43,23 @@ import java.util.Set;
  * @param mode {@code http} (the default) or {@code tcp}; HAProxy's {@code mode}
  * @param balance how a server is picked; HAProxy's {@code balance}, {@code roundrobin} by default
  * @param check how servers are health-checked
- * @param retries how many more times a failed connection to a server is tried; HAProxy's
- *     {@code retries}, 3 by default
+ * @param retries how many more times a request is tried after a failure that {@code retryOn} names;
+ *     HAProxy's {@code retries}, 3 by default
  * @param redispatch whether the last retry may go to another server instead of the same one;
  *     HAProxy's {@code option redispatch}, on by default
+ * @param retryOn which failures are retried, at least one, each at most once; HAProxy's
+ *     {@code retry-on}, {@code conn-failure} alone by default (to never retry, set {@code retries} to 0)
  * @param timeouts HAProxy's {@code timeout connect}, {@code timeout server} and {@code timeout client}
  * @param servers the servers, at least one, each host at most once
  */
 public record LbTier(int port, int statsPort, LbMode mode, Balance balance, HealthCheckSpec check, int retries,
-                     boolean redispatch, LbTimeouts timeouts, List<LbServer> servers) implements TierSpec {
+                     boolean redispatch, List<RetryOn> retryOn, LbTimeouts timeouts, List<LbServer> servers)
+        implements TierSpec {
 
     public static final int DEFAULT_STATS_PORT = 8404;
     public static final int DEFAULT_RETRIES = 3;
+    /** HAProxy's default: retry only a connection that could not be opened, which is always safe. */
+    public static final List<RetryOn> DEFAULT_RETRY_ON = List.of(RetryOn.CONN_FAILURE);
 
     public LbTier {
         Ports.requireValid(port, "lb port");
@@ -62,9 +68,17 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
         Objects.requireNonNull(balance, "balance");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(timeouts, "timeouts");
+        retryOn = List.copyOf(retryOn);
         servers = List.copyOf(servers);
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
+        }
+        if (retryOn.isEmpty()) {
+            throw new IllegalArgumentException("retry-on needs at least one condition; to never retry set retries: 0");
+        }
+        if (Set.copyOf(retryOn).size() != retryOn.size()) {
+            throw new IllegalArgumentException("retry-on lists a condition twice: "
+                    + retryOn.stream().map(RetryOn::key).toList());
         }
         if (balance == Balance.URI && mode != LbMode.HTTP) {
             throw new IllegalArgumentException("balance uri needs mode http");
@@ -83,7 +97,7 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
     /** A balancer with every default (port 8080, stats on 8404, http, roundrobin, ...) over these servers. */
     public static LbTier withDefaults(List<LbServer> servers) {
         return new LbTier(Role.LB.defaultPort(), DEFAULT_STATS_PORT, LbMode.HTTP, Balance.ROUNDROBIN,
-                HealthCheckSpec.DEFAULT, DEFAULT_RETRIES, true, LbTimeouts.DEFAULT, servers);
+                HealthCheckSpec.DEFAULT, DEFAULT_RETRIES, true, DEFAULT_RETRY_ON, LbTimeouts.DEFAULT, servers);
     }
 
     /** Whether the statistics page is served. */
@@ -114,6 +128,7 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
 
     @Override
     public LbTier withEphemeralPorts() {
-        return new LbTier(0, Ports.ephemeral(statsPort), mode, balance, check, retries, redispatch, timeouts, servers);
+        return new LbTier(0, Ports.ephemeral(statsPort), mode, balance, check, retries, redispatch, retryOn, timeouts,
+                servers);
     }
 }

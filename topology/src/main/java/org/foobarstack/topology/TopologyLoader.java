@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ public final class TopologyLoader {
     private static final List<String> TOPOLOGY_KEYS = List.of("name", "description", "domain", "www", "hosts");
     private static final List<String> HOST_KEYS = List.of("address", "description", "tiers");
     private static final List<String> LB_KEYS = List.of("port", "stats-port", "mode", "balance", "check", "retries",
-            "redispatch", "timeout", "servers");
+            "redispatch", "retry-on", "timeout", "servers");
     private static final List<String> CHECK_KEYS = List.of("type", "path", "inter", "timeout", "rise", "fall");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "server", "client");
     private static final List<String> SERVER_KEYS = List.of("host", "weight", "backup", "check");
@@ -408,11 +409,49 @@ public final class TopologyLoader {
             report(lb.at("retries"), "retries must be 0 or more, got " + retries);
         }
         boolean redispatch = lb.flag("redispatch", true);
+        List<RetryOn> retryOn = readRetryOn(lb);
         LbTimeouts timeouts = lb.child("timeout", " in the timeout of the lb tier of " + host, TIMEOUT_KEYS)
                 .map(this::readTimeouts).orElse(LbTimeouts.DEFAULT);
         List<LbServer> servers = readServers(lb, host);
         return ifNoNewProblems(before, () ->
-                new LbTier(port, statsPort, mode, balance, check, retries, redispatch, timeouts, servers));
+                new LbTier(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, servers));
+    }
+
+    /**
+     * {@code retry-on: [conn-failure, empty-response]}: a list of conditions, each once, in the order
+     * written. An empty list is refused rather than read as "never retry": {@code retries: 0} already
+     * says that, and one way to say a thing is easier to read than two.
+     */
+    private List<RetryOn> readRetryOn(Fields lb) {
+        Optional<LocatedNode> node = lb.value("retry-on");
+        if (node.isEmpty()) {
+            return LbTier.DEFAULT_RETRY_ON;
+        }
+        if (!(node.get() instanceof Sequence list)) {
+            report(node.get(), "expected a list for retry-on, as in [conn-failure, empty-response], got "
+                    + node.get().describe());
+            return LbTier.DEFAULT_RETRY_ON;
+        }
+        if (list.items().isEmpty()) {
+            report(list, "retry-on needs at least one condition; to never retry set retries: 0");
+            return LbTier.DEFAULT_RETRY_ON;
+        }
+        List<RetryOn> conditions = new ArrayList<>();
+        Map<RetryOn, Integer> seen = new EnumMap<>(RetryOn.class);
+        for (LocatedNode item : list.items()) {
+            Optional<RetryOn> condition = word(item, "retry-on", "retry-on condition", RetryOn.values(), RetryOn::key);
+            if (condition.isEmpty()) {
+                continue;
+            }
+            Integer firstLine = seen.putIfAbsent(condition.get(), item.line());
+            if (firstLine != null) {
+                report(item, "duplicate retry-on condition \"" + condition.get().key() + "\" (first at line "
+                        + firstLine + ")");
+                continue;
+            }
+            conditions.add(condition.get());
+        }
+        return conditions.isEmpty() ? LbTier.DEFAULT_RETRY_ON : conditions;
     }
 
     private HealthCheckSpec readCheck(Fields check) {
@@ -627,23 +666,29 @@ public final class TopologyLoader {
 
         /** One of a few words, each meaning a constant of {@code E}. */
         <E extends Enum<E>> E choice(String key, String label, E[] values, Function<E, String> keyOf, E defaultValue) {
-            Optional<LocatedNode> node = value(key);
-            if (node.isEmpty()) {
-                return defaultValue;
-            }
-            String known = Arrays.stream(values).map(keyOf).reduce((a, b) -> a + ", " + b).orElse("");
-            if (node.get() instanceof Scalar scalar && scalar.kind() != Kind.NULL) {
-                for (E value : values) {
-                    if (keyOf.apply(value).equals(scalar.text())) {
-                        return value;
-                    }
-                }
-                report(scalar, "unknown " + label + " \"" + scalar.text() + "\" (known: " + known + ")");
-            } else {
-                report(node.get(), "expected one of " + known + " for " + key + ", got " + node.get().describe());
-            }
-            return defaultValue;
+            return value(key).flatMap(node -> word(node, key, label, values, keyOf)).orElse(defaultValue);
         }
+    }
+
+    /**
+     * The constant of {@code E} that a node names; an unknown word, or a node that is not a word, is
+     * reported with the known words. {@code key} is the key the node belongs to, {@code label} what a
+     * word of it is called ({@code check type}).
+     */
+    private <E extends Enum<E>> Optional<E> word(LocatedNode node, String key, String label, E[] values,
+                                                 Function<E, String> keyOf) {
+        String known = Arrays.stream(values).map(keyOf).reduce((a, b) -> a + ", " + b).orElse("");
+        if (node instanceof Scalar scalar && scalar.kind() != Kind.NULL) {
+            for (E value : values) {
+                if (keyOf.apply(value).equals(scalar.text())) {
+                    return Optional.of(value);
+                }
+            }
+            report(scalar, "unknown " + label + " \"" + scalar.text() + "\" (known: " + known + ")");
+        } else {
+            report(node, "expected one of " + known + " for " + key + ", got " + node.describe());
+        }
+        return Optional.empty();
     }
 
     /** A map, or what stands for an empty one (a key with no value); anything else is reported. */

@@ -72,6 +72,7 @@ class DefaultsTest {
                 Duration.ofSeconds(30)));
         assertThat(lb.retries()).isEqualTo(3);
         assertThat(lb.redispatch()).isTrue();
+        assertThat(lb.retryOn()).containsExactly(RetryOn.CONN_FAILURE);
         assertThat(lb.servers().get(0)).isEqualTo(new LbServer("server-1", 1, false, true));
     }
 
@@ -96,6 +97,7 @@ class DefaultsTest {
                         check: { type: tcp, inter: 500ms, timeout: 250ms, rise: 1, fall: 5 }
                         retries: 0
                         redispatch: false
+                        retry-on: [empty-response, conn-failure]
                         timeout: { connect: 2s, server: 1m, client: 90s }
                         servers:
                           - { host: server-1, weight: 256 }
@@ -115,12 +117,29 @@ class DefaultsTest {
         assertThat(topology.balancers().get(0).tier()).isEqualTo(new LbTier(80, TierSpec.OFF, LbMode.TCP,
                 Balance.LEASTCONN,
                 new HealthCheckSpec(CheckType.TCP, "/health", Duration.ofMillis(500), Duration.ofMillis(250), 1, 5),
-                0, false, new LbTimeouts(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(90)),
+                0, false, List.of(RetryOn.EMPTY_RESPONSE, RetryOn.CONN_FAILURE),
+                new LbTimeouts(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(90)),
                 List.of(new LbServer("server-1", 256, false, true), new LbServer("server-2", 0, true, false))));
         assertThat(topology.host("server-1").orElseThrow().tiers())
                 .containsExactly(new WebTier(8081, TierSpec.OFF, "server-2"), new DbTier(1528));
         assertThat(topology.host("server-2").orElseThrow().tiers())
                 .containsExactly(new WebTier(8080, 8443, "server-2"), new AppTier(9001, "server-1"));
+    }
+
+    @Test
+    void retryOnIsAListReadInTheOrderWritten() {
+        LbTier blockList = TopologyLoader.load("t.yaml", LoaderErrorsTest.balancer("""
+                retry-on:
+                  - empty-response
+                servers: [ { host: s } ]
+                """)).balancers().get(0).tier();
+        LbTier flowList = TopologyLoader.load("t.yaml", LoaderErrorsTest.balancer("""
+                retry-on: [empty-response, conn-failure]
+                servers: [ { host: s } ]
+                """)).balancers().get(0).tier();
+
+        assertThat(blockList.retryOn()).containsExactly(RetryOn.EMPTY_RESPONSE);
+        assertThat(flowList.retryOn()).containsExactly(RetryOn.EMPTY_RESPONSE, RetryOn.CONN_FAILURE);
     }
 
     @Test

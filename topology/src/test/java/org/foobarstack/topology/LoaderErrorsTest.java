@@ -66,7 +66,7 @@ class LoaderErrorsTest {
                 """)).containsExactly(
                 "t.yaml:4:5: unknown key \"adress\" in host lb-1 (known keys: address, description, tiers)",
                 "t.yaml:8:9: unknown key \"bind\" in the lb tier of lb-1 (known keys: port, stats-port, mode,"
-                        + " balance, check, retries, redispatch, timeout, servers)",
+                        + " balance, check, retries, redispatch, retry-on, timeout, servers)",
                 "t.yaml:9:18: unknown key \"interval\" in the check of the lb tier of lb-1"
                         + " (known keys: type, path, inter, timeout, rise, fall)",
                 "t.yaml:10:20: unknown key \"queue\" in the timeout of the lb tier of lb-1"
@@ -593,6 +593,51 @@ class LoaderErrorsTest {
                 "t.yaml:7:15: unknown mode \"udp\" (known: http, tcp)",
                 "t.yaml:8:18: unknown balance \"random\" (known: roundrobin, leastconn, source, uri)",
                 "t.yaml:9:24: unknown check type \"icmp\" (known: tcp, http)");
+    }
+
+    @Test
+    void retryOnIsAList() {
+        assertThat(problems(balancer("""
+                retry-on: conn-failure
+                servers: [ { host: s } ]
+                """))).containsExactly(
+                "t.yaml:7:19: expected a list for retry-on, as in [conn-failure, empty-response], got \"conn-failure\"");
+        assertThat(problems(balancer("""
+                retry-on:
+                servers: [ { host: s } ]
+                """))).containsExactly(
+                "t.yaml:7:18: expected a list for retry-on, as in [conn-failure, empty-response], got nothing");
+    }
+
+    @Test
+    void retryOnListsTheKnownConditions() {
+        assertThat(problems(balancer("""
+                retry-on: [conn-failure, response-timeout, { empty-response: true }]
+                servers: [ { host: s } ]
+                """))).containsExactly(
+                "t.yaml:7:34: unknown retry-on condition \"response-timeout\" (known: conn-failure, empty-response)",
+                "t.yaml:7:52: expected one of conn-failure, empty-response for retry-on, got a map");
+    }
+
+    @Test
+    void aRetryOnConditionIsGivenOnce() {
+        assertThat(problems(balancer("""
+                retry-on:
+                  - conn-failure
+                  - empty-response
+                  - conn-failure
+                servers: [ { host: s } ]
+                """))).containsExactly(
+                "t.yaml:10:13: duplicate retry-on condition \"conn-failure\" (first at line 8)");
+    }
+
+    @Test
+    void retryOnNeedsAtLeastOneCondition() {
+        assertThat(problems(balancer("""
+                retry-on: []
+                servers: [ { host: s } ]
+                """))).containsExactly(
+                "t.yaml:7:19: retry-on needs at least one condition; to never retry set retries: 0");
     }
 
     @Test

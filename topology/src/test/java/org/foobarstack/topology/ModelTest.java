@@ -26,6 +26,14 @@ class ModelTest {
     }
 
     @Test
+    void retryOnConditionsHaveHaproxysWords() {
+        assertThat(RetryOn.values()).extracting(RetryOn::key).containsExactly("conn-failure", "empty-response");
+        assertThat(RetryOn.fromKey("empty-response")).contains(RetryOn.EMPTY_RESPONSE);
+        assertThat(RetryOn.fromKey("EMPTY_RESPONSE")).isEmpty();
+        assertThat(RetryOn.fromKey("response-timeout")).isEmpty();
+    }
+
+    @Test
     void aTopologyFindsTiersByRoleAndByType() {
         Topology distributed = ShippedTopologies.load("distributed");
 
@@ -74,7 +82,15 @@ class ModelTest {
                 .hasMessage("host s runs two db tiers");
         assertThatThrownBy(() -> new DbTier(65536)).hasMessage("db port must be 0..65535, got 65536");
         assertThatThrownBy(() -> new LbTier(8080, 8404, LbMode.TCP, Balance.URI, HealthCheckSpec.DEFAULT, 3, true,
-                LbTimeouts.DEFAULT, List.of(LbServer.of("s")))).hasMessage("balance uri needs mode http");
+                LbTier.DEFAULT_RETRY_ON, LbTimeouts.DEFAULT, List.of(LbServer.of("s"))))
+                .hasMessage("balance uri needs mode http");
+        assertThatThrownBy(() -> new LbTier(8080, 8404, LbMode.HTTP, Balance.ROUNDROBIN, HealthCheckSpec.DEFAULT, 3,
+                true, List.of(), LbTimeouts.DEFAULT, List.of(LbServer.of("s"))))
+                .hasMessage("retry-on needs at least one condition; to never retry set retries: 0");
+        assertThatThrownBy(() -> new LbTier(8080, 8404, LbMode.HTTP, Balance.ROUNDROBIN, HealthCheckSpec.DEFAULT, 3,
+                true, List.of(RetryOn.CONN_FAILURE, RetryOn.CONN_FAILURE), LbTimeouts.DEFAULT,
+                List.of(LbServer.of("s"))))
+                .hasMessage("retry-on lists a condition twice: [conn-failure, conn-failure]");
         assertThatThrownBy(() -> LbTier.withDefaults(List.of()))
                 .hasMessage("a load balancer needs at least one server");
         assertThatThrownBy(() -> new LbServer("s", 257, false, true)).hasMessage("weight must be 0..256, got 257");

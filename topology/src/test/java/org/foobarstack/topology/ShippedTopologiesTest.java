@@ -82,6 +82,14 @@ class ShippedTopologiesTest {
     }
 
     @Test
+    void distributedRetriesARequestWhoseServerDiedOnTheOtherServer() {
+        LbTier lb = ShippedTopologies.load("distributed").balancers().get(0).tier();
+
+        assertThat(lb.retryOn()).containsExactly(RetryOn.CONN_FAILURE, RetryOn.EMPTY_RESPONSE);
+        assertThat(lb.redispatch()).isTrue();
+    }
+
+    @Test
     void distributedWwwPointsAtTheBalancerOnly() {
         Topology distributed = ShippedTopologies.load("distributed");
 

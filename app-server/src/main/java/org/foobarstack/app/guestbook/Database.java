@@ -73,6 +73,15 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(AppServerConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * @param connectVia where the driver actually connects, when it is not the URL's host and port: the host's
+     *                   {@link org.foobarstack.app.net.SourceAddressRelay}; null to connect straight to the URL's.
+     *                   Everything this class reports (host, port, the traces' peer) is still the database's.
+     */
+    public static Database open(AppServerConfig config, java.net.InetSocketAddress connectVia) {
         if (!config.jdbcUrl().startsWith("jdbc:derby://")) {
             throw new IllegalArgumentException("the app tier reaches Derby only through its client driver "
                     + "(jdbc:derby://host:port/db), got " + config.jdbcUrl());
@@ -82,7 +91,12 @@ public final class Database implements AutoCloseable {
         // The client driver's own DataSource (derbyclient.jar: the embedded driver can never be picked), not a
         // JDBC URL: for a URL Hikari goes through DriverManager and sets its login timeout, which is JVM-wide and
         // would then also bound the storage tier's embedded connections when both tiers share a JVM.
-        hikari.setDataSource(clientDataSource(config.jdbcUrl()));
+        BasicClientDataSource dataSource = clientDataSource(config.jdbcUrl());
+        if (connectVia != null) {
+            dataSource.setServerName(connectVia.getAddress().getHostAddress());
+            dataSource.setPortNumber(connectVia.getPort());
+        }
+        hikari.setDataSource(dataSource);
         if (config.dbUser() != null) {
             hikari.setUsername(config.dbUser());
         }

@@ -217,7 +217,8 @@ final class ConnectionPool {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(initializer)
-                .connect(address);
+                .connect(address, config.sourceAddress() == null ? null
+                        : new java.net.InetSocketAddress(config.sourceAddress(), 0));
     }
 
     /** A connection closed: its calls have been failed by it; waiting calls may need a new one. */

@@ -22,10 +22,12 @@ public record HttpStatus(int code, String reason) {
     public static final HttpStatus FOUND = new HttpStatus(302, "Found");
     public static final HttpStatus NOT_MODIFIED = new HttpStatus(304, "Not Modified");
     public static final HttpStatus BAD_REQUEST = new HttpStatus(400, "Bad Request");
+    public static final HttpStatus UNAUTHORIZED = new HttpStatus(401, "Unauthorized");
     public static final HttpStatus FORBIDDEN = new HttpStatus(403, "Forbidden");
     public static final HttpStatus NOT_FOUND = new HttpStatus(404, "Not Found");
     public static final HttpStatus METHOD_NOT_ALLOWED = new HttpStatus(405, "Method Not Allowed");
     public static final HttpStatus REQUEST_TIMEOUT = new HttpStatus(408, "Request Timeout");
+    public static final HttpStatus CONFLICT = new HttpStatus(409, "Conflict");
     public static final HttpStatus PRECONDITION_FAILED = new HttpStatus(412, "Precondition Failed");
     public static final HttpStatus CONTENT_TOO_LARGE = new HttpStatus(413, "Content Too Large");
     public static final HttpStatus URI_TOO_LONG = new HttpStatus(414, "URI Too Long");
@@ -41,8 +43,8 @@ public record HttpStatus(int code, String reason) {
     public static final HttpStatus HTTP_VERSION_NOT_SUPPORTED = new HttpStatus(505, "HTTP Version Not Supported");
 
     private static final Map<Integer, HttpStatus> KNOWN = Stream.of(CONTINUE, OK, CREATED, NO_CONTENT,
-                    PARTIAL_CONTENT, MOVED_PERMANENTLY, FOUND, NOT_MODIFIED, BAD_REQUEST, FORBIDDEN, NOT_FOUND,
-                    METHOD_NOT_ALLOWED, REQUEST_TIMEOUT, PRECONDITION_FAILED, CONTENT_TOO_LARGE, URI_TOO_LONG,
+                    PARTIAL_CONTENT, MOVED_PERMANENTLY, FOUND, NOT_MODIFIED, BAD_REQUEST, UNAUTHORIZED, FORBIDDEN,
+                    NOT_FOUND, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT, CONFLICT, PRECONDITION_FAILED, CONTENT_TOO_LARGE, URI_TOO_LONG,
                     RANGE_NOT_SATISFIABLE, EXPECTATION_FAILED, REQUEST_HEADER_FIELDS_TOO_LARGE,
                     INTERNAL_SERVER_ERROR, NOT_IMPLEMENTED, BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT,
                     HTTP_VERSION_NOT_SUPPORTED)

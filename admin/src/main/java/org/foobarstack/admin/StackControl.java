@@ -1,0 +1,51 @@
+package org.foobarstack.admin;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What the admin server asks of the stack it serves: the topology's state, and the host actions of
+ * {@code foobar-stack ctl}. The launcher implements it; the admin module knows nothing of how hosts run.
+ */
+public interface StackControl {
+
+    /** The topology, every host and tier probed now. */
+    TopologyStatus topology();
+
+    /**
+     * Carries out an action on a host and says what happened in a sentence.
+     *
+     * @throws ControlException with the HTTP status to answer: 404 for an unknown host, 409 for an action that
+     *                          does not apply now (starting a running host)
+     */
+    String act(String host, HostAction action);
+
+    /** A stack that only reports a fixed list of tiers and refuses every action: for admin servers in tests. */
+    static StackControl readOnly(Supplier<List<TierStatus>> tiers) {
+        return new StackControl() {
+            @Override
+            public TopologyStatus topology() {
+                return TopologyStatus.ofTiers(tiers.get());
+            }
+
+            @Override
+            public String act(String host, HostAction action) {
+                throw new ControlException(409, "this admin server controls no hosts");
+            }
+        };
+    }
+
+    /** An action that could not be carried out, with the status the admin server answers. */
+    final class ControlException extends RuntimeException {
+        private final int status;
+
+        public ControlException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}

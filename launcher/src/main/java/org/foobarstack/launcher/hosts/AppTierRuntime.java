@@ -1,0 +1,93 @@
+package org.foobarstack.launcher.hosts;
+
+import org.foobarstack.admin.TierProbe;
+import org.foobarstack.admin.TierStatus;
+import org.foobarstack.app.AppServer;
+import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.topology.AppTier;
+import org.foobarstack.topology.HostSpec;
+import org.foobarstack.topology.Role;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The app tier of a host: the FastCGI responder running the guestbook, on the host's address, with its pool of
+ * database connections to the db tier the topology names (leaving from the host's address too).
+ */
+public final class AppTierRuntime extends TierRuntime {
+
+    private final AppTier app;
+    private AppServer server;
+    private int boundPort;
+
+    public AppTierRuntime(StackContext stack, HostSpec host, AppTier spec) {
+        super(stack, host, spec);
+        this.app = spec;
+    }
+
+    /** The db tier this app server uses. */
+    public DbTierRuntime database() {
+        return (DbTierRuntime) stack.tier(app.dbHost(), Role.DB);
+    }
+
+    @Override
+    public void start() {
+        DbTierRuntime db = database();
+        AppServer fresh = new AppServer(AppServerConfig.builder()
+                .bindAddress(host.address().getHostAddress())
+                .port(portToBind(boundPort, spec.port()))
+                .jdbcUrl(db.jdbcUrl())
+                .dbUser(db.appUser())
+                .dbPassword(db.appPassword())
+                .instanceName(instance)
+                .traceRecorder(stack.recorder(Role.APP, instance))
+                .metrics(stack.metrics())
+                .build());
+        fresh.start();
+        synchronized (this) {
+            server = fresh;
+            boundPort = fresh.address().getPort();
+        }
+    }
+
+    @Override
+    public synchronized void kill() {
+        if (server != null) {
+            server.kill();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    public synchronized boolean running() {
+        return server != null && server.running();
+    }
+
+    public synchronized AppServer server() {
+        return server;
+    }
+
+    @Override
+    public synchronized InetSocketAddress address() {
+        return new InetSocketAddress(host.address(), portToBind(boundPort, spec.port()));
+    }
+
+    @Override
+    public TierStatus status(Duration probeTimeout) {
+        InetSocketAddress address = address();
+        AppServer current = server();
+        boolean up = current != null && current.running() && TierProbe.tcp(address, probeTimeout);
+        return new TierStatus("app", instance, "app server", "FastCGI",
+                List.of(hostPort(address) + "/tcp fastcgi"), up,
+                Map.of("connections", current == null ? 0L : (long) current.openConnections()));
+    }
+}

@@ -1,0 +1,184 @@
+package org.foobarstack.launcher.hosts;
+
+import org.foobarstack.admin.BalancerStatus;
+import org.foobarstack.admin.TierProbe;
+import org.foobarstack.admin.TierStatus;
+import org.foobarstack.lb.LoadBalancer;
+import org.foobarstack.lb.backend.Server;
+import org.foobarstack.lb.backend.ServerStats;
+import org.foobarstack.lb.config.Algorithm;
+import org.foobarstack.lb.config.BalancerConfig;
+import org.foobarstack.lb.config.HealthCheckConfig;
+import org.foobarstack.lb.config.Mode;
+import org.foobarstack.lb.config.RetryOn;
+import org.foobarstack.lb.config.ServerConfig;
+import org.foobarstack.lb.config.Timeouts;
+import org.foobarstack.topology.HostSpec;
+import org.foobarstack.topology.LbServer;
+import org.foobarstack.topology.LbTier;
+import org.foobarstack.topology.Role;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The lb tier of a host: a load balancer in front of the web tiers of the hosts its topology lists. Each server
+ * is named after the web tier it reaches ({@code web-2}), the way a HAProxy configuration names its servers.
+ */
+public final class LbTierRuntime extends TierRuntime {
+
+    private final LbTier lb;
+    private LoadBalancer balancer;
+    private int boundPort;
+    private int boundStatsPort;
+    /** What an operator set on each server (drain, maint), kept across restarts of the balancer itself. */
+    private final Map<String, Server.AdminState> adminStates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public LbTierRuntime(StackContext stack, HostSpec host, LbTier spec) {
+        super(stack, host, spec);
+        this.lb = spec;
+    }
+
+    /** The balancer's configuration, in HAProxy's terms, built from the topology. */
+    BalancerConfig config() {
+        List<ServerConfig> servers = new ArrayList<>();
+        for (LbServer server : lb.servers()) {
+            TierRuntime web = stack.tier(server.host(), Role.WEB);
+            servers.add(new ServerConfig(web.instance(), web.address(), server.weight(), server.backup(),
+                    server.check()));
+        }
+        Set<RetryOn> retryOn = EnumSet.noneOf(RetryOn.class);
+        for (org.foobarstack.topology.RetryOn condition : lb.retryOn()) {
+            retryOn.add(RetryOn.fromKeyword(condition.key()));
+        }
+        return BalancerConfig.builder()
+                .name(instance)
+                .bindAddress(host.address().getHostAddress())
+                .port(portToBind(boundPort, lb.port()))
+                .statsPort(lb.hasStats() ? portToBind(boundStatsPort, lb.statsPort()) : BalancerConfig.NO_STATS)
+                .mode(lb.mode() == org.foobarstack.topology.LbMode.TCP ? Mode.TCP : Mode.HTTP)
+                .algorithm(Algorithm.fromKeyword(lb.balance().key()))
+                .servers(servers)
+                .check(new HealthCheckConfig(lb.check().type() == org.foobarstack.topology.CheckType.TCP
+                        ? HealthCheckConfig.CheckType.TCP : HealthCheckConfig.CheckType.HTTP,
+                        lb.check().path(), lb.check().inter(), lb.check().timeout(), lb.check().rise(),
+                        lb.check().fall()))
+                .retries(lb.retries())
+                .redispatch(lb.redispatch())
+                .retryOn(retryOn)
+                .timeouts(new Timeouts(lb.timeouts().connect(), lb.timeouts().server(), lb.timeouts().client()))
+                .traceRecorder(stack.recorder(Role.LB, instance))
+                .metrics(stack.metrics())
+                .build();
+    }
+
+    @Override
+    public void start() {
+        LoadBalancer fresh = new LoadBalancer(config());
+        try {
+            fresh.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        adminStates.forEach((server, state) -> fresh.setState(server, state));
+        synchronized (this) {
+            balancer = fresh;
+            boundPort = fresh.address().getPort();
+            boundStatsPort = fresh.statsAddress() == null ? 0 : fresh.statsAddress().getPort();
+        }
+    }
+
+    @Override
+    public synchronized void kill() {
+        if (balancer != null) {
+            balancer.kill();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (balancer != null) {
+            balancer.close();
+        }
+    }
+
+    @Override
+    public synchronized boolean running() {
+        return balancer != null && balancer.running();
+    }
+
+    public synchronized LoadBalancer balancer() {
+        return balancer;
+    }
+
+    /** Sets the state of the server that is {@code host}'s web tier; false when this balancer has no such server. */
+    public boolean setState(String webHost, Server.AdminState state) {
+        Optional<LbServer> listed = lb.servers().stream().filter(s -> s.host().equals(webHost)).findFirst();
+        if (listed.isEmpty()) {
+            return false;
+        }
+        String name = stack.tier(webHost, Role.WEB).instance();
+        adminStates.put(name, state);
+        LoadBalancer current = balancer();
+        if (current != null && current.running()) {
+            current.setState(name, state);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized InetSocketAddress address() {
+        return new InetSocketAddress(host.address(), portToBind(boundPort, lb.port()));
+    }
+
+    /** The stats page's address, or null. */
+    public synchronized InetSocketAddress statsAddress() {
+        return lb.hasStats() ? new InetSocketAddress(host.address(), portToBind(boundStatsPort, lb.statsPort()))
+                : null;
+    }
+
+    @Override
+    public TierStatus status(Duration probeTimeout) {
+        InetSocketAddress address = address();
+        LoadBalancer current = balancer();
+        List<String> endpoints = new ArrayList<>();
+        endpoints.add(hostPort(address) + "/tcp " + (lb.mode() == org.foobarstack.topology.LbMode.TCP ? "tcp" : "http"));
+        InetSocketAddress stats = statsAddress();
+        if (stats != null) {
+            endpoints.add(hostPort(stats) + "/tcp stats");
+        }
+        boolean up = current != null && current.running() && TierProbe.tcp(address, probeTimeout);
+        long requests = current == null ? 0 : current.stats().frontend().requests();
+        return new TierStatus("lb", instance, "load balancer", lb.mode() == org.foobarstack.topology.LbMode.TCP
+                ? "TCP (layer 4)" : "HTTP/1.1 (layer 7)", endpoints, up, Map.of("requests", requests));
+    }
+
+    /** The balancer's view of its servers, for the dashboard. */
+    public BalancerStatus balancerStatus() {
+        LoadBalancer current = balancer();
+        InetSocketAddress stats = statsAddress();
+        List<BalancerStatus.Server> servers = new ArrayList<>();
+        for (LbServer listed : lb.servers()) {
+            TierRuntime web = stack.tier(listed.host(), Role.WEB);
+            ServerStats s = current == null || !current.running() ? null
+                    : current.backend().server(web.instance()).map(Server::stats).orElse(null);
+            servers.add(new BalancerStatus.Server(web.instance(), listed.host(), hostPort(web.address()),
+                    s == null ? "unknown (balancer down)" : s.status(), s != null && s.up(),
+                    s == null ? adminStates.getOrDefault(web.instance(), Server.AdminState.READY).name()
+                            : s.adminState().name(),
+                    s == null ? 0 : s.current(), s == null ? 0 : s.total(),
+                    s == null ? "" : (s.checked() ? s.lastCheck().describe() : "no check"),
+                    s == null ? -1 : s.downSinceMillis()));
+        }
+        return new BalancerStatus(instance, host.name(), lb.balance().key(),
+                stats == null ? null : "http://" + hostPort(stats) + "/stats", servers);
+    }
+}

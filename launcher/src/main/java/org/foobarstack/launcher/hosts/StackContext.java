@@ -1,0 +1,95 @@
+package org.foobarstack.launcher.hosts;
+
+import org.foobarstack.topology.HostSpec;
+import org.foobarstack.topology.Role;
+import org.foobarstack.topology.Topology;
+import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.TraceHub;
+import org.foobarstack.trace.TraceRecorder;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every tier of one running topology shares: the topology, the names of its instances, the one trace hub and
+ * metrics registry, where data lives, and the directory of tiers, through which a tier finds the address of
+ * another ("the app tier of server-1") when it starts.
+ *
+ * <p>Data directories: the {@code simple} design keeps today's layout, everything straight under the data
+ * directory ({@code data/storage}, {@code data/web}); every other design keeps each host apart, under
+ * {@code data/<design>/<host>/}, so that two designs never share a database.
+ */
+public final class StackContext {
+
+    private final Topology topology;
+    private final Path dataRoot;
+    private final InstanceNames names;
+    private final TraceHub traces;
+    private final Metrics metrics;
+    private final Map<String, Map<Role, TierRuntime>> tiers = new LinkedHashMap<>();
+    private final Map<String, TraceRecorder> recorders = new ConcurrentHashMap<>();
+
+    public StackContext(Topology topology, Path dataRoot, TraceHub traces, Metrics metrics) {
+        this.topology = topology;
+        this.dataRoot = dataRoot;
+        this.names = new InstanceNames(topology);
+        this.traces = traces;
+        this.metrics = metrics;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public InstanceNames names() {
+        return names;
+    }
+
+    public TraceHub traces() {
+        return traces;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Where a host keeps its data. */
+    public Path dataDirectory(HostSpec host) {
+        return topology.name().equals("simple") ? dataRoot : dataRoot.resolve(topology.name()).resolve(host.name());
+    }
+
+    /**
+     * The recorder of a tier instance: one per instance for the stack's whole life, so that a host killed and
+     * started again keeps its history on the dashboard.
+     */
+    public TraceRecorder recorder(Role role, String instance) {
+        return recorders.computeIfAbsent(instance, i -> traces.newRecorder(role.key(), i));
+    }
+
+    /** Makes a tier findable by its host and role; the stack registers each tier once, before starting any. */
+    public void register(TierRuntime tier) {
+        tiers.computeIfAbsent(tier.host().name(), h -> new LinkedHashMap<>()).put(tier.role(), tier);
+    }
+
+    /** The tier of {@code role} on {@code host}. */
+    public TierRuntime tier(String host, Role role) {
+        TierRuntime tier = tiers.getOrDefault(host, Map.of()).get(role);
+        if (tier == null) {
+            throw new IllegalArgumentException(host + " runs no " + role.key() + " tier");
+        }
+        return tier;
+    }
+
+    /** Every tier of one role, in the topology's order. */
+    public List<TierRuntime> tiers(Role role) {
+        return tiers.values().stream().map(byRole -> byRole.get(role)).filter(t -> t != null).toList();
+    }
+
+    public Optional<DnsTierRuntime> nameServer() {
+        return tiers(Role.DNS).stream().map(DnsTierRuntime.class::cast).findFirst();
+    }
+}
