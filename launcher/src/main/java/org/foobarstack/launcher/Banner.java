@@ -1,15 +1,29 @@
 package org.foobarstack.launcher;
 
+import org.foobarstack.launcher.hosts.HostRuntime;
+import org.foobarstack.launcher.hosts.LbTierRuntime;
+import org.foobarstack.launcher.hosts.TierRuntime;
+import org.foobarstack.launcher.hosts.WebTierRuntime;
+import org.foobarstack.topology.Role;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The text shown once the stack is up: where each tier listens, and commands to try against it. */
+/** The text shown once the stack is up: where each host and tier listens, and commands to try against it. */
 final class Banner {
 
     private Banner() {
     }
 
     static String of(Stack stack) {
+        return stack.topologySpec().hosts().size() == 1 && stack.dns() != null && stack.web() != null
+                && stack.app() != null && stack.storage() != null ? singleServer(stack) : hosts(stack);
+    }
+
+    /** The simple design: one server, its four tiers in the order a request meets them. */
+    private static String singleServer(Stack stack) {
         InetSocketAddress dns = stack.dns().udpAddress();
         InetSocketAddress http = stack.web().httpAddress();
         InetSocketAddress https = stack.web().httpsAddress();
@@ -25,8 +39,7 @@ final class Banner {
         b.append(line("web server", httpBase + "/" + (https == null ? "" : "   https://" + hostPort(https) + "/")));
         b.append(line("app server", hostPort(app) + "  (FastCGI responder)"));
         b.append(line("database", hostPort(db) + "  (Derby Network Server, " + stack.storage().jdbcUrl() + ")"));
-        b.append(line("admin", "http://" + hostPort(stack.admin().address())
-                + "/  (dashboard; /metrics, /health, /api/traces)"));
+        b.append(admin(stack));
         b.append(line("data", stack.config().dataDir().toString()));
         b.append("\nTry:\n");
         b.append("  dig @").append(dnsHost).append(" -p ").append(dns.getPort()).append(" www.foobar.com A\n");
@@ -45,8 +58,74 @@ final class Banner {
                 .append(" http://www.foobar.com:").append(http.getPort()).append("/api/messages\n");
         b.append("  chromium --host-resolver-rules=\"MAP www.foobar.com ").append(hostPort(http))
                 .append("\" http://www.foobar.com/\n");
+        b.append("  bin/foobar-stack ctl kill server-1      (the single point of failure; ctl start server-1)\n");
         b.append("\nPress Ctrl+C to stop.\n");
         return b.toString();
+    }
+
+    /** Any other design: a table of hosts, each with its address and tiers, then what to try. */
+    private static String hosts(Stack stack) {
+        StringBuilder b = new StringBuilder();
+        b.append("foobar-stack is up: topology ").append(stack.topologySpec().name()).append("\n");
+        stack.topologySpec().description().lines().findFirst()
+                .ifPresent(first -> b.append("  ").append(first).append("\n"));
+        b.append("\n").append(String.format("  %-10s %-12s %s%n", "host", "address", "tiers"));
+        for (HostRuntime host : stack.hosts()) {
+            List<String> tiers = new ArrayList<>();
+            for (TierRuntime tier : host.tiers()) {
+                StringBuilder t = new StringBuilder(tier.instance()).append(' ').append(tier.role().key())
+                        .append(" :").append(tier.address().getPort());
+                if (tier instanceof WebTierRuntime web && web.httpsAddress() != null) {
+                    t.append(" https :").append(web.httpsAddress().getPort());
+                }
+                if (tier instanceof LbTierRuntime lb && lb.statsAddress() != null) {
+                    t.append(" stats :").append(lb.statsAddress().getPort());
+                }
+                tiers.add(t.toString());
+            }
+            b.append(String.format("  %-10s %-12s %s%n", host.name(), host.spec().address().getHostAddress(),
+                    String.join(", ", tiers)));
+        }
+        b.append("\n").append(admin(stack));
+        b.append(line("data", stack.context().dataDirectory(stack.topologySpec().hosts().get(0)).getParent()
+                .toString()));
+        b.append("\nTry:\n");
+        stack.context().nameServer().ifPresent(ns -> b.append("  dig @").append(ns.address().getAddress()
+                .getHostAddress()).append(" -p ").append(ns.address().getPort())
+                .append(" www.foobar.com A                 (www points at ")
+                .append(stack.topologySpec().balancers().isEmpty() ? "the web servers" : "the load balancer")
+                .append(")\n"));
+        InetSocketAddress front = stack.front();
+        if (front != null) {
+            String base = "http://" + hostPort(front);
+            b.append("  curl -s ").append(base).append("/api/whoami     (twice: which web server answered?)\n");
+            b.append("  curl -si ").append(base).append("/ | grep X-Backend-Server\n");
+        }
+        for (TierRuntime tier : stack.context().tiers(Role.LB)) {
+            InetSocketAddress stats = ((LbTierRuntime) tier).statsAddress();
+            if (stats != null) {
+                b.append("  curl -s 'http://").append(hostPort(stats)).append("/stats;csv'   (")
+                        .append(tier.instance()).append("'s stats, HAProxy's columns; the page is /stats)\n");
+            }
+        }
+        b.append("  bin/foobar-stack ctl status\n");
+        String victim = stack.hosts().stream().filter(h -> h.spec().runs(Role.WEB)).reduce((a, z) -> z)
+                .map(HostRuntime::name).orElse(stack.hosts().get(stack.hosts().size() - 1).name());
+        b.append("  bin/foobar-stack ctl kill ").append(victim).append("      (then: ctl start ")
+                .append(victim).append(")\n");
+        if (front != null) {
+            b.append("  bin/foobar-stack load http://").append(hostPort(front))
+                    .append("/api/messages --rate 100 --duration 20\n");
+        }
+        b.append("\nPress Ctrl+C to stop.\n");
+        return b.toString();
+    }
+
+    private static String admin(Stack stack) {
+        String base = "http://" + hostPort(stack.admin().address());
+        return line("admin", base + "/  (dashboard; /metrics, /health, /api/topology, /api/traces)")
+                + line("", "with host controls: " + base + "/#token=" + stack.token()
+                + "  (the token is also in " + stack.tokenFile() + ")");
     }
 
     private static String line(String tier, String where) {

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A whole web stack for foobar.com on this machine: DNS, web server, app server, database.",
-        subcommands = {RunCommand.class, BackupCommand.class, RestoreCommand.class, org.foobarstack.launcher.walk.WalkCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TopologiesCommand.class, CtlCommand.class,
+                org.foobarstack.loadgen.cli.LoadCommand.class, BackupCommand.class,
+                RestoreCommand.class, org.foobarstack.launcher.walk.WalkCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,10 @@
 package org.foobarstack.launcher;
 
+import org.foobarstack.topology.ShippedTopologies;
+import org.foobarstack.topology.Topology;
+import org.foobarstack.topology.TopologyException;
+import org.foobarstack.topology.WwwRecord;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -10,12 +15,25 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code run}: starts the four tiers, prints where each listens and what to try, and keeps them running until
- * SIGINT (Ctrl+C) or SIGTERM.
+ * {@code run}: starts a topology (by default {@code simple}, the single server), prints where each host and tier
+ * listens and what to try, and keeps them running until SIGINT (Ctrl+C) or SIGTERM.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Start DNS, web, app and database tiers in this process and keep them running.")
+        description = {"Start a topology's hosts and their tiers in this process and keep them running.",
+                "Without --topology: the simple design, one server on 127.0.0.1 whose ports the flags below set."})
 final class RunCommand implements Callable<Integer> {
+
+    /** The flags that place the simple design's tiers; a topology file places its own. */
+    private static final java.util.List<String> SIMPLE_ONLY = java.util.List.of("--bind", "--dns-port",
+            "--http-port", "--https-port", "--no-https", "--app-port", "--db-port");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--topology", paramLabel = "NAME|FILE",
+            description = "A shipped topology (see `foobar-stack topologies`: simple, distributed) or a topology "
+                    + "file (YAML). Default: simple, with the ports below.")
+    String topologyName;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1",
             description = "Loopback address every tier binds to (default: ${DEFAULT-VALUE}).")
@@ -58,6 +76,26 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Topology topology = null;
+        if (topologyName != null) {
+            for (String flag : SIMPLE_ONLY) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    System.err.println("foobar-stack: " + flag + " places a tier of the simple design; with "
+                            + "--topology, every address and port comes from the topology file");
+                    return 2;
+                }
+            }
+            try {
+                topology = ShippedTopologies.resolve(topologyName);
+            } catch (TopologyException e) {
+                System.err.println("foobar-stack: " + e.getMessage());
+                return 2;
+            }
+            if (wwwCname) {
+                topology = new Topology(topology.name(), topology.description(), topology.domain(), WwwRecord.CNAME,
+                        topology.hosts());
+            }
+        }
         StackConfig config = StackConfig.builder()
                 .bindAddress(bind)
                 .dnsPort(dnsPort)
@@ -68,9 +106,11 @@ final class RunCommand implements Callable<Integer> {
                 .adminPort(adminPort)
                 .dataDir(dataDir)
                 .wwwAsCname(wwwCname)
+                .topology(topology)
                 .build();
         PrintStream out = System.out;
-        out.println("Starting foobar-stack (data in " + config.dataDir() + ")");
+        out.println("Starting foobar-stack, topology " + config.topology().name() + " (data in "
+                + config.dataDir() + ")");
         Stack stack = new Stack(config);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGINT and SIGTERM both run shutdown hooks: that is where the tiers stop, top down.

@@ -224,7 +224,7 @@ public final class Stack implements AutoCloseable, StackControl {
         return topology.hosts().size() == 1
                 ? String.format("  %-11s up in %d ms", tierName(tier), millis)
                 : String.format("  %-9s %-6s %-14s up in %d ms", tier.host().name(), tier.instance(),
-                        tier.description().split(" \\(")[0], millis);
+                        kind(tier), millis);
     }
 
     private void startAdmin(Consumer<String> progress) {
@@ -281,14 +281,17 @@ public final class Stack implements AutoCloseable, StackControl {
 
     /** A tier's name in progress lines and errors: "web server", or "web server web-2" when there are several. */
     private String tierName(TierRuntime tier) {
-        String kind = switch (tier.role()) {
+        return context.tiers(tier.role()).size() == 1 ? kind(tier) : kind(tier) + " " + tier.instance();
+    }
+
+    private static String kind(TierRuntime tier) {
+        return switch (tier.role()) {
             case DNS -> "DNS server";
             case LB -> "load balancer";
             case WEB -> "web server";
             case APP -> "app server";
             case DB -> "storage";
         };
-        return context.tiers(tier.role()).size() == 1 ? kind : kind + " " + tier.instance();
     }
 
     // ---------------------------------------------------------------- the hosts, for ctl and the dashboard

@@ -45,8 +45,20 @@ final class WhoAmI {
         }
 
         Map<String, Object> client = new LinkedHashMap<>();
+        String forwardedFor = request.param("HTTP_X_FORWARDED_FOR");
+        // Behind a load balancer the web server's peer (REMOTE_ADDR) is the balancer; the client is the last
+        // address the balancer appended to X-Forwarded-For. Only that last entry is trusted: the ones before it
+        // came from the client itself and can say anything.
+        client.put("address", forwardedFor == null ? request.param("REMOTE_ADDR") : lastElement(forwardedFor));
+        client.put("addressSource", forwardedFor == null ? "REMOTE_ADDR (no proxy in between)"
+                : "X-Forwarded-For, as the load balancer appended it");
         client.put("remoteAddr", request.param("REMOTE_ADDR"));
         client.put("remotePort", request.param("REMOTE_PORT"));
+        if (forwardedFor != null) {
+            client.put("xForwardedFor", forwardedFor);
+            client.put("forwarded", request.param("HTTP_FORWARDED"));
+            client.put("via", request.param("HTTP_VIA"));
+        }
         passport.put("client", client);
 
         Map<String, Object> web = new LinkedHashMap<>();
@@ -107,6 +119,12 @@ final class WhoAmI {
         }
         // the trace the responder started for this request: the id its hops are recorded under
         return new String[] {request.trace().traceId(), "trace started by " + config.instanceName()};
+    }
+
+    /** "203.0.113.7, 127.0.0.1" gives "127.0.0.1". */
+    private static String lastElement(String list) {
+        String[] parts = list.split(",");
+        return parts[parts.length - 1].trim();
     }
 
     private static String format(InetSocketAddress address) {

@@ -159,9 +159,14 @@ public final class HostRuntime {
 
     /** The host with each tier probed now. */
     public HostStatus status(Duration probeTimeout) {
+        // in the order the topology file lists them, which is the order a request meets them
         List<TierStatus> statuses = new ArrayList<>();
-        for (TierRuntime tier : tiers) {
-            statuses.add(tier.status(probeTimeout));
+        for (org.foobarstack.topology.TierSpec listed : spec.tiers()) {
+            for (TierRuntime tier : tiers) {
+                if (tier.role() == listed.role()) {
+                    statuses.add(tier.status(probeTimeout));
+                }
+            }
         }
         State now = state;
         boolean up = now == State.RUNNING && statuses.stream().allMatch(TierStatus::up);

@@ -1,0 +1,194 @@
+package org.foobarstack.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ctl}: talks to a running stack through its admin server. {@code status} reads ({@code GET
+ * /api/topology}); {@code kill}, {@code start}, {@code drain} and {@code ready} change a host ({@code POST
+ * /api/hosts/HOST/ACTION}) and present the stack's token, which the stack wrote into its data directory.
+ */
+@Command(name = "ctl", mixinStandardHelpOptions = true,
+        description = {"Control a running stack through its admin server.",
+                "  status          every host, its tiers, and the load balancers' view of their servers",
+                "  kill HOST       stop every tier of HOST at once (sockets reset, as a power cut)",
+                "  start HOST      start HOST's tiers again, with their data",
+                "  drain HOST      no new requests to HOST's web server at the balancers; those in progress finish",
+                "  ready HOST      HOST's web server takes requests again"})
+final class CtlCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "status, kill, start, drain or ready")
+    String action;
+
+    @Parameters(index = "1", paramLabel = "HOST", arity = "0..1", description = "the host to act on")
+    String host;
+
+    @Option(names = "--admin", defaultValue = "http://127.0.0.1:9090",
+            description = "The admin server (default: ${DEFAULT-VALUE}).")
+    URI admin;
+
+    @Option(names = "--data-dir", defaultValue = "data",
+            description = "The stack's data directory, where it wrote admin.token (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--token-file", description = "Read the token from this file instead of DATA-DIR/admin.token.")
+    Path tokenFile;
+
+    @Option(names = "--json", description = "Print the admin server's JSON as it came.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (action.equals("status")) {
+                if (host != null) {
+                    err.println("ctl status takes no host: it shows them all");
+                    return 2;
+                }
+                HttpResponse<String> response = send(HttpRequest.newBuilder(admin.resolve("/api/topology")).GET());
+                if (response.statusCode() != 200) {
+                    err.println("the admin server answered " + response.statusCode() + ": " + response.body());
+                    return 1;
+                }
+                out.print(json ? response.body() : StatusTable.render(new ObjectMapper().readTree(response.body())));
+                out.flush();
+                return 0;
+            }
+            if (!List.of("kill", "start", "drain", "ready").contains(action)) {
+                err.println("unknown action \"" + action + "\": status, kill, start, drain or ready");
+                return 2;
+            }
+            if (host == null) {
+                err.println("ctl " + action + " needs a host: ctl " + action + " HOST (ctl status lists them)");
+                return 2;
+            }
+            String token = readToken(err);
+            if (token == null) {
+                return 1;
+            }
+            HttpResponse<String> response = send(HttpRequest.newBuilder(admin.resolve("/api/hosts/" + host + "/"
+                    + action)).header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(90)));
+            JsonNode body = new ObjectMapper().readTree(response.body());
+            if (json) {
+                out.print(response.body());
+            } else if (response.statusCode() == 200) {
+                out.println(body.path("result").asText() + " (" + body.path("tookMillis").asLong() + " ms)");
+            } else {
+                err.println(response.statusCode() + ": " + body.path("error").asText(response.body()));
+            }
+            out.flush();
+            err.flush();
+            return response.statusCode() == 200 ? 0 : 1;
+        } catch (IOException e) {
+            err.println("cannot reach the admin server at " + admin + " (" + e.getMessage()
+                    + "): is the stack running? --admin points elsewhere");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String readToken(PrintWriter err) {
+        Path file = tokenFile != null ? tokenFile : dataDir.resolve(Stack.TOKEN_FILE);
+        try {
+            return Files.readString(file).trim();
+        } catch (NoSuchFileException e) {
+            err.println("no token at " + file + ": the stack writes it there when it starts; give --data-dir "
+                    + "(the stack's) or --token-file");
+        } catch (IOException e) {
+            err.println("cannot read the token from " + file + ": " + e.getMessage());
+        }
+        return null;
+    }
+
+    /** {@code ctl status} as text: a table of hosts, then one table per balancer. */
+    static final class StatusTable {
+
+        private StatusTable() {
+        }
+
+        static String render(JsonNode topology) {
+            StringBuilder b = new StringBuilder();
+            b.append("topology ").append(topology.path("name").asText()).append('\n');
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"HOST", "ADDRESS", "STATE", "UP", "TIERS"});
+            for (JsonNode host : topology.path("hosts")) {
+                List<String> tiers = new ArrayList<>();
+                for (JsonNode tier : host.path("tiers")) {
+                    tiers.add(tier.path("instance").asText() + ":" + tier.path("port").asInt() + " "
+                            + (tier.path("up").asBoolean() ? "up" : "down"));
+                }
+                rows.add(new String[] {host.path("name").asText(), host.path("address").asText(),
+                        host.path("state").asText(), host.path("up").asBoolean() ? "yes" : "no",
+                        String.join(", ", tiers)});
+            }
+            table(b, rows);
+            for (JsonNode lb : topology.path("balancers")) {
+                b.append('\n').append(lb.path("instance").asText()).append(" on ").append(lb.path("host").asText())
+                        .append(" (balance ").append(lb.path("algorithm").asText());
+                if (!lb.path("statsUrl").isNull() && !lb.path("statsUrl").isMissingNode()) {
+                    b.append(", stats ").append(lb.path("statsUrl").asText());
+                }
+                b.append(")\n");
+                List<String[]> servers = new ArrayList<>();
+                servers.add(new String[] {"SERVER", "HOST", "ADDRESS", "STATUS", "ADMIN", "CUR", "TOTAL",
+                    "LAST CHECK"});
+                for (JsonNode s : lb.path("servers")) {
+                    servers.add(new String[] {s.path("name").asText(), s.path("host").asText(),
+                            s.path("address").asText(), s.path("status").asText(), s.path("admin").asText(),
+                            s.path("current").asText(), s.path("total").asText(), s.path("lastCheck").asText()});
+                }
+                table(b, servers);
+            }
+            return b.toString();
+        }
+
+        private static void table(StringBuilder b, List<String[]> rows) {
+            int columns = rows.get(0).length;
+            int[] widths = new int[columns];
+            for (String[] row : rows) {
+                for (int c = 0; c < columns; c++) {
+                    widths[c] = Math.max(widths[c], row[c].length());
+                }
+            }
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int c = 0; c < columns; c++) {
+                    line.append(c == columns - 1 ? row[c] : String.format("%-" + widths[c] + "s  ", row[c]));
+                }
+                b.append(line.toString().stripTrailing()).append('\n');
+            }
+        }
+    }
+}
