@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "A whole web stack for foobar.com on this machine: DNS, web server, app server, database.",
         subcommands = {RunCommand.class, TopologiesCommand.class, CtlCommand.class,
-                org.foobarstack.loadgen.cli.LoadCommand.class, BackupCommand.class,
+                org.foobarstack.loadgen.cli.LoadCommand.class, org.foobarstack.launcher.demo.DemoCommand.class,
+                BackupCommand.class,
                 RestoreCommand.class, org.foobarstack.launcher.walk.WalkCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

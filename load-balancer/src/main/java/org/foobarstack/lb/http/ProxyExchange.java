@@ -242,7 +242,20 @@ final class ProxyExchange implements BackendConnection.Listener {
         server.countRetry();
         context.metrics().retry(server.name());
         retryTimer = client.eventLoop().schedule(() -> {
-            if (!finished) {
+            if (finished) {
+                return;
+            }
+            if (context.config().redispatch() && !server.usable()) {
+                // taken out meanwhile (its checks, or other requests' failures): no point trying it again
+                hops.attemptFailed(trace.traceId(), server.name(), serverAddress, attempt,
+                        "marked " + server.status() + " while this request waited", "redispatch to another server",
+                        attemptStartNanos);
+                server.countRedispatch();
+                context.metrics().redispatch(server.name());
+                failedServers.add(server);
+                endSession();
+                chooseAndConnect();
+            } else {
                 connect();
             }
         }, wait, TimeUnit.MILLISECONDS);

@@ -1,0 +1,123 @@
+package org.foobarstack.launcher.demo;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code demo}: the seeds' weaknesses, live and measured. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Demonstrations that start designs on addresses of their own, load them, break them and "
+                + "measure what users see.",
+        subcommands = {DemoCommand.Spof.class})
+public final class DemoCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code demo spof}: kill a server of simple, then of distributed, under the same load. */
+    @Command(name = "spof", mixinStandardHelpOptions = true,
+            description = {"A single point of failure, measured: the simple design loses its one server in the "
+                    + "middle of a constant load; then the distributed design loses one of its two.",
+                    "Nothing of a running stack is touched: each design runs on 127.0.77.x / 127.0.78.x with its "
+                            + "data in a temporary directory."})
+    static final class Spof implements Callable<Integer> {
+
+        @Option(names = "--rate", defaultValue = "100", description = "Requests per second (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--duration", defaultValue = "12", description = "Seconds of load per design (default: ${DEFAULT-VALUE}).")
+        int duration;
+
+        @Option(names = "--kill-at", defaultValue = "3", description = "Second of the load at which a server is killed (default: ${DEFAULT-VALUE}).")
+        double killAt;
+
+        @Option(names = "--restart-at", defaultValue = "8", description = "Second at which it is started again (default: ${DEFAULT-VALUE}).")
+        double restartAt;
+
+        @Option(names = "--path", defaultValue = "/api/messages",
+                description = "What the load asks for (default: ${DEFAULT-VALUE}: web, app and database).")
+        String path;
+
+        @Option(names = "--kill", description = "The host of the distributed design to kill (default: server-2; "
+                + "server-1 also holds the database).")
+        String kill;
+
+        @Option(names = "--only", description = "Run one design only: simple or distributed.")
+        String only;
+
+        @Option(names = "--json", description = "Print the runs as JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (rate < 1 || duration < 2 || killAt <= 0 || restartAt <= killAt || restartAt >= duration) {
+                err.println("need --rate >= 1 and 0 < --kill-at < --restart-at < --duration");
+                return 2;
+            }
+            if (only != null && !only.equals("simple") && !only.equals("distributed")) {
+                err.println("--only takes simple or distributed");
+                return 2;
+            }
+            quietLogs(out);
+            SpofDemo demo = new SpofDemo(new SpofDemo.Settings(rate, Duration.ofSeconds(duration),
+                    Duration.ofMillis((long) (killAt * 1000)), Duration.ofMillis((long) (restartAt * 1000)), path,
+                    16), line -> {
+                        if (!json) {
+                            out.println(line);
+                            out.flush();
+                        }
+                    });
+            List<SpofRun> runs = new ArrayList<>();
+            try {
+                if (only == null || only.equals("simple")) {
+                    runs.add(demo.run("simple", null, 77));
+                }
+                if (only == null || only.equals("distributed")) {
+                    runs.add(demo.run("distributed", kill, 78));
+                }
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            out.print(json ? SpofReport.json(runs) : SpofReport.text(runs));
+            out.flush();
+            return 0;
+        }
+
+        /**
+         * The tiers log every failure they meet, and a demo makes hundreds on purpose: their lines go to a file,
+         * so that the report is readable. (slf4j-simple reads this property when the first logger is made, which
+         * in this command is after this point.)
+         */
+        private void quietLogs(PrintWriter out) {
+            if (System.getProperty("org.slf4j.simpleLogger.logFile") != null) {
+                return;
+            }
+            try {
+                java.nio.file.Path log = java.nio.file.Files.createTempFile("foobar-stack-demo-", ".log");
+                System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
+                if (!json) {
+                    out.println("(the tiers' log lines go to " + log + ")");
+                }
+            } catch (java.io.IOException e) {
+                // the logs stay on stderr
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.foobarstack.launcher.demo;
+
+import org.foobarstack.loadgen.LoadReport;
+import org.foobarstack.loadgen.TimelineBucket;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One design's run of {@code demo spof}: what was killed and when, what the balancers noticed, and the load
+ * generator's account of every request.
+ *
+ * @param design          "simple" or "distributed"
+ * @param description     the design in one line
+ * @param killedHost      the host that was killed
+ * @param killedTiers     the tiers that went with it
+ * @param killedAtMillis  when it was killed, in milliseconds since the load began
+ * @param restartAtMillis when it was asked to start again
+ * @param upAgainMillis   when it was up again
+ * @param events          kills, starts, and every UP and DOWN a balancer saw, in order
+ * @param load            the load generator's report
+ * @param balanced        whether the design has a load balancer
+ * @param holdsDatabase   whether the killed host held the database the app servers use
+ */
+public record SpofRun(String design, String description, String killedHost, List<String> killedTiers,
+                      long killedAtMillis, long restartAtMillis, long upAgainMillis, List<Event> events,
+                      LoadReport load, boolean balanced, boolean holdsDatabase) {
+
+    /**
+     * Something that happened during the run.
+     *
+     * @param atMillis milliseconds since the load began
+     * @param what     in words
+     * @param down     a balancer took a server out
+     */
+    public record Event(long atMillis, String what, boolean down) {
+    }
+
+    /** Requests that failed (no answer) or were answered 5xx: what a user saw as "the site is broken". */
+    public long failed() {
+        return load.failedTotal() + load.answeredBetween(500, 599);
+    }
+
+    public long sent() {
+        return load.sent();
+    }
+
+    /** How long after the kill the first balancer took the killed server out, or empty. */
+    public OptionalLong noticedAfterMillis() {
+        return events.stream().filter(e -> e.down() && e.atMillis() >= killedAtMillis - 100)
+                .mapToLong(e -> Math.max(0, e.atMillis() - killedAtMillis)).findFirst();
+    }
+
+    /** Failed requests whose intended start fell before the kill: none, when the design was healthy. */
+    public long failedBeforeKill() {
+        long failed = 0;
+        for (TimelineBucket bucket : load.timeline().buckets()) {
+            if (bucket.startMillis() + bucket.lengthMillis() <= killedAtMillis) {
+                failed += bucket.failedTotal() + bucket.serverErrors();
+            }
+        }
+        return failed;
+    }
+}
