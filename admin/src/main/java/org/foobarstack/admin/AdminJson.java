@@ -52,6 +52,10 @@ public final class AdminJson {
                 for (Map.Entry<String, Long> counter : tier.counters().entrySet()) {
                     counters.put(counter.getKey(), counter.getValue());
                 }
+                ArrayNode references = t.putArray("references");
+                for (TierStatus.Reference reference : tier.references()) {
+                    references.addObject().put("host", reference.host()).put("role", reference.role());
+                }
             }
         }
         ArrayNode balancers = root.putArray("balancers");
@@ -138,7 +142,9 @@ public final class AdminJson {
 
     /**
      * {@code GET /api/traces}: the keys of {@link TraceJson#writeSummaries} (traceId, requestId, start,
-     * startEpochMicros, durationNanos, hopCount, summary, tiers) plus method, target and status.
+     * startEpochMicros, durationNanos, hopCount, summary, tiers) plus method, target, status, and which load
+     * balancer ({@code balancer}) and which web server ({@code servedBy}) the request went through, each null
+     * when it met none.
      */
     public String requests(List<RecentRequests.Row> rows) {
         ObjectNode root = root();
@@ -159,6 +165,8 @@ public final class AdminJson {
             node.put("method", row.method());
             node.put("target", row.target());
             node.put("status", row.status());
+            node.put("balancer", row.balancer());
+            node.put("servedBy", row.servedBy());
         }
         return traceJson.toText(root);
     }

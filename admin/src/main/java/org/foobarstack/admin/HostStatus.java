@@ -8,7 +8,7 @@ import java.util.List;
  * @param name        "server-1"
  * @param address     "127.0.0.11"
  * @param description what the topology file says of it
- * @param state       "running", "starting", "killed" or "stopped"
+ * @param state       "running", "starting", "stopping", "killed" or "stopped"
  * @param up          running, and every tier answered its probe just now
  * @param tiers       its tiers, each probed
  */

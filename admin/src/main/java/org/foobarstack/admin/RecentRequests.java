@@ -26,6 +26,11 @@ import org.foobarstack.trace.TraceRecorder;
  *       summary instead;</li>
  *   <li>status: the last HTTP response head sent by the instance that received that request ("Status line",
  *       "Status code"); for DNS, the reply code of the last answer sent;</li>
+ *   <li>balancer: the load balancer the request went through, the instance of its first hop of tier "lb";</li>
+ *   <li>served by: the web server that answered it, the instance of the last HTTP response a hop of tier
+ *       "web" sent; while none has answered, the first web server it reached. A balancer that retries a
+ *       server which died under the request sends it to another one: both recorded hops, and the one that
+ *       answered is the one that served it;</li>
  *   <li>duration and tiers: the {@link Trace}'s own.</li>
  * </ol>
  *
@@ -34,13 +39,22 @@ import org.foobarstack.trace.TraceRecorder;
  */
 public final class RecentRequests {
 
-    /** One row of the list. {@code status} is null while no answer has been recorded. */
-    public record Row(Trace trace, String method, String target, String status) {
+    /**
+     * One row of the list. {@code status} is null while no answer has been recorded; {@code balancer} when the
+     * request went through no load balancer; {@code servedBy} when it reached no web server (a DNS query, or a
+     * balancer that found no server up).
+     */
+    public record Row(Trace trace, String method, String target, String status, String balancer,
+                      String servedBy) {
 
         public String traceId() {
             return trace.traceId();
         }
     }
+
+    /** The tier names the stack records its load balancers' and web servers' hops under. */
+    static final String BALANCER_TIER = "lb";
+    static final String WEB_TIER = "web";
 
     private static final Pattern STATUS_IN_SUMMARY = Pattern.compile("^HTTP/\\d\\.\\d (\\d{3})\\b");
     private static final Pattern REPLY_CODE = Pattern.compile("Reply code: ([A-Za-z]+)");
@@ -84,6 +98,8 @@ public final class RecentRequests {
     }
 
     static Row row(Trace trace) {
+        String balancer = firstInstanceOf(trace, BALANCER_TIER);
+        String servedBy = webServerThatAnswered(trace);
         Hop request = first(trace, Protocol.HTTP, Direction.RECEIVED);
         if (request != null) {
             String method = null;
@@ -99,15 +115,36 @@ public final class RecentRequests {
                     target = words[1];
                 }
             }
-            return new Row(trace, method, target, httpStatus(trace, request.instance()));
+            return new Row(trace, method, target, httpStatus(trace, request.instance()), balancer, servedBy);
         }
         Hop query = first(trace, Protocol.DNS, Direction.RECEIVED);
         if (query != null) {
-            return new Row(trace, "DNS", query.summary(), dnsReplyCode(trace));
+            return new Row(trace, "DNS", query.summary(), dnsReplyCode(trace), balancer, servedBy);
         }
         Hop firstHop = trace.isEmpty() ? null : trace.hops().get(0);
         return new Row(trace, firstHop == null ? null : firstHop.protocol().name(),
-                firstHop == null ? null : firstHop.summary(), null);
+                firstHop == null ? null : firstHop.summary(), null, balancer, servedBy);
+    }
+
+    /** The instance of the first hop of {@code tier}, or null. */
+    private static String firstInstanceOf(Trace trace, String tier) {
+        for (Hop hop : trace.hops()) {
+            if (hop.tier().equals(tier)) {
+                return hop.instance();
+            }
+        }
+        return null;
+    }
+
+    /** The web server whose HTTP response was sent last; before any has answered, the first one reached. */
+    private static String webServerThatAnswered(Trace trace) {
+        String answered = null;
+        for (Hop hop : trace.hops()) {
+            if (hop.tier().equals(WEB_TIER) && hop.protocol() == Protocol.HTTP && hop.direction() == Direction.SENT) {
+                answered = hop.instance();
+            }
+        }
+        return answered != null ? answered : firstInstanceOf(trace, WEB_TIER);
     }
 
     private static String httpStatus(Trace trace, String instance) {

@@ -21,11 +21,24 @@ import java.util.Objects;
  * @param endpoints where it listens, "address:port/transport name" ("127.0.0.1:5300/udp dns")
  * @param up        whether a real probe just reached it (the supplier of the topology does the probing)
  * @param counters  optional numbers to show under the box ("requests", "connections"), in the order given
+ * @param references the tiers of other hosts (or its own) this one sends requests to: a web server its app server,
+ *                  an app server its database, a balancer its web servers
  */
 public record TierStatus(String tier, String instance, String role, String protocol, List<String> endpoints,
-                         boolean up, Map<String, Long> counters) {
+                         boolean up, Map<String, Long> counters, List<Reference> references) {
+
+    /** "This tier calls the {@code role} tier of {@code host}". */
+    public record Reference(String host, String role) {
+    }
+
+    /** A status without references. */
+    public TierStatus(String tier, String instance, String role, String protocol, List<String> endpoints,
+                      boolean up, Map<String, Long> counters) {
+        this(tier, instance, role, protocol, endpoints, up, counters, List.of());
+    }
 
     public TierStatus {
+        references = references == null ? List.of() : List.copyOf(references);
         Objects.requireNonNull(tier, "tier");
         Objects.requireNonNull(instance, "instance");
         role = role == null ? "" : role;

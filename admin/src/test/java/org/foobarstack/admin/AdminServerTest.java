@@ -197,6 +197,10 @@ class AdminServerTest {
         assertThat(get.get("durationNanos").asLong()).isEqualTo(1_050_000);
         assertThat(get.get("summary").asText()).isEqualTo("query www.foobar.com. A");
         assertThat(JSON.convertValue(get.get("tiers"), List.class)).containsExactly("dns", "web", "app", "db");
+        // no balancer on the way, and web-1 answered
+        assertThat(get.get("balancer").isNull()).isTrue();
+        assertThat(get.get("servedBy").asText()).isEqualTo("web-1");
+        assertThat(newest.get("servedBy").isNull()).isTrue();
 
         JsonNode limited = JSON.readTree(get("/api/traces?limit=1").body());
         assertThat(limited.get("traces")).hasSize(1);

@@ -52,17 +52,7 @@ class DashboardBrowserTest {
                 () -> tiers)) {
             server.start();
             try (HeadlessChromium browser = HeadlessChromium.launch(CHROMIUM, SCREENSHOTS.resolve("chromium.log"))) {
-                List<String> pageErrors = new CopyOnWriteArrayList<>();
-                browser.onEvent(event -> {
-                    String method = event.path("method").asText();
-                    JsonNode params = event.path("params");
-                    if (method.equals("Runtime.exceptionThrown")) {
-                        pageErrors.add(params.path("exceptionDetails").toString());
-                    } else if (method.equals("Log.entryAdded") && params.path("entry").path("level").asText()
-                            .equals("error")) {
-                        pageErrors.add(params.path("entry").path("text").asText());
-                    }
-                });
+                List<String> pageErrors = collectPageErrors(browser);
                 browser.navigate("http://127.0.0.1:" + server.address().getPort() + "/");
 
                 // (1) the topology: a box per instance, with its address and state
@@ -165,6 +155,143 @@ class DashboardBrowserTest {
                 assertThat(pageErrors).as("script errors and refused loads in the page").isEmpty();
             }
         }
+    }
+
+    @Test
+    void theHostsOfATopologyAreDrawnWithTheBalancersViewAndTheirButtonsActWithTheToken() throws Exception {
+        requireChromiumAndLoopbackOnlyNetwork();
+        TraceHub hub = new TraceHub();
+        String traceId = new BalancedTrace(hub).recordGetServedByWeb2();
+        FakeStack stack = new FakeStack();
+        String token = "5e1f0c2d3b4a69788796a5b4c3d2e1f0";
+
+        try (AdminServer server = new AdminServer(AdminConfig.builder().port(0).build(), hub, new Metrics(), stack,
+                token)) {
+            server.start();
+            String page = "http://127.0.0.1:" + server.address().getPort() + "/";
+            try (HeadlessChromium browser = HeadlessChromium.launch(CHROMIUM, SCREENSHOTS.resolve("chromium.log"))) {
+                List<String> pageErrors = collectPageErrors(browser);
+
+                // (1) without the token: the hosts, their tiers, the balancer's servers; the buttons disabled
+                browser.navigate(page);
+                browser.waitFor("document.querySelectorAll('#topology .host[data-state]').length === 4"
+                        + " && document.querySelectorAll('.balancer tr[data-server]').length === 2", 5_000);
+                assertThat(browser.evaluate("[...document.querySelectorAll('#topology .host')]"
+                        + ".map(h => h.dataset.host)").toString())
+                        .isEqualTo("[\"ns1\",\"lb-1\",\"server-1\",\"server-2\"]");
+                String server2 = "#topology .host[data-host=\"server-2\"]";
+                assertThat(browser.text("document.querySelector('" + server2 + " .host-head').textContent"))
+                        .contains("server-2", "127.0.0.12", "running");
+                assertThat(browser.evaluate("[...document.querySelectorAll('" + server2 + " .tier')]"
+                        + ".map(t => t.dataset.instance)").toString())
+                        .isEqualTo("[\"web-2\",\"app-2\",\"db-2\"]");
+                assertThat(browser.text("document.querySelector('" + server2 + " .tier[data-tier=\"web\"]')"
+                        + ".textContent")).contains("web-2", ":8080", "up", "127.0.0.12:8443/tcp https",
+                        "connections 2");
+                String web2Row = ".balancer[data-balancer=\"lb-1\"] tr[data-server=\"web-2\"]";
+                assertThat(browser.text("document.querySelector('" + web2Row + "').textContent"))
+                        .contains("web-2", "UP", "20", "L7OK 200");
+                assertThat(browser.text("document.querySelector('" + web2Row + "').dataset.status")).isEqualTo("up");
+                assertThat(browser.text("document.querySelector('.balancer .stats-link').href"))
+                        .isEqualTo("http://127.0.0.10:8404/stats");
+                // drain and ready only where a balancer balances the host's web server
+                assertThat(browser.evaluate("[...document.querySelectorAll('" + server2 + " button')]"
+                        + ".map(b => b.dataset.action)").toString())
+                        .isEqualTo("[\"kill\",\"start\",\"drain\",\"ready\"]");
+                assertThat(browser.evaluate("[...document.querySelectorAll('.host[data-host=\"ns1\"] button')]"
+                        + ".map(b => b.dataset.action)").toString()).isEqualTo("[\"kill\",\"start\"]");
+                String kill2 = server2 + " button[data-action=\"kill\"]";
+                assertThat(browser.evaluate("document.querySelector('" + kill2 + "').disabled").asBoolean()).isTrue();
+                assertThat(browser.text("document.querySelector('" + kill2 + "').title"))
+                        .contains("foobar-stack run", "#token=", "admin.token");
+
+                // the arrows follow a request: a DNS round trip to the side, then the client to the balancer,
+                // the balancer to each server, and each web server to its app server, each app to its database
+                assertThat(arrows(browser)).contains("dns-query client>dns-1", "dns-answer dns-1>client",
+                        "http client>lb-1", "balance lb-1>web-1", "balance lb-1>web-2", "pass web-1>app-1",
+                        "pass app-1>db-1", "pass web-2>app-2");
+                // DNS answers the client; it never passes the request on
+                assertThat(arrows(browser)).filteredOn(arrow -> arrow.contains(" dns-1>"))
+                        .containsExactly("dns-answer dns-1>client");
+
+                // the list says which balancer and which web server handled the request
+                String row = "#requests tr[data-trace-id=\"" + traceId + "\"]";
+                browser.waitFor("document.querySelector('" + row.replace("'", "\\'") + "')", 5_000);
+                assertThat(browser.text("document.querySelector('" + row + " .served-by').textContent"))
+                        .isEqualTo("lb-1 → web-2");
+                browser.screenshot(SCREENSHOTS.resolve("05-distributed.png"));
+
+                // (2) with the link's token: it leaves the address bar, the buttons work
+                browser.navigate("about:blank");
+                browser.navigate(page + "#token=" + token);
+                browser.waitFor("document.querySelector('" + kill2.replace("'", "\\'") + "')"
+                        + " && !document.querySelector('" + kill2.replace("'", "\\'") + "').disabled", 5_000);
+                assertThat(browser.text("location.href")).isEqualTo(page);
+                assertThat(browser.text("sessionStorage.getItem('foobar-stack admin token')")).isEqualTo(token);
+                // nothing to start on a running host
+                assertThat(browser.evaluate("document.querySelector('" + server2 + " button[data-action=\"start\"]')"
+                        + ".disabled").asBoolean()).isTrue();
+
+                browser.click(kill2);
+                assertThat(stack.nextCall(5_000)).isEqualTo("server-2 kill");
+                browser.waitFor("document.querySelector('" + server2.replace("'", "\\'") + "').dataset.state"
+                        + " === 'killed'", 5_000);
+                browser.waitFor("document.getElementById('control-status').dataset.state === 'ok'", 5_000);
+                assertThat(browser.text("document.getElementById('control-status').textContent"))
+                        .contains("server-2", "kill", "server-2 killed");
+                browser.waitFor("document.querySelector('" + web2Row.replace("'", "\\'") + "')"
+                        + ".dataset.status === 'down'", 5_000);
+                assertThat(browser.evaluate("document.querySelector('" + kill2 + "').disabled").asBoolean()).isTrue();
+                assertThat(browser.evaluate("document.querySelector('" + server2 + " button[data-action=\"start\"]')"
+                        + ".disabled").asBoolean()).isFalse();
+                assertThat(browser.text("[...document.querySelectorAll('#topology-arrows g[data-kind=\"balance\"]')]"
+                        + ".find(g => g.dataset.to === 'web-2').getAttribute('class')")).contains("hap-down");
+                browser.screenshot(SCREENSHOTS.resolve("06-server-2-killed.png"));
+                assertThat(stack.callsSoFar()).as("one click, one action").isEmpty();
+                assertThat(pageErrors).as("script errors and refused loads in the page").isEmpty();
+
+                // (3) a token from another run is refused: the page says so and forgets it
+                browser.navigate("about:blank");
+                browser.navigate(page + "#token=" + "0".repeat(token.length()));
+                String drain1 = ".host[data-host=\"server-1\"] button[data-action=\"drain\"]";
+                browser.waitFor("document.querySelector('" + drain1.replace("'", "\\'") + "')"
+                        + " && !document.querySelector('" + drain1.replace("'", "\\'") + "').disabled", 5_000);
+                browser.click(drain1);
+                browser.waitFor("document.getElementById('control-status').dataset.state === 'error'", 5_000);
+                assertThat(browser.text("document.getElementById('control-status').textContent"))
+                        .contains("403", "wrong token");
+                browser.waitFor("document.querySelector('" + drain1.replace("'", "\\'") + "').disabled", 5_000);
+                assertThat(browser.evaluate("sessionStorage.getItem('foobar-stack admin token')").isNull()).isTrue();
+                assertThat(stack.callsSoFar()).isEmpty();
+                // the browser reports the refused request in its console; nothing else went wrong
+                assertThat(pageErrors).allSatisfy(error -> assertThat(error).contains("403"));
+            }
+        }
+    }
+
+    /** Script errors and refused loads of the page, as the browser reports them. */
+    private static List<String> collectPageErrors(HeadlessChromium browser) {
+        List<String> pageErrors = new CopyOnWriteArrayList<>();
+        browser.onEvent(event -> {
+            String method = event.path("method").asText();
+            JsonNode params = event.path("params");
+            if (method.equals("Runtime.exceptionThrown")) {
+                pageErrors.add(params.path("exceptionDetails").toString());
+            } else if (method.equals("Log.entryAdded") && params.path("entry").path("level").asText()
+                    .equals("error")) {
+                pageErrors.add(params.path("entry").path("text").asText());
+            }
+        });
+        return pageErrors;
+    }
+
+    /** The arrows drawn, as "kind from>to". */
+    private static List<String> arrows(HeadlessChromium browser) throws Exception {
+        JsonNode list = browser.evaluate("[...document.querySelectorAll('#topology-arrows g[data-kind]')]"
+                + ".map(g => g.dataset.kind + ' ' + g.dataset.from + '>' + g.dataset.to)");
+        List<String> arrows = new java.util.ArrayList<>();
+        list.forEach(node -> arrows.add(node.asText()));
+        return arrows;
     }
 
     private static String selectedHop(HeadlessChromium browser) throws Exception {

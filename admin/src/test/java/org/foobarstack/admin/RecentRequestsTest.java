@@ -72,4 +72,28 @@ class RecentRequestsTest {
         assertThat(RecentRequests.resolvePrefix(hub, "aaaa")).isNull();
         assertThat(RecentRequests.resolvePrefix(hub, "bbbb")).isNull();
     }
+
+    @Test
+    void theBalancerAndTheWebServerThatAnsweredAreReadFromTheHops() {
+        BalancedTrace balanced = new BalancedTrace(hub);
+        String served = balanced.recordGetServedByWeb2();
+        String retried = balanced.recordGetRetriedFromWeb1ToWeb2();
+
+        List<RecentRequests.Row> rows = RecentRequests.newest(hub, 10);
+        RecentRequests.Row first = rows.stream().filter(r -> r.traceId().equals(served)).findFirst().orElseThrow();
+        assertThat(first.balancer()).isEqualTo("lb-1");
+        assertThat(first.servedBy()).isEqualTo("web-2");
+        RecentRequests.Row second = rows.stream().filter(r -> r.traceId().equals(retried)).findFirst().orElseThrow();
+        assertThat(second.servedBy()).as("web-1 was reached first but died before answering").isEqualTo("web-2");
+    }
+
+    @Test
+    void aRequestNotYetAnsweredIsServedByTheFirstWebServerItReached() {
+        String id = TraceContext.fresh().traceId();
+        web.record(web.hop(id, Protocol.HTTP, Direction.RECEIVED).summary("GET / HTTP/1.1").build());
+
+        RecentRequests.Row row = RecentRequests.newest(hub, 10).get(0);
+        assertThat(row.servedBy()).isEqualTo("web-1");
+        assertThat(row.balancer()).isNull();
+    }
 }

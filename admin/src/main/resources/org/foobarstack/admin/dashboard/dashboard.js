@@ -1,7 +1,10 @@
 // foobar-stack dashboard. Plain JavaScript, no build step, no library: it reads the admin server's JSON APIs
 // and draws three panels.
 //
-//   1. Topology      GET /api/topology every 5 s  -> an SVG: client -> DNS -> web -> app -> db, up or down
+//   1. Topology      GET /api/topology every 2 s  -> the hosts as boxes with their tiers, the load balancer's view
+//                                                    of its servers, arrows in the order a request crosses them,
+//                                                    and buttons that kill, start, drain or ready a host
+//                                                    (POST /api/hosts/{host}/{action}, with the stack's token)
 //   2. Requests      GET /api/traces every 1.5 s  -> a table, newest first; a click opens the request
 //   3. The request   GET /api/traces/{id}         -> a waterfall of its hops, stepped one message at a time,
 //                                                    and the selected message's decoded field tree
@@ -13,16 +16,9 @@
 (function () {
   const SVG = 'http://www.w3.org/2000/svg';
   const REQUESTS_EVERY_MS = 1500;
-  const TOPOLOGY_EVERY_MS = 5000;
+  const TOPOLOGY_EVERY_MS = 2000;
   const LIST_LIMIT = 50;
-  /** The columns of the topology, in the order a request crosses them. */
-  const COLUMNS = [
-    { tier: 'client', title: 'client' },
-    { tier: 'dns', title: 'DNS' },
-    { tier: 'web', title: 'web' },
-    { tier: 'app', title: 'app' },
-    { tier: 'db', title: 'database' },
-  ];
+  const TIERS = ['client', 'dns', 'lb', 'web', 'app', 'db'];
 
   const state = {
     paused: false,
@@ -30,6 +26,25 @@
     selectedTraceId: null,
     trace: null,
     hopIndex: 0,
+  };
+
+  /** The topology panel: the last answer, its shape, and the elements built for it (see buildTopology). */
+  const topo = {
+    loading: false,
+    again: false,
+    body: null,
+    shape: '',
+    client: null,
+    arrows: null,
+    hosts: new Map(),
+    tiers: new Map(),
+    tierKeys: new Map(),
+    balancers: new Map(),
+    /** Hosts with an action on its way: their buttons wait for the answer. */
+    pending: new Set(),
+    tokenInMemory: null,
+    /** Where the topology's box was when the arrows were last drawn: every arrow is placed relative to it. */
+    origin: null,
   };
 
   // ------------------------------------------------------------------ small helpers
@@ -48,10 +63,10 @@
     return node;
   }
 
-  /** The colour class of a tier: the four of the stack, "storage" drawn as the database, others grey. */
+  /** The colour class of a tier: the five of the stack, "storage" drawn as the database, others grey. */
   function tierClass(tier) {
     const name = tier === 'storage' ? 'db' : tier;
-    return ['client', 'dns', 'web', 'app', 'db'].includes(name) ? 'tier-' + name : 'tier-other';
+    return TIERS.includes(name) ? 'tier-' + name : 'tier-other';
   }
 
   function formatNanos(nanos) {
@@ -84,100 +99,634 @@
     document.getElementById('connection').textContent = message || '';
   }
 
-  // ------------------------------------------------------------------ 1. topology
+  // ------------------------------------------------------------------ 1. topology: hosts, balancer, arrows
+  //
+  // The page is built once per shape of the topology (which hosts, which tiers, which balanced servers) and then
+  // only updated in place, so that a button keeps existing between two refreshes and a click on it always lands.
+  // Boxes are HTML, laid out by CSS in three lanes, top to bottom in the order a request meets them:
+  //
+  //   front       the client, and to its side the hosts that only answer DNS
+  //   balancers   the hosts running a load balancer, each with its view of its servers beside it
+  //   servers     every other host, side by side
+  //
+  // The arrows are an SVG laid over the lanes, drawn after the boxes from where the browser put them.
 
   async function refreshTopology() {
+    if (topo.loading) { // a slow probe, or an action just done: ask again once the answer in flight is in
+      topo.again = true;
+      return;
+    }
+    topo.loading = true;
     try {
-      const { body } = await getJson('/api/topology');
-      drawTopology(body.tiers || []);
-      const allUp = (body.tiers || []).every(t => t.up);
-      const health = document.getElementById('health');
-      health.dataset.state = allUp ? 'up' : 'down';
-      health.textContent = allUp ? 'health: all tiers up' : 'health: some tier is down';
+      const { status, body } = await getJson('/api/topology');
+      if (status !== 200) {
+        connectionProblem(body.error || ('topology: ' + status)); // keep the last picture rather than none
+        return;
+      }
       connectionProblem('');
+      drawTopology(body);
     } catch (e) {
       connectionProblem('admin server unreachable');
+    } finally {
+      topo.loading = false;
+      if (topo.again) {
+        topo.again = false;
+        refreshTopology();
+      }
     }
   }
 
-  function drawTopology(tiers) {
-    const boxWidth = 220;
-    const gap = 72;
-    const top = 26;
-    const lineHeight = 15;
-    const columns = COLUMNS.map(c => ({ ...c, boxes: [] }));
-    const other = { tier: 'other', title: 'other', boxes: [] };
-    columns[0].boxes.push({
-      tier: 'client', instance: 'client', role: 'dig, curl, a browser', protocol: '', endpoints: [],
-      up: true, counters: {}, client: true,
-    });
-    for (const t of tiers) {
-      const column = columns.find(c => c.tier === (t.tier === 'storage' ? 'db' : t.tier));
-      (column || other).boxes.push(t);
+  function drawTopology(body) {
+    topo.body = body;
+    const shape = shapeOf(body);
+    if (shape !== topo.shape) {
+      buildTopology(body);
+      topo.shape = shape;
     }
-    if (other.boxes.length) columns.push(other);
+    updateTopology(body);
+    drawArrows();
+    const allUp = (body.tiers || []).every(t => t.up);
+    const health = document.getElementById('health');
+    health.dataset.state = allUp ? 'up' : 'down';
+    health.textContent = allUp ? 'health: all tiers up' : 'health: some tier is down';
+  }
 
-    const root = svg('svg', { role: 'img', 'aria-label': 'topology of the stack' });
-    let height = 0;
-    const anchors = [];
-    columns.forEach((column, i) => {
-      const x = 10 + i * (boxWidth + gap);
-      root.appendChild(svg('text', { x: x, y: 14, class: 'column-title' }, column.title));
-      let y = top;
-      const centres = [];
-      if (!column.boxes.length) {
-        root.appendChild(svg('text', { x: x, y: top + 20, class: 'arrow-label' }, 'not running'));
-      }
-      for (const t of column.boxes) {
-        const lines = [];
-        lines.push({ cls: '', text: [t.role, t.protocol].filter(Boolean).join(' · ') });
-        for (const endpoint of t.endpoints || []) lines.push({ cls: 'endpoint', text: endpoint });
-        if (!t.client) lines.push({ cls: t.up ? 'state-up' : 'state-down', text: t.up ? '● up' : '● down' });
-        const counters = Object.entries(t.counters || {}).map(([k, v]) => k + ' ' + v).join('  ');
-        if (counters) lines.push({ cls: 'counters', text: counters });
-        const h = 24 + lines.length * lineHeight + 8;
-        const box = svg('g', {
-          class: 'box' + (t.client ? ' client' : ''), 'data-tier': t.tier, 'data-instance': t.instance,
-          'data-up': String(!!t.up),
-        });
-        box.appendChild(svg('rect', { x: x, y: y, width: boxWidth, height: h, rx: 6, class: 'frame' }));
-        box.appendChild(svg('rect', { x: x + 1, y: y + 1, width: boxWidth - 2, height: 21, rx: 5,
-          class: 'band ' + tierClass(t.tier) }));
-        box.appendChild(svg('text', { x: x + 8, y: y + 16, class: 'instance' }, t.instance));
-        lines.forEach((line, n) => {
-          box.appendChild(svg('text', { x: x + 8, y: y + 24 + (n + 1) * lineHeight - 2, class: line.cls },
-              line.text));
-        });
-        root.appendChild(box);
-        centres.push(y + h / 2);
-        y += h + 14;
-      }
-      height = Math.max(height, y);
-      anchors.push({ x: x, centres: centres.length ? centres : [top + 20] });
-    });
-    // arrows: each column to the next, from the middle of one group of boxes to each box of the next
-    const labels = ['DNS', 'HTTP', 'FastCGI', 'SQL', ''];
-    for (let i = 0; i + 1 < anchors.length; i++) {
-      const from = anchors[i];
-      const to = anchors[i + 1];
-      const fromY = from.centres.reduce((a, b) => a + b, 0) / from.centres.length;
-      for (const toY of to.centres) {
-        const x1 = from.x + boxWidth;
-        const x2 = to.x - 4;
-        root.appendChild(svg('path', { class: 'arrow', d: `M${x1},${fromY} C${x1 + 25},${fromY} ${x2 - 25},${toY} ${x2},${toY}` }));
-        root.appendChild(svg('path', { class: 'arrow', d: `M${x2 - 6},${toY - 4} L${x2},${toY} L${x2 - 6},${toY + 4}` }));
-      }
-      if (labels[i]) {
-        root.appendChild(svg('text', { x: from.x + boxWidth + gap / 2, y: Math.min(fromY, ...to.centres) - 10,
-          class: 'arrow-label',
-          'text-anchor': 'middle' }, labels[i]));
+  /** What the page's structure depends on; the rest (states, counters, statuses) is updated in place. */
+  function shapeOf(body) {
+    return JSON.stringify([
+      body.name, body.description,
+      (body.hosts || []).map(h => [h.name, h.address, h.description, h.tiers.map(t => [t.role, t.instance])]),
+      (body.balancers || []).map(b => [b.instance, b.host, b.algorithm, b.statsUrl,
+        b.servers.map(s => [s.name, s.host, s.address])]),
+    ]);
+  }
+
+  /** Which lane a host is drawn in: see the comment at the top of this section. */
+  function laneOf(host) {
+    const roles = host.tiers.map(t => t.role);
+    if (roles.includes('lb')) return 'balancers';
+    if (roles.length && roles.every(role => role === 'dns')) return 'front';
+    return 'servers';
+  }
+
+  function buildTopology(body) {
+    document.getElementById('topology-name').textContent = body.name || '';
+    document.getElementById('topology-description').textContent = body.description || '';
+    const hosts = body.hosts || [];
+    const balancers = body.balancers || [];
+    topo.hosts = new Map();
+    topo.tiers = new Map();
+    topo.tierKeys = new Map();
+    topo.balancers = new Map();
+
+    const lanes = {};
+    for (const name of ['front', 'balancers', 'servers']) {
+      lanes[name] = el('div', 'lane lane-' + name);
+      lanes[name].dataset.lane = name;
+    }
+    const client = el('div', 'box client');
+    client.dataset.tier = 'client';
+    client.dataset.instance = 'client';
+    client.dataset.up = 'true';
+    client.append(el('div', 'client-name', 'client'), el('div', 'client-what', 'dig, curl, a browser'));
+    topo.client = client;
+    // the name servers stand in a column beside the client, so that each lookup is a round trip to the side
+    const nameServers = el('div', 'name-servers');
+    lanes.front.append(client, nameServers);
+
+    for (const host of hosts) {
+      const lane = laneOf(host);
+      (lane === 'front' ? nameServers : lanes[lane]).appendChild(buildHost(host, balancers));
+      for (const balancer of balancers.filter(b => b.host === host.name)) {
+        lanes[lane].appendChild(buildBalancer(balancer));
       }
     }
-    const width = 10 + anchors.length * (boxWidth + gap) - gap + 10;
-    root.setAttribute('viewBox', `0 0 ${width} ${Math.max(height, 80)}`);
-    root.setAttribute('width', width);
+    const hostNames = new Set(hosts.map(h => h.name));
+    for (const balancer of balancers.filter(b => !hostNames.has(b.host))) {
+      lanes.balancers.appendChild(buildBalancer(balancer));
+    }
+    topo.arrows = svg('svg', { id: 'topology-arrows', 'aria-hidden': 'true' });
+    const used = Object.values(lanes).filter(lane => lane.querySelector('.box, .balancer'));
+    document.getElementById('topology').replaceChildren(topo.arrows, ...used);
+  }
+
+  function buildHost(host, balancers) {
+    const box = el('article', 'host');
+    box.dataset.host = host.name;
+    const head = el('header', 'host-head');
+    const state = el('span', 'host-state');
+    head.append(el('span', 'host-name', host.name || 'this machine'), el('span', 'host-address', host.address),
+        state);
+    box.appendChild(head);
+    if (host.description) box.appendChild(el('p', 'host-description', host.description));
+    const tiers = el('ul', 'tiers');
+    for (const tier of host.tiers) {
+      const row = el('li', 'box tier');
+      row.dataset.tier = tier.role;
+      row.dataset.instance = tier.instance;
+      tiers.appendChild(row);
+      topo.tiers.set(tier.instance, row);
+    }
+    box.appendChild(tiers);
+    const buttons = {};
+    let controls = null;
+    if (host.name) { // a host without a name (an admin server given only a tier list) cannot be addressed
+      controls = el('div', 'host-controls');
+      const balanced = balancers.some(b => b.servers.some(s => s.host === host.name));
+      for (const action of balanced ? ['kill', 'start', 'drain', 'ready'] : ['kill', 'start']) {
+        const button = el('button', 'action action-' + action, action);
+        button.type = 'button';
+        button.dataset.action = action;
+        button.addEventListener('click', () => act(host.name, action));
+        controls.appendChild(button);
+        buttons[action] = button;
+      }
+      box.appendChild(controls);
+    }
+    topo.hosts.set(host.name, { box, state, controls, buttons });
+    return box;
+  }
+
+  function buildBalancer(balancer) {
+    const view = el('section', 'balancer');
+    view.dataset.balancer = balancer.instance;
+    const head = el('header', 'balancer-head');
+    head.append(el('span', 'balancer-name', balancer.instance + ' → its servers'),
+        el('span', 'balancer-algorithm', balancer.algorithm));
+    if (balancer.statsUrl && /^https?:\/\//.test(balancer.statsUrl)) {
+      const link = el('a', 'stats-link', 'stats page ↗');
+      link.href = balancer.statsUrl;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      link.title = balancer.instance + "'s own statistics, laid out like HAProxy's: " + balancer.statsUrl;
+      head.appendChild(link);
+    }
+    const table = el('table', 'balancer-servers');
+    const header = el('tr');
+    for (const title of ['server', 'status', 'cur', 'total', 'last check']) header.appendChild(el('th', '', title));
+    const thead = el('thead');
+    thead.appendChild(header);
+    const tbody = el('tbody');
+    table.append(thead, tbody);
+    view.append(head, table);
+    topo.balancers.set(balancer.instance, { view, tbody });
+    return view;
+  }
+
+  function updateTopology(body) {
+    const balancers = body.balancers || [];
+    for (const host of body.hosts || []) {
+      const view = topo.hosts.get(host.name);
+      view.box.dataset.state = host.state;
+      view.box.dataset.up = String(!!host.up);
+      view.state.textContent = host.state;
+      for (const tier of host.tiers) fillTier(tier);
+      updateButtons(host, balancers, view);
+    }
+    for (const balancer of balancers) {
+      topo.balancers.get(balancer.instance).tbody.replaceChildren(...balancer.servers.map(serverRow));
+    }
+    updateTokenNote();
+  }
+
+  /** A tier's row in its host's box; rebuilt only when something in it changed. */
+  function fillTier(tier) {
+    const key = JSON.stringify(tier);
+    if (topo.tierKeys.get(tier.instance) === key) return;
+    topo.tierKeys.set(tier.instance, key);
+    const row = topo.tiers.get(tier.instance);
+    row.dataset.up = String(!!tier.up);
+    const line = el('div', 'tier-line');
+    line.append(el('span', 'tier-chip ' + tierClass(tier.role), tier.role), el('span', 'instance', tier.instance),
+        el('span', 'port', tier.port ? ':' + tier.port : ''),
+        el('span', 'state ' + (tier.up ? 'state-up' : 'state-down'), tier.up ? '● up' : '● down'));
+    const parts = [line, el('div', 'tier-what', [tier.description, tier.protocol].filter(Boolean).join(' · '))];
+    for (const endpoint of tier.endpoints || []) parts.push(el('div', 'endpoint', endpoint));
+    const counters = Object.entries(tier.counters || {}).map(([k, v]) => k + ' ' + v).join('  ');
+    if (counters) parts.push(el('div', 'counters', counters));
+    row.replaceChildren(...parts);
+  }
+
+  /**
+   * The colour class of a status as the balancer reports it, after HAProxy's stats page: green UP, yellow going
+   * down ("UP 1/3": one of the three failed checks that take it down), orange going up ("DOWN 1/2"), red DOWN,
+   * blue DRAIN and MAINT, grey when not checked.
+   */
+  function haproxyClass(server) {
+    const status = server.status || '';
+    if (server.admin === 'MAINT' || status.startsWith('MAINT')) return 'maint';
+    if (server.admin === 'DRAIN' || status.startsWith('DRAIN')) return 'drain';
+    if (status === 'no check') return 'nocheck';
+    if (/^UP \d/.test(status)) return 'going-down';
+    if (/^DOWN \d/.test(status)) return 'going-up';
+    if (status.startsWith('UP')) return 'up';
+    if (status.startsWith('DOWN')) return 'down';
+    return 'unknown';
+  }
+
+  function serverRow(server) {
+    const tr = el('tr', 'hap-' + haproxyClass(server));
+    tr.dataset.server = server.name;
+    tr.dataset.status = haproxyClass(server);
+    const name = el('td', 'server-name', server.name);
+    name.title = server.name + ' on ' + server.host + ', ' + server.address;
+    const status = el('td', 'server-status', server.status);
+    if (server.downSince) status.title = 'down since ' + new Date(server.downSince).toLocaleTimeString();
+    tr.append(name, status, el('td', 'num', server.current), el('td', 'num', server.total),
+        el('td', 'last-check', server.lastCheck || ''));
+    return tr;
+  }
+
+  // ------------------------------------------------------------------ host controls
+
+  const TOKEN_KEY = 'foobar-stack admin token';
+  const NO_TOKEN = 'Host controls need the stack\'s token: open the dashboard through the link the banner of '
+      + '"foobar-stack run" prints (http://127.0.0.1:9090/#token=...). The token is also in the data '
+      + 'directory\'s admin.token.';
+  const ACTION_TIPS = {
+    kill: 'Kill {host}: every tier stops at once and its connections are reset, as in a power cut.',
+    start: 'Start {host}\'s tiers again, on the same addresses and ports, with their data.',
+    drain: 'Drain {host} at the load balancer: it gets no new requests; those in progress finish.',
+    ready: 'Put {host} back in the load balancer\'s rotation.',
+  };
+
+  /**
+   * The link the stack prints ends in #token=...: a URL's fragment stays in the browser, it is never sent to a
+   * server, so it ends up in no log. Keep it for this tab only (sessionStorage) and take it out of the address
+   * bar, so that it is not bookmarked, shared in a screenshot or left in the history.
+   */
+  function takeTokenFromAddress() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const token = params.get('token');
+    if (token === null) return;
+    params.delete('token');
+    try {
+      sessionStorage.setItem(TOKEN_KEY, token);
+    } catch (e) {
+      topo.tokenInMemory = token; // storage refused (a private window's settings): keep it for this page only
+    }
+    const rest = params.toString();
+    history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
+  }
+
+  function currentToken() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) || topo.tokenInMemory;
+    } catch (e) {
+      return topo.tokenInMemory;
+    }
+  }
+
+  function forgetToken() {
+    topo.tokenInMemory = null;
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) {
+      // nothing stored
+    }
+  }
+
+  function updateTokenNote() {
+    const note = document.getElementById('control-token');
+    const token = currentToken();
+    note.dataset.state = token ? 'token' : 'none';
+    note.textContent = token ? 'Host controls on (the token came with the link and stays in this tab).'
+        : 'Host controls off: open the link that "foobar-stack run" prints.';
+    note.title = token ? '' : NO_TOKEN;
+  }
+
+  /** Each button is enabled only when its action can apply now; its tooltip says what it does, or why not. */
+  function updateButtons(host, balancers, view) {
+    const token = currentToken();
+    const servers = balancers.flatMap(b => b.servers).filter(s => s.host === host.name);
+    for (const [action, button] of Object.entries(view.buttons)) {
+      const why = whyNot(action, host, servers, token);
+      button.disabled = why !== null;
+      button.title = why || ACTION_TIPS[action].replace('{host}', host.name);
+    }
+    if (view.controls) view.controls.title = token ? '' : NO_TOKEN;
+  }
+
+  /** Why an action cannot be asked for now, or null when it can. */
+  function whyNot(action, host, servers, token) {
+    if (!token) return NO_TOKEN;
+    if (topo.pending.has(host.name)) return 'waiting for the answer to the last action on ' + host.name;
+    const stopped = host.state === 'killed' || host.state === 'stopped';
+    const alive = host.state === 'running' || host.state === 'starting';
+    if (action === 'kill' && stopped) return host.name + ' is ' + host.state + ': there is nothing to kill';
+    if (action === 'start' && alive) return host.name + ' is ' + host.state + ' already';
+    if (action === 'drain' && servers.every(s => s.admin === 'DRAIN')) return host.name + ' is draining already';
+    if (action === 'ready' && servers.every(s => s.admin === 'READY')) return host.name + ' is in the rotation already';
+    return null;
+  }
+
+  function controlStatus(state, text) {
+    const status = document.getElementById('control-status');
+    status.dataset.state = state;
+    status.textContent = text;
+  }
+
+  /** POST /api/hosts/{host}/{action} with the token; the answer, or the refusal, goes in the status line. */
+  async function act(host, action) {
+    const token = currentToken();
+    if (!token) {
+      controlStatus('error', NO_TOKEN);
+      return;
+    }
+    topo.pending.add(host);
+    if (topo.body) updateTopology(topo.body);
+    controlStatus('pending', host + ': ' + action + '…');
+    try {
+      const response = await fetch('/api/hosts/' + encodeURIComponent(host) + '/' + encodeURIComponent(action), {
+        method: 'POST', cache: 'no-store', headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' },
+      });
+      let body = {};
+      try {
+        body = await response.json();
+      } catch (e) {
+        // no JSON: the status alone says what happened
+      }
+      if (response.ok) {
+        controlStatus('ok', host + ': ' + action + ': ' + (body.result || 'done')
+            + (body.tookMillis !== undefined ? ' (' + body.tookMillis + ' ms)' : ''));
+      } else {
+        if (response.status === 403) forgetToken(); // another run's token: the buttons now say where to find it
+        controlStatus('error', host + ': ' + action + ' refused, ' + response.status + ': '
+            + (body.error || response.statusText));
+      }
+    } catch (e) {
+      controlStatus('error', host + ': ' + action + ': no answer from the admin server (' + e.message + ')');
+    } finally {
+      topo.pending.delete(host);
+      if (topo.body) updateTopology(topo.body);
+      refreshTopology();
+    }
+  }
+
+  // ------------------------------------------------------------------ the arrows
+
+  /** The protocol each tier speaks to the next one, for the labels. */
+  const PASSES_TO = { web: { role: 'app', protocol: 'FastCGI' }, app: { role: 'db', protocol: 'SQL' } };
+
+  /**
+   * Every arrow to draw, {kind, from, to, label}: the DNS lookup as a query and its answer between the client and
+   * each name server; the client to the front (the balancers, or the web servers when there is none); each
+   * balancer to each server it balances; each web server to its app server and each app server to its database.
+   */
+  function edgesOf(body) {
+    const hosts = body.hosts || [];
+    const tiers = hosts.flatMap(host => host.tiers.map(tier => ({ host, tier })));
+    const byInstance = new Map(tiers.map(t => [t.tier.instance, t.tier]));
+    const onHost = (hostName, role) => {
+      const found = tiers.find(t => t.host.name === hostName && t.tier.role === role);
+      return found ? found.tier.instance : null;
+    };
+    const edges = [];
+    const nameServers = tiers.filter(t => t.tier.role === 'dns');
+    for (const { tier } of nameServers) {
+      edges.push({ kind: 'dns-query', from: 'client', to: tier.instance, label: '① DNS query', up: tier.up });
+      edges.push({ kind: 'dns-answer', from: tier.instance, to: 'client', label: '② answer', up: tier.up });
+    }
+    const balancers = tiers.filter(t => t.tier.role === 'lb');
+    const fronts = balancers.length ? balancers : tiers.filter(t => t.tier.role === 'web');
+    for (const { tier } of fronts) {
+      edges.push({ kind: 'http', from: 'client', to: tier.instance, label: (nameServers.length ? '③ ' : '') + 'HTTP',
+        up: tier.up });
+    }
+    for (const balancer of body.balancers || []) {
+      for (const server of balancer.servers) {
+        const to = byInstance.has(server.name) ? server.name : onHost(server.host, 'web');
+        if (to && byInstance.has(balancer.instance)) {
+          edges.push({ kind: 'balance', from: balancer.instance, to, label: server.status,
+            status: haproxyClass(server) });
+        }
+      }
+    }
+    for (const { host, tier } of tiers) {
+      const next = PASSES_TO[tier.role];
+      if (!next) continue;
+      // a tier that lists the tiers it connects to (references: [{host, role}]) is drawn that way; otherwise it
+      // is drawn to the next tier of its own host
+      const reference = (tier.references || []).find(r => r.role === next.role);
+      const to = reference ? onHost(reference.host, next.role) : onHost(host.name, next.role);
+      if (to) {
+        edges.push({ kind: 'pass', from: tier.instance, to, label: next.protocol,
+          up: tier.up && byInstance.get(to).up });
+      }
+    }
+    return edges;
+  }
+
+  /** Where an element is, relative to the topology's own box. */
+  function place(element, origin) {
+    const r = element.getBoundingClientRect();
+    const left = r.left - origin.left;
+    const top = r.top - origin.top;
+    return { left, top, right: left + r.width, bottom: top + r.height, cx: left + r.width / 2, cy: top + r.height / 2 };
+  }
+
+  /** For an instance (or "client"): its row, the box around it, and the lane that box is in. */
+  function endpointOf(instance, origin) {
+    const row = instance === 'client' ? topo.client : topo.tiers.get(instance);
+    if (!row) return null;
+    const box = instance === 'client' ? row : row.closest('.host');
+    const lane = box.closest('.lane');
+    return { instance, rowElement: row, boxElement: box, laneElement: lane, row: place(row, origin),
+      box: place(box, origin), lane: place(lane, origin) };
+  }
+
+  function drawArrows() {
     const holder = document.getElementById('topology');
-    holder.replaceChildren(root);
+    if (!topo.arrows || !topo.body) return;
+    alignClientWithNameServer(holder);
+    const origin = holder.getBoundingClientRect();
+    topo.origin = origin;
+    const edges = edgesOf(topo.body).map(edge => ({ ...edge, a: endpointOf(edge.from, origin),
+      b: endpointOf(edge.to, origin) })).filter(edge => edge.a && edge.b);
+    assignClientSlots(edges);
+    const parts = [];
+    for (const edge of edges) {
+      const route = routeOf(edge);
+      if (!route) continue;
+      let cls = 'arrow kind-' + edge.kind;
+      if (edge.kind === 'balance') cls += ' hap-' + edge.status;
+      else if (!edge.up) cls += ' arrow-down';
+      const group = svg('g', { class: cls, 'data-from': edge.from, 'data-to': edge.to, 'data-kind': edge.kind });
+      group.append(...arrowShapes(route.points));
+      if (edge.label && route.label) {
+        group.appendChild(svg('text', { x: route.label.x, y: route.label.y, 'text-anchor': route.label.anchor,
+          class: 'arrow-label' }, edge.label));
+      }
+      parts.push(group);
+    }
+    topo.arrows.setAttribute('width', holder.scrollWidth);
+    topo.arrows.setAttribute('height', holder.scrollHeight);
+    topo.arrows.replaceChildren(...parts);
+  }
+
+  /** With a name server beside the client, line the client up with it: the lookup is then a straight round trip. */
+  function alignClientWithNameServer(holder) {
+    const row = topo.client.closest('.lane').querySelector('.name-servers .box[data-tier="dns"]');
+    topo.client.style.marginTop = '0px';
+    if (!row) return;
+    const origin = holder.getBoundingClientRect();
+    const shift = place(row, origin).cy - place(topo.client, origin).cy;
+    if (shift > 0) topo.client.style.marginTop = shift + 'px';
+  }
+
+  /**
+   * The arrows leaving the client's bottom for a lower lane each get their own x, the one going deepest the
+   * furthest left, so that they nest like elbows and never cross.
+   */
+  function assignClientSlots(edges) {
+    const down = edges.filter(e => (e.from === 'client' || e.to === 'client') && clientGoesDown(e));
+    down.sort((x, y) => other(y).row.cy + offsetOf(y) - (other(x).row.cy + offsetOf(x)));
+    down.forEach((edge, i) => {
+      const client = edge.from === 'client' ? edge.a : edge.b;
+      edge.slot = Math.min(client.box.left + 16 + i * 14, client.box.right - 10);
+    });
+  }
+
+  function other(edge) {
+    return edge.from === 'client' ? edge.b : edge.a;
+  }
+
+  function clientGoesDown(edge) {
+    const client = edge.from === 'client' ? edge.a : edge.b;
+    return other(edge).laneElement !== client.laneElement;
+  }
+
+  /** A query runs a little above the answer, so that the round trip reads as two arrows side by side. */
+  function offsetOf(edge) {
+    return edge.kind === 'dns-query' ? -5 : edge.kind === 'dns-answer' ? 5 : 0;
+  }
+
+  /** Whether a box is the leftmost host of its lane, so that its left side is free to come in by. */
+  function leftmostInLane(endpoint) {
+    const first = endpoint.laneElement.querySelector('.host, .client');
+    return first === endpoint.boxElement;
+  }
+
+  /** The corner points of an arrow and where its label goes; null when it cannot be drawn. */
+  function routeOf(edge) {
+    const { a, b } = edge;
+    if (edge.from === 'client' || edge.to === 'client') {
+      const toward = clientRoute(edge);
+      return edge.to === 'client' ? { points: toward.points.reverse(), label: toward.label } : toward;
+    }
+    if (a.boxElement === b.boxElement) return sameBoxRoute(a, b);
+    if (a.laneElement !== b.laneElement) return acrossLanesRoute(a, b);
+    return sideBySideRoute(a, b);
+  }
+
+  /** From the client to a tier (the answer is drawn with the same route, reversed). */
+  function clientRoute(edge) {
+    const client = edge.from === 'client' ? edge.a : edge.b;
+    const target = other(edge);
+    const dy = offsetOf(edge);
+    const below = edge.kind !== 'dns-query';
+    if (!clientGoesDown(edge)) { // a name server beside the client: across, with a step if they are not level
+      const y0 = client.row.cy + dy;
+      const y1 = target.row.cy + dy;
+      const mid = (client.box.right + target.box.left) / 2;
+      const level = Math.abs(y0 - y1) < 1; // level: label the middle; else the last stretch, by the name server
+      return { points: [pt(client.box.right, y0), pt(mid, y0), pt(mid, y1), pt(target.box.left, y1)],
+        label: { x: level ? mid : (mid + target.box.left) / 2, y: below ? y1 + 14 : y1 - 6, anchor: 'middle' } };
+    }
+    const x = edge.slot;
+    const y = target.row.cy + dy;
+    if (leftmostInLane(target)) { // down, then in by the box's left side at the tier's height
+      return { points: [pt(x, client.box.bottom), pt(x, y), pt(target.box.left, y)],
+        label: { x: target.box.left - 8, y: below ? y + 14 : y - 6, anchor: 'end' } };
+    }
+    const lane = target.lane.top - 14; // another box is in the way: along above the lane, down into the box
+    const tx = target.box.left + 20;
+    return { points: [pt(x, client.box.bottom), pt(x, lane), pt(tx, lane), pt(tx, target.box.top)],
+      label: { x: tx + 6, y: target.box.top - 6, anchor: 'start' } };
+  }
+
+  /** Two tiers of one host: straight down to the next row, or around the box's right side. */
+  function sameBoxRoute(a, b) {
+    if (a.rowElement.nextElementSibling === b.rowElement) {
+      const x = a.row.left + 30;
+      return { points: [pt(x, a.row.bottom), pt(x, b.row.top)],
+        label: { x: x + 8, y: (a.row.bottom + b.row.top) / 2 + 4, anchor: 'start' } };
+    }
+    const x = a.box.right + 16;
+    return { points: [pt(a.row.right, a.row.cy), pt(x, a.row.cy), pt(x, b.row.cy), pt(b.row.right, b.row.cy)],
+      label: { x: x + 4, y: (a.row.cy + b.row.cy) / 2 + 4, anchor: 'start' } };
+  }
+
+  /** From a box in one lane to a box in another: out of the bottom, along the gap between lanes, in at the top. */
+  function acrossLanesRoute(a, b) {
+    const x1 = b.box.cx;
+    if (a.lane.bottom <= b.lane.top) {
+      const y = (a.lane.bottom + b.lane.top) / 2;
+      return { points: [pt(a.box.cx, a.box.bottom), pt(a.box.cx, y), pt(x1, y), pt(x1, b.box.top)],
+        label: { x: x1 + 6, y: b.box.top - 5, anchor: 'start' } };
+    }
+    const y = (b.lane.bottom + a.lane.top) / 2;
+    return { points: [pt(a.box.cx, a.box.top), pt(a.box.cx, y), pt(x1, y), pt(x1, b.box.bottom)],
+      label: { x: x1 + 6, y: b.box.bottom + 14, anchor: 'start' } };
+  }
+
+  /** Between two hosts of one lane: through the gap between them, or under the lane when others stand between. */
+  function sideBySideRoute(a, b) {
+    const leftward = b.box.right <= a.box.left;
+    const out = leftward ? a.box.left : a.box.right;
+    const into = leftward ? b.box.right : b.box.left;
+    const between = [...a.laneElement.querySelectorAll('.host')].some(box => {
+      if (box === a.boxElement || box === b.boxElement) return false;
+      const cx = place(box, topo.origin).cx;
+      return cx > Math.min(a.box.cx, b.box.cx) && cx < Math.max(a.box.cx, b.box.cx);
+    });
+    if (!between) {
+      const gap = (out + into) / 2;
+      return { points: [pt(out, a.row.cy), pt(gap, a.row.cy), pt(gap, b.row.cy), pt(into, b.row.cy)],
+        label: { x: gap, y: Math.min(a.row.cy, b.row.cy) - 6, anchor: 'middle' } };
+    }
+    const step = leftward ? -14 : 14;
+    const y = a.lane.bottom + 14;
+    return { points: [pt(out, a.row.cy), pt(out + step, a.row.cy), pt(out + step, y), pt(into - step, y),
+      pt(into - step, b.row.cy), pt(into, b.row.cy)],
+    label: { x: (out + into) / 2, y: y - 4, anchor: 'middle' } };
+  }
+
+  function pt(x, y) {
+    return { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 };
+  }
+
+  /** The line through the points with rounded corners, and an arrowhead at its end. */
+  function arrowShapes(points) {
+    const p = points.filter((q, i) => i === 0 || q.x !== points[i - 1].x || q.y !== points[i - 1].y);
+    if (p.length < 2) return [];
+    const last = p[p.length - 1];
+    const before = p[p.length - 2];
+    const length = Math.hypot(last.x - before.x, last.y - before.y) || 1;
+    const ux = (last.x - before.x) / length;
+    const uy = (last.y - before.y) / length;
+    const head = 7;
+    const base = pt(last.x - ux * head, last.y - uy * head);
+    let d = 'M' + p[0].x + ',' + p[0].y;
+    for (let i = 1; i < p.length - 1; i++) {
+      const r = Math.min(8, distance(p[i - 1], p[i]) / 2, distance(p[i], p[i + 1]) / 2);
+      const inPoint = towards(p[i], p[i - 1], r);
+      const outPoint = towards(p[i], p[i + 1], r);
+      d += ' L' + inPoint.x + ',' + inPoint.y + ' Q' + p[i].x + ',' + p[i].y + ' ' + outPoint.x + ',' + outPoint.y;
+    }
+    d += ' L' + base.x + ',' + base.y;
+    const tip = 'M' + last.x + ',' + last.y + ' L' + (base.x - uy * 4) + ',' + (base.y + ux * 4)
+        + ' L' + (base.x + uy * 4) + ',' + (base.y - ux * 4) + ' Z';
+    return [svg('path', { class: 'line', d }), svg('path', { class: 'head', d: tip })];
+  }
+
+  function distance(p, q) {
+    return Math.hypot(p.x - q.x, p.y - q.y);
+  }
+
+  function towards(from, to, r) {
+    const length = distance(from, to) || 1;
+    return pt(from.x + (to.x - from.x) * r / length, from.y + (to.y - from.y) * r / length);
   }
 
   // ------------------------------------------------------------------ 2. recent requests
@@ -209,6 +758,7 @@
       const what = t.method ? t.method + ' ' + (t.target || '') : t.summary;
       tr.appendChild(el('td', 'request', what));
       tr.appendChild(el('td', 'status ' + statusClass(t.status), t.status === null ? '…' : t.status));
+      tr.appendChild(el('td', 'served-by', servedBy(t)));
       tr.appendChild(el('td', 'num duration', formatNanos(t.durationNanos)));
       tr.appendChild(el('td', 'num hops', t.hopCount));
       const tiersCell = el('td', 'tiers');
@@ -224,6 +774,12 @@
     if (open && state.trace && open.hopCount !== state.trace.hops.length) {
       openTrace(open.traceId, state.hopIndex);
     }
+  }
+
+  /** "lb-1 → web-2" through a balancer, "web-1" straight to a web server, "lb-1 → –" when no server answered. */
+  function servedBy(t) {
+    if (t.balancer) return t.balancer + ' → ' + (t.servedBy || (t.status === null ? '…' : '–'));
+    return t.servedBy || '';
   }
 
   // ------------------------------------------------------------------ 3. one request: waterfall and fields
@@ -398,6 +954,14 @@
       pause.textContent = state.paused ? 'Resume' : 'Pause';
       if (!state.paused) refreshRequests();
     });
+    takeTokenFromAddress();
+    updateTokenNote();
+    // a link pasted into this tab later can bring a token too
+    window.addEventListener('hashchange', () => {
+      takeTokenFromAddress();
+      if (topo.body) updateTopology(topo.body);
+    });
+    window.addEventListener('resize', drawArrows);
     refreshTopology();
     refreshRequests();
     setInterval(refreshTopology, TOPOLOGY_EVERY_MS);

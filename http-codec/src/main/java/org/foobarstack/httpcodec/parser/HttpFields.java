@@ -41,19 +41,30 @@ public final class HttpFields {
         return null;
     }
 
+    /** Every value of {@code name}, in order; an empty list (made once, shared) when there is none. */
     public List<String> getAll(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        List<String> values = new ArrayList<>(2);
+        List<String> values = null;
         for (Field field : fields) {
             if (field.name.equals(lower)) {
+                if (values == null) {
+                    values = new ArrayList<>(2);
+                }
                 values.add(field.value);
             }
         }
-        return values;
+        return values == null ? List.of() : values;
     }
 
     public int count(String name) {
-        return getAll(name).size();
+        String lower = name.toLowerCase(Locale.ROOT);
+        int n = 0;
+        for (Field field : fields) {
+            if (field.name.equals(lower)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public boolean contains(String name) {

@@ -120,7 +120,7 @@ final class MessageSyntax {
                                 + ascii(in, start, colon - start));
             }
         }
-        return new HttpFields.Field(lowerCase(in, start, colon - start),
+        return new HttpFields.Field(FieldNames.lowerCase(in, start, colon - start),
                 in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
     }
 
@@ -309,15 +309,6 @@ final class MessageSyntax {
 
     static String ascii(ByteBuf in, int from, int length) {
         return in.toString(from, length, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String lowerCase(ByteBuf in, int from, int length) {
-        char[] chars = new char[length];
-        for (int i = 0; i < length; i++) {
-            byte b = in.getByte(from + i);
-            chars[i] = (char) (b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
-        }
-        return new String(chars);
     }
 
     /** Makes control characters visible, so that an error page shows what was sent. */

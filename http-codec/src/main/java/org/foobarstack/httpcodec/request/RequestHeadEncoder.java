@@ -1,9 +1,12 @@
 package org.foobarstack.httpcodec.request;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -24,16 +27,24 @@ import java.util.List;
 @ChannelHandler.Sharable
 public final class RequestHeadEncoder extends MessageToMessageEncoder<RequestHead> {
 
-    private static final byte[] VERSION = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] VERSION = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** Counted first, then written straight into one exactly sized buffer, as the response encoder does. */
     @Override
     protected void encode(ChannelHandlerContext ctx, RequestHead head, List<Object> out) {
-        byte[] bytes = toBytes(head);
-        out.add(ctx.alloc().ioBuffer(bytes.length).writeBytes(bytes));
+        ByteBuf buffer = ctx.alloc().ioBuffer(length(head));
+        writeTo(head, buffer);
+        out.add(buffer);
     }
 
     /** The head's bytes exactly as {@link #encode} puts them on the wire. */
     public static byte[] toBytes(RequestHead head) {
+        byte[] bytes = new byte[length(head)];
+        writeTo(head, Unpooled.wrappedBuffer(bytes).clear());
+        return bytes;
+    }
+
+    private static int length(RequestHead head) {
         requireVisible("method", head.method());
         requireVisible("request-target", head.target());
         int length = head.method().length() + 1 + head.target().length() + VERSION.length + 2;
@@ -41,23 +52,24 @@ public final class RequestHeadEncoder extends MessageToMessageEncoder<RequestHea
             requireVisible("field name", field.name());
             length += field.name().length() + 2 + field.value().length() + 2;
         }
-        byte[] bytes = new byte[length];
-        int at = putAscii(head.method(), bytes, 0);
-        bytes[at++] = ' ';
-        at = putAscii(head.target(), bytes, at);
-        System.arraycopy(VERSION, 0, bytes, at, VERSION.length);
-        at += VERSION.length;
+        return length;
+    }
+
+    private static void writeTo(RequestHead head, ByteBuf out) {
+        out.writeCharSequence(head.method(), StandardCharsets.ISO_8859_1);
+        out.writeByte(' ');
+        out.writeCharSequence(head.target(), StandardCharsets.ISO_8859_1);
+        out.writeBytes(VERSION);
         for (RequestHead.Field field : head.fields()) {
-            at = putAscii(field.name(), bytes, at);
-            bytes[at++] = ':';
-            bytes[at++] = ' ';
-            at = putValue(field.value(), bytes, at);
-            bytes[at++] = '\r';
-            bytes[at++] = '\n';
+            out.writeCharSequence(field.name(), StandardCharsets.ISO_8859_1);
+            out.writeByte(':');
+            out.writeByte(' ');
+            writeValue(field.value(), out);
+            out.writeByte('\r');
+            out.writeByte('\n');
         }
-        bytes[at++] = '\r';
-        bytes[at] = '\n';
-        return bytes;
+        out.writeByte('\r');
+        out.writeByte('\n');
     }
 
     /** A method, target or field name must be visible ASCII without spaces (RFC 9112 §3, RFC 9110 §5.1). */
@@ -74,18 +86,18 @@ public final class RequestHeadEncoder extends MessageToMessageEncoder<RequestHea
         }
     }
 
-    private static int putAscii(String text, byte[] bytes, int at) {
-        for (int i = 0; i < text.length(); i++) {
-            bytes[at++] = (byte) text.charAt(i);
-        }
-        return at;
-    }
-
-    private static int putValue(String value, byte[] bytes, int at) {
+    /** CR, LF and NUL become spaces, so that a copied value cannot start a line of its own. */
+    private static void writeValue(String value, ByteBuf out) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            bytes[at++] = c == '\r' || c == '\n' || c == '\0' ? (byte) ' ' : c > 0xff ? (byte) '?' : (byte) c;
+            if (c == '\r' || c == '\n' || c == '\0' || c > 0xff) {
+                for (int j = 0; j < value.length(); j++) {
+                    char d = value.charAt(j);
+                    out.writeByte(d == '\r' || d == '\n' || d == '\0' ? ' ' : d > 0xff ? '?' : d);
+                }
+                return;
+            }
         }
-        return at;
+        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,9 +1,6 @@
 package org.foobarstack.httpcodec.response;
 
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.List;
 
 /**
  * A status code with its reason phrase (RFC 9110 §15). Only the codes this server sends are named here.
@@ -42,17 +39,25 @@ public record HttpStatus(int code, String reason) {
     public static final HttpStatus GATEWAY_TIMEOUT = new HttpStatus(504, "Gateway Timeout");
     public static final HttpStatus HTTP_VERSION_NOT_SUPPORTED = new HttpStatus(505, "HTTP Version Not Supported");
 
-    private static final Map<Integer, HttpStatus> KNOWN = Stream.of(CONTINUE, OK, CREATED, NO_CONTENT,
-                    PARTIAL_CONTENT, MOVED_PERMANENTLY, FOUND, NOT_MODIFIED, BAD_REQUEST, UNAUTHORIZED, FORBIDDEN,
-                    NOT_FOUND, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT, CONFLICT, PRECONDITION_FAILED, CONTENT_TOO_LARGE, URI_TOO_LONG,
-                    RANGE_NOT_SATISFIABLE, EXPECTATION_FAILED, REQUEST_HEADER_FIELDS_TOO_LARGE,
-                    INTERNAL_SERVER_ERROR, NOT_IMPLEMENTED, BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT,
-                    HTTP_VERSION_NOT_SUPPORTED)
-            .collect(Collectors.toUnmodifiableMap(HttpStatus::code, Function.identity()));
+    /**
+     * The named statuses by code: an array indexed by the code rather than a map, since a proxy looks one up for
+     * every response it passes on, and a map keyed by Integer would box every code above 127.
+     */
+    private static final HttpStatus[] KNOWN = new HttpStatus[600];
+
+    static {
+        for (HttpStatus status : List.of(CONTINUE, OK, CREATED, NO_CONTENT, PARTIAL_CONTENT, MOVED_PERMANENTLY, FOUND,
+                NOT_MODIFIED, BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT,
+                CONFLICT, PRECONDITION_FAILED, CONTENT_TOO_LARGE, URI_TOO_LONG, RANGE_NOT_SATISFIABLE,
+                EXPECTATION_FAILED, REQUEST_HEADER_FIELDS_TOO_LARGE, INTERNAL_SERVER_ERROR, NOT_IMPLEMENTED,
+                BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT, HTTP_VERSION_NOT_SUPPORTED)) {
+            KNOWN[status.code()] = status;
+        }
+    }
 
     /** The named status for {@code code}, or one with a generic phrase for codes not named here. */
     public static HttpStatus of(int code) {
-        HttpStatus known = KNOWN.get(code);
+        HttpStatus known = code >= 0 && code < KNOWN.length ? KNOWN[code] : null;
         return known != null ? known : new HttpStatus(code, genericReason(code));
     }
 

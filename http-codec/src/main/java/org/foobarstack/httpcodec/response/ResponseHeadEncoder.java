@@ -1,5 +1,7 @@
 package org.foobarstack.httpcodec.response;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -29,13 +31,14 @@ public final class ResponseHeadEncoder extends MessageToMessageEncoder<HttpRespo
     private static final byte[] CRLF = {'\r', '\n'};
 
     /**
-     * The head is laid out in a byte array first and copied into an exactly sized buffer in one piece, rather than
-     * written in a dozen small writes that each check and grow the buffer.
+     * The head is written straight into one exactly sized buffer: its size is counted first, so the buffer never
+     * grows, and no intermediate array is made (a proxy writes one head per response it passes on).
      */
     @Override
     protected void encode(ChannelHandlerContext ctx, HttpResponseHead head, List<Object> out) {
-        byte[] bytes = toBytes(head);
-        out.add(ctx.alloc().ioBuffer(bytes.length).writeBytes(bytes));
+        ByteBuf buffer = ctx.alloc().ioBuffer(length(head));
+        writeTo(head, buffer);
+        out.add(buffer);
     }
 
     /**
@@ -44,24 +47,29 @@ public final class ResponseHeadEncoder extends MessageToMessageEncoder<HttpRespo
      */
     public static byte[] toBytes(HttpResponseHead head) {
         byte[] bytes = new byte[length(head)];
-        int at = put(VERSION, bytes, 0);
-        at = putAscii(Integer.toString(head.status().code()), bytes, at);
-        bytes[at++] = ' ';
-        at = putAscii(head.status().reason(), bytes, at);
-        at = put(CRLF, bytes, at);
-        for (HttpResponseHead.Field field : head.fields()) {
-            at = putAscii(field.name(), bytes, at);
-            at = put(COLON_SP, bytes, at);
-            at = putValue(field.value(), bytes, at);
-            at = put(CRLF, bytes, at);
-        }
-        put(CRLF, bytes, at);
+        writeTo(head, Unpooled.wrappedBuffer(bytes).clear());
         return bytes;
+    }
+
+    /** Status line, field lines, empty line: RFC 9112 §4 and §5. */
+    private static void writeTo(HttpResponseHead head, ByteBuf out) {
+        out.writeBytes(VERSION);
+        writeCode(head.status().code(), out);
+        out.writeByte(' ');
+        writeAscii(head.status().reason(), out);
+        out.writeBytes(CRLF);
+        for (HttpResponseHead.Field field : head.fields()) {
+            writeAscii(field.name(), out);
+            out.writeBytes(COLON_SP);
+            writeValue(field.value(), out);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(CRLF);
     }
 
     /** The head's size on the wire: one byte per character, since names are tokens and values Latin-1. */
     private static int length(HttpResponseHead head) {
-        int length = VERSION.length + Integer.toString(head.status().code()).length() + 1
+        int length = VERSION.length + codeLength(head.status().code()) + 1
                 + head.status().reason().length() + CRLF.length;
         for (HttpResponseHead.Field field : head.fields()) {
             length += field.name().length() + COLON_SP.length + field.value().length() + CRLF.length;
@@ -69,28 +77,45 @@ public final class ResponseHeadEncoder extends MessageToMessageEncoder<HttpRespo
         return length + CRLF.length;
     }
 
-    private static int put(byte[] source, byte[] bytes, int at) {
-        System.arraycopy(source, 0, bytes, at, source.length);
-        return at + source.length;
+    /** status-code = 3DIGIT (RFC 9112 §4), written without making a String of it. */
+    private static void writeCode(int code, ByteBuf out) {
+        if (code >= 100 && code <= 999) {
+            out.writeByte('0' + code / 100);
+            out.writeByte('0' + code / 10 % 10);
+            out.writeByte('0' + code % 10);
+        } else {
+            writeAscii(Integer.toString(code), out);
+        }
+    }
+
+    private static int codeLength(int code) {
+        return code >= 100 && code <= 999 ? 3 : Integer.toString(code).length();
     }
 
     /** A token or reason phrase: ASCII by construction (RFC 9110 §5.1, §15). */
-    private static int putAscii(String text, byte[] bytes, int at) {
-        for (int i = 0; i < text.length(); i++) {
-            bytes[at++] = (byte) text.charAt(i);
-        }
-        return at;
+    private static void writeAscii(String text, ByteBuf out) {
+        out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
     }
 
     /**
      * A field value as ISO-8859-1 (RFC 9110 §5.5 allows obs-text octets). Values a handler copies from elsewhere
      * (a CGI header, a file name) must not smuggle a line break, so CR, LF and NUL become spaces.
      */
-    private static int putValue(String value, byte[] bytes, int at) {
+    private static void writeValue(String value, ByteBuf out) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            bytes[at++] = c == '\r' || c == '\n' || c == '\0' ? (byte) ' ' : c > 0xff ? (byte) '?' : (byte) c;
+            if (c == '\r' || c == '\n' || c == '\0' || c > 0xff) {
+                writeValueSlowly(value, out);
+                return;
+            }
         }
-        return at;
+        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void writeValueSlowly(String value, ByteBuf out) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            out.writeByte(c == '\r' || c == '\n' || c == '\0' ? ' ' : c > 0xff ? '?' : c);
+        }
     }
 }

@@ -88,6 +88,6 @@ public final class AppTierRuntime extends TierRuntime {
         boolean up = current != null && current.running() && TierProbe.tcp(address, probeTimeout);
         return new TierStatus("app", instance, "app server", "FastCGI",
                 List.of(hostPort(address) + "/tcp fastcgi"), up,
-                Map.of("connections", current == null ? 0L : (long) current.openConnections()));
+                Map.of("connections", current == null ? 0L : (long) current.openConnections()), references());
     }
 }

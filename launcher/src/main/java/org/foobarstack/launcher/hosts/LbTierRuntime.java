@@ -158,7 +158,7 @@ public final class LbTierRuntime extends TierRuntime {
         boolean up = current != null && current.running() && TierProbe.tcp(address, probeTimeout);
         long requests = current == null ? 0 : current.stats().frontend().requests();
         return new TierStatus("lb", instance, "load balancer", lb.mode() == org.foobarstack.topology.LbMode.TCP
-                ? "TCP (layer 4)" : "HTTP/1.1 (layer 7)", endpoints, up, Map.of("requests", requests));
+                ? "TCP (layer 4)" : "HTTP/1.1 (layer 7)", endpoints, up, Map.of("requests", requests), references());
     }
 
     /** The balancer's view of its servers, for the dashboard. */

@@ -7,6 +7,7 @@ import org.foobarstack.topology.TierSpec;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One tier of one host, across its whole life in a running topology: each start makes a new server object from
@@ -65,6 +66,12 @@ public abstract class TierRuntime {
 
     /** The tier as the dashboard draws it, probed now. */
     public abstract TierStatus status(Duration probeTimeout);
+
+    /** Whom this tier calls, from the topology: for the dashboard's arrows. */
+    protected List<TierStatus.Reference> references() {
+        return spec.references().stream()
+                .map(r -> new TierStatus.Reference(r.host(), r.role().key())).toList();
+    }
 
     /** The port to bind: the one bound before, so that a restart keeps it; else the spec's. */
     protected static int portToBind(int bound, int specified) {

@@ -127,6 +127,6 @@ public final class WebTierRuntime extends TierRuntime {
         }
         boolean up = current != null && current.running() && TierProbe.tcp(address, probeTimeout);
         return new TierStatus("web", instance, "web server", "HTTP/1.1", endpoints, up,
-                Map.of("connections", current == null ? 0L : (long) current.openConnections()));
+                Map.of("connections", current == null ? 0L : (long) current.openConnections()), references());
     }
 }

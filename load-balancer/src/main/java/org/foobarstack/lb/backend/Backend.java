@@ -7,6 +7,7 @@ import org.foobarstack.lb.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -38,10 +39,50 @@ public final class Backend {
     private static final Logger log = LoggerFactory.getLogger(Backend.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    /** The outcome of one choice: the server, or none with the reason, and the decision in words for a trace. */
-    public record Choice(Server server, String explanation) {
+    /**
+     * The outcome of one choice: the server, or none. The decision in words is made only when asked (for a trace,
+     * or the page of a 503), not for every request.
+     */
+    public final class Choice {
+        private final Server server;
+        private final int candidates;
+        private final boolean usingBackup;
+        private final Collection<Server> excluded;
+
+        Choice(Server server, int candidates, boolean usingBackup, Collection<Server> excluded) {
+            this.server = server;
+            this.candidates = candidates;
+            this.usingBackup = usingBackup;
+            this.excluded = excluded;
+        }
+
+        public Server server() {
+            return server;
+        }
+
         public boolean found() {
             return server != null;
+        }
+
+        /**
+         * "chose web-2 (roundrobin, 1 candidate); web-1 DOWN since 12:01:03 (L4CON (Connection refused) seen on
+         * traffic)", or "no server is available: ...".
+         */
+        public String explanation() {
+            String others = describeUnusable(Set.copyOf(excluded));
+            if (server == null) {
+                return "no server is available: " + others;
+            }
+            StringBuilder why = new StringBuilder()
+                    .append("chose ").append(server.name())
+                    .append(" (").append(algorithm.keyword())
+                    .append(usingBackup ? ", backup: no other server usable" : "")
+                    .append(", ").append(candidates).append(candidates == 1 ? " candidate" : " candidates")
+                    .append(')');
+            if (!others.isEmpty()) {
+                why.append("; ").append(others);
+            }
+            return why.toString();
         }
     }
 
@@ -82,7 +123,7 @@ public final class Backend {
      * Picks a server for a request from {@code clientAddress} for {@code path} (null in TCP mode), leaving out
      * the servers in {@code exclude} (those that already failed this request).
      */
-    public synchronized Choice choose(byte[] clientAddress, String path, Collection<Server> exclude) {
+    public synchronized Choice choose(InetAddress clientAddress, String path, Collection<Server> exclude) {
         List<Server> candidates = new ArrayList<>(servers.size());
         for (Server server : servers) {
             if (!server.backup() && server.usable() && !exclude.contains(server)) {
@@ -100,21 +141,11 @@ public final class Backend {
             }
         }
         if (candidates.isEmpty()) {
-            return new Choice(null, "no server is available: " + describeUnusable(Set.copyOf(exclude)));
+            return new Choice(null, 0, false, exclude);
         }
         Server chosen = selector.select(candidates, new Selector.RequestKey(clientAddress, path));
         chosen.countChosen();
-        StringBuilder why = new StringBuilder()
-                .append("chose ").append(chosen.name())
-                .append(" (").append(algorithm.keyword())
-                .append(usingBackup ? ", backup: no other server usable" : "")
-                .append(", ").append(candidates.size()).append(candidates.size() == 1 ? " candidate" : " candidates")
-                .append(')');
-        String others = describeUnusable(Set.copyOf(exclude));
-        if (!others.isEmpty()) {
-            why.append("; ").append(others);
-        }
-        return new Choice(chosen, why.toString());
+        return new Choice(chosen, candidates.size(), usingBackup, exclude);
     }
 
     /**

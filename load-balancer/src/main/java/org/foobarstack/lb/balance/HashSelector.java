@@ -29,7 +29,7 @@ final class HashSelector implements Selector {
 
     @Override
     public Server select(List<Server> usable, RequestKey request) {
-        byte[] bytes = key == Key.SOURCE ? request.clientAddress() : pathOf(request.path());
+        byte[] bytes = key == Key.SOURCE ? request.clientAddress().getAddress() : pathOf(request.path());
         int totalWeight = 0;
         for (Server server : usable) {
             totalWeight += server.weight();

@@ -3,6 +3,7 @@ package org.foobarstack.lb.balance;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.lb.config.Algorithm;
 
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
 public interface Selector {
 
     /** What the algorithms may look at: the client's address and the request's path (null in TCP mode). */
-    record RequestKey(byte[] clientAddress, String path) {
+    record RequestKey(InetAddress clientAddress, String path) {
     }
 
     Server select(List<Server> usable, RequestKey key);

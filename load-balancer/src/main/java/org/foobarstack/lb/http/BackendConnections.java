@@ -30,11 +30,12 @@ import java.util.concurrent.TimeUnit;
  * TCP connection per request would cost a handshake each time and leave thousands of sockets in TIME_WAIT.
  *
  * <p>Each event loop keeps its own idle connections per server, so that a request and the connection it uses
- * run on one thread and nothing here needs a lock. {@link #acquire}:
+ * run on one thread and nothing here needs a lock. A request's connection:
  * <ol>
- *   <li>when reuse is allowed, takes the most recently used idle connection to that server (the one least likely
- *       to have been closed by the server meanwhile);</li>
- *   <li>otherwise opens a new one from the balancer's own address, within {@code timeout connect}.</li>
+ *   <li>when reuse is allowed, {@link #pollIdle} gives the most recently used idle connection to that server (the
+ *       one least likely to have been closed by the server meanwhile);</li>
+ *   <li>otherwise {@link #connect} opens a new one from the balancer's own address, within
+ *       {@code timeout connect}.</li>
  * </ol>
  * {@link #release} puts a connection back once its response is complete and both sides said it stays open;
  * anything else closes it. An idle connection closes itself after {@code idleTimeout}.
@@ -60,18 +61,25 @@ final class BackendConnections {
         this.idleTimeout = idleTimeout;
     }
 
-    /** A connection to {@code server} on {@code loop}: an idle one when {@code reuse}, else a new one. */
-    Future<BackendConnection> acquire(Server server, EventLoop loop, boolean reuse) {
-        Promise<BackendConnection> promise = loop.newPromise();
-        if (reuse) {
-            Deque<BackendConnection> idleHere = idleFor(loop, server);
-            BackendConnection connection;
-            while ((connection = idleHere.pollFirst()) != null) {
-                if (connection.channel().isActive()) {
-                    return promise.setSuccess(connection);
-                }
+    /** An idle kept-alive connection to {@code server} on {@code loop}, or null when there is none. */
+    BackendConnection pollIdle(Server server, EventLoop loop) {
+        Map<Server, Deque<BackendConnection>> byServer = idle.get(loop);
+        Deque<BackendConnection> idleHere = byServer == null ? null : byServer.get(server);
+        if (idleHere == null) {
+            return null;
+        }
+        BackendConnection connection;
+        while ((connection = idleHere.pollFirst()) != null) {
+            if (connection.channel().isActive()) {
+                return connection;
             }
         }
+        return null;
+    }
+
+    /** A new connection to {@code server} on {@code loop}, from the balancer's address. */
+    Future<BackendConnection> connect(Server server, EventLoop loop) {
+        Promise<BackendConnection> promise = loop.newPromise();
         BackendConnection connection = new BackendConnection(server, this);
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)

@@ -41,6 +41,11 @@ final class ExchangeTrace {
         this.clientPeer = clientPeer;
     }
 
+    /** Whether hops are recorded now: callers skip building what a hop would hold when they are not. */
+    boolean enabled() {
+        return recorder.enabled();
+    }
+
     void accepted(String traceId, long acceptNanos, String local) {
         if (!recorder.enabled()) {
             return;

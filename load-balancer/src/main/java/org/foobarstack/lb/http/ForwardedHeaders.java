@@ -32,6 +32,8 @@ import java.util.Set;
  *   <li>The response names the server that answered in {@code X-Backend-Server}, as the common HAProxy line
  *       {@code http-response set-header X-Backend-Server %s} does, so that {@code curl -i} shows the balancing.</li>
  * </ul>
+ * Field names go on lower-cased, as the parser keeps them: names are case-insensitive (RFC 9110 §5.1), and
+ * HAProxy sends them lower-cased too (HTTP/2 and HTTP/3 require it).
  */
 public final class ForwardedHeaders {
 
@@ -78,7 +80,7 @@ public final class ForwardedHeaders {
                 case "x-forwarded-for" -> forwardedFor = join(forwardedFor, field.value());
                 case "forwarded" -> forwarded = join(forwarded, field.value());
                 case "via" -> viaBefore = join(viaBefore, field.value());
-                default -> out.add(canonical(name), field.value());
+                default -> out.add(name, field.value());
             }
         }
         String clientText = client.getHostAddress();
@@ -125,7 +127,7 @@ public final class ForwardedHeaders {
                 viaBefore = join(viaBefore, field.value());
                 continue;
             }
-            out.add(canonical(name), field.value());
+            out.add(name, field.value());
         }
         out.add("Via", join(viaBefore, response.version() == HttpVersion.HTTP_1_0 ? "1.0 " + via : "1.1 " + via));
         out.add("X-Backend-Server", serverName);
@@ -142,6 +144,9 @@ public final class ForwardedHeaders {
 
     /** The field names a Connection header lists as hop-by-hop options (RFC 9110 §7.6.1), lower-cased. */
     static Set<String> connectionOptions(HttpFields fields) {
+        if (!fields.contains("connection")) {
+            return Set.of();
+        }
         Set<String> options = new HashSet<>();
         for (String value : fields.getAll("connection")) {
             for (String token : value.split(",")) {
@@ -175,18 +180,6 @@ public final class ForwardedHeaders {
 
     private static String join(String before, String more) {
         return before == null || before.isEmpty() ? more : before + ", " + more;
-    }
-
-    /** "x-forwarded-for" as "X-Forwarded-For": names are case-insensitive, but this is how people read them. */
-    static String canonical(String lowerCaseName) {
-        StringBuilder sb = new StringBuilder(lowerCaseName.length());
-        boolean upper = true;
-        for (int i = 0; i < lowerCaseName.length(); i++) {
-            char c = lowerCaseName.charAt(i);
-            sb.append(upper ? Character.toUpperCase(c) : c);
-            upper = c == '-';
-        }
-        return sb.toString();
     }
 
     /** True for RFC 9110 §9.2.2's idempotent methods: sending one twice has the same effect as once. */

@@ -201,12 +201,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
-    /** Reads the client while the exchange in progress wants its bytes, or while none is in progress. */
+    /**
+     * Reads the client unless there is a reason not to: a pipelined request already waiting behind the one in
+     * progress (the next ones stay in the socket until it is answered), or a body the exchange cannot pass on yet
+     * (no server connected, or the server's socket is full). A client that sends one request at a time never
+     * meets either, and its socket is never switched off and on again (each switch is a system call).
+     */
     void updateReading() {
-        boolean read = current == null || current.wantsClientBytes();
-        channel.config().setAutoRead(read);
-        if (read) {
-            channel.read();
+        boolean pipelined = false;
+        for (Object waitingMessage : waiting) {
+            if (waitingMessage instanceof HttpRequestHead) {
+                pipelined = true;
+                break;
+            }
+        }
+        boolean read = current == null ? true
+                : !pipelined && (current.requestComplete() || current.wantsClientBytes());
+        if (read != channel.config().isAutoRead()) {
+            channel.config().setAutoRead(read);
         }
     }
 

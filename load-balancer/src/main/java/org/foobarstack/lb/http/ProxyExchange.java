@@ -80,18 +80,20 @@ final class ProxyExchange implements BackendConnection.Listener {
     private final boolean replayable;
 
     // the request body from the client
-    private final Deque<HttpBodyPart> waitingBody = new ArrayDeque<>();
+    /** Body parts that arrived before a server was connected; made only for a request with a body. */
+    private Deque<HttpBodyPart> waitingBody;
     private long waitingBodyBytes;
     private boolean requestComplete;
     private long requestBodyBytes;
     private boolean continueSent;
 
     // attempts
-    private final List<Server> failedServers = new ArrayList<>();
+    /** Servers that failed this request, left out of the next choice; made only when one fails. */
+    private List<Server> failedServers;
     private int retriesLeft;
     private int attempt;
     private Server server;
-    private String decision;
+    private Backend.Choice decision;
     private BackendConnection backend;
     private long attemptStartNanos;
     private ScheduledFuture<?> retryTimer;
@@ -105,6 +107,7 @@ final class ProxyExchange implements BackendConnection.Listener {
     private int status;
     private long responseBodyBytes;
     private ScheduledFuture<?> serverTimer;
+    private long lastServerActivityNanos;
     private boolean finished;
 
     ProxyExchange(ProxyContext context, FrontendHandler frontend, HttpRequestHead request, ExchangeTrace hops) {
@@ -152,8 +155,9 @@ final class ProxyExchange implements BackendConnection.Listener {
 
     private void chooseAndConnect() {
         InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
-        Backend.Choice choice = context.backend().choose(peer.getAddress().getAddress(),
-                request.target().originForm(), failedServers);
+        Backend.Choice choice = context.backend().choose(peer.getAddress(),
+                context.config().algorithm() == org.foobarstack.lb.config.Algorithm.URI
+                        ? request.target().originForm() : null, failedServers == null ? List.of() : failedServers);
         if (!choice.found()) {
             respondError(HttpStatus.SERVICE_UNAVAILABLE, attempt == 0
                             ? "No server is available to handle this request: " + choice.explanation()
@@ -163,7 +167,7 @@ final class ProxyExchange implements BackendConnection.Listener {
             return;
         }
         server = choice.server();
-        decision = choice.explanation();
+        decision = choice;
         server.sessionStarted();
         connect();
     }
@@ -173,7 +177,12 @@ final class ProxyExchange implements BackendConnection.Listener {
     private void connect() {
         attempt++;
         attemptStartNanos = System.nanoTime();
-        Future<BackendConnection> connecting = context.connections().acquire(server, client.eventLoop(), replayable);
+        BackendConnection idle = replayable ? context.connections().pollIdle(server, client.eventLoop()) : null;
+        if (idle != null) {
+            connected(idle);
+            return;
+        }
+        Future<BackendConnection> connecting = context.connections().connect(server, client.eventLoop());
         connecting.addListener(f -> {
             if (f.isSuccess()) {
                 connected(connecting.getNow());
@@ -229,7 +238,7 @@ final class ProxyExchange implements BackendConnection.Listener {
                     "redispatch to another server", attemptStartNanos);
             server.countRedispatch();
             context.metrics().redispatch(server.name());
-            failedServers.add(server);
+            failedServers().add(server);
             endSession();
             chooseAndConnect();
             return;
@@ -252,7 +261,7 @@ final class ProxyExchange implements BackendConnection.Listener {
                         attemptStartNanos);
                 server.countRedispatch();
                 context.metrics().redispatch(server.name());
-                failedServers.add(server);
+                failedServers().add(server);
                 endSession();
                 chooseAndConnect();
             } else {
@@ -275,18 +284,23 @@ final class ProxyExchange implements BackendConnection.Listener {
         connection.parser().expectResponseTo(request.method());
         Channel server = connection.channel();
         server.write(head);
-        hops.forwarded(trace.traceId(), this.server.name(), hostPort(this.server.address()), head, decision,
-                connection.reused() ? "kept-alive connection, request " + connection.requests() + " on it"
-                        : "new connection from " + hostPort((InetSocketAddress) server.localAddress()),
-                attempt, attemptStartNanos);
+        if (hops.enabled()) {
+            hops.forwarded(trace.traceId(), this.server.name(), hostPort(this.server.address()), head,
+                    decision.explanation(), connection.reused()
+                            ? "kept-alive connection, request " + connection.requests() + " on it"
+                            : "new connection from " + hostPort((InetSocketAddress) server.localAddress()),
+                    attempt, attemptStartNanos);
+        }
         if (request.expectContinue() && !continueSent && !requestComplete) {
             // RFC 9110 §10.1.1: the client waits for this before it sends its body
             continueSent = true;
             client.writeAndFlush(CONTINUE);
         }
-        HttpBodyPart part;
-        while ((part = waitingBody.pollFirst()) != null) {
-            writeBody(part);
+        if (waitingBody != null) {
+            HttpBodyPart part;
+            while ((part = waitingBody.pollFirst()) != null) {
+                writeBody(part);
+            }
         }
         waitingBodyBytes = 0;
         server.flush();
@@ -305,6 +319,9 @@ final class ProxyExchange implements BackendConnection.Listener {
             return;
         }
         if (backend == null) {
+            if (waitingBody == null) {
+                waitingBody = new ArrayDeque<>();
+            }
             waitingBody.addLast(part);
             waitingBodyBytes += part.content().readableBytes();
         } else {
@@ -556,14 +573,23 @@ final class ProxyExchange implements BackendConnection.Listener {
         if (retryTimer != null) {
             retryTimer.cancel(false);
         }
-        HttpBodyPart part;
-        while ((part = waitingBody.pollFirst()) != null) {
-            part.release();
+        if (waitingBody != null) {
+            HttpBodyPart part;
+            while ((part = waitingBody.pollFirst()) != null) {
+                part.release();
+            }
         }
     }
 
     boolean finished() {
         return finished;
+    }
+
+    private List<Server> failedServers() {
+        if (failedServers == null) {
+            failedServers = new ArrayList<>(2);
+        }
+        return failedServers;
     }
 
     /** True once the response's head went to the client: from then on a failure can only close the connection. */
@@ -599,10 +625,33 @@ final class ProxyExchange implements BackendConnection.Listener {
         }
     }
 
+    /**
+     * {@code timeout server} counts from the server's last sign of life. Rather than cancelling and scheduling a
+     * timer on every message (a priority-queue insert each time), one timer runs; each message only moves
+     * {@link #lastServerActivityNanos}, and when the timer fires it either times out or sleeps for what is left.
+     */
     private void armServerTimer() {
-        cancelServerTimer();
-        serverTimer = client.eventLoop().schedule(this::serverTimedOut,
-                context.config().timeouts().server().toMillis(), TimeUnit.MILLISECONDS);
+        lastServerActivityNanos = System.nanoTime();
+        if (serverTimer == null) {
+            scheduleServerTimer(context.config().timeouts().server().toNanos());
+        }
+    }
+
+    private void scheduleServerTimer(long delayNanos) {
+        serverTimer = client.eventLoop().schedule(this::serverTimerFired, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void serverTimerFired() {
+        serverTimer = null;
+        if (finished || backend == null) {
+            return;
+        }
+        long left = context.config().timeouts().server().toNanos() - (System.nanoTime() - lastServerActivityNanos);
+        if (left > 0) {
+            scheduleServerTimer(left);
+        } else {
+            serverTimedOut();
+        }
     }
 
     private void cancelServerTimer() {

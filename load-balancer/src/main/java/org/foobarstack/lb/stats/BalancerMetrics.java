@@ -1,11 +1,16 @@
 package org.foobarstack.lb.stats;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.trace.Metrics;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The balancer's series in the stack's Prometheus registry, labelled by instance ({@code lb-1}) and server:
@@ -27,6 +32,13 @@ public final class BalancerMetrics {
     private final Counter retries;
     private final Counter redispatches;
     private final Histogram duration;
+    /** This instance's series of the histogram, looked up once. */
+    private final DistributionDataPoint durationSeries;
+    /**
+     * Each server's counter series by status code, looked up once each: the library finds a series by its label
+     * values, which costs a lookup and a few objects per request on this path.
+     */
+    private final Map<String, AtomicReferenceArray<CounterDataPoint>> requestSeries = new ConcurrentHashMap<>();
 
     public BalancerMetrics(String instance, Metrics metrics) {
         this.instance = instance;
@@ -39,6 +51,7 @@ public final class BalancerMetrics {
                 "Requests the load balancer took from a failing server to another one", "instance", "server");
         this.duration = metrics.latency("foobar_lb_request_duration_seconds",
                 "Time from a request's head to the end of its response, at the load balancer", "instance");
+        this.durationSeries = duration.labelValues(instance);
     }
 
     /** Registers the per-server gauges, read when scraped. */
@@ -60,8 +73,17 @@ public final class BalancerMetrics {
     }
 
     public void response(String server, int code, long nanos) {
-        requests.labelValues(instance, server == null ? "none" : server, Integer.toString(code)).inc();
-        duration.labelValues(instance).observe(nanos / 1e9);
+        String name = server == null ? "none" : server;
+        AtomicReferenceArray<CounterDataPoint> byCode =
+                requestSeries.computeIfAbsent(name, n -> new AtomicReferenceArray<>(600));
+        int slot = code >= 100 && code < 600 ? code : 0;
+        CounterDataPoint series = byCode.get(slot);
+        if (series == null) {
+            series = requests.labelValues(instance, name, Integer.toString(code));
+            byCode.set(slot, series);
+        }
+        series.inc();
+        durationSeries.observe(nanos / 1e9);
     }
 
     public void retry(String server) {

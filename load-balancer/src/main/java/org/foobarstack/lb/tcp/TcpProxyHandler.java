@@ -83,7 +83,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void chooseAndConnect() {
         InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
-        Backend.Choice choice = backend.choose(peer.getAddress().getAddress(), null, failed);
+        Backend.Choice choice = backend.choose(peer.getAddress(), null, failed);
         if (!choice.found()) {
             record("no server: " + choice.explanation(), null);
             client.close();
