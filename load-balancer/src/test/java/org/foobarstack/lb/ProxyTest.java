@@ -338,9 +338,14 @@ class ProxyTest {
         assertThat(lb.backend().server("web-1").orElseThrow().currentSessions()).isZero();
     }
 
+    /**
+     * An address where nothing listens: a port just freed on an address no test binds, so that no server of the
+     * test (the balancer's own ports included) can be handed the same address meanwhile.
+     */
     static InetSocketAddress closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
+        java.net.InetAddress nobody = java.net.InetAddress.getByName("127.0.0.250");
+        try (ServerSocket socket = new ServerSocket(0, 1, nobody)) {
+            return new InetSocketAddress(nobody, socket.getLocalPort());
         }
     }
 }

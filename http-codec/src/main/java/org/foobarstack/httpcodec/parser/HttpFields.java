@@ -33,7 +33,9 @@ public final class HttpFields {
     /** The first value of {@code name}, or null. */
     public String get(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        for (Field field : fields) {
+        // indexed loops here and below: these run for every message, and an iterator is one more object each
+        for (int i = 0; i < fields.size(); i++) {
+            Field field = fields.get(i);
             if (field.name.equals(lower)) {
                 return field.value;
             }
@@ -45,7 +47,8 @@ public final class HttpFields {
     public List<String> getAll(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         List<String> values = null;
-        for (Field field : fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            Field field = fields.get(i);
             if (field.name.equals(lower)) {
                 if (values == null) {
                     values = new ArrayList<>(2);
@@ -59,8 +62,8 @@ public final class HttpFields {
     public int count(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         int n = 0;
-        for (Field field : fields) {
-            if (field.name.equals(lower)) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).name.equals(lower)) {
                 n++;
             }
         }
@@ -76,12 +79,37 @@ public final class HttpFields {
      * case-insensitively across every line of that field.
      */
     public boolean containsToken(String name, String token) {
-        for (String value : getAll(name)) {
-            for (String element : value.split(",")) {
-                if (element.trim().equalsIgnoreCase(token)) {
-                    return true;
-                }
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < fields.size(); i++) {
+            Field field = fields.get(i);
+            if (field.name.equals(lower) && listContains(field.value, token)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /** Whether "a, b ,c" holds {@code token} as one of its elements, ignoring case and the spaces around each. */
+    private static boolean listContains(String list, String token) {
+        int start = 0;
+        while (start <= list.length()) {
+            int comma = list.indexOf(',', start);
+            int end = comma < 0 ? list.length() : comma;
+            int from = start;
+            int to = end;
+            while (from < to && (list.charAt(from) == ' ' || list.charAt(from) == '\t')) {
+                from++;
+            }
+            while (to > from && (list.charAt(to - 1) == ' ' || list.charAt(to - 1) == '\t')) {
+                to--;
+            }
+            if (to - from == token.length() && list.regionMatches(true, from, token, 0, token.length())) {
+                return true;
+            }
+            if (comma < 0) {
+                return false;
+            }
+            start = comma + 1;
         }
         return false;
     }

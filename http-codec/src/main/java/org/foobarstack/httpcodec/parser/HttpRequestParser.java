@@ -292,15 +292,16 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         fields.clear();
 
         // Host (§3.2): exactly one in HTTP/1.1, and well-formed wherever it appears
-        List<String> hosts = headers.getAll("host");
-        if (hosts.size() > 1) {
-            throw new Rejection(HttpViolation.MULTIPLE_HOSTS, String.join(", ", hosts));
+        int hostCount = headers.count("host");
+        if (hostCount > 1) {
+            throw new Rejection(HttpViolation.MULTIPLE_HOSTS, String.join(", ", headers.getAll("host")));
         }
-        if (hosts.isEmpty() && version == HttpVersion.HTTP_1_1) {
+        if (hostCount == 0 && version == HttpVersion.HTTP_1_1) {
             throw new Rejection(HttpViolation.MISSING_HOST, null);
         }
-        if (!hosts.isEmpty() && !hosts.get(0).isEmpty() && !HostSyntax.isValidAuthority(hosts.get(0))) {
-            throw new Rejection(HttpViolation.INVALID_HOST, printable(hosts.get(0)));
+        String host = hostCount == 1 ? headers.get("host") : null;
+        if (host != null && !host.isEmpty() && !HostSyntax.isValidAuthority(host)) {
+            throw new Rejection(HttpViolation.INVALID_HOST, printable(host));
         }
 
         // Framing (§6.3): Transfer-Encoding, then Content-Length, then nothing

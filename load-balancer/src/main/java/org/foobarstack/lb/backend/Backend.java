@@ -31,8 +31,9 @@ import java.util.function.LongSupplier;
  *   <li>if there is still none, there is no server: the caller answers 503;</li>
  *   <li>else the algorithm picks among the candidates.</li>
  * </ol>
- * The whole choice runs under one lock: round robin's scores and the list of candidates must agree, and the
- * lock is held for microseconds.
+ * No lock is taken: the servers' states are read as they are now (volatile), and the selectors keep their state
+ * in atomics. The event loops never wait for each other here, which on a busy machine matters more than the
+ * nanoseconds: a loop that held a shared lock when the kernel paused it would stop every other loop behind it.
  */
 public final class Backend {
 
@@ -69,6 +70,10 @@ public final class Backend {
          * traffic)", or "no server is available: ...".
          */
         public String explanation() {
+            if (server != null && !usingBackup && excluded.isEmpty() && candidates == activeServers) {
+                // every server in play: the common case, with its sentence made once per server
+                return server.chosenSentence();
+            }
             String others = describeUnusable(Set.copyOf(excluded));
             if (server == null) {
                 return "no server is available: " + others;
@@ -90,6 +95,8 @@ public final class Backend {
     private final Algorithm algorithm;
     private final List<Server> servers;
     private final Selector selector;
+    /** Non-backup servers: when all are candidates, nothing needs explaining beyond the choice. */
+    private final int activeServers;
 
     public Backend(String name, BalancerConfig config, LongSupplier wallClockMillis) {
         this.name = name;
@@ -99,7 +106,15 @@ public final class Backend {
             list.add(new Server(server, config.check(), wallClockMillis));
         }
         this.servers = List.copyOf(list);
+        for (int i = 0; i < servers.size(); i++) {
+            servers.get(i).setIndex(i);
+        }
         this.selector = Selector.of(config.algorithm());
+        this.activeServers = (int) servers.stream().filter(s -> !s.backup()).count();
+        for (Server server : servers) {
+            server.setChosenSentence("chose " + server.name() + " (" + algorithm.keyword() + ", " + activeServers
+                    + (activeServers == 1 ? " candidate)" : " candidates)"));
+        }
     }
 
     /** The backend's name in logs and on the stats page ("servers"). */
@@ -123,7 +138,7 @@ public final class Backend {
      * Picks a server for a request from {@code clientAddress} for {@code path} (null in TCP mode), leaving out
      * the servers in {@code exclude} (those that already failed this request).
      */
-    public synchronized Choice choose(InetAddress clientAddress, String path, Collection<Server> exclude) {
+    public Choice choose(InetAddress clientAddress, String path, Collection<Server> exclude) {
         List<Server> candidates = new ArrayList<>(servers.size());
         for (Server server : servers) {
             if (!server.backup() && server.usable() && !exclude.contains(server)) {
@@ -185,7 +200,7 @@ public final class Backend {
     }
 
     /** Servers of each kind that can take traffic now, for the log line of a state change. */
-    public synchronized int usableCount(boolean backup) {
+    public int usableCount(boolean backup) {
         int n = 0;
         for (Server server : servers) {
             if (server.backup() == backup && server.usable()) {

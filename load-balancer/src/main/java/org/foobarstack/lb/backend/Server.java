@@ -25,7 +25,10 @@ import java.util.function.LongSupplier;
  * It takes new requests only when READY, UP and of weight above 0 ({@link #usable()}).
  *
  * <p>State changes happen on several threads (checks, requests, the operator), so they are synchronized on the
- * server; counters are lock-free adders, read by the stats page.
+ * server; the state they write is volatile, so that the questions every request asks ({@link #usable()}, and a
+ * success seen on traffic with nothing to reset) are answered without taking the lock: every event loop asks
+ * them for every request, and a lock shared by the loops would make them wait for each other. Counters are
+ * lock-free adders, read by the stats page.
  */
 public final class Server {
 
@@ -41,9 +44,9 @@ public final class Server {
     private final LongSupplier clock;
 
     // ---- state, guarded by this
-    private AdminState admin = AdminState.READY;
-    private boolean up = true;
-    private int consecutiveFailures;
+    private volatile AdminState admin = AdminState.READY;
+    private volatile boolean up = true;
+    private volatile int consecutiveFailures;
     private int consecutiveSuccesses;
     private long lastChangeMillis;
     private long downSinceMillis = -1;
@@ -72,6 +75,8 @@ public final class Server {
     private final LongAdder redispatches = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    /** The server's position in its backend's list, for the selectors that keep a number per server. */
+    private int index;
     /** hrsp_1xx .. hrsp_5xx, then hrsp_other. */
     private final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
         new LongAdder(), new LongAdder()};
@@ -111,15 +116,15 @@ public final class Server {
     // ---------------------------------------------------------------- states
 
     /** READY, UP and of weight above 0: may be given new requests. */
-    public synchronized boolean usable() {
+    public boolean usable() {
         return admin == AdminState.READY && up && config.weight() > 0;
     }
 
-    public synchronized boolean up() {
+    public boolean up() {
         return up;
     }
 
-    public synchronized AdminState adminState() {
+    public AdminState adminState() {
         return admin;
     }
 
@@ -159,7 +164,15 @@ public final class Server {
      * Counts one check's outcome. Returns the transition it caused (UP to DOWN after {@code fall} failures in a
      * row, DOWN to UP after {@code rise} successes in a row), or null.
      */
-    public synchronized Transition recordCheck(CheckResult result) {
+    public Transition recordCheck(CheckResult result) {
+        if (result.observed() && result.status().success() && (consecutiveFailures == 0 || !up)) {
+            // a good answer on traffic with no failures to forget (or a server that only checks bring back)
+            return null;
+        }
+        return recordCheckLocked(result);
+    }
+
+    private synchronized Transition recordCheckLocked(CheckResult result) {
         if (result.observed()) {
             if (!config.check()) {
                 return null;
@@ -229,6 +242,26 @@ public final class Server {
     /** Total time spent down, the current stretch included. */
     public synchronized long downtimeMillis() {
         return downtimeMillis + (downSinceMillis >= 0 ? clock.getAsLong() - downSinceMillis : 0);
+    }
+
+    private volatile String chosenSentence;
+
+    /** "chose web-2 (roundrobin, 2 candidates)", made once by the backend for its trace hops. */
+    public String chosenSentence() {
+        return chosenSentence;
+    }
+
+    void setChosenSentence(String sentence) {
+        chosenSentence = sentence;
+    }
+
+    /** Its position in the backend's list of servers. */
+    public int index() {
+        return index;
+    }
+
+    void setIndex(int position) {
+        index = position;
     }
 
     // ---------------------------------------------------------------- counters

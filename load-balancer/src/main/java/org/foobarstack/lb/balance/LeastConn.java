@@ -11,12 +11,12 @@ import java.util.List;
  */
 final class LeastConn implements Selector {
 
-    private int rotation;
+    private final java.util.concurrent.atomic.AtomicInteger rotation = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public Server select(List<Server> usable, RequestKey key) {
         int n = usable.size();
-        int start = Math.floorMod(rotation++, n);
+        int start = Math.floorMod(rotation.getAndIncrement(), n);
         Server best = null;
         for (int i = 0; i < n; i++) {
             Server candidate = usable.get((start + i) % n);

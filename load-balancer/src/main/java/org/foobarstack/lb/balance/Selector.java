@@ -7,9 +7,10 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * One balancing algorithm: picks a server for a request among the usable ones. {@code Backend} calls it under
- * its lock, with the list of servers that may take the request right now (up, ready, weight above 0, and not
- * already tried for this request), never empty and always in configuration order.
+ * One balancing algorithm: picks a server for a request among the usable ones. {@code Backend} gives it the list of
+ * servers that may take the request right now (up, ready, weight above 0, and not already tried for this request),
+ * never empty and always in configuration order. Every event loop calls the same selector at once, so a selector
+ * that keeps state (round robin's turn, leastconn's rotation) keeps it in atomics rather than behind a lock.
  */
 public interface Selector {
 

@@ -57,6 +57,8 @@ public record BalancerConfig(String name, String bindAddress, int port, int stat
                              TraceRecorder traceRecorder, Metrics metrics) {
 
     public static final int NO_STATS = -1;
+    /** Round robin keeps each set of usable servers as a 64-bit mask. */
+    public static final int MAX_SERVERS = 64;
 
     public BalancerConfig {
         Objects.requireNonNull(name, "name");
@@ -72,6 +74,10 @@ public record BalancerConfig(String name, String bindAddress, int port, int stat
         retryOn = retryOn.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(retryOn));
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("a backend needs at least one server");
+        }
+        if (servers.size() > MAX_SERVERS) {
+            throw new IllegalArgumentException("a backend here has at most " + MAX_SERVERS + " servers, not "
+                    + servers.size());
         }
         Set<String> names = new HashSet<>();
         for (ServerConfig server : servers) {

@@ -17,8 +17,9 @@ import org.foobarstack.lb.backend.Server;
  *
  * While an exchange uses it, everything the parser emits goes to that exchange ({@link Listener}); while it sits
  * idle in {@link BackendConnections}, anything but silence ends it: the server closing it, bytes nobody asked for,
- * or {@code idle} time passing (it is then closed before the server's own keep-alive timeout can close it under
- * a request). Everything runs on the connection's event loop, which is also its client's.
+ * or {@code idle} time passing without a byte read (it is then closed before the server's own keep-alive timeout
+ * can close it under a request; a request in progress is left to {@code timeout server}). The idle timer watches
+ * reads only: one that watched writes too would add a listener to every write. Everything runs on the connection's event loop, which is also its client's.
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter {
 

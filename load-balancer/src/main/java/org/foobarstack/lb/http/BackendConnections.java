@@ -90,7 +90,7 @@ final class BackendConnections {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpResponseParser(ParserLimits.responseDefaults()), ENCODER,
-                                new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                                new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                 connection);
                     }
                 });

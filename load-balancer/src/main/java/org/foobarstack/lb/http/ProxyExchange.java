@@ -283,7 +283,7 @@ final class ProxyExchange implements BackendConnection.Listener {
                 context.self(), context.config().name(), trace.child().toHeader());
         connection.parser().expectResponseTo(request.method());
         Channel server = connection.channel();
-        server.write(head);
+        server.write(head, server.voidPromise());
         if (hops.enabled()) {
             hops.forwarded(trace.traceId(), this.server.name(), hostPort(this.server.address()), head,
                     decision.explanation(), connection.reused()
@@ -331,24 +331,20 @@ final class ProxyExchange implements BackendConnection.Listener {
         frontend.updateReading();
     }
 
-    /** Writes one body part with the framing announced to the server: as is, or as a chunk. */
+    /**
+     * Writes one body part with the framing announced to the server: as is, or as a chunk. Writes here take the
+     * channel's void promise: nothing waits on them one by one (a failed write closes the channel, which the
+     * exchange hears of), and a promise per write would be one more object per message.
+     */
     private void writeBody(HttpBodyPart part) {
         Channel server = backend.channel();
         ByteBuf content = part.content();
         boolean last = part.isLast();
         if (request.framing() == BodyFraming.CHUNKED) {
-            if (content.isReadable()) {
-                server.write(Unpooled.copiedBuffer(Integer.toHexString(content.readableBytes()), StandardCharsets.US_ASCII));
-                server.write(Unpooled.wrappedBuffer(CRLF));
-                server.write(content.retain());
-                server.write(Unpooled.wrappedBuffer(CRLF));
-            }
-            if (last) {
-                server.write(Unpooled.wrappedBuffer(LAST_CHUNK));
-            }
+            writeChunk(server, content, last);
             part.release();
         } else if (content.isReadable()) {
-            server.write(part.content());
+            server.write(part.content(), server.voidPromise());
         } else {
             part.release();
         }
@@ -382,7 +378,10 @@ final class ProxyExchange implements BackendConnection.Listener {
     private void responseHead(ReceivedResponseHead head) {
         status = head.status().code();
         serverKeepAlive = head.keepAlive();
+        // counted when the status is known, as HAProxy does: a client may read the whole answer before the end
+        // of it has been seen here
         server.countResponse(status);
+        context.frontend().countResponse(status);
         if (status >= 500) {
             observe(CheckStatus.L7STS, status, "HTTP status " + status + " on " + request.requestLine());
         } else {
@@ -401,7 +400,7 @@ final class ProxyExchange implements BackendConnection.Listener {
         clientKeepAlive = request.keepAlive() && clientFraming != BodyFraming.UNTIL_CLOSE && !frontend.closing();
         HttpResponseHead out = ForwardedHeaders.toClient(head, clientFraming, clientKeepAlive, request.version(),
                 context.config().name(), server.name());
-        client.write(out);
+        client.write(out, client.voidPromise());
         responseHeadSent = true;
         hops.responded(trace.traceId(), out, null, startNanos);
     }
@@ -411,28 +410,40 @@ final class ProxyExchange implements BackendConnection.Listener {
         responseBodyBytes += content.readableBytes();
         boolean last = part.isLast();
         if (clientFraming == BodyFraming.CHUNKED) {
-            if (content.isReadable()) {
-                client.write(Unpooled.copiedBuffer(Integer.toHexString(content.readableBytes()), StandardCharsets.US_ASCII));
-                client.write(Unpooled.wrappedBuffer(CRLF));
-                client.write(content.retain());
-                client.write(Unpooled.wrappedBuffer(CRLF));
-            }
-            if (last) {
-                client.write(Unpooled.wrappedBuffer(LAST_CHUNK));
-            }
+            writeChunk(client, content, last);
             part.release();
         } else if (content.isReadable() && clientFraming != BodyFraming.NONE) {
-            client.write(content);
+            client.write(content, client.voidPromise());
         } else {
             part.release();
+        }
+        if (last) {
+            // the bookkeeping first, the flush after: once the client has the last byte it may ask the stats,
+            // which must already count this request as ended
+            finishSuccessfully();
+            client.flush();
+            return;
         }
         client.flush();
         if (!client.isWritable() && backend != null) {
             // the client reads slower than the server sends: stop reading the server until it catches up
             backend.channel().config().setAutoRead(false);
         }
+    }
+
+    /**
+     * One chunk of a chunked body (RFC 9112 §7.1): size in hex, CRLF, the data, CRLF; and after the last data the
+     * zero-size chunk that ends the body. The data is retained: the caller releases its part.
+     */
+    private static void writeChunk(Channel channel, ByteBuf content, boolean last) {
+        if (content.isReadable()) {
+            channel.write(Unpooled.copiedBuffer(Integer.toHexString(content.readableBytes()) + "\r\n",
+                    StandardCharsets.US_ASCII), channel.voidPromise());
+            channel.write(content.retain(), channel.voidPromise());
+            channel.write(Unpooled.wrappedBuffer(CRLF), channel.voidPromise());
+        }
         if (last) {
-            finishSuccessfully();
+            channel.write(Unpooled.wrappedBuffer(LAST_CHUNK), channel.voidPromise());
         }
     }
 
@@ -522,7 +533,6 @@ final class ProxyExchange implements BackendConnection.Listener {
         }
         server.countBytes(requestBodyBytes, responseBodyBytes);
         context.frontend().countBytes(requestBodyBytes, responseBodyBytes);
-        context.frontend().countResponse(status);
         context.metrics().response(server.name(), status, System.nanoTime() - startNanos);
         endSession();
         finish();
