@@ -59,6 +59,15 @@ public final class DemoCommand implements Runnable {
         @Option(names = "--json", description = "Print the runs as JSON.")
         boolean json;
 
+        @Option(names = "--admin", defaultValue = "http://127.0.0.1:9090",
+                description = "A running stack's admin server, whose dashboard then charts the runs "
+                        + "(default: ${DEFAULT-VALUE}; nothing is sent when none answers).")
+        java.net.URI admin;
+
+        @Option(names = "--data-dir", defaultValue = "data",
+                description = "That stack's data directory, where its admin.token is (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path dataDir;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -95,9 +104,51 @@ public final class DemoCommand implements Runnable {
                 err.println(e.getMessage());
                 return 2;
             }
-            out.print(json ? SpofReport.json(runs) : SpofReport.text(runs));
+            String report = SpofReport.json(runs);
+            out.print(json ? report : SpofReport.text(runs));
+            String charted = showOnDashboard(report);
+            if (!json) {
+                out.println(charted);
+            }
             out.flush();
             return 0;
+        }
+
+        /**
+         * Sends the runs to a running stack's admin server ({@code PUT /api/demo}, with that stack's token), whose
+         * dashboard then draws them as a chart. Says in one line what happened; a stack that is not running is
+         * not an error.
+         */
+        private String showOnDashboard(String report) {
+            java.nio.file.Path tokenFile = dataDir.resolve(org.foobarstack.launcher.Stack.TOKEN_FILE);
+            String token;
+            try {
+                token = java.nio.file.Files.readString(tokenFile).trim();
+            } catch (java.io.IOException e) {
+                return "(no stack's token at " + tokenFile + ": run the demo while bin/foobar-stack runs to see "
+                        + "these runs charted on its dashboard)";
+            }
+            try {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest
+                        .newBuilder(admin.resolve("/api/demo"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(report))
+                        .timeout(java.time.Duration.ofSeconds(5)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 == 2) {
+                    return "The dashboard at " + admin + "/ now charts these runs (\"Last demo\").";
+                }
+                return "(the admin server at " + admin + " did not take the runs: " + response.statusCode() + ")";
+            } catch (java.io.IOException e) {
+                return "(no stack answers at " + admin + ": run the demo while bin/foobar-stack runs to see "
+                        + "these runs charted on its dashboard)";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
         }
 
         /**

@@ -87,6 +87,20 @@ public final class SpofReport {
 
     private static String timeline(SpofRun run) {
         StringBuilder line = new StringBuilder();
+        for (long[] slice : slices(run)) {
+            long sent = slice[1];
+            long bad = slice[3];
+            line.append(sent == 0 ? ' ' : bad == 0 ? '.' : bad == sent ? 'x' : '!');
+        }
+        return line.toString();
+    }
+
+    /**
+     * The load in slices of {@link #SLICE_MILLIS}: start, sent, answered (not 5xx), failed (no answer or 5xx), by
+     * intended start. What the text timeline draws, and the dashboard's chart.
+     */
+    static List<long[]> slices(SpofRun run) {
+        List<long[]> slices = new ArrayList<>();
         List<TimelineBucket> buckets = run.load().timeline().buckets();
         long end = buckets.isEmpty() ? 0 : buckets.get(buckets.size() - 1).startMillis() + 100;
         for (long start = 0; start < end; start += SLICE_MILLIS) {
@@ -98,9 +112,9 @@ public final class SpofReport {
                     bad += bucket.failedTotal() + bucket.serverErrors();
                 }
             }
-            line.append(sent == 0 ? ' ' : bad == 0 ? '.' : bad == sent ? 'x' : '!');
+            slices.add(new long[] {start, sent, sent - bad, bad});
         }
-        return line.toString();
+        return slices;
     }
 
     private static String markers(SpofRun run) {
@@ -167,6 +181,11 @@ public final class SpofReport {
                 node.putNull("noticed_after_ms");
             }
             node.put("killed_host_holds_database", run.holdsDatabase());
+            ArrayNode slices = node.putArray("slices");
+            for (long[] slice : slices(run)) {
+                slices.addObject().put("start_ms", slice[0]).put("sent", slice[1]).put("ok", slice[2])
+                        .put("failed", slice[3]);
+            }
             ArrayNode events = node.putArray("events");
             for (SpofRun.Event event : run.events()) {
                 events.addObject().put("at_ms", event.atMillis()).put("what", event.what());
