@@ -2,8 +2,8 @@ package org.foobarstack.lb;
 
 import org.foobarstack.lb.config.Algorithm;
 import org.foobarstack.lb.config.ServerConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,26 +20,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Each balance algorithm, seen from clients: who gets which requests. */
 class BalancingTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     private TestBackend backend(String name) {
-        TestBackend backend = new TestBackend(name);
-        open.add(backend);
-        return backend;
+        return opened.backend(name);
     }
 
     private LoadBalancer balancer(java.util.function.UnaryOperator<org.foobarstack.lb.config.BalancerConfig.Builder> c,
                                   TestBackend... backends) {
-        LoadBalancer lb = Balancers.start(c, backends);
-        open.add(lb);
-        return lb;
+        return opened.balancer(c, backends);
     }
 
     private static List<String> serve(LoadBalancer lb, int requests, String path) throws IOException {
@@ -113,7 +103,7 @@ class BalancingTest {
         TestBackend b = backend("web-2");
         LoadBalancer lb = balancer(c -> c.algorithm(Algorithm.LEASTCONN), a, b);
         RawClient busy = new RawClient(lb.address());
-        open.add(busy);
+        opened.add(busy);
         busy.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(a.firstHeld.await(5, TimeUnit.SECONDS) || b.firstHeld.await(5, TimeUnit.SECONDS)).isTrue();
         String busyServer = a.firstHeld.getCount() == 0 ? "web-1" : "web-2";

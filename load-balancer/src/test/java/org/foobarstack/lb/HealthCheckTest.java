@@ -5,8 +5,8 @@ import org.foobarstack.lb.backend.CheckStatus;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.lb.config.HealthCheckConfig;
 import org.foobarstack.lb.config.ServerConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,26 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Active and passive health checks: rise, fall, the status codes, and what traffic does about them. */
 class HealthCheckTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     private TestBackend backend(String name) {
-        TestBackend backend = new TestBackend(name);
-        open.add(backend);
-        return backend;
+        return opened.backend(name);
     }
 
     private LoadBalancer balancer(java.util.function.UnaryOperator<org.foobarstack.lb.config.BalancerConfig.Builder> c,
                                   TestBackend... backends) {
-        LoadBalancer lb = Balancers.start(c, backends);
-        open.add(lb);
-        return lb;
+        return opened.balancer(c, backends);
     }
 
     private static CheckResult check(LoadBalancer lb, String server) throws Exception {
@@ -107,7 +97,7 @@ class HealthCheckTest {
         LoadBalancer lb = Balancers.start(Balancers.config()
                 .check(HealthCheckConfig.defaults().withInter(Duration.ofMillis(50)).withRiseFall(2, 2))
                 .servers(List.of(ServerConfig.of("web-1", closed))).build());
-        open.add(lb);
+        opened.add(lb);
         lb.onTransition(t -> {
             if (!t.nowUp()) {
                 down.countDown();

@@ -5,8 +5,8 @@ import org.foobarstack.lb.backend.ServerStats;
 import org.foobarstack.lb.config.RetryOn;
 import org.foobarstack.lb.config.ServerConfig;
 import org.foobarstack.lb.config.Timeouts;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,26 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProxyTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     private TestBackend backend(String name) {
-        TestBackend backend = new TestBackend(name);
-        open.add(backend);
-        return backend;
+        return opened.backend(name);
     }
 
     private LoadBalancer balancer(java.util.function.UnaryOperator<org.foobarstack.lb.config.BalancerConfig.Builder> c,
                                   TestBackend... backends) {
-        LoadBalancer lb = Balancers.start(c, backends);
-        open.add(lb);
-        return lb;
+        return opened.balancer(c, backends);
     }
 
     // ------------------------------------------------------------------ what the server receives
@@ -322,7 +312,7 @@ class ProxyTest {
         TestBackend web2 = backend("web-2");
         LoadBalancer lb = balancer(b -> b, web1, web2);
         RawClient held = new RawClient(lb.address());
-        open.add(held);
+        opened.add(held);
         held.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(web1.firstHeld.await(5, TimeUnit.SECONDS)).isTrue();
         lb.setState("web-1", Server.AdminState.DRAIN);

@@ -2,8 +2,8 @@ package org.foobarstack.lb;
 
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.lb.stats.StatsCsv;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,23 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The stats page and its CSV, read over HTTP as a HAProxy user (or their scripts) would. */
 class StatsTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     @Test
     void theCsvHasHaproxysColumnsAndCountsWhatHappened() throws IOException {
         TestBackend a = new TestBackend("web-1");
         TestBackend b = new TestBackend("web-2");
-        open.add(a);
-        open.add(b);
+        opened.add(a);
+        opened.add(b);
         LoadBalancer lb = Balancers.start(c -> c, a, b);
-        open.add(lb);
+        opened.add(lb);
         try (RawClient client = new RawClient(lb.address())) {
             for (int i = 0; i < 4; i++) {
                 client.get("/");
@@ -73,9 +67,9 @@ class StatsTest {
     @Test
     void theHtmlPageShowsEveryServerWithItsState() throws IOException {
         TestBackend a = new TestBackend("web-1");
-        open.add(a);
+        opened.add(a);
         LoadBalancer lb = Balancers.start(c -> c, a);
-        open.add(lb);
+        opened.add(lb);
         lb.setState("web-1", Server.AdminState.DRAIN);
         RawClient.Response page = RawClient.get(lb.statsAddress(), "/stats");
         assertThat(page.header("Content-Type")).startsWith("text/html");

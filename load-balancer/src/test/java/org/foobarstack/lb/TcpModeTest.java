@@ -2,8 +2,8 @@ package org.foobarstack.lb;
 
 import org.foobarstack.lb.config.Mode;
 import org.foobarstack.lb.config.ServerConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,23 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code mode tcp}: bytes relayed untouched, one server per connection, redispatch on a refused connect. */
 class TcpModeTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     @Test
     void eachConnectionGoesToOneServerAndNothingIsAdded() throws IOException {
         TestBackend a = new TestBackend("web-1");
         TestBackend b = new TestBackend("web-2");
-        open.add(a);
-        open.add(b);
+        opened.add(a);
+        opened.add(b);
         LoadBalancer lb = Balancers.start(c -> c.mode(Mode.TCP), a, b);
-        open.add(lb);
+        opened.add(lb);
         List<String> servers = new ArrayList<>();
         for (int connection = 0; connection < 4; connection++) {
             try (RawClient client = new RawClient(lb.address())) {
@@ -51,11 +45,11 @@ class TcpModeTest {
     @Test
     void aRefusedServerIsReplacedBeforeTheClientNotices() throws IOException {
         TestBackend alive = new TestBackend("web-2");
-        open.add(alive);
+        opened.add(alive);
         InetSocketAddress dead = ProxyTest.closedPort();
         LoadBalancer lb = Balancers.start(c -> c.mode(Mode.TCP).servers(List.of(ServerConfig.of("web-1", dead),
                 ServerConfig.of("web-2", alive.address()))));
-        open.add(lb);
+        opened.add(lb);
         for (int i = 0; i < 3; i++) {
             assertThat(RawClient.get(lb.address(), "/").body()).isEqualTo("web-2");
         }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -69,10 +68,9 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     private final ParserLimits limits;
     private final BooleanSupplier captureHeads;
 
-    // the head being captured for a trace: a growing copy of its lines, reused from request to request
-    private boolean capturing;
-    private byte[] capture = new byte[0];
-    private int captureLength;
+    /** The copy of the head being read, kept for a trace when {@link #captureHeads} says so. */
+    private final HeadCopy headCopy = new HeadCopy();
+    private final BodyReader body = new BodyReader();
     private long firstByteNanos;
 
     private State state = State.REQUEST_LINE;
@@ -83,8 +81,6 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     private HttpVersion version;
     private final List<HttpFields.Field> fields = new ArrayList<>();
     private int headerBytes;
-    private long remaining;
-    private long bodyBytes;
     private boolean keepAlive;
 
     public HttpRequestParser(ParserLimits limits) {
@@ -124,7 +120,7 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             state = State.REJECTED;
             fields.clear();
-            captureLength = 0;
+            headCopy.discard();
             out.add(new HttpRequestError(rejection.violation, rejection.detail));
         }
     }
@@ -142,13 +138,12 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             // §2.2: a server SHOULD ignore at least one empty line received before the request-line
             return true;
         }
-        capturing = captureHeads.getAsBoolean();
-        captureLength = 0;
-        if (capturing) {
+        headCopy.start(captureHeads.getAsBoolean());
+        if (headCopy.keeping()) {
             // the line has just been read whole; its first byte arrived at the latest now
             firstByteNanos = System.nanoTime();
-            keep(in, start, lineLength + CRLF_LENGTH);
         }
+        headCopy.add(in, start, lineLength + CRLF_LENGTH);
         // method SP request-target SP HTTP-version: exactly one space between the three parts (§3)
         int firstSpace = indexOf(in, start, start + lineLength, SP);
         if (firstSpace < 0) {
@@ -242,8 +237,8 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         int start = in.readerIndex();
         in.skipBytes(lineLength + CRLF_LENGTH);
         headerBytes += lineLength + CRLF_LENGTH;
-        if (capturing && state == State.HEADER_FIELDS) {
-            keep(in, start, lineLength + CRLF_LENGTH);
+        if (state == State.HEADER_FIELDS) {
+            headCopy.add(in, start, lineLength + CRLF_LENGTH);
         }
         if (lineLength == 0) {
             return FieldLine.END_OF_SECTION;
@@ -349,20 +344,20 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         keepAlive = !headers.containsToken("connection", "close")
                 && (version.persistentByDefault() || headers.containsToken("connection", "keep-alive"));
 
+        boolean kept = headCopy.keeping();
         HttpRequestHead head = new HttpRequestHead(method, target, version, headers, framing, contentLength,
-                keepAlive, expectContinue, capturing ? Arrays.copyOf(capture, captureLength) : null,
-                capturing ? firstByteNanos : 0);
-        capturing = false;
-        captureLength = 0;
+                keepAlive, expectContinue, headCopy.take(), kept ? firstByteNanos : 0);
         out.add(head);
-        bodyBytes = 0;
         switch (framing) {
-            case CHUNKED -> state = State.CHUNK_SIZE;
+            case CHUNKED -> {
+                body.startChunked();
+                state = State.CHUNK_SIZE;
+            }
             case CONTENT_LENGTH -> {
                 if (contentLength == 0) {
                     endOfMessage(out);
                 } else {
-                    remaining = contentLength;
+                    body.startFixed(contentLength);
                     state = State.FIXED_BODY;
                 }
             }
@@ -390,11 +385,7 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     // ---------------------------------------------------------------- FIXED_BODY
 
     private boolean readFixedBody(ByteBuf in, List<Object> out) {
-        int n = (int) Math.min(in.readableBytes(), remaining);
-        remaining -= n;
-        boolean last = remaining == 0;
-        out.add(new HttpBodyPart(in.readRetainedSlice(n), last));
-        if (last) {
+        if (body.readFixed(in, out)) {
             finishMessage();
         }
         return true;
@@ -416,11 +407,9 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             state = State.TRAILER_FIELDS;
             return true;
         }
-        bodyBytes += size;
-        if (bodyBytes > limits.maxBodyBytes()) {
+        if (body.startChunk(size) > limits.maxBodyBytes()) {
             throw new Rejection(HttpViolation.BODY_TOO_LARGE, "more than " + limits.maxBodyBytes() + " bytes");
         }
-        remaining = size;
         state = State.CHUNK_DATA;
         return true;
     }
@@ -428,10 +417,7 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     // ---------------------------------------------------------------- CHUNK_DATA, CHUNK_DATA_END
 
     private boolean readChunkData(ByteBuf in, List<Object> out) {
-        int n = (int) Math.min(in.readableBytes(), remaining);
-        out.add(new HttpBodyPart(in.readRetainedSlice(n), false));
-        remaining -= n;
-        if (remaining == 0) {
+        if (body.readChunkData(in, out)) {
             state = State.CHUNK_DATA_END;
         }
         return true;
@@ -470,16 +456,5 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     private void finishMessage() {
         // §9.6: after a request that closes the connection, nothing more is read as a request
         state = keepAlive ? State.REQUEST_LINE : State.CLOSED;
-    }
-
-    // ---------------------------------------------------------------- lines and characters
-
-    /** Appends {@code length} bytes from {@code from} to the captured head (already consumed, still buffered). */
-    private void keep(ByteBuf in, int from, int length) {
-        if (captureLength + length > capture.length) {
-            capture = Arrays.copyOf(capture, Math.max(256, Math.max(capture.length * 2, captureLength + length)));
-        }
-        in.getBytes(from, capture, captureLength, length);
-        captureLength += length;
     }
 }

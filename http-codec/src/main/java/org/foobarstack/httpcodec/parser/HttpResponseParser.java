@@ -7,7 +7,6 @@ import org.foobarstack.httpcodec.response.HttpStatus;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -71,13 +70,10 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
     private HttpStatus status;
     private final List<HttpFields.Field> fields = new ArrayList<>();
     private int headerBytes;
-    private long remaining;
-    private long bodyBytes;
     private long contentLength;
     private boolean keepAlive;
-    private boolean capturing;
-    private byte[] capture = new byte[0];
-    private int captureLength;
+    private final HeadCopy headCopy = new HeadCopy();
+    private final BodyReader body = new BodyReader();
 
     public HttpResponseParser(ParserLimits limits) {
         this(limits, () -> false);
@@ -157,8 +153,8 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
             }
             case HEADER_FIELDS -> reject(in, out, HttpViolation.INCOMPLETE_RESPONSE, "in the header section");
             default -> reject(in, out, HttpViolation.INCOMPLETE_RESPONSE,
-                    contentLength >= 0 ? (contentLength - remaining) + " of " + contentLength + " body bytes"
-                            : "in the chunked body, after " + bodyBytes + " bytes");
+                    contentLength >= 0 ? (contentLength - body.remaining()) + " of " + contentLength + " body bytes"
+                            : "in the chunked body, after " + body.chunkedBytes() + " bytes");
         }
     }
 
@@ -166,7 +162,7 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
         state = State.REJECTED;
         fields.clear();
-        captureLength = 0;
+        headCopy.discard();
         out.add(new HttpResponseError(violation, detail));
     }
 
@@ -185,11 +181,8 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
         }
         int start = in.readerIndex();
         in.skipBytes(lineLength + CRLF_LENGTH);
-        capturing = captureHeads.getAsBoolean();
-        captureLength = 0;
-        if (capturing) {
-            keep(in, start, lineLength + CRLF_LENGTH);
-        }
+        headCopy.start(captureHeads.getAsBoolean());
+        headCopy.add(in, start, lineLength + CRLF_LENGTH);
         String line = ascii(in, start, lineLength);
         // "HTTP/1.1 200" + optional " reason": the version is 8 characters, the code 3
         if (line.length() < 12 || line.charAt(8) != ' '
@@ -258,8 +251,8 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
         int start = in.readerIndex();
         in.skipBytes(lineLength + CRLF_LENGTH);
         headerBytes += lineLength + CRLF_LENGTH;
-        if (capturing && header) {
-            keep(in, start, lineLength + CRLF_LENGTH);
+        if (header) {
+            headCopy.add(in, start, lineLength + CRLF_LENGTH);
         }
         if (lineLength > 0) {
             HttpFields.Field field = parseFieldLine(in, start, lineLength);
@@ -320,10 +313,7 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
                 && !headers.containsToken("connection", "close")
                 && (version.persistentByDefault() || headers.containsToken("connection", "keep-alive"));
         out.add(new ReceivedResponseHead(version, status, headers, framing, contentLength, keepAlive, method,
-                capturing ? Arrays.copyOf(capture, captureLength) : null));
-        capturing = false;
-        captureLength = 0;
-        bodyBytes = 0;
+                headCopy.take()));
         if (code < 200) {
             // an interim response; the final one to the same request follows
             state = State.STATUS_LINE;
@@ -335,11 +325,14 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
                 if (contentLength == 0) {
                     endOfMessage(out);
                 } else {
-                    remaining = contentLength;
+                    body.startFixed(contentLength);
                     state = State.FIXED_BODY;
                 }
             }
-            case CHUNKED -> state = State.CHUNK_SIZE;
+            case CHUNKED -> {
+                body.startChunked();
+                state = State.CHUNK_SIZE;
+            }
             case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
         }
     }
@@ -347,11 +340,7 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
     // ---------------------------------------------------------------- bodies
 
     private boolean readFixedBody(ByteBuf in, List<Object> out) {
-        int n = (int) Math.min(in.readableBytes(), remaining);
-        remaining -= n;
-        boolean last = remaining == 0;
-        out.add(new HttpBodyPart(in.readRetainedSlice(n), last));
-        if (last) {
+        if (body.readFixed(in, out)) {
             finishMessage();
         }
         return true;
@@ -370,17 +359,13 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
             state = State.TRAILER_FIELDS;
             return true;
         }
-        bodyBytes += size;
-        remaining = size;
+        body.startChunk(size);
         state = State.CHUNK_DATA;
         return true;
     }
 
     private boolean readChunkData(ByteBuf in, List<Object> out) {
-        int n = (int) Math.min(in.readableBytes(), remaining);
-        out.add(new HttpBodyPart(in.readRetainedSlice(n), false));
-        remaining -= n;
-        if (remaining == 0) {
+        if (body.readChunkData(in, out)) {
             state = State.CHUNK_DATA_END;
         }
         return true;
@@ -411,13 +396,5 @@ public final class HttpResponseParser extends ByteToMessageDecoder {
     private void finishMessage() {
         waiting.pollFirst();
         state = State.STATUS_LINE;
-    }
-
-    private void keep(ByteBuf in, int from, int length) {
-        if (captureLength + length > capture.length) {
-            capture = Arrays.copyOf(capture, Math.max(256, Math.max(capture.length * 2, captureLength + length)));
-        }
-        in.getBytes(from, capture, captureLength, length);
-        captureLength += length;
     }
 }

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import org.foobarstack.httpcodec.response.FieldValues;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class RequestHeadEncoder extends MessageToMessageEncoder<RequestHea
             out.writeCharSequence(field.name(), StandardCharsets.ISO_8859_1);
             out.writeByte(':');
             out.writeByte(' ');
-            writeValue(field.value(), out);
+            FieldValues.write(field.value(), out);
             out.writeByte('\r');
             out.writeByte('\n');
         }
@@ -84,20 +85,5 @@ public final class RequestHeadEncoder extends MessageToMessageEncoder<RequestHea
                         + ": " + text);
             }
         }
-    }
-
-    /** CR, LF and NUL become spaces, so that a copied value cannot start a line of its own. */
-    private static void writeValue(String value, ByteBuf out) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == '\0' || c > 0xff) {
-                for (int j = 0; j < value.length(); j++) {
-                    char d = value.charAt(j);
-                    out.writeByte(d == '\r' || d == '\n' || d == '\0' ? ' ' : d > 0xff ? '?' : d);
-                }
-                return;
-            }
-        }
-        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
     }
 }

@@ -61,7 +61,7 @@ public final class ResponseHeadEncoder extends MessageToMessageEncoder<HttpRespo
         for (HttpResponseHead.Field field : head.fields()) {
             writeAscii(field.name(), out);
             out.writeBytes(COLON_SP);
-            writeValue(field.value(), out);
+            FieldValues.write(field.value(), out);
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);
@@ -95,27 +95,5 @@ public final class ResponseHeadEncoder extends MessageToMessageEncoder<HttpRespo
     /** A token or reason phrase: ASCII by construction (RFC 9110 §5.1, §15). */
     private static void writeAscii(String text, ByteBuf out) {
         out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * A field value as ISO-8859-1 (RFC 9110 §5.5 allows obs-text octets). Values a handler copies from elsewhere
-     * (a CGI header, a file name) must not smuggle a line break, so CR, LF and NUL become spaces.
-     */
-    private static void writeValue(String value, ByteBuf out) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == '\0' || c > 0xff) {
-                writeValueSlowly(value, out);
-                return;
-            }
-        }
-        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
-    }
-
-    private static void writeValueSlowly(String value, ByteBuf out) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            out.writeByte(c == '\r' || c == '\n' || c == '\0' ? ' ' : c > 0xff ? '?' : c);
-        }
     }
 }

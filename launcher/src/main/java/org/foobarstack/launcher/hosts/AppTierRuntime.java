@@ -17,10 +17,9 @@ import java.util.Map;
  * The app tier of a host: the FastCGI responder running the guestbook, on the host's address, with its pool of
  * database connections to the db tier the topology names (leaving from the host's address too).
  */
-public final class AppTierRuntime extends TierRuntime {
+public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
 
     private final AppTier app;
-    private AppServer server;
     private int boundPort;
 
     public AppTierRuntime(StackContext stack, HostSpec host, AppTier spec) {
@@ -48,32 +47,24 @@ public final class AppTierRuntime extends TierRuntime {
                 .build());
         fresh.start();
         synchronized (this) {
-            server = fresh;
             boundPort = fresh.address().getPort();
         }
+        started(fresh);
     }
 
     @Override
-    public synchronized void kill() {
-        if (server != null) {
-            server.kill();
-        }
+    protected void kill(AppServer current) {
+        current.kill();
     }
 
     @Override
-    public synchronized void close() {
-        if (server != null) {
-            server.close();
-        }
+    protected void close(AppServer current) {
+        current.close();
     }
 
     @Override
-    public synchronized boolean running() {
-        return server != null && server.running();
-    }
-
-    public synchronized AppServer server() {
-        return server;
+    protected boolean running(AppServer current) {
+        return current.running();
     }
 
     @Override

@@ -23,9 +23,8 @@ import java.util.Map;
  * the topology ({@link TopologyZone}) into {@code <host dir>/dns/zones/<domain>.zone}, where a learner can read
  * it (and edit it: the server reloads a changed file within two seconds; the next start writes it anew).
  */
-public final class DnsTierRuntime extends TierRuntime {
+public final class DnsTierRuntime extends ServerTierRuntime<DnsServer> {
 
-    private DnsServer server;
     private int boundPort;
 
     public DnsTierRuntime(StackContext stack, HostSpec host, DnsTier spec) {
@@ -59,35 +58,27 @@ public final class DnsTierRuntime extends TierRuntime {
                 .build());
         fresh.start();
         synchronized (this) {
-            server = fresh;
             boundPort = fresh.udpAddress().getPort();
         }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (server != null) {
-            server.kill();
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @Override
-    public synchronized boolean running() {
-        return server != null && server.running();
-    }
-
-    public synchronized DnsServer server() {
-        return server;
+        started(fresh);
     }
 
     /** Where it answers over UDP (and TCP, on the same port). */
+    @Override
+    protected void kill(DnsServer current) {
+        current.kill();
+    }
+
+    @Override
+    protected void close(DnsServer current) {
+        current.close();
+    }
+
+    @Override
+    protected boolean running(DnsServer current) {
+        return current.running();
+    }
+
     @Override
     public synchronized InetSocketAddress address() {
         return new InetSocketAddress(host.address(), portToBind(boundPort, spec.port()));

@@ -33,10 +33,9 @@ import java.util.Set;
  * The lb tier of a host: a load balancer in front of the web tiers of the hosts its topology lists. Each server
  * is named after the web tier it reaches ({@code web-2}), the way a HAProxy configuration names its servers.
  */
-public final class LbTierRuntime extends TierRuntime {
+public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     private final LbTier lb;
-    private LoadBalancer balancer;
     private int boundPort;
     private int boundStatsPort;
     /** What an operator set on each server (drain, maint), kept across restarts of the balancer itself. */
@@ -90,33 +89,15 @@ public final class LbTierRuntime extends TierRuntime {
         }
         adminStates.forEach((server, state) -> fresh.setState(server, state));
         synchronized (this) {
-            balancer = fresh;
             boundPort = fresh.address().getPort();
             boundStatsPort = fresh.statsAddress() == null ? 0 : fresh.statsAddress().getPort();
         }
+        started(fresh);
     }
 
-    @Override
-    public synchronized void kill() {
-        if (balancer != null) {
-            balancer.kill();
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (balancer != null) {
-            balancer.close();
-        }
-    }
-
-    @Override
-    public synchronized boolean running() {
-        return balancer != null && balancer.running();
-    }
-
-    public synchronized LoadBalancer balancer() {
-        return balancer;
+    /** The balancer of the current run, or null before the first start. */
+    public LoadBalancer balancer() {
+        return server();
     }
 
     /** Sets the state of the server that is {@code host}'s web tier; false when this balancer has no such server. */
@@ -132,6 +113,21 @@ public final class LbTierRuntime extends TierRuntime {
             current.setState(name, state);
         }
         return true;
+    }
+
+    @Override
+    protected void kill(LoadBalancer current) {
+        current.kill();
+    }
+
+    @Override
+    protected void close(LoadBalancer current) {
+        current.close();
+    }
+
+    @Override
+    protected boolean running(LoadBalancer current) {
+        return current.running();
     }
 
     @Override

@@ -22,12 +22,11 @@ import java.util.Map;
  * {@code /dns-query} forwarding to the topology's name server, and {@code /health} for load balancers. Its
  * certificates and site live in {@code <host dir>/web}.
  */
-public final class WebTierRuntime extends TierRuntime {
+public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
 
     private static final Duration DOH_TIMEOUT = Duration.ofSeconds(3);
 
     private final WebTier web;
-    private WebServer server;
     private DohHandler doh;
     private int boundHttpPort;
     private int boundHttpsPort;
@@ -68,40 +67,32 @@ public final class WebTierRuntime extends TierRuntime {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         synchronized (this) {
-            server = fresh;
             doh = forwarder;
             boundHttpPort = fresh.httpAddress().getPort();
             boundHttpsPort = fresh.httpsAddress() == null ? 0 : fresh.httpsAddress().getPort();
         }
+        started(fresh);
     }
 
     @Override
-    public synchronized void kill() {
-        if (server != null) {
-            server.kill();
-        }
+    protected void kill(WebServer current) {
+        current.kill();
         if (doh != null) {
             doh.close();
         }
     }
 
     @Override
-    public synchronized void close() {
+    protected void close(WebServer current) {
         if (doh != null) {
             doh.close();
         }
-        if (server != null) {
-            server.close();
-        }
+        current.close();
     }
 
     @Override
-    public synchronized boolean running() {
-        return server != null && server.running();
-    }
-
-    public synchronized WebServer server() {
-        return server;
+    protected boolean running(WebServer current) {
+        return current.running();
     }
 
     @Override

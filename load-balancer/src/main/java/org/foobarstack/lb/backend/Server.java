@@ -2,6 +2,7 @@ package org.foobarstack.lb.backend;
 
 import org.foobarstack.lb.config.HealthCheckConfig;
 import org.foobarstack.lb.config.ServerConfig;
+import org.foobarstack.lb.stats.ResponseCounts;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,8 +79,7 @@ public final class Server {
     /** The server's position in its backend's list, for the selectors that keep a number per server. */
     private int index;
     /** hrsp_1xx .. hrsp_5xx, then hrsp_other. */
-    private final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
-        new LongAdder(), new LongAdder()};
+    private final ResponseCounts responses = new ResponseCounts();
 
     public Server(ServerConfig config, HealthCheckConfig check, LongSupplier wallClockMillis) {
         this.config = config;
@@ -306,8 +306,7 @@ public final class Server {
 
     /** A response passed through with this status. */
     public void countResponse(int status) {
-        int family = status / 100;
-        responses[family >= 1 && family <= 5 ? family - 1 : 5].increment();
+        responses.count(status);
     }
 
     public int currentSessions() {
@@ -316,10 +315,7 @@ public final class Server {
 
     /** A snapshot of every counter, for the stats page, the CSV and the dashboard. */
     public synchronized ServerStats stats() {
-        long[] hrsp = new long[6];
-        for (int i = 0; i < 6; i++) {
-            hrsp[i] = responses[i].sum();
-        }
+        long[] hrsp = responses.snapshot();
         return new ServerStats(config.name(), config.address(), status(), admin, up, config.weight(),
                 config.backup(), config.check(), current.get(), max.get(), total.sum(), chosen.sum(),
                 bytesIn.sum(), bytesOut.sum(), connectionErrors.sum(), responseErrors.sum(), retries.sum(),

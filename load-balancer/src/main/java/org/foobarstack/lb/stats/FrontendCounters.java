@@ -20,8 +20,7 @@ public final class FrontendCounters {
     private final LongAdder requestErrors = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
-    private final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
-        new LongAdder(), new LongAdder()};
+    private final ResponseCounts responses = new ResponseCounts();
 
     public void connectionOpened() {
         connections.increment();
@@ -48,17 +47,12 @@ public final class FrontendCounters {
 
     /** A response went to a client, from a server or made by the balancer (502, 503, 504). */
     public void countResponse(int status) {
-        int family = status / 100;
-        responses[family >= 1 && family <= 5 ? family - 1 : 5].increment();
+        responses.count(status);
     }
 
     public Snapshot snapshot() {
-        long[] hrsp = new long[6];
-        for (int i = 0; i < 6; i++) {
-            hrsp[i] = responses[i].sum();
-        }
         return new Snapshot(current.get(), max.get(), connections.sum(), requests.sum(), requestErrors.sum(),
-                bytesIn.sum(), bytesOut.sum(), hrsp);
+                bytesIn.sum(), bytesOut.sum(), responses.snapshot());
     }
 
     /** The counters at one moment. */
