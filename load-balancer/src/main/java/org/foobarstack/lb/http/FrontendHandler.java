@@ -144,7 +144,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         TraceContext refused = TraceContext.fresh();
         HttpStatus status = HttpStatus.of(error.status());
-        writeError(status, error.message(), error.violation().rule(), refused, false);
+        // the page says what happened and, on a line of its own, the rule: as the web server's page does
+        writeError(status, error.violation().description()
+                + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule(), refused, false);
         context.frontend().countResponse(status.code());
     }
 

@@ -46,7 +46,8 @@ public final class StatsServer extends ChannelInboundHandlerAdapter {
                 answer(ctx, head);
             } else if (msg instanceof HttpRequestError error) {
                 write(ctx, HttpStatus.of(error.status()), "text/html; charset=utf-8",
-                        ErrorPage.html(HttpStatus.of(error.status()), error.message(), error.violation().rule(),
+                        ErrorPage.html(HttpStatus.of(error.status()), error.violation().description()
+                                + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule(),
                                 "foobar-stack load balancer stats"), false, false);
             }
         } finally {
