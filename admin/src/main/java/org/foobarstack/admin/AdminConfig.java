@@ -15,7 +15,8 @@ import org.foobarstack.httpcodec.parser.ParserLimits;
  * @param bindAddress the address to listen on, as text ("127.0.0.1")
  * @param port        the TCP port; 0 asks the kernel for a free one ({@link AdminServer#address()} reports it)
  * @param idleTimeout how long a keep-alive connection may stay silent before the server closes it
- * @param limits      the request parser's size limits (the admin routes take no body, so the defaults are ample)
+ * @param limits      the request parser's size limits. The one route that reads a body, {@code PUT /api/demo},
+ *                    has a smaller limit of its own (4 MiB, {@link DemoReport#MAX_BYTES}), so the defaults are ample
  */
 public record AdminConfig(String serverName, String bindAddress, int port, Duration idleTimeout, ParserLimits limits) {
 

@@ -13,7 +13,7 @@ import org.foobarstack.httpcodec.response.HttpStatus;
  * Connection, and leaves the body out for HEAD.
  *
  * @param status       the status
- * @param contentType  the body's media type
+ * @param contentType  the body's media type; null for a response without content (204)
  * @param body         the body's bytes (the whole body: every admin response is small and made in memory)
  * @param cacheControl the Cache-Control value: {@code no-store} for live data, {@code no-cache} for the page
  * @param extraFields  more header fields, in order
@@ -26,14 +26,21 @@ public record AdminResponse(HttpStatus status, String contentType, byte[] body, 
 
     public AdminResponse {
         Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(body, "body");
+        if (contentType == null && body.length > 0) {
+            throw new IllegalArgumentException("a body needs its media type");
+        }
         Objects.requireNonNull(cacheControl, "cacheControl");
         extraFields = List.copyOf(extraFields);
     }
 
     public static AdminResponse json(HttpStatus status, String json) {
         return new AdminResponse(status, JSON, json.getBytes(StandardCharsets.UTF_8), NO_STORE, List.of());
+    }
+
+    /** 204: done, and nothing to say (RFC 9110 §15.3.5); no Content-Type, no Content-Length. */
+    public static AdminResponse noContent() {
+        return new AdminResponse(HttpStatus.NO_CONTENT, null, new byte[0], NO_STORE, List.of());
     }
 
     public static AdminResponse text(HttpStatus status, String contentType, String text) {

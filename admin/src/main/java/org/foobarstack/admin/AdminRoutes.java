@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.foobarstack.httpcodec.response.HttpStatus;
@@ -22,13 +23,21 @@ import org.foobarstack.trace.TraceHub;
  *   GET /api/traces?limit=N       the newest N requests (default 50, at most 500), newest first
  *   GET /api/traces/{id}          one trace with all its hops and fields; {id} may be the 8-digit request id
  *   POST /api/hosts/{host}/{act}  kill, start, drain or ready a host; needs "Authorization: Bearer <token>"
+ *   PUT /api/demo                 store the report of "foobar-stack demo spof" (JSON, at most 4 MiB), replacing
+ *                                 the last one; needs "Authorization: Bearer <token>"; 204
+ *   GET /api/demo                 that report, as it was sent; 404 until a demo has reported
  *   GET /  (and its files)        the dashboard page
  * </pre>
  *
  * A known path with another method gets 405 and {@code Allow} (RFC 9110 §15.5.6); an unknown path gets 404. A
- * host action without the token gets 401 with {@code WWW-Authenticate: Bearer} (RFC 6750 §3), with a wrong one
- * 403. The token is written into the stack's data directory when it starts, readable by its owner only, so that
- * another program on the machine (or a web page in a browser, which cannot add the header) cannot kill a host.
+ * host action or a demo report without the token gets 401 with {@code WWW-Authenticate: Bearer} (RFC 6750 §3),
+ * with a wrong one 403. The token is written into the stack's data directory when it starts, readable by its
+ * owner only, so that another program on the machine (or a web page in a browser, which cannot add the header)
+ * cannot kill a host, or put a made-up chart on the dashboard.
+ *
+ * <p>Only {@code PUT /api/demo} reads a request body. The connection handler asks {@link #bodyLimit} which
+ * requests those are, and {@link #answerBeforeBody} whether the head alone already settles the answer (no token,
+ * a Content-Length over the limit), before it takes the body in; the other routes answer from the head.
  */
 public final class AdminRoutes {
 
@@ -39,6 +48,13 @@ public final class AdminRoutes {
     private static final String TRACES = "/api/traces";
     private static final String HOSTS_PREFIX = "/api/hosts/";
     private static final String TRACE_PREFIX = TRACES + "/";
+    private static final String DEMO = "/api/demo";
+    /** What {@code /api/demo} answers: reading is open to anyone, storing needs the token. */
+    static final String DEMO_METHODS = "GET, HEAD, PUT";
+    static final String NO_DEMO_YET = "no demo has reported here yet: run `bin/foobar-stack demo spof` while "
+            + "this stack runs";
+    private static final String NO_TOKEN_NO_DEMO = "this admin server was started without the stack's token, "
+            + "so it takes no demo reports";
     /** A trace id is 32 lower-case hex digits (W3C Trace Context §3.2.2.3); a prefix of it is accepted too. */
     private static final Pattern TRACE_ID_OR_PREFIX = Pattern.compile("[0-9a-f]{1,32}");
 
@@ -49,6 +65,8 @@ public final class AdminRoutes {
     private final Supplier<String> adminEndpoint;
     private final DashboardAssets assets = new DashboardAssets();
     private final AdminJson json = new AdminJson();
+    /** The last demo report stored, or null: only the last one is kept, in memory, gone when the stack stops. */
+    private final AtomicReference<DemoReport> lastDemo = new AtomicReference<>();
 
     /**
      * @param adminEndpoint the admin server's own "address:port", shown in the topology; asked per request,
@@ -76,6 +94,9 @@ public final class AdminRoutes {
         String path = request.path();
         if (path.startsWith(HOSTS_PREFIX)) {
             return hostAction(request, path.substring(HOSTS_PREFIX.length()));
+        }
+        if (path.equals(DEMO)) {
+            return demo(request);
         }
         boolean known = path.equals("/metrics") || path.equals("/health") || path.equals("/api/topology")
                 || path.equals(TRACES) || path.startsWith(TRACE_PREFIX) || assets.get(path) != null;
@@ -110,19 +131,9 @@ public final class AdminRoutes {
             return error(HttpStatus.METHOD_NOT_ALLOWED, "a host action changes the stack: use POST, not "
                     + request.method() + " (RFC 9110 §9.3.3)").withField("Allow", "POST");
         }
-        if (token == null) {
-            return error(HttpStatus.CONFLICT, "this admin server controls no hosts");
-        }
-        String presented = bearer(request.authorization());
-        if (presented == null) {
-            return error(HttpStatus.UNAUTHORIZED, "a host action needs the stack's token: Authorization: Bearer <token>, "
-                    + "the token being in the stack's data directory (admin.token)")
-                    .withField("WWW-Authenticate", "Bearer realm=\"foobar-stack admin\"");
-        }
-        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
-                token.getBytes(StandardCharsets.US_ASCII))) {
-            return error(HttpStatus.FORBIDDEN, "wrong token for this stack (RFC 6750 §3.1)")
-                    .withField("WWW-Authenticate", "Bearer realm=\"foobar-stack admin\", error=\"invalid_token\"");
+        AdminResponse refused = refuseWithoutToken(request, "a host action", "this admin server controls no hosts");
+        if (refused != null) {
+            return refused;
         }
         try {
             long started = System.nanoTime();
@@ -132,6 +143,32 @@ public final class AdminRoutes {
         } catch (StackControl.ControlException e) {
             return error(HttpStatus.of(e.status()), e.getMessage());
         }
+    }
+
+    /**
+     * The refusal of a request that changes something without the stack's token: 401 without a token, asking for
+     * one (RFC 6750 §3), 403 with another one; null when the request carries the token. {@code MessageDigest.isEqual}
+     * takes as long wherever the tokens differ, so timing the answers does not reveal the token byte by byte.
+     *
+     * @param what       what needs the token, to start the 401's sentence ("a host action")
+     * @param noTokenHere the 409's message, for an admin server that was started without a token
+     */
+    private AdminResponse refuseWithoutToken(AdminRequest request, String what, String noTokenHere) {
+        if (token == null) {
+            return error(HttpStatus.CONFLICT, noTokenHere);
+        }
+        String presented = bearer(request.authorization());
+        if (presented == null) {
+            return error(HttpStatus.UNAUTHORIZED, what + " needs the stack's token: Authorization: Bearer <token>, "
+                    + "the token being in the stack's data directory (admin.token)")
+                    .withField("WWW-Authenticate", "Bearer realm=\"foobar-stack admin\"");
+        }
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
+                token.getBytes(StandardCharsets.US_ASCII))) {
+            return error(HttpStatus.FORBIDDEN, "wrong token for this stack (RFC 6750 §3.1)")
+                    .withField("WWW-Authenticate", "Bearer realm=\"foobar-stack admin\", error=\"invalid_token\"");
+        }
+        return null;
     }
 
     /** The token of "Bearer &lt;token&gt;" (RFC 6750 §2.1: the scheme is case-insensitive), or null. */
@@ -197,6 +234,75 @@ public final class AdminRoutes {
                     + "form-action 'none'; frame-ancestors 'none'");
         }
         return response;
+    }
+
+    // ------------------------------------------------------------------ /api/demo
+
+    /**
+     * How many bytes of body the route of this request reads: {@link DemoReport#MAX_BYTES} for
+     * {@code PUT /api/demo}, whose body is the report; 0 for every other route, which answers from the head alone.
+     */
+    public long bodyLimit(AdminRequest request) {
+        return request.path().equals(DEMO) && request.method().equals("PUT") ? DemoReport.MAX_BYTES : 0;
+    }
+
+    /**
+     * The answer to a request whose route reads a body ({@link #bodyLimit} above 0), when its head alone settles
+     * it; null when the body is worth reading. The token is checked first, so that a client without it learns
+     * nothing else; then the size its Content-Length announces, so that a body over the limit is refused before
+     * its bytes are taken in.
+     *
+     * @param contentLength the head's Content-Length, or -1 when the body is chunked (its size is then checked
+     *                      as it arrives, with {@link #bodyTooLarge})
+     */
+    public AdminResponse answerBeforeBody(AdminRequest request, long contentLength) {
+        AdminResponse refused = refuseWithoutToken(request, "a demo report", NO_TOKEN_NO_DEMO);
+        if (refused != null) {
+            return refused;
+        }
+        return contentLength > bodyLimit(request) ? bodyTooLarge(request, contentLength + " bytes") : null;
+    }
+
+    /** 413 for a body over the limit of its route; {@code howBig} says how big it is, or how much arrived. */
+    public AdminResponse bodyTooLarge(AdminRequest request, String howBig) {
+        long limit = bodyLimit(request);
+        return error(HttpStatus.CONTENT_TOO_LARGE, "a demo report is at most " + limit / (1024 * 1024) + " MiB ("
+                + limit + " bytes); this one is " + howBig + " (RFC 9110 §15.5.14)");
+    }
+
+    /**
+     * {@code /api/demo}: GET answers the last report exactly as it was sent (its format is the demo command's,
+     * so it gets no {@code "format"} key of the admin server's); PUT checks and stores one, replacing the last.
+     */
+    private AdminResponse demo(AdminRequest request) {
+        switch (request.method()) {
+            case "GET", "HEAD" -> {
+                DemoReport report = lastDemo.get();
+                if (report == null) {
+                    return error(HttpStatus.NOT_FOUND, NO_DEMO_YET);
+                }
+                return new AdminResponse(HttpStatus.OK, AdminResponse.JSON, report.json(), AdminResponse.NO_STORE,
+                        List.of());
+            }
+            case "PUT" -> {
+                // the connection handler asked this before it read the body; asking again keeps handle() the
+                // whole rule on its own, for a caller without a socket
+                AdminResponse refused = answerBeforeBody(request, request.body().length);
+                if (refused != null) {
+                    return refused;
+                }
+                try {
+                    lastDemo.set(DemoReport.parse(request.body()));
+                } catch (DemoReport.NotAReport e) {
+                    return error(HttpStatus.BAD_REQUEST, e.getMessage());
+                }
+                return AdminResponse.noContent();
+            }
+            default -> {
+                return error(HttpStatus.METHOD_NOT_ALLOWED, DEMO + " answers GET and HEAD, and PUT with the stack's "
+                        + "token, not " + request.method() + " (RFC 9110 §15.5.6)").withField("Allow", DEMO_METHODS);
+            }
+        }
     }
 
     private AdminResponse error(HttpStatus status, String message) {

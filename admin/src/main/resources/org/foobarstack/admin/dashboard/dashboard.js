@@ -1,5 +1,5 @@
 // foobar-stack dashboard. Plain JavaScript, no build step, no library: it reads the admin server's JSON APIs
-// and draws three panels.
+// and draws four panels.
 //
 //   1. Topology      GET /api/topology every 2 s  -> the hosts as boxes with their tiers, the load balancer's view
 //                                                    of its servers, arrows in the order a request crosses them,
@@ -8,6 +8,9 @@
 //   2. Requests      GET /api/traces every 1.5 s  -> a table, newest first; a click opens the request
 //   3. The request   GET /api/traces/{id}         -> a waterfall of its hops, stepped one message at a time,
 //                                                    and the selected message's decoded field tree
+//   4. Last demo     GET /api/demo every 5 s      -> once "foobar-stack demo spof" has reported: per run, a chart
+//                                                    of the requests answered and failed over time, with the
+//                                                    kill and the restart marked, and its figures
 //
 // Every piece of text from the server goes into the page through textContent or an SVG text node, never as
 // HTML, so a header value such as "<script>" shows as those characters and runs nothing.
@@ -17,6 +20,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const REQUESTS_EVERY_MS = 1500;
   const TOPOLOGY_EVERY_MS = 2000;
+  const DEMO_EVERY_MS = 5000;
   const LIST_LIMIT = 50;
   const TIERS = ['client', 'dns', 'lb', 'web', 'app', 'db'];
 
@@ -26,6 +30,8 @@
     selectedTraceId: null,
     trace: null,
     hopIndex: 0,
+    /** The last demo report drawn, as the admin server sent it; null while there is none. */
+    demoText: null,
   };
 
   /** The topology panel: the last answer, its shape, and the elements built for it (see buildTopology). */
@@ -928,6 +934,262 @@
     }
   }
 
+  // ------------------------------------------------------------------ 4. the last demo
+  //
+  // "foobar-stack demo spof" runs each design under a constant load, kills a server mid-run and starts it again,
+  // then sends its report here (PUT /api/demo). The panel stays hidden until GET /api/demo answers 200, and draws
+  // one chart per run, all on the same time axis so that the designs line up:
+  //
+  //                     K server-1 killed   S started        <- markers, labelled above the plot
+  //     25 ┤▇▇▇▇▇▇▇▇▇▇▇▇░░░░░░░░░░░░░░░░░░░░▒▇▇▇▇▇▇▇▇▇▇▇▇    one bar per slice of the load (250 ms):
+  //      0 └┬───┬───┬───┬───┬───┬───┬───┬───┬───┬───┬───     its answered part green (▇), failed red (░)
+  //         0 s     2 s     4 s     6 s     8 s     10 s     time since the load began
+  //
+  // and under it one line of figures: sent, failed, how long the site was unreachable, and when the balancer
+  // noticed. The report's format belongs to the demo command; every key is read with care, a missing one drawing
+  // nothing rather than breaking the page.
+
+  const CHART = {
+    width: 960,
+    left: 44, // room for the requests-per-slice labels
+    right: 16,
+    plotHeight: 130,
+    labelRow: 15, // one row of marker labels above the plot; more rows when labels would overlap
+    bottom: 34, // the time axis: its ticks, their labels and its title
+    charWidth: 6.7, // of the 11 px monospace marker labels: enough to keep two labels apart without measuring
+  };
+
+  /** A finite number from the report, or null. */
+  function num(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  }
+
+  function formatMillis(ms) {
+    return ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s';
+  }
+
+  /** The slices of a run that can be drawn, in time order. */
+  function slicesOf(run) {
+    return (Array.isArray(run.slices) ? run.slices : [])
+        .filter(s => s && num(s.start_ms) !== null && num(s.sent) !== null)
+        .sort((a, b) => a.start_ms - b.start_ms);
+  }
+
+  /** How long one slice lasts: the gap between two starts (250 ms in the command's report). */
+  function sliceMillis(slices) {
+    return slices.length > 1 ? Math.max(1, slices[1].start_ms - slices[0].start_ms) : 250;
+  }
+
+  /** The moments marked on a run's chart, in time order. */
+  function markersOf(run) {
+    const markers = [];
+    const kill = num(run.kill_at_ms);
+    const upAgain = num(run.up_again_ms);
+    const noticedAfter = num(run.noticed_after_ms);
+    if (kill !== null) markers.push({ kind: 'kill', at: kill, label: 'K ' + (run.killed || 'a server') + ' killed' });
+    if (kill !== null && noticedAfter !== null) {
+      markers.push({ kind: 'noticed', at: kill + noticedAfter, label: 'balancer noticed' });
+    }
+    if (upAgain !== null) markers.push({ kind: 'started', at: upAgain, label: 'S started' });
+    return markers.sort((a, b) => a.at - b.at);
+  }
+
+  /** One time axis and one bar height for every run, so that the charts compare at a glance. */
+  function demoScale(runs) {
+    let endMs = 1000;
+    let maxSent = 1;
+    for (const run of runs) {
+      const slices = slicesOf(run);
+      const length = sliceMillis(slices);
+      for (const slice of slices) {
+        endMs = Math.max(endMs, slice.start_ms + length);
+        maxSent = Math.max(maxSent, slice.sent);
+      }
+      for (const marker of markersOf(run)) endMs = Math.max(endMs, marker.at);
+    }
+    return { endMs, maxSent };
+  }
+
+  async function refreshDemo() {
+    const panel = document.getElementById('demo-panel');
+    let text;
+    try {
+      const response = await fetch('/api/demo', { cache: 'no-store', headers: { Accept: 'application/json' } });
+      if (response.status !== 200) { // 404: no demo has reported yet, or the stack was started again since
+        panel.hidden = true;
+        state.demoText = null;
+        return;
+      }
+      text = await response.text();
+    } catch (e) {
+      return; // the admin server is unreachable: the other panels say so; keep what is drawn
+    }
+    if (text === state.demoText) return; // the same report: leave the charts alone, and any tooltip open
+    state.demoText = text;
+    let report;
+    try {
+      report = JSON.parse(text);
+    } catch (e) {
+      return; // the admin server checks every report; a broken one changes nothing here
+    }
+    drawDemo(report);
+    panel.hidden = false;
+  }
+
+  function drawDemo(report) {
+    const runs = (Array.isArray(report.runs) ? report.runs : []).filter(r => r && typeof r === 'object');
+    const scale = demoScale(runs);
+    document.getElementById('demo-title').textContent = runs.map(r => r.topology || '?').join(' · ');
+    document.getElementById('demo-runs').replaceChildren(...runs.map(run => drawRun(run, scale)));
+  }
+
+  function drawRun(run, scale) {
+    const section = el('section', 'demo-run');
+    section.dataset.topology = run.topology || '';
+    const title = el('h3');
+    title.append(el('span', 'demo-topology', run.topology || '?'), ' ' + runSummary(run));
+    section.append(title, demoChart(run, scale), demoFigures(run));
+    return section;
+  }
+
+  /** "killed server-1 (dns-1, web-1, app-1, db-1) at 3.0 s, up again at 8.1 s; it held the database". */
+  function runSummary(run) {
+    const parts = [];
+    if (run.killed) {
+      const tiers = Array.isArray(run.killed_tiers) && run.killed_tiers.length
+        ? ' (' + run.killed_tiers.join(', ') + ')' : '';
+      const at = num(run.kill_at_ms) !== null ? ' at ' + formatMillis(run.kill_at_ms) : '';
+      parts.push('killed ' + run.killed + tiers + at);
+    }
+    if (num(run.up_again_ms) !== null) parts.push('up again at ' + formatMillis(run.up_again_ms));
+    let summary = parts.join(', ');
+    if (run.killed_host_holds_database === true) summary += '; it held the database';
+    return summary;
+  }
+
+  function demoChart(run, scale) {
+    const slices = slicesOf(run);
+    const length = sliceMillis(slices);
+    const plotWidth = CHART.width - CHART.left - CHART.right;
+    const x = ms => CHART.left + plotWidth * ms / scale.endMs;
+
+    // marker labels first: how many rows they need decides where the plot starts
+    const labels = placeMarkerLabels(markersOf(run), x);
+    const rows = Math.max(1, ...labels.map(l => l.row + 1));
+    const top = rows * CHART.labelRow + 6;
+    const bottom = top + CHART.plotHeight;
+    const height = bottom + CHART.bottom;
+    const y = count => bottom - CHART.plotHeight * count / scale.maxSent;
+
+    const chart = svg('svg', { class: 'demo-chart', viewBox: '0 0 ' + CHART.width + ' ' + height, role: 'img',
+      'aria-label': (run.topology || 'run') + ': requests answered and failed over time' });
+    // the grid and the axes
+    chart.appendChild(svg('line', { class: 'grid-line', x1: CHART.left, x2: CHART.width - CHART.right,
+      y1: y(scale.maxSent), y2: y(scale.maxSent) }));
+    chart.appendChild(svg('text', { class: 'tick-label', x: CHART.left - 6, y: y(scale.maxSent) + 4,
+      'text-anchor': 'end' }, scale.maxSent));
+    chart.appendChild(svg('text', { class: 'tick-label', x: CHART.left - 6, y: bottom + 4, 'text-anchor': 'end' },
+        0));
+    const step = tickStep(scale.endMs);
+    for (let ms = 0; ms <= scale.endMs; ms += step) {
+      chart.appendChild(svg('line', { class: 'axis-line', x1: x(ms), x2: x(ms), y1: bottom, y2: bottom + 4 }));
+      chart.appendChild(svg('text', { class: 'tick-label', x: x(ms), y: bottom + 16, 'text-anchor': 'middle' },
+          step < 1000 ? (ms / 1000).toFixed(1) + ' s' : ms / 1000 + ' s'));
+    }
+    chart.appendChild(svg('text', { class: 'axis-title', x: CHART.width - CHART.right, y: bottom + 30,
+      'text-anchor': 'end' }, 'time since the load began; bar height: requests sent in each '
+        + length + ' ms'));
+
+    // the bars: the answered part from the axis up, the failed part on top of it
+    const barWidth = Math.max(1, x(length) - x(0) - 1);
+    for (const slice of slices) {
+      const ok = num(slice.ok) !== null ? slice.ok : slice.sent - (num(slice.failed) || 0);
+      const failed = num(slice.failed) !== null ? slice.failed : slice.sent - ok;
+      const bar = svg('g', { class: 'slice', 'data-start-ms': slice.start_ms, 'data-sent': slice.sent,
+        'data-ok': ok, 'data-failed': failed });
+      bar.appendChild(svg('title', {}, formatMillis(slice.start_ms) + ' – ' + formatMillis(slice.start_ms + length)
+          + ': ' + slice.sent + ' sent, ' + ok + ' answered, ' + failed + ' failed'));
+      if (ok > 0) {
+        bar.appendChild(svg('rect', { class: 'slice-ok', x: x(slice.start_ms), width: barWidth, y: y(ok),
+          height: bottom - y(ok) }));
+      }
+      if (failed > 0) {
+        bar.appendChild(svg('rect', { class: 'slice-failed', x: x(slice.start_ms), width: barWidth,
+          y: y(ok + failed), height: y(ok) - y(ok + failed) }));
+      }
+      chart.appendChild(bar);
+    }
+    chart.appendChild(svg('line', { class: 'axis-line', x1: CHART.left, x2: CHART.width - CHART.right,
+      y1: bottom, y2: bottom }));
+
+    // the markers over the bars, each line from its label down to the axis
+    for (const label of labels) {
+      const marker = svg('g', { class: 'marker marker-' + label.kind, 'data-marker': label.kind,
+        'data-at-ms': label.at });
+      const labelY = top - 6 - label.row * CHART.labelRow;
+      marker.append(svg('line', { x1: label.x, x2: label.x, y1: labelY + 3, y2: bottom }),
+          svg('text', { x: label.textX, y: labelY, 'text-anchor': label.anchor }, label.label),
+          svg('title', {}, label.label + ' at ' + formatMillis(label.at)));
+      chart.appendChild(marker);
+    }
+    return chart;
+  }
+
+  /**
+   * Where each marker's label goes: beside its line, in the lowest row where it overlaps no label already
+   * placed (the kill and "balancer noticed" are often a few pixels apart); turned to the line's left when it
+   * would run off the chart.
+   */
+  function placeMarkerLabels(markers, x) {
+    const rowEnds = [];
+    return markers.map(marker => {
+      const at = x(marker.at);
+      const width = marker.label.length * CHART.charWidth;
+      const leftward = at + 3 + width > CHART.width;
+      const from = leftward ? at - 3 - width : at;
+      const to = leftward ? at : at + 3 + width;
+      let row = rowEnds.findIndex(end => end + 8 <= from);
+      if (row < 0) {
+        row = rowEnds.length;
+        rowEnds.push(to);
+      } else {
+        rowEnds[row] = to;
+      }
+      return { ...marker, x: at, row, textX: leftward ? at - 3 : at + 3, anchor: leftward ? 'end' : 'start' };
+    });
+  }
+
+  /** A round step for the time axis, at most about 16 ticks. */
+  function tickStep(endMs) {
+    return [500, 1000, 2000, 5000, 10000, 30000, 60000].find(step => endMs / step <= 16) || 120000;
+  }
+
+  /** sent, failed (and its share), unreachable for, and when the balancer noticed, or that there is none. */
+  function demoFigures(run) {
+    const line = el('p', 'demo-figures');
+    const figure = (name, text, className) => {
+      const span = el('span', 'figure' + (className ? ' ' + className : ''), text);
+      span.dataset.figure = name;
+      line.appendChild(span);
+    };
+    const sent = num(run.sent);
+    const failed = num(run.failed);
+    if (sent !== null) figure('sent', 'sent ' + sent);
+    if (failed !== null) {
+      const share = sent ? ' (' + (100 * failed / sent).toFixed(1) + ' %)' : '';
+      figure('failed', 'failed ' + failed + share, failed > 0 ? 'figure-bad' : 'figure-good');
+    }
+    if (num(run.outage_ms) !== null) {
+      figure('outage', 'unreachable for ' + formatMillis(run.outage_ms), run.outage_ms > 0 ? 'figure-bad' : '');
+    }
+    if (num(run.noticed_after_ms) !== null) {
+      figure('noticed', 'balancer noticed after ' + run.noticed_after_ms + ' ms');
+    } else {
+      figure('noticed', run.balanced === true ? 'balancer noticed nothing' : 'no balancer');
+    }
+    return line;
+  }
+
   // ------------------------------------------------------------------ wiring
 
   function step(delta) {
@@ -964,8 +1226,10 @@
     window.addEventListener('resize', drawArrows);
     refreshTopology();
     refreshRequests();
+    refreshDemo();
     setInterval(refreshTopology, TOPOLOGY_EVERY_MS);
     setInterval(refreshRequests, REQUESTS_EVERY_MS);
+    setInterval(refreshDemo, DEMO_EVERY_MS);
     // a link such as /#trace=4bf92f35...&hop=3 opens that request at that message
     const link = /trace=([0-9a-f]{1,32})(?:&hop=(\d+))?/.exec(location.hash);
     if (link) openTrace(link[1], link[2] ? Number(link[2]) - 1 : 0);
