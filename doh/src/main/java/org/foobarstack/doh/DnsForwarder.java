@@ -77,7 +77,15 @@ final class DnsForwarder {
     private final Duration timeout;
     private final SecureRandom random = new SecureRandom();
 
+    /** Where the questions leave from, or null for the kernel's choice. */
+    private final java.net.InetAddress source;
+
     DnsForwarder(InetSocketAddress server, Duration timeout) {
+        this(server, timeout, null);
+    }
+
+    DnsForwarder(InetSocketAddress server, Duration timeout, java.net.InetAddress source) {
+        this.source = source;
         this.server = server;
         this.timeout = timeout;
     }
@@ -104,7 +112,7 @@ final class DnsForwarder {
     }
 
     private byte[] overUdp(byte[] query, int ourId, long deadline, List<Leg> legs) throws ForwardException {
-        try (DatagramSocket socket = new DatagramSocket()) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(source, 0))) {
             socket.connect(server);
             long sendStart = System.nanoTime();
             socket.send(new DatagramPacket(query, query.length));
@@ -136,6 +144,9 @@ final class DnsForwarder {
 
     private byte[] overTcp(byte[] query, int ourId, long deadline, List<Leg> legs) throws ForwardException {
         try (Socket socket = new Socket()) {
+            if (source != null) {
+                socket.bind(new InetSocketAddress(source, 0));
+            }
             socket.connect(server, remainingMillis(deadline, legs));
             socket.setSoTimeout(remainingMillis(deadline, legs));
             OutputStream out = socket.getOutputStream();

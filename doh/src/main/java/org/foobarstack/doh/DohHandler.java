@@ -107,12 +107,21 @@ public final class DohHandler implements RequestHandler, AutoCloseable {
      * @param timeout   how long to wait for the DNS server before answering 504
      */
     public DohHandler(InetSocketAddress dnsServer, TraceRecorder recorder, Duration timeout) {
+        this(dnsServer, recorder, timeout, null);
+    }
+
+    /**
+     * @param sourceAddress the address the questions leave from (the web server's host), or null to let the kernel
+     *                      choose: the name server then sees which host asked
+     */
+    public DohHandler(InetSocketAddress dnsServer, TraceRecorder recorder, Duration timeout,
+                      java.net.InetAddress sourceAddress) {
         Objects.requireNonNull(dnsServer, "dnsServer");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        this.forwarder = new DnsForwarder(dnsServer, timeout);
+        this.forwarder = new DnsForwarder(dnsServer, timeout, sourceAddress);
         this.recorder = recorder;
         AtomicInteger threads = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,

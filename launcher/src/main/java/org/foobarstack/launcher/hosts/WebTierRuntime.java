@@ -55,7 +55,8 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
         if (stack.nameServer().isPresent()) {
             // DNS over HTTPS (RFC 8484): browsers do not ask a DNS server on port 5300, but they can be told to
             // ask https://.../dns-query, which forwards to the topology's name server
-            forwarder = new DohHandler(stack.nameServer().get().address(), fresh.traceRecorder(), DOH_TIMEOUT);
+            forwarder = new DohHandler(stack.nameServer().get().address(), fresh.traceRecorder(), DOH_TIMEOUT,
+                    host.address());
             fresh.addRoute(DohHandler.PATH, forwarder);
         }
         try {
