@@ -77,7 +77,9 @@ class LoadGeneratorTest {
                     .containsEntry("5xx", 25L).containsEntry("1xx", 0L);
             assertThat(report.answeredBetween(500, 599)).isEqualTo(25);
             assertThat(report.sawFailures()).isTrue();
-            assertThat(report.firstFailureMillis()).hasValue(0); // request 0 was the server's first, a 503
+            // the server's first request is a 503; on a busy machine requests sent 5 ms apart can reach it
+            // out of order, so the first failure is one of the first few sent, not necessarily request 0
+            assertThat(report.firstFailureMillis()).hasValueSatisfying(at -> assertThat(at).isBetween(0L, 20L));
             assertThat(report.outageMillis()).isZero();          // 503s, but never a whole 100 ms of them
             assertAccountedFor(report);
         }
