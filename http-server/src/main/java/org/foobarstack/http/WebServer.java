@@ -106,7 +106,8 @@ public final class WebServer implements AutoCloseable {
 
     /**
      * Adds a handler for every path under {@code prefix} (e.g. "/dns-query"), tried before {@code /api/} and the
-     * static files. Call before {@link #start()}.
+     * static files. Call before {@link #start()}. A handler that is {@link AutoCloseable} is the server's from
+     * then on: closed when the server is closed or killed.
      */
     public synchronized WebServer addRoute(String prefix, RequestHandler handler) {
         if (started) {
@@ -292,12 +293,7 @@ public final class WebServer implements AutoCloseable {
             }
             ch.close();
         }
-        if (appClient != null) {
-            appClient.close();
-        }
-        if (staticFiles != null) {
-            staticFiles.close();
-        }
+        closeHandlers();
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
@@ -332,18 +328,33 @@ public final class WebServer implements AutoCloseable {
         for (Channel ch : List.copyOf(connections)) {
             ch.close();
         }
-        if (appClient != null) {
-            appClient.close();
-        }
-        if (staticFiles != null) {
-            staticFiles.close();
-        }
+        closeHandlers();
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         context.metrics().removeGaugeSource(HttpMetrics.OPEN_CONNECTIONS, List.of(config.serverName()));
         if (httpAddress != null) {
             log.info("{} {} stopped", TIER, config.serverName());
+        }
+    }
+
+    /** The handlers' own resources: the FastCGI client, open files, and each added route that is closeable. */
+    private void closeHandlers() {
+        if (appClient != null) {
+            appClient.close();
+        }
+        if (staticFiles != null) {
+            staticFiles.close();
+        }
+        for (Router.Route route : extraRoutes) {
+            if (route.handler() instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    log.warn("{} {}: closing the handler of {} failed: {}", TIER, config.serverName(),
+                            route.prefix(), e.toString());
+                }
+            }
         }
     }
 }

@@ -20,10 +20,9 @@ import java.util.Map;
 public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
 
     private final AppTier app;
-    private int boundPort;
 
     public AppTierRuntime(StackContext stack, HostSpec host, AppTier spec) {
-        super(stack, host, spec);
+        super(stack, host, spec, AppServer::kill, AppServer::close, AppServer::running);
         this.app = spec;
     }
 
@@ -37,7 +36,7 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
         DbTierRuntime db = database();
         AppServer fresh = new AppServer(AppServerConfig.builder()
                 .bindAddress(host.address().getHostAddress())
-                .port(portToBind(boundPort, spec.port()))
+                .port(portToBind())
                 .jdbcUrl(db.jdbcUrl())
                 .dbUser(db.appUser())
                 .dbPassword(db.appPassword())
@@ -46,30 +45,7 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
                 .metrics(stack.metrics())
                 .build());
         fresh.start();
-        synchronized (this) {
-            boundPort = fresh.address().getPort();
-        }
-        started(fresh);
-    }
-
-    @Override
-    protected void kill(AppServer current) {
-        current.kill();
-    }
-
-    @Override
-    protected void close(AppServer current) {
-        current.close();
-    }
-
-    @Override
-    protected boolean running(AppServer current) {
-        return current.running();
-    }
-
-    @Override
-    public synchronized InetSocketAddress address() {
-        return new InetSocketAddress(host.address(), portToBind(boundPort, spec.port()));
+        started(fresh, fresh.address().getPort());
     }
 
     @Override

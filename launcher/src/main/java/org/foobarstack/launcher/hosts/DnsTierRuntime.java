@@ -25,10 +25,9 @@ import java.util.Map;
  */
 public final class DnsTierRuntime extends ServerTierRuntime<DnsServer> {
 
-    private int boundPort;
 
     public DnsTierRuntime(StackContext stack, HostSpec host, DnsTier spec) {
-        super(stack, host, spec);
+        super(stack, host, spec, DnsServer::kill, DnsServer::close, DnsServer::running);
     }
 
     /** Where the zone file is written. */
@@ -49,7 +48,7 @@ public final class DnsTierRuntime extends ServerTierRuntime<DnsServer> {
         List<InetAddress> www = stack.topology().wwwAddresses();
         DnsServer fresh = new DnsServer(DnsServerConfig.builder()
                 .bindAddress(host.address())
-                .port(portToBind(boundPort, spec.port()))
+                .port(portToBind())
                 .zonesDirectory(zones)
                 .webAddress(www.isEmpty() ? host.address() : www.get(0))
                 .instanceName(instance)
@@ -57,31 +56,7 @@ public final class DnsTierRuntime extends ServerTierRuntime<DnsServer> {
                 .metrics(stack.metrics())
                 .build());
         fresh.start();
-        synchronized (this) {
-            boundPort = fresh.udpAddress().getPort();
-        }
-        started(fresh);
-    }
-
-    /** Where it answers over UDP (and TCP, on the same port). */
-    @Override
-    protected void kill(DnsServer current) {
-        current.kill();
-    }
-
-    @Override
-    protected void close(DnsServer current) {
-        current.close();
-    }
-
-    @Override
-    protected boolean running(DnsServer current) {
-        return current.running();
-    }
-
-    @Override
-    public synchronized InetSocketAddress address() {
-        return new InetSocketAddress(host.address(), portToBind(boundPort, spec.port()));
+        started(fresh, fresh.udpAddress().getPort());
     }
 
     @Override

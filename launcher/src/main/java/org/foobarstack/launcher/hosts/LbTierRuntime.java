@@ -36,13 +36,12 @@ import java.util.Set;
 public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     private final LbTier lb;
-    private int boundPort;
     private int boundStatsPort;
     /** What an operator set on each server (drain, maint), kept across restarts of the balancer itself. */
     private final Map<String, Server.AdminState> adminStates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LbTierRuntime(StackContext stack, HostSpec host, LbTier spec) {
-        super(stack, host, spec);
+        super(stack, host, spec, LoadBalancer::kill, LoadBalancer::close, LoadBalancer::running);
         this.lb = spec;
     }
 
@@ -61,7 +60,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         return BalancerConfig.builder()
                 .name(instance)
                 .bindAddress(host.address().getHostAddress())
-                .port(portToBind(boundPort, lb.port()))
+                .port(portToBind())
                 .statsPort(lb.hasStats() ? portToBind(boundStatsPort, lb.statsPort()) : BalancerConfig.NO_STATS)
                 .mode(lb.mode() == org.foobarstack.topology.LbMode.TCP ? Mode.TCP : Mode.HTTP)
                 .algorithm(Algorithm.fromKeyword(lb.balance().key()))
@@ -89,10 +88,9 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         }
         adminStates.forEach((server, state) -> fresh.setState(server, state));
         synchronized (this) {
-            boundPort = fresh.address().getPort();
             boundStatsPort = fresh.statsAddress() == null ? 0 : fresh.statsAddress().getPort();
         }
-        started(fresh);
+        started(fresh, fresh.address().getPort());
     }
 
     /** The balancer of the current run, or null before the first start. */
@@ -113,26 +111,6 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
             current.setState(name, state);
         }
         return true;
-    }
-
-    @Override
-    protected void kill(LoadBalancer current) {
-        current.kill();
-    }
-
-    @Override
-    protected void close(LoadBalancer current) {
-        current.close();
-    }
-
-    @Override
-    protected boolean running(LoadBalancer current) {
-        return current.running();
-    }
-
-    @Override
-    public synchronized InetSocketAddress address() {
-        return new InetSocketAddress(host.address(), portToBind(boundPort, lb.port()));
     }
 
     /** The stats page's address, or null. */

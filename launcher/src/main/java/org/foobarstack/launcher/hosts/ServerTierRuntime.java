@@ -3,18 +3,38 @@ package org.foobarstack.launcher.hosts;
 import org.foobarstack.topology.HostSpec;
 import org.foobarstack.topology.TierSpec;
 
+import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
 /**
  * A tier whose server object is made fresh at each start (the app, DNS, web and lb tiers): the current one is
- * kept here, and kill, close and "is it running" are asked of it.
+ * kept here, with the port it bound, and kill, close and "is it running" are asked of it.
+ *
+ * <p>The port is remembered across restarts: a topology may say port 0 (tests do), and a host that comes back
+ * after a kill must come back where the balancer and the zone expect it.
  *
  * @param <S> the server class: AppServer, DnsServer, WebServer, LoadBalancer
  */
 abstract class ServerTierRuntime<S> extends TierRuntime {
 
+    private final Consumer<S> kill;
+    private final Consumer<S> close;
+    private final Predicate<S> running;
     private S server;
+    private int boundPort;
 
-    ServerTierRuntime(StackContext stack, HostSpec host, TierSpec spec) {
+    /**
+     * @param kill    how this kind of server is killed: sockets dropped, nothing flushed
+     * @param close   how it is stopped gracefully
+     * @param running whether it is started and not stopped
+     */
+    ServerTierRuntime(StackContext stack, HostSpec host, TierSpec spec,
+                      Consumer<S> kill, Consumer<S> close, Predicate<S> running) {
         super(stack, host, spec);
+        this.kill = kill;
+        this.close = close;
+        this.running = running;
     }
 
     /** The server of the current run, or null before the first start. */
@@ -22,33 +42,38 @@ abstract class ServerTierRuntime<S> extends TierRuntime {
         return server;
     }
 
-    /** A start made {@code fresh} and it accepts connections: it is now the tier's server. */
-    protected synchronized void started(S fresh) {
-        server = fresh;
+    /** The main port to bind at the next start: the one bound before, else the topology's. */
+    protected synchronized int portToBind() {
+        return portToBind(boundPort, spec.port());
     }
 
-    protected abstract void kill(S current);
+    /** A start made {@code fresh}, which accepts connections on {@code port}: it is now the tier's server. */
+    protected synchronized void started(S fresh, int port) {
+        server = fresh;
+        boundPort = port;
+    }
 
-    protected abstract void close(S current);
-
-    protected abstract boolean running(S current);
+    @Override
+    public final synchronized InetSocketAddress address() {
+        return new InetSocketAddress(host.address(), portToBind());
+    }
 
     @Override
     public final synchronized void kill() {
         if (server != null) {
-            kill(server);
+            kill.accept(server);
         }
     }
 
     @Override
     public final synchronized void close() {
         if (server != null) {
-            close(server);
+            close.accept(server);
         }
     }
 
     @Override
     public final synchronized boolean running() {
-        return server != null && running(server);
+        return server != null && running.test(server);
     }
 }

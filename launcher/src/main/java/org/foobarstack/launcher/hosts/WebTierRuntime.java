@@ -27,12 +27,10 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
     private static final Duration DOH_TIMEOUT = Duration.ofSeconds(3);
 
     private final WebTier web;
-    private DohHandler doh;
-    private int boundHttpPort;
     private int boundHttpsPort;
 
     public WebTierRuntime(StackContext stack, HostSpec host, WebTier spec) {
-        super(stack, host, spec);
+        super(stack, host, spec, WebServer::kill, WebServer::close, WebServer::running);
         this.web = spec;
     }
 
@@ -41,7 +39,7 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
         InetSocketAddress app = stack.tier(web.appHost(), Role.APP).address();
         WebServer fresh = new WebServer(WebServerConfig.builder()
                 .bindAddress(host.address().getHostAddress())
-                .httpPort(portToBind(boundHttpPort, web.port()))
+                .httpPort(portToBind())
                 .httpsEnabled(web.hasHttps())
                 .httpsPort(web.hasHttps() ? portToBind(boundHttpsPort, web.httpsPort()) : 0)
                 .dataDirectory(stack.dataDirectory(host).resolve("web"))
@@ -54,7 +52,8 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
         DohHandler forwarder = null;
         if (stack.nameServer().isPresent()) {
             // DNS over HTTPS (RFC 8484): browsers do not ask a DNS server on port 5300, but they can be told to
-            // ask https://.../dns-query, which forwards to the topology's name server
+            // ask https://.../dns-query, which forwards to the topology's name server. The web server closes it
+            // with itself.
             forwarder = new DohHandler(stack.nameServer().get().address(), fresh.traceRecorder(), DOH_TIMEOUT,
                     host.address());
             fresh.addRoute(DohHandler.PATH, forwarder);
@@ -68,37 +67,9 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         synchronized (this) {
-            doh = forwarder;
-            boundHttpPort = fresh.httpAddress().getPort();
             boundHttpsPort = fresh.httpsAddress() == null ? 0 : fresh.httpsAddress().getPort();
         }
-        started(fresh);
-    }
-
-    @Override
-    protected void kill(WebServer current) {
-        current.kill();
-        if (doh != null) {
-            doh.close();
-        }
-    }
-
-    @Override
-    protected void close(WebServer current) {
-        if (doh != null) {
-            doh.close();
-        }
-        current.close();
-    }
-
-    @Override
-    protected boolean running(WebServer current) {
-        return current.running();
-    }
-
-    @Override
-    public synchronized InetSocketAddress address() {
-        return new InetSocketAddress(host.address(), portToBind(boundHttpPort, web.port()));
+        started(fresh, fresh.httpAddress().getPort());
     }
 
     /** The HTTPS address, or null when the tier serves plain HTTP only. */
