@@ -384,15 +384,7 @@ public final class StorageServer implements AutoCloseable {
     /** Stops the Network Server, then shuts this database down (its log is then clean). Idempotent. */
     @Override
     public void close() {
-        boolean wasRunning;
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            wasRunning = state == State.RUNNING;
-            state = State.CLOSED;
-        }
-        if (wasRunning) {
+        if (markClosed()) {
             stopQuietly();
             LOG.info("storage on {} stopped", address);
         }
@@ -406,17 +398,18 @@ public final class StorageServer implements AutoCloseable {
      * replay at the next boot.
      */
     public void kill() {
-        boolean wasRunning;
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            wasRunning = state == State.RUNNING;
-            state = State.CLOSED;
-        }
-        if (wasRunning) {
+        if (markClosed()) {
             stopQuietly();
             LOG.warn("storage on {} killed", address);
+        }
+    }
+
+    /** Moves to CLOSED; true when the server was running, so that there is something to stop. */
+    private boolean markClosed() {
+        synchronized (lock) {
+            boolean wasRunning = state == State.RUNNING;
+            state = State.CLOSED;
+            return wasRunning;
         }
     }
 
