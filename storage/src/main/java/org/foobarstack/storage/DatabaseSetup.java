@@ -18,6 +18,12 @@ import java.util.Properties;
 import org.foobarstack.storage.StorageException.Problem;
 import org.foobarstack.storage.migration.Migration;
 import org.foobarstack.storage.migration.MigrationRunner;
+import org.foobarstack.storage.replication.ChangeLog;
+import org.foobarstack.storage.replication.DatabaseRole;
+import org.foobarstack.storage.replication.LogPosition;
+import org.foobarstack.storage.replication.LoggedTable;
+import org.foobarstack.storage.replication.ReplicationConfig;
+import org.foobarstack.storage.replication.StartingRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>apply the schema migrations as the owner, in the schema named after the app user (Derby gives every
  *       user a default schema with its own name, so the app finds MESSAGES without qualifying it, while
  *       the owner, not the app, owns that schema: the app cannot drop or alter its tables);</li>
- *   <li>grant the app user SELECT, INSERT, UPDATE and DELETE on every table the migrations made.</li>
+ *   <li>set up the change log ({@link ChangeLog}: the tables, the procedure and the triggers that log each write
+ *       for replicas), settle the database's role ({@link StartingRole}), and grant the app user what the role
+ *       allows: SELECT on every table the migrations made, and INSERT, UPDATE and DELETE unless the database is a
+ *       replica or fenced.</li>
  * </ol>
  */
 final class DatabaseSetup {
@@ -72,8 +81,21 @@ final class DatabaseSetup {
         return "jdbc:derby:" + config.databaseDir();
     }
 
-    /** Runs steps 1 to 4; returns what the migration run did. */
-    MigrationRunner.Result prepare(List<Migration> migrations) {
+    /** What {@link #prepare} did: the migrations, the role the database starts in and why, its logged tables. */
+    record Prepared(MigrationRunner.Result migrations, StartingRole start, List<LoggedTable> tables,
+                    LogPosition head) {
+        DatabaseRole role() {
+            return start.role();
+        }
+    }
+
+    /**
+     * Runs steps 1 to 4.
+     *
+     * @param copied whether the database was just made as a copy of the primary (a new replica)
+     * @throws StorageException FENCED when the configuration asks a fenced database to take writes
+     */
+    Prepared prepare(List<Migration> migrations, boolean copied) {
         boolean fresh = !Files.exists(config.databaseDir().resolve(SERVICE_PROPERTIES));
         if (fresh) {
             requireEmptyOrMissing(config.databaseDir());
@@ -92,8 +114,7 @@ final class DatabaseSetup {
                 if (!result.applied().isEmpty()) {
                     LOG.info("schema migrated from version {} to {}", result.previousVersion(), result.currentVersion());
                 }
-                grantAppUser(owner);
-                return result;
+                return settleRole(owner, result, copied);
             }
         } catch (SQLException e) {
             throw DerbyErrors.translate(e, "preparing database " + config.databaseDir(), Problem.DATABASE_ERROR);
@@ -171,6 +192,7 @@ final class DatabaseSetup {
         // Derby's rule: when NATIVE authentication is switched on, the owner (DBO) must be the first user.
         createUserIfMissing(owner, existing, config.ownerUser(), config.ownerPassword());
         createUserIfMissing(owner, existing, config.appUser(), config.appPassword());
+        createUserIfMissing(owner, existing, config.replUser(), config.replPassword());
         setIfDifferent(owner, APP_USER_PROPERTY, appUser);
         setIfDifferent(owner, PASSWORD_LIFETIME, "0");
         setIfDifferent(owner, PROPERTIES_ONLY, "true");
@@ -223,25 +245,57 @@ final class DatabaseSetup {
         }
     }
 
-    /** Step 4: standard SQL GRANT on every table in the app's schema except the migration history. */
-    private void grantAppUser(Connection owner) throws SQLException {
-        String schema = config.appUser().toUpperCase(Locale.ROOT);
-        List<String> tables = new ArrayList<>();
-        DatabaseMetaData meta = owner.getMetaData();
-        try (ResultSet rs = meta.getTables(null, schema, "%", new String[] {"TABLE"})) {
-            while (rs.next()) {
-                String table = rs.getString("TABLE_NAME");
-                if (!MigrationRunner.HISTORY_TABLE.equals(table)) {
-                    tables.add(table);
+    /**
+     * Step 4: installs the change log, then decides the role from the configured one and the stored one, stores it
+     * and grants the app user what it allows.
+     */
+    private Prepared settleRole(Connection owner, MigrationRunner.Result migrated, boolean copied) throws SQLException {
+        ChangeLog log = new ChangeLog(owner, config.appUser(), config.appUser(), config.replUser());
+        DatabaseRole stored = log.installed() ? log.role() : null;
+        List<LoggedTable> tables = log.install();
+        ReplicationConfig replication = config.replication();
+        StartingRole start = StartingRole.decide(replication.role(), stored, copied);
+        switch (start.action()) {
+            case REFUSE -> throw new StorageException(Problem.FENCED, config.databaseDir() + " is "
+                    + stored.key() + " (" + start.why() + "); it cannot start as " + replication.role().key() + ".");
+            case PROVISION -> throw new IllegalStateException("a replica must be copied from its primary before "
+                    + "its database is prepared");
+            case FENCE -> {
+                LOG.error("database {} starts FENCED, read-only and following no one: {}. {}", config.databaseDir(),
+                        start.why(), Problem.FENCED.whatToDo());
+                log.setRole(DatabaseRole.FENCED, null);
+            }
+            case START -> {
+                if (stored == DatabaseRole.REPLICA && start.role().acceptsWrites()) {
+                    log.restartIdentities(tables);
                 }
+                log.setRole(start.role(), start.role() == DatabaseRole.REPLICA ? replication.sourceUrl() : null);
             }
         }
-        owner.setAutoCommit(false);
-        try (Statement st = owner.createStatement()) {
-            for (String table : tables) {
-                st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + "." + table + " TO " + config.appUser());
-            }
+        if (stored != start.role()) {
+            LOG.info("database {} is {}: {}", config.databaseDir(), start.role().key(), start.why());
         }
-        owner.commit();
+        return new Prepared(migrated, start, tables, log.head());
+    }
+
+    /**
+     * The role stored in a database that is not running, or null when there is no database or it has no change
+     * log yet: boots it as the owner, reads, and shuts it down again.
+     */
+    DatabaseRole storedRole() {
+        if (!Files.exists(config.databaseDir().resolve(SERVICE_PROPERTIES))) {
+            return null;
+        }
+        try {
+            DatabaseRole role;
+            try (Connection owner = connectAsOwner(false)) {
+                ChangeLog log = new ChangeLog(owner, config.appUser(), config.appUser(), config.replUser());
+                role = log.installed() ? log.role() : null;
+            }
+            shutdownDatabase();
+            return role;
+        } catch (SQLException e) {
+            throw DerbyErrors.translate(e, "reading the role of " + config.databaseDir(), Problem.DATABASE_ERROR);
+        }
     }
 }

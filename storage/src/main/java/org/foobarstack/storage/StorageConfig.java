@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.foobarstack.storage.replication.ReplicationConfig;
+
 /**
  * Everything one storage tier needs to know before it starts: where it listens, where it keeps its files
  * and which accounts it creates. Immutable; build one with {@link #builder()}.
@@ -12,7 +14,9 @@ import java.util.Objects;
  * <ul>
  *   <li>the <b>owner</b> creates the database, runs the schema migrations and takes backups;</li>
  *   <li>the <b>app</b> user is what the application tier connects as: it may read and write the guestbook
- *       tables but not drop or alter them.</li>
+ *       tables but not drop or alter them (on a replica: only read them);</li>
+ *   <li>the <b>replication</b> user is what a replica connects to its primary as: it may read the change log
+ *       and make the online backup a new replica starts from, nothing else.</li>
  * </ul>
  * The default passwords below are meant for a learner's machine only (the server binds to loopback by
  * default). Override them with the builder, or with {@code --owner-password} / {@code --app-password} on
@@ -31,6 +35,10 @@ import java.util.Objects;
  *                     with SQLState 40XL1 (whole seconds, default {@value #DEFAULT_LOCK_WAIT_SECONDS} s, the app
  *                     tier's statement timeout: Derby's query timeout does not cut a lock wait short, so without
  *                     this a read behind a held lock would wait Derby's default of 60 s)
+ * @param replUser     account a replica reads its primary's change log as
+ * @param replPassword its password
+ * @param replication  the server's part in replication: standalone (the default), primary, or a replica of a
+ *                     primary
  */
 public record StorageConfig(
         String host,
@@ -41,7 +49,10 @@ public record StorageConfig(
         String ownerPassword,
         String appUser,
         String appPassword,
-        Duration lockWaitTimeout) {
+        Duration lockWaitTimeout,
+        String replUser,
+        String replPassword,
+        ReplicationConfig replication) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The Derby Network Server's documented default port. */
@@ -52,6 +63,8 @@ public record StorageConfig(
     public static final String DEFAULT_OWNER_PASSWORD = "owner-local-only";
     public static final String DEFAULT_APP_USER = "foobar_app";
     public static final String DEFAULT_APP_PASSWORD = "app-local-only";
+    public static final String DEFAULT_REPL_USER = "foobar_repl";
+    public static final String DEFAULT_REPL_PASSWORD = "repl-local-only";
     public static final int DEFAULT_LOCK_WAIT_SECONDS = 5;
 
     /** Largest TCP port number (RFC 793 ports are 16-bit). */
@@ -65,6 +78,9 @@ public record StorageConfig(
         requireIdentifier(appUser, "appUser");
         requirePassword(ownerPassword, "ownerPassword");
         requirePassword(appPassword, "appPassword");
+        requireIdentifier(replUser, "replUser");
+        requirePassword(replPassword, "replPassword");
+        Objects.requireNonNull(replication, "replication");
         if (port < 0 || port > MAX_PORT) {
             throw new IllegalArgumentException("port must be 0..65535 (0 picks a free port), got " + port);
         }
@@ -76,6 +92,9 @@ public record StorageConfig(
         }
         if (ownerUser.equalsIgnoreCase(appUser)) {
             throw new IllegalArgumentException("ownerUser and appUser must be different accounts, both are " + ownerUser);
+        }
+        if (replUser.equalsIgnoreCase(ownerUser) || replUser.equalsIgnoreCase(appUser)) {
+            throw new IllegalArgumentException("replUser must be an account of its own, not " + replUser);
         }
         // An absolute path: Derby resolves relative database names against the JVM-wide derby.system.home,
         // so every server in one JVM names its database by absolute path instead.
@@ -125,7 +144,9 @@ public record StorageConfig(
     @Override
     public String toString() {
         return "StorageConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", databaseName="
-                + databaseName + ", ownerUser=" + ownerUser + ", appUser=" + appUser + "]";
+                + databaseName + ", ownerUser=" + ownerUser + ", appUser=" + appUser + ", replUser=" + replUser
+                + ", role=" + replication.role().key()
+                + (replication.sourceUrl() == null ? "" : ", source=" + replication.sourceUrl()) + "]";
     }
 
     public static Builder builder() {
@@ -135,7 +156,8 @@ public record StorageConfig(
     /** A builder that starts from this config's values. */
     public Builder toBuilder() {
         return new Builder().host(host).port(port).dataDir(dataDir).databaseName(databaseName)
-                .owner(ownerUser, ownerPassword).app(appUser, appPassword).lockWaitTimeout(lockWaitTimeout);
+                .owner(ownerUser, ownerPassword).app(appUser, appPassword).lockWaitTimeout(lockWaitTimeout)
+                .repl(replUser, replPassword).replication(replication);
     }
 
     /** Mutable builder; {@link #build()} validates and returns the immutable config. */
@@ -149,6 +171,9 @@ public record StorageConfig(
         private String appUser = DEFAULT_APP_USER;
         private String appPassword = DEFAULT_APP_PASSWORD;
         private Duration lockWaitTimeout = Duration.ofSeconds(DEFAULT_LOCK_WAIT_SECONDS);
+        private String replUser = DEFAULT_REPL_USER;
+        private String replPassword = DEFAULT_REPL_PASSWORD;
+        private ReplicationConfig replication = ReplicationConfig.STANDALONE;
 
         private Builder() {
         }
@@ -201,9 +226,21 @@ public record StorageConfig(
             return this;
         }
 
+        public Builder repl(String user, String password) {
+            this.replUser = user;
+            this.replPassword = password;
+            return this;
+        }
+
+        /** Standalone (the default), primary, or a replica: see {@link ReplicationConfig}. */
+        public Builder replication(ReplicationConfig replication) {
+            this.replication = replication;
+            return this;
+        }
+
         public StorageConfig build() {
             return new StorageConfig(host, port, dataDir, databaseName, ownerUser, ownerPassword, appUser, appPassword,
-                    lockWaitTimeout);
+                    lockWaitTimeout, replUser, replPassword, replication);
         }
     }
 }

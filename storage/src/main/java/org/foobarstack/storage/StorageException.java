@@ -67,6 +67,17 @@ public final class StorageException extends RuntimeException {
         DATABASE_ERROR("Derby SQLException",
                 "Derby reported an error while preparing or using the database.",
                 "Read the SQL error below and derby.log in the data directory."),
+        REPLICATION_UNSUPPORTED_TABLE("replication set-up",
+                "A table of the application cannot be logged for replicas.",
+                "Give the table a primary key of one integer column (the guestbook's tables have ID)."),
+        FENCED("replication role",
+                "This database was a primary, and another database was promoted in its place: it may hold writes "
+                        + "the new primary never received.",
+                "Re-attach it as a replica from a fresh copy of the new primary ('foobar-stack ctl reattach HOST'), "
+                        + "which moves this copy aside first."),
+        REPLICATION_FAILED("replication",
+                "Replication could not be set up or changed.",
+                "Read the message below; the database itself is unchanged."),
         NOT_RUNNING("lifecycle",
                 "The storage server is not running.",
                 "Call start() first, and do not use a server after close().");

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,13 @@ import org.foobarstack.storage.StorageException.Problem;
 import org.foobarstack.storage.migration.ClasspathMigrations;
 import org.foobarstack.storage.migration.Migration;
 import org.foobarstack.storage.migration.MigrationRunner;
+import org.foobarstack.storage.replication.ChangeLog;
+import org.foobarstack.storage.replication.DatabaseRole;
+import org.foobarstack.storage.replication.LogPosition;
+import org.foobarstack.storage.replication.ReplicationClient;
+import org.foobarstack.storage.replication.ReplicationConfig;
+import org.foobarstack.storage.replication.ReplicationStatus;
+import org.foobarstack.storage.replication.StartingRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +40,16 @@ import org.slf4j.LoggerFactory;
  *       must be on disk;</li>
  *   <li>create the data directory and check that it is writable and has room;</li>
  *   <li>send Derby's own log (derby.log) into the data directory instead of the working directory;</li>
- *   <li>create, secure and migrate the database ({@link DatabaseSetup}) through the embedded driver;</li>
+ *   <li>a replica with no copy of its primary yet gets one: an online backup of the primary, made as the
+ *       replication user and put in place of the database (a database already there that is not a copy is moved
+ *       aside, never deleted);</li>
+ *   <li>create, secure and migrate the database, install its change log and settle its role
+ *       ({@link DatabaseSetup}) through the embedded driver;</li>
  *   <li>choose the port (a free one for port 0; see {@link #plannedAddress()}) and check that it is free;</li>
  *   <li>start the Network Server on host:port and wait until it answers a ping;</li>
- *   <li>do one real round trip as the app user ({@link HealthCheck}).</li>
+ *   <li>do one real round trip as the app user ({@link HealthCheck});</li>
+ *   <li>a replica starts its {@link ReplicationClient}, which follows the primary from the position the
+ *       database has stored.</li>
  * </ol>
  * Any failure undoes the steps already done and throws a {@link StorageException} naming the problem and
  * the remedy. {@link #close()} stops the Network Server, then shuts this database down cleanly; it is
@@ -74,6 +88,10 @@ public final class StorageServer implements AutoCloseable {
     /** Chosen once, before the Network Server starts; see {@link #plannedAddress()}. Guarded by lock. */
     private InetSocketAddress plannedAddress;
     private volatile MigrationRunner.Result migrationResult;
+    private volatile DatabaseSetup.Prepared prepared;
+    /** The database's role now: settled at start, changed by {@link #promote()} and {@link #fence()}. */
+    private volatile DatabaseRole role;
+    private volatile ReplicationClient replicationClient;
     private final List<Migration> migrations;
 
     public StorageServer(StorageConfig config) {
@@ -105,7 +123,10 @@ public final class StorageServer implements AutoCloseable {
             warnIfNotLoopback();
             prepareDataDirectory();
             redirectDerbyLog();
-            migrationResult = setup.prepare(migrations);
+            boolean copied = copyPrimaryIfNeeded();
+            prepared = setup.prepare(migrations, copied);
+            migrationResult = prepared.migrations();
+            role = prepared.role();
             startNetworkServer();
             HealthCheck.Health health = healthCheck().check();
             if (!health.healthy()) {
@@ -114,11 +135,15 @@ public final class StorageServer implements AutoCloseable {
                                 ? Problem.WRONG_CREDENTIALS : Problem.SERVER_DID_NOT_START,
                         "first health check as " + config.appUser() + " failed: " + health.detail());
             }
+            if (role == DatabaseRole.REPLICA) {
+                startReplicationClient(prepared.head());
+            }
             synchronized (lock) {
                 state = State.RUNNING;
             }
-            LOG.info("storage listening on {} (database {}, schema version {})",
-                    address, config.databaseDir(), migrationResult.currentVersion());
+            LOG.info("storage listening on {} (database {}, schema version {}, {})",
+                    address, config.databaseDir(), migrationResult.currentVersion(), role.key()
+                            + (role == DatabaseRole.REPLICA ? " of " + config.replication().sourceUrl() : ""));
         } catch (RuntimeException e) {
             // The failed step may have booted the database in this engine: release it (and its lock file).
             stopQuietly();
@@ -360,6 +385,154 @@ public final class StorageServer implements AutoCloseable {
         return healthCheck().healthy();
     }
 
+    // ------------------------------------------------------------------------------------------- replication
+
+    /** Step 4: a replica that has no copy of its primary yet makes one; returns whether it did. */
+    private boolean copyPrimaryIfNeeded() {
+        ReplicationConfig replication = config.replication();
+        if (replication.role() != DatabaseRole.REPLICA) {
+            return false;
+        }
+        DatabaseRole stored = setup.storedRole();
+        boolean exists = Files.exists(config.databaseDir());
+        StartingRole decision = StartingRole.decide(DatabaseRole.REPLICA, stored, false);
+        if (decision.action() != StartingRole.Action.PROVISION) {
+            return false;
+        }
+        if (exists) {
+            Path aside = moveAside(config);
+            LOG.warn("{} is not a copy of the primary ({}): moved aside to {}", config.databaseDir(),
+                    decision.why(), aside);
+        }
+        Path staging = config.dataDir().resolve("copy-of-primary");
+        String sourceUrl = replication.connectVia() == null ? replication.sourceUrl()
+                : ReplicaCopy.urlVia(replication.sourceUrl(), replication.connectVia());
+        new ReplicaCopy(sourceUrl, config.replUser(), config.replPassword())
+                .copyInto(staging, config.databaseDir());
+        LOG.info("{}: a fresh copy of {} (online backup)", config.databaseDir(), replication.sourceUrl());
+        return true;
+    }
+
+    /**
+     * Moves a stopped server's database directory aside, to {@code <name>.replaced-<UTC time>} next to it, and returns
+     * where it went: nothing is deleted. Re-attaching a fenced former primary starts this way, so that the next start
+     * as a replica makes a fresh copy of the new primary.
+     */
+    public static Path moveAside(StorageConfig config) {
+        Path aside = config.dataDir().resolve(config.databaseName() + ".replaced-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
+        try {
+            Files.move(config.databaseDir(), aside);
+        } catch (IOException e) {
+            throw new StorageException(Problem.NOT_WRITABLE, "cannot move " + config.databaseDir() + " aside to "
+                    + aside + ": " + e, e);
+        }
+        return aside;
+    }
+
+    private void startReplicationClient(LogPosition from) {
+        ReplicationClient client = new ReplicationClient(config.host() + ":" + address.getPort(),
+                config.replication(), config.replUser(), config.replPassword(),
+                () -> setup.connectAsOwner(false), prepared.tables(), from);
+        replicationClient = client;
+        client.start();
+    }
+
+    /** The database's role now. */
+    public DatabaseRole role() {
+        requireRunning();
+        return role;
+    }
+
+    /** Where this database stands in replication: a replica's client state and lag, or a primary's head. */
+    public ReplicationStatus replicationStatus() {
+        requireRunning();
+        ReplicationClient client = replicationClient;
+        if (client != null && role == DatabaseRole.REPLICA) {
+            return client.status();
+        }
+        return ReplicationStatus.notReplica(role, logHead());
+    }
+
+    /** The last change logged (primary) or applied (replica), read from the database. */
+    public LogPosition logHead() {
+        requireRunning();
+        try (Connection owner = setup.connectAsOwner(false)) {
+            return new ChangeLog(owner, config.appUser(), config.appUser(), config.replUser()).head();
+        } catch (SQLException e) {
+            throw DerbyErrors.translate(e, "reading the change log head", Problem.DATABASE_ERROR);
+        }
+    }
+
+    /** A replica stops applying (and goes on measuring its lag) until {@link #resumeReplication()}. */
+    public void pauseReplication() {
+        requireReplicaClient("pause").pause();
+    }
+
+    public void resumeReplication() {
+        requireReplicaClient("resume").resume();
+    }
+
+    private ReplicationClient requireReplicaClient(String action) {
+        requireRunning();
+        ReplicationClient client = replicationClient;
+        if (role != DatabaseRole.REPLICA || client == null) {
+            throw new StorageException(Problem.REPLICATION_FAILED, "cannot " + action + " replication: "
+                    + config.databaseDir() + " is " + role.key() + ", not a replica.");
+        }
+        return client;
+    }
+
+    /**
+     * Makes this replica the primary: (1) its replication client stops, after the batch in progress; (2) the
+     * identity columns go on after the highest keys it holds; (3) its role becomes PRIMARY and the app user may
+     * write again; (4) from now on its own writes are logged, numbered after the last change it applied, so
+     * another replica could follow it from there. What the old primary committed but this replica had not
+     * applied yet is not here: with asynchronous replication, that is what a failover can lose.
+     *
+     * @return the position it was promoted at: the last change of the old primary it has
+     */
+    public LogPosition promote() {
+        requireRunning();
+        if (role != DatabaseRole.REPLICA) {
+            throw new StorageException(Problem.REPLICATION_FAILED, "cannot promote " + config.databaseDir()
+                    + ": it is " + role.key() + ", and only a replica can be promoted.");
+        }
+        ReplicationClient client = replicationClient;
+        if (client != null) {
+            client.close();
+        }
+        try (Connection owner = setup.connectAsOwner(false)) {
+            ChangeLog log = new ChangeLog(owner, config.appUser(), config.appUser(), config.replUser());
+            log.restartIdentities(prepared.tables());
+            log.setRole(DatabaseRole.PRIMARY, null);
+            role = DatabaseRole.PRIMARY;
+            LogPosition at = log.head();
+            LOG.warn("{} promoted to primary at {}", config.databaseDir(), at);
+            return at;
+        } catch (SQLException e) {
+            throw DerbyErrors.translate(e, "promoting " + config.databaseDir(), Problem.REPLICATION_FAILED);
+        }
+    }
+
+    /**
+     * Stops a primary from taking writes, for a failover while it still runs: the app user keeps SELECT and loses
+     * INSERT, UPDATE and DELETE, so a write sent here fails with Derby's permission error instead of going to a
+     * database nobody follows any more (two primaries taking writes is the "split brain" to avoid).
+     */
+    public void fence() {
+        requireRunning();
+        try (Connection owner = setup.connectAsOwner(false)) {
+            new ChangeLog(owner, config.appUser(), config.appUser(), config.replUser())
+                    .setRole(DatabaseRole.FENCED, null);
+            role = DatabaseRole.FENCED;
+            LOG.warn("{} fenced: read-only until re-attached as a replica from a fresh copy", config.databaseDir());
+        } catch (SQLException e) {
+            throw DerbyErrors.translate(e, "fencing " + config.databaseDir(), Problem.REPLICATION_FAILED);
+        }
+    }
+
     /**
      * Online backup while the server keeps serving: Derby's SYSCS_UTIL.SYSCS_BACKUP_DATABASE copies the
      * database into {@code backupDir/<databaseName>}, replacing a backup already there. Readers and writers
@@ -399,7 +572,7 @@ public final class StorageServer implements AutoCloseable {
      */
     public void kill() {
         if (markClosed()) {
-            stopQuietly();
+            stopQuietly(true);
             LOG.warn("storage on {} killed", address);
         }
     }
@@ -414,6 +587,22 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private void stopQuietly() {
+        stopQuietly(false);
+    }
+
+    /**
+     * @param abrupt for a kill: the replication client is told to stop but not waited for, so a batch it is
+     *               applying is cut off by the database's shutdown and rolled back, as a power cut would
+     */
+    private void stopQuietly(boolean abrupt) {
+        ReplicationClient client = replicationClient;
+        if (client != null) {
+            if (abrupt) {
+                client.abandon();
+            } else {
+                client.close();
+            }
+        }
         NetworkServerControl control = networkServer;
         networkServer = null;
         if (control != null) {

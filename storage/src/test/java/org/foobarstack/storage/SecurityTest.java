@@ -92,7 +92,7 @@ class SecurityTest {
     }
 
     @Test
-    void theOwnerSeesTheHistoryOfBothMigrations() throws SQLException {
+    void theOwnerSeesTheHistoryOfEveryMigration() throws SQLException {
         String schema = server.appUser().toUpperCase(java.util.Locale.ROOT);
         try (Connection c = owner(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT VERSION, SCRIPT, APPLIED_BY FROM " + schema
@@ -104,6 +104,8 @@ class SecurityTest {
             assertThat(rs.getInt(1)).isEqualTo(2);
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(4);
             assertThat(rs.next()).isFalse();
         }
     }

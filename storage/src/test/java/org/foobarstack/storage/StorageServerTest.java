@@ -66,7 +66,7 @@ class StorageServerTest {
                 }
             }
             assertThat(server.healthy()).isTrue();
-            assertThat(server.schemaVersion()).isEqualTo(3);
+            assertThat(server.schemaVersion()).isEqualTo(4);
         }
     }
 

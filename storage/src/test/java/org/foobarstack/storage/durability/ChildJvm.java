@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a class's main method in a new JVM with this test run's classpath. */
-final class ChildJvm {
+public final class ChildJvm {
 
     private ChildJvm() {
     }
 
-    static Process start(Class<?> mainClass, Path stderrFile, String... args) throws IOException {
+    public static Process start(Class<?> mainClass, Path stderrFile, String... args) throws IOException {
         String javaHome = System.getProperty("java.home");
         // Surefire runs tests from a manifest-only jar; it publishes the real test classpath in this property.
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

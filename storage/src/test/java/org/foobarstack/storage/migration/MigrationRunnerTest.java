@@ -175,7 +175,7 @@ class MigrationRunnerTest {
         List<Migration> shipped = ClasspathMigrations.load();
         assertThat(shipped).extracting(Migration::script)
                 .containsExactly("V1__messages.sql", "V2__messages_created_at_index.sql",
-                        "V3__messages_id_desc_index.sql");
+                        "V3__messages_id_desc_index.sql", "V4__messages_id_by_default.sql");
         assertThat(shipped.get(0).statements()).hasSize(1);
         assertThat(shipped.get(0).statements().get(0)).contains("CREATE TABLE MESSAGES")
                 .contains("ID BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
