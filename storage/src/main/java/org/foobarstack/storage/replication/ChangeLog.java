@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *   REPL.NODE          one row: this database's {@link DatabaseRole}, and the primary it follows
  *   REPL.HEAD          one row: the last change logged or applied (LAST_SEQ, LAST_TXN, LAST_WRITTEN_AT)
  *   REPL.&lt;T&gt;_LOG      one row per change to table T (see {@link LoggedTable})
- *   REPL.RECORD_CHANGE the procedure the triggers call ({@link ChangeRecorder})
+ *   REPL.TRANSACTION_ID() the function the triggers call to tell one transaction from the next
+ *                      ({@link CurrentTransaction})
  * </pre>
  * Every database has them, whatever its role, so that a standalone database can become a primary, and a replica
  * a primary, without a schema change.
@@ -44,7 +45,7 @@ public final class ChangeLog {
     public static final String SCHEMA = "REPL";
     static final String NODE = SCHEMA + ".NODE";
     public static final String HEAD = SCHEMA + ".HEAD";
-    static final String RECORD_PROCEDURE = SCHEMA + ".RECORD_CHANGE";
+    static final String TRANSACTION_ID = SCHEMA + ".TRANSACTION_ID";
 
     private final Connection owner;
     private final String appSchema;
@@ -82,12 +83,10 @@ public final class ChangeLog {
                         + "LAST_WRITTEN_AT TIMESTAMP)");
                 st.execute("INSERT INTO " + HEAD + " VALUES (1, 0, 0, NULL, NULL)");
             }
-            if (!procedureExists()) {
-                st.execute("CREATE PROCEDURE " + RECORD_PROCEDURE + "(IN TABLE_SCHEMA VARCHAR(128), "
-                        + "IN TABLE_NAME VARCHAR(128), IN KEY_COLUMN VARCHAR(128), IN COLUMNS VARCHAR(8000), "
-                        + "IN OP CHAR(1), IN ROW_KEY BIGINT, IN OLD_KEY BIGINT) LANGUAGE JAVA PARAMETER STYLE JAVA "
-                        + "MODIFIES SQL DATA EXTERNAL SECURITY DEFINER "
-                        + "EXTERNAL NAME '" + ChangeRecorder.class.getName() + ".record'");
+            if (!functionExists()) {
+                st.execute("CREATE FUNCTION " + TRANSACTION_ID + "() RETURNS VARCHAR(64) LANGUAGE JAVA "
+                        + "PARAMETER STYLE JAVA NO SQL NOT DETERMINISTIC "
+                        + "EXTERNAL NAME '" + CurrentTransaction.class.getName() + ".id'");
             }
             List<LoggedTable> tables = new ArrayList<>();
             for (String name : appTables()) {
@@ -99,9 +98,9 @@ public final class ChangeLog {
                 } else {
                     addMissingColumns(st, table, logName);
                 }
-                for (String event : List.of("INSERT", "UPDATE", "DELETE")) {
-                    if (triggerExists(name + "_AFTER_" + event)) {
-                        st.execute("DROP TRIGGER " + table.triggerName(event));
+                for (String trigger : table.triggerNames()) {
+                    if (triggerExists(trigger)) {
+                        st.execute("DROP TRIGGER " + SCHEMA + "." + trigger);
                     }
                 }
                 for (String trigger : table.createTriggers()) {
@@ -256,8 +255,8 @@ public final class ChangeLog {
         }
     }
 
-    private boolean procedureExists() throws SQLException {
-        try (ResultSet rs = owner.getMetaData().getProcedures(null, SCHEMA, "RECORD_CHANGE")) {
+    private boolean functionExists() throws SQLException {
+        try (ResultSet rs = owner.getMetaData().getFunctions(null, SCHEMA, "TRANSACTION_ID")) {
             return rs.next();
         }
     }

@@ -5,20 +5,22 @@ import java.sql.SQLException;
 import org.apache.derby.iapi.sql.conn.ConnectionUtil;
 
 /**
- * The id Derby gives the transaction running now, for {@link ChangeRecorder} to tell "this transaction wrote
- * before" from "a new transaction": changes with the same id get the same transaction number in the log.
+ * The SQL function {@code REPL.TRANSACTION_ID()}: the id Derby gives the transaction running now. The change-log
+ * triggers compare it with the one the head row recorded, to tell "this transaction wrote before" (same
+ * transaction number in the log) from "a new transaction" (the next number).
  *
  * <p>Derby has no SQL function for it (PostgreSQL has {@code txid_current()}, MySQL a GTID). Derby's own system
  * procedures reach the current connection's context through {@code ConnectionUtil}, an internal but public class of
  * the engine, and so does this one line; it is kept here, alone, so that it is easy to find if Derby ever moves it.
- * The id is only compared with the one the head row recorded, never stored as a position.
+ * The function reads no SQL data ({@code NO SQL}): Derby calls it like arithmetic.
  */
-final class CurrentTransaction {
+public final class CurrentTransaction {
 
     private CurrentTransaction() {
     }
 
-    static String id() throws SQLException {
+    /** Called by Derby for {@code REPL.TRANSACTION_ID()}. */
+    public static String id() throws SQLException {
         return ConnectionUtil.getCurrentLCC().getTransactionExecute().getTransactionIdString();
     }
 }

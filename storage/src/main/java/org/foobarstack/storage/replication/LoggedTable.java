@@ -29,6 +29,9 @@ import org.foobarstack.storage.StorageException.Problem;
  *     ID, AUTHOR, BODY, CREATED_AT   the row after the change (I and U); empty for D
  * </pre>
  *
+ * <p>The log is written by triggers ({@link #createTriggers()}), in plain SQL that a learner can read with
+ * {@code SELECT TRIGGERNAME, TRIGGERDEFINITION FROM SYS.SYSTRIGGERS}.
+ *
  * <p>A logged table needs a primary key of one integer column: that is how a replica finds the row an UPDATE or a
  * DELETE changed. The guestbook's tables have one ({@code ID}); a table without is refused with a clear error
  * rather than replicated wrongly.
@@ -74,22 +77,93 @@ public record LoggedTable(String schema, String name, String key, List<Column> c
         return sql.append(')').toString();
     }
 
-    /** The three triggers: each row changed calls the recorder, in the same transaction as the change. */
+    /**
+     * The six triggers, two for each of INSERT, UPDATE and DELETE, each fired once per statement, in the
+     * statement's transaction, and only on a primary (the NODE check); Derby fires the two of an event in the order
+     * they were made:
+     * <ol>
+     *   <li>{@code <T>_<EVENT>_HEAD}: moves {@code REPL.HEAD} on by as many changes as the statement made, and to
+     *       the next transaction number if this transaction has not written before. The update locks the head
+     *       row until the transaction ends, so transactions that write take their turn: changes are numbered in
+     *       the order their transactions commit, and a replica that reads the log up to the head never skips a
+     *       change that commits later with a smaller number (MySQL too writes its binary log one transaction at a
+     *       time, at commit);</li>
+     *   <li>{@code <T>_<EVENT>_LOG}: copies the changed rows into the log, numbered up to the new head.</li>
+     * </ol>
+     * An UPDATE's rows are paired by key: a row whose key is in both OLD_TABLE and NEW_TABLE is logged as U; an
+     * update that changed a key is logged as the D of the old key and the I of the new one, which leaves a replica
+     * with the same rows.
+     */
     List<String> createTriggers() {
-        String call = "CALL " + ChangeLog.RECORD_PROCEDURE + "('" + schema + "', '" + name + "', '" + key + "', '"
-                + columnList() + "', ";
+        String insert = changes("SELECT 'I', CAST(NULL AS BIGINT), " + prefixed("N.") + " FROM NEW_TABLE N");
+        String delete = changes("SELECT 'D', O." + key + ", " + nulls() + " FROM OLD_TABLE O");
+        String update = changes("SELECT 'U', O." + key + ", " + prefixed("N.") + " FROM NEW_TABLE N JOIN OLD_TABLE O ON N."
+                + key + " = O." + key
+                + " UNION ALL SELECT 'D', O." + key + ", " + nulls() + " FROM OLD_TABLE O WHERE NOT EXISTS "
+                + "(SELECT 1 FROM NEW_TABLE N WHERE N." + key + " = O." + key + ")"
+                + " UNION ALL SELECT 'I', CAST(NULL AS BIGINT), " + prefixed("N.") + " FROM NEW_TABLE N WHERE NOT EXISTS "
+                + "(SELECT 1 FROM OLD_TABLE O WHERE O." + key + " = N." + key + ")");
+        String onInsert = " AFTER INSERT ON " + qualifiedName() + " REFERENCING NEW_TABLE AS NEW_TABLE FOR EACH STATEMENT ";
+        String onDelete = " AFTER DELETE ON " + qualifiedName() + " REFERENCING OLD_TABLE AS OLD_TABLE FOR EACH STATEMENT ";
+        String onUpdate = " AFTER UPDATE ON " + qualifiedName()
+                + " REFERENCING OLD_TABLE AS OLD_TABLE NEW_TABLE AS NEW_TABLE FOR EACH STATEMENT ";
         return List.of(
-                "CREATE TRIGGER " + triggerName("INSERT") + " AFTER INSERT ON " + qualifiedName()
-                        + " REFERENCING NEW AS N FOR EACH ROW " + call + "'I', N." + key + ", NULL)",
-                "CREATE TRIGGER " + triggerName("UPDATE") + " AFTER UPDATE ON " + qualifiedName()
-                        + " REFERENCING OLD AS O NEW AS N FOR EACH ROW " + call + "'U', N." + key + ", O." + key + ")",
-                "CREATE TRIGGER " + triggerName("DELETE") + " AFTER DELETE ON " + qualifiedName()
-                        + " REFERENCING OLD AS O FOR EACH ROW " + call + "'D', O." + key + ", O." + key + ")");
+                "CREATE TRIGGER " + triggerName("INSERT", "HEAD") + onInsert + moveHead(insert),
+                "CREATE TRIGGER " + triggerName("INSERT", "LOG") + onInsert + copyRows(insert),
+                "CREATE TRIGGER " + triggerName("UPDATE", "HEAD") + onUpdate + moveHead(update),
+                "CREATE TRIGGER " + triggerName("UPDATE", "LOG") + onUpdate + copyRows(update),
+                "CREATE TRIGGER " + triggerName("DELETE", "HEAD") + onDelete + moveHead(delete),
+                "CREATE TRIGGER " + triggerName("DELETE", "LOG") + onDelete + copyRows(delete));
     }
 
-    /** REPL.MESSAGES_AFTER_INSERT and so on. */
-    String triggerName(String event) {
-        return ChangeLog.SCHEMA + "." + name + "_AFTER_" + event;
+    /** The trigger names, as {@link #createTriggers()} makes them (without the schema). */
+    List<String> triggerNames() {
+        List<String> names = new ArrayList<>();
+        for (String event : List.of("INSERT", "UPDATE", "DELETE")) {
+            for (String step : List.of("HEAD", "LOG")) {
+                names.add(name + "_" + event + "_" + step);
+            }
+        }
+        return names;
+    }
+
+    String triggerName(String event, String step) {
+        return ChangeLog.SCHEMA + "." + name + "_" + event + "_" + step;
+    }
+
+    /** A statement's changes as a derived table with named columns: OP, OLD_KEY, then the table's columns. */
+    private String changes(String select) {
+        return "(" + select + ") AS CHANGES (OP, OLD_KEY, " + columnList() + ")";
+    }
+
+    private static final String ON_A_PRIMARY = "EXISTS (SELECT 1 FROM " + ChangeLog.NODE + " WHERE ROLE = 'PRIMARY')";
+
+    private String moveHead(String changes) {
+        return "UPDATE " + ChangeLog.HEAD + " SET LAST_SEQ = LAST_SEQ + (SELECT COUNT(*) FROM " + changes + "), "
+                + "LAST_TXN = CASE WHEN LAST_XID = " + ChangeLog.TRANSACTION_ID + "() THEN LAST_TXN ELSE LAST_TXN + 1 END, "
+                + "LAST_XID = " + ChangeLog.TRANSACTION_ID + "(), LAST_WRITTEN_AT = CURRENT_TIMESTAMP "
+                + "WHERE ID = 1 AND EXISTS (SELECT 1 FROM " + changes + ") AND " + ON_A_PRIMARY;
+    }
+
+    private String copyRows(String changes) {
+        return "INSERT INTO " + logTable() + " (" + String.join(", ", LOG_COLUMNS) + ", " + columnList() + ") "
+                + "SELECT H.LAST_SEQ - (SELECT COUNT(*) FROM " + changes + ") + C.RN, H.LAST_TXN, C.OP, "
+                + "H.LAST_WRITTEN_AT, C.OLD_KEY, " + prefixed("C.") + " FROM " + ChangeLog.HEAD + " H, "
+                + "(SELECT ROW_NUMBER() OVER () AS RN, " + prefixed("CHANGES.", List.of("OP", "OLD_KEY")) + ", "
+                + prefixed("CHANGES.") + " FROM " + changes + ") C WHERE H.ID = 1 AND " + ON_A_PRIMARY;
+    }
+
+    private String prefixed(String prefix) {
+        return columns.stream().map(c -> prefix + c.name()).collect(Collectors.joining(", "));
+    }
+
+    private static String prefixed(String prefix, List<String> names) {
+        return names.stream().map(n -> prefix + n).collect(Collectors.joining(", "));
+    }
+
+    /** A deleted row's image: a typed NULL for each column. */
+    private String nulls() {
+        return columns.stream().map(c -> "CAST(NULL AS " + c.type() + ")").collect(Collectors.joining(", "));
     }
 
     /** Reads a range of the log on the primary, oldest first. */
