@@ -17,7 +17,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.fastcgi.FastCgiResponderHandler;
 import org.foobarstack.app.fastcgi.ResponderContext;
+import org.foobarstack.app.guestbook.ClusterConfig;
 import org.foobarstack.app.guestbook.Database;
+import org.foobarstack.app.guestbook.DatabaseCluster;
+import org.foobarstack.app.guestbook.DnsDatabaseLocator;
 import org.foobarstack.app.guestbook.GuestbookApplication;
 import org.foobarstack.app.net.SourceAddressRelay;
 import org.foobarstack.fastcgi.FastCgiRecordDecoder;
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,9 +80,9 @@ public final class AppServer implements AutoCloseable {
     private EventLoopGroup ioGroup;
     private ThreadPoolExecutor workers;
     private ResponderContext context;
-    private Database database;
+    private DatabaseCluster databases;
     private Channel serverChannel;
-    private SourceAddressRelay relay;
+    private final List<SourceAddressRelay> relays = new ArrayList<>();
     /** Every open FastCGI connection, for {@link #kill()}. */
     private final Set<Channel> children = ConcurrentHashMap.newKeySet();
     private InetSocketAddress address;
@@ -127,16 +134,15 @@ public final class AppServer implements AutoCloseable {
             ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(name + "-io", true),
                     epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             if (application == null) {
-                InetSocketAddress via = startRelayIfNeeded(epoll);
-                database = Database.open(config, via);
-                application = new GuestbookApplication(config, database, recorder, metrics);
-                Database db = database;
+                databases = openDatabases(epoll);
+                application = new GuestbookApplication(config, databases, recorder, metrics);
+                DatabaseCluster dbs = databases;
                 metrics.gauge(AppMetrics.DB_POOL_ACTIVE, "Pooled database connections lent out now",
-                        () -> db.poolStats().getActiveConnections());
+                        () -> dbs.all().stream().mapToInt(db -> db.poolStats().getActiveConnections()).sum());
                 metrics.gauge(AppMetrics.DB_POOL_IDLE, "Pooled database connections waiting to be lent",
-                        () -> db.poolStats().getIdleConnections());
+                        () -> dbs.all().stream().mapToInt(db -> db.poolStats().getIdleConnections()).sum());
                 metrics.gauge(AppMetrics.DB_POOL_WAITING, "Requests waiting for a pooled database connection",
-                        () -> db.poolStats().getThreadsAwaitingConnection());
+                        () -> dbs.all().stream().mapToInt(db -> db.poolStats().getThreadsAwaitingConnection()).sum());
             }
             workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 0, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(config.maxQueuedRequests()),
@@ -175,7 +181,37 @@ public final class AppServer implements AutoCloseable {
             }
             address = (InetSocketAddress) serverChannel.localAddress();
             LOG.info("app-server {} listening on {} (FastCGI responder, database {})", name, describe(address),
-                    givenApplication == null ? config.jdbcUrl() : "none");
+                    givenApplication == null ? (config.cluster() == null ? config.jdbcUrl()
+                            : config.cluster().primaryName() + " (primary) and " + config.cluster().replicasName()
+                            + " (replicas), asked of DNS at " + config.cluster().dnsServer()) : "none");
+        }
+    }
+
+    /**
+     * One pool per database: the one at {@code jdbcUrl}, or each of the cluster's, with the locator that says which
+     * is the primary (DNS).
+     */
+    private DatabaseCluster openDatabases(boolean epoll) {
+        InetAddress host = hostAddress();
+        ClusterConfig cluster = config.cluster();
+        if (cluster == null) {
+            return DatabaseCluster.single(Database.open(config, config.dbName(), config.jdbcUrl(),
+                    startRelayIfNeeded(host, config.jdbcUrl(), epoll)));
+        }
+        Map<String, Database> pools = new LinkedHashMap<>();
+        for (ClusterConfig.DatabaseTarget target : cluster.databases()) {
+            pools.put(target.jdbcUrl(), Database.open(config, target.name(), target.jdbcUrl(),
+                    startRelayIfNeeded(host, target.jdbcUrl(), epoll)));
+        }
+        return new DatabaseCluster(pools, new DnsDatabaseLocator(cluster, host), host.getHostAddress());
+    }
+
+    private InetAddress hostAddress() {
+        try {
+            return InetAddress.getByName(config.bindAddress());
+        } catch (java.net.UnknownHostException e) {
+            throw new AppServerException("app-server " + config.instanceName() + ": not an address: "
+                    + config.bindAddress(), e);
         }
     }
 
@@ -183,28 +219,22 @@ public final class AppServer implements AutoCloseable {
      * When this server's host has an address of its own, its database connections go through a relay that makes
      * them leave from that address ({@link SourceAddressRelay}); returns the relay's address, or null.
      */
-    private InetSocketAddress startRelayIfNeeded(boolean epoll) {
-        InetAddress host;
-        try {
-            host = InetAddress.getByName(config.bindAddress());
-        } catch (java.net.UnknownHostException e) {
-            throw new AppServerException("app-server " + config.instanceName() + ": not an address: "
-                    + config.bindAddress(), e);
-        }
+    private InetSocketAddress startRelayIfNeeded(InetAddress host, String jdbcUrl, boolean epoll) {
         if (!SourceAddressRelay.needed(host)) {
             return null;
         }
         java.util.regex.Matcher url = java.util.regex.Pattern.compile("jdbc:derby://([^:/]+)(?::(\\d+))?/.*")
-                .matcher(config.jdbcUrl());
+                .matcher(jdbcUrl);
         if (!url.matches()) {
             return null;
         }
         InetSocketAddress databaseAddress = new InetSocketAddress(url.group(1),
                 url.group(2) == null ? 1527 : Integer.parseInt(url.group(2)));
-        relay = new SourceAddressRelay(host, databaseAddress, ioGroup,
+        SourceAddressRelay relay = new SourceAddressRelay(host, databaseAddress, ioGroup,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class,
                 epoll ? io.netty.channel.epoll.EpollSocketChannel.class
                         : io.netty.channel.socket.nio.NioSocketChannel.class);
+        relays.add(relay);
         return relay.start();
     }
 
@@ -233,7 +263,7 @@ public final class AppServer implements AutoCloseable {
                 }
                 ch.close();
             }
-            if (relay != null) {
+            for (SourceAddressRelay relay : relays) {
                 relay.close(true);
             }
             shutDownQuietly();
@@ -303,7 +333,7 @@ public final class AppServer implements AutoCloseable {
 
     private void shutDownQuietly() {
         metrics.removeGauges();
-        if (relay != null) {
+        for (SourceAddressRelay relay : relays) {
             relay.close(false);
         }
         if (ioGroup != null) {
@@ -317,8 +347,8 @@ public final class AppServer implements AutoCloseable {
         if (workers != null) {
             workers.shutdownNow();
         }
-        if (database != null) {
-            database.close();
+        if (databases != null) {
+            databases.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.foobarstack.app;
 
+import org.foobarstack.app.guestbook.ClusterConfig;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
@@ -46,6 +47,9 @@ import java.util.Objects;
  *                                 a per-request text defeats Derby's statement cache; see the module README)
  * @param badInputLog              where the one line per bad input goes (at most 20 lines a second, the rest
  *                                 counted); null (the default) is the logger of {@code FastCgiResponderHandler}
+ * @param dbName                   what headers and the passport call the database at {@code jdbcUrl} (default "db")
+ * @param cluster                  a primary and replicas found through DNS (see {@link ClusterConfig}); null (the
+ *                                 default) for the one database at {@code jdbcUrl}
  */
 public record AppServerConfig(String bindAddress, int port, String instanceName, String jdbcUrl, String dbUser,
                               String dbPassword, int ioThreads, int workerThreads, int maxQueuedRequests,
@@ -53,7 +57,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                               int maxStdinBytes, long maxBufferedBytes, Duration requestTimeout, Duration idleTimeout,
                               Duration shutdownTimeout, int dbPoolSize, Duration dbConnectionTimeout,
                               Duration statementTimeout, TraceRecorder traceRecorder, Metrics metrics,
-                              boolean sqlTraceComments, Logger badInputLog) {
+                              boolean sqlTraceComments, Logger badInputLog, String dbName, ClusterConfig cluster) {
 
     public static final String DEFAULT_JDBC_URL = "jdbc:derby://127.0.0.1:1527/foobar";
 
@@ -61,6 +65,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(dbName, "dbName");
         requireRange("port", port, 0, 65535);
         requireRange("ioThreads", ioThreads, 1, 64);
         requireRange("workerThreads", workerThreads, 1, 1024);
@@ -92,7 +97,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                 .maxStdinBytes(maxStdinBytes).maxBufferedBytes(maxBufferedBytes).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
                 .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
                 .statementTimeout(statementTimeout).traceRecorder(traceRecorder).metrics(metrics)
-                .sqlTraceComments(sqlTraceComments).badInputLog(badInputLog);
+                .sqlTraceComments(sqlTraceComments).badInputLog(badInputLog).dbName(dbName).cluster(cluster);
     }
 
     /** Whether this server tells clients it multiplexes (FCGI_MPXS_CONNS, FastCGI §4.1). */
@@ -137,6 +142,8 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         private Metrics metrics;
         private boolean sqlTraceComments;
         private Logger badInputLog;
+        private String dbName = "db";
+        private ClusterConfig cluster;
 
         private Builder() {
         }
@@ -168,12 +175,15 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         public Builder sqlTraceComments(boolean v) { sqlTraceComments = v; return this; }
         /** Where bad input is logged; null: the responder's own logger. */
         public Builder badInputLog(Logger v) { badInputLog = v; return this; }
+        public Builder dbName(String v) { dbName = v; return this; }
+        /** A primary and replicas found through DNS; null: the one database at {@code jdbcUrl}. */
+        public Builder cluster(ClusterConfig v) { cluster = v; return this; }
 
         public AppServerConfig build() {
             return new AppServerConfig(bindAddress, port, instanceName, jdbcUrl, dbUser, dbPassword, ioThreads,
                     workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
                     maxStdinBytes, maxBufferedBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
-                    statementTimeout, traceRecorder, metrics, sqlTraceComments, badInputLog);
+                    statementTimeout, traceRecorder, metrics, sqlTraceComments, badInputLog, dbName, cluster);
         }
     }
 }

@@ -55,6 +55,7 @@ public final class Database implements AutoCloseable {
     private static final long HIKARI_MIN_TIMEOUT_MS = 250;
 
     private final HikariDataSource pool;
+    private final String name;
     private final String jdbcUrl;
     /** host:port of the database, for traces; worked out once, since every traced statement names it. */
     private final String peer;
@@ -65,8 +66,9 @@ public final class Database implements AutoCloseable {
      */
     private final Map<Connection, Map<String, PreparedStatement>> statements = new ConcurrentHashMap<>();
 
-    private Database(HikariDataSource pool, String jdbcUrl, int statementTimeoutSeconds) {
+    private Database(HikariDataSource pool, String name, String jdbcUrl, int statementTimeoutSeconds) {
         this.pool = pool;
+        this.name = name;
         this.jdbcUrl = jdbcUrl;
         this.peer = host() + ":" + port();
         this.statementTimeoutSeconds = statementTimeoutSeconds;
@@ -76,22 +78,29 @@ public final class Database implements AutoCloseable {
         return open(config, null);
     }
 
+    public static Database open(AppServerConfig config, java.net.InetSocketAddress connectVia) {
+        return open(config, "database", config.jdbcUrl(), connectVia);
+    }
+
     /**
      * @param connectVia where the driver actually connects, when it is not the URL's host and port: the host's
      *                   {@link org.foobarstack.app.net.SourceAddressRelay}; null to connect straight to the URL's.
      *                   Everything this class reports (host, port, the traces' peer) is still the database's.
+     * @param name       what status pages and headers call this database ("db-2")
+     * @param jdbcUrl    the database's client-driver URL (the config's for a single database)
      */
-    public static Database open(AppServerConfig config, java.net.InetSocketAddress connectVia) {
-        if (!config.jdbcUrl().startsWith("jdbc:derby://")) {
+    public static Database open(AppServerConfig config, String name, String jdbcUrl,
+                                java.net.InetSocketAddress connectVia) {
+        if (!jdbcUrl.startsWith("jdbc:derby://")) {
             throw new IllegalArgumentException("the app tier reaches Derby only through its client driver "
-                    + "(jdbc:derby://host:port/db), got " + config.jdbcUrl());
+                    + "(jdbc:derby://host:port/db), got " + jdbcUrl);
         }
         HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(config.instanceName() + "-db");
+        hikari.setPoolName(config.instanceName() + "-" + name);
         // The client driver's own DataSource (derbyclient.jar: the embedded driver can never be picked), not a
         // JDBC URL: for a URL Hikari goes through DriverManager and sets its login timeout, which is JVM-wide and
         // would then also bound the storage tier's embedded connections when both tiers share a JVM.
-        BasicClientDataSource dataSource = clientDataSource(config.jdbcUrl());
+        BasicClientDataSource dataSource = clientDataSource(jdbcUrl);
         if (connectVia != null) {
             dataSource.setServerName(connectVia.getAddress().getHostAddress());
             dataSource.setPortNumber(connectVia.getPort());
@@ -112,7 +121,7 @@ public final class Database implements AutoCloseable {
         hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(true);
         int statementTimeout = (int) Math.max(1, config.statementTimeout().toSeconds());
-        return new Database(new HikariDataSource(hikari), config.jdbcUrl(), statementTimeout);
+        return new Database(new HikariDataSource(hikari), name, jdbcUrl, statementTimeout);
     }
 
     /** {@code jdbc:derby://host:port/database;attributes} as a Derby client DataSource. */
@@ -205,6 +214,11 @@ public final class Database implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** What status pages and headers call this database ("db-2"). */
+    public String name() {
+        return name;
+    }
+
     /** The host in the JDBC URL. */
     public String host() {
         Matcher m = CLIENT_URL.matcher(jdbcUrl);
@@ -245,6 +259,24 @@ public final class Database implements AutoCloseable {
      * pool. A statement that timed out or lost a lock wait leaves its connection in good order.
      */
     public static boolean isConnectionLost(Throwable e) {
+        return isConnectionLostInChain(e);
+    }
+
+    /**
+     * Whether the database refused a write for want of the privilege (SQLState 42500 for a table, 42502 for a
+     * column): a replica, or a former primary fenced after a failover. The app user may only read there.
+     */
+    public static boolean isReadOnly(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("42500".equals(sql.getSQLState())
+                    || "42502".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isConnectionLostInChain(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.sql.SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException) {
                 return true;

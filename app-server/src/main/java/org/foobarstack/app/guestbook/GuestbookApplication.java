@@ -33,7 +33,14 @@ import java.util.Optional;
  * </pre>
  * HEAD is accepted wherever GET is. Errors are JSON {@code {"status","error","message"}}: 400 malformed JSON or
  * query, 404 unknown path or id, 405 other methods (with Allow), 413 body over {@link #MAX_BODY_BYTES}, 415 other
- * content types, 422 missing, blank or too long fields, 503 while the database cannot be reached.
+ * content types, 422 missing, blank or too long fields, 503 while the database cannot be reached or refuses a
+ * write (a replica, or a former primary after a failover).
+ *
+ * <p>With replicas ({@link DatabaseCluster}), every response names the database that answered in
+ * {@code X-Database} ("db-2 (replica)"), and a write sets a cookie with the primary's change-log position after it,
+ * {@code foobar_db_position}: the writer's later reads go to a replica only if it has applied that far, else to the
+ * primary, so a learner who posts a message always sees it in the list ("read your writes"), while other readers
+ * may see it a moment later.
  *
  * <p>Only JSON is produced, never HTML, so there is no markup to escape: a page that shows messages must insert
  * them as text (the home page uses {@code textContent}).
@@ -56,17 +63,30 @@ public final class GuestbookApplication implements Application {
     private final MessageJson messageJson = new MessageJson(json.getFactory());
     /** While the database is down every request fails the same way: a few lines a second tell the story. */
     private final RateLimitedLog unavailableLog = new RateLimitedLog(LOG, 5, 1000);
+    /** The cookie that carries a writer's last position to its next reads. */
+    public static final String POSITION_COOKIE = "foobar_db_position";
+    /** How long the cookie lives: far longer than any lag a replica should have. */
+    static final int POSITION_COOKIE_MAX_AGE_SECONDS = 300;
+
     private final MessageStore store;
+    private final DatabaseCluster cluster;
     private final WhoAmI whoAmI;
 
     /**
      * @param recorder where the application's SQL hops go (the server's recorder)
      * @param metrics  where statement durations go
      */
+    public GuestbookApplication(AppServerConfig config, DatabaseCluster cluster, TraceRecorder recorder,
+                                AppMetrics metrics) {
+        this.cluster = cluster;
+        this.store = new MessageStore(cluster, recorder, metrics, config.sqlTraceComments());
+        this.whoAmI = new WhoAmI(config, cluster, store);
+    }
+
+    /** A single database, no replicas. */
     public GuestbookApplication(AppServerConfig config, Database database, TraceRecorder recorder,
                                 AppMetrics metrics) {
-        this.store = new MessageStore(database, recorder, metrics, config.sqlTraceComments());
-        this.whoAmI = new WhoAmI(config, database, store);
+        this(config, DatabaseCluster.single(database), recorder, metrics);
     }
 
     /** The routes of the table above, with the id left out; anything else is "other". */
@@ -103,10 +123,21 @@ public final class GuestbookApplication implements Application {
                 return one(request, path.substring(MESSAGES.length() + 1));
             }
             if (path.equals(WHOAMI)) {
-                return isRead(request) ? ok(whoAmI.passport(request)) : methodNotAllowed(request, "GET, HEAD");
+                return isRead(request) ? ok(whoAmI.passport(request, lastWrite(request)))
+                        : methodNotAllowed(request, "GET, HEAD");
             }
             return error(404, "no such resource: " + path);
         } catch (SQLException e) {
+            if (Database.isReadOnly(e)) {
+                // a write reached a database where the app may only read: a replica, or a primary fenced after a
+                // failover. The app asks DNS for the primary again; the next try goes there.
+                unavailableLog.warn("database read-only for {} {}: {}", request.method(), path, e.toString());
+                return AppResponse.builder(503).header("Retry-After", "1")
+                        .body(JSON, errorBody(503, "the database refused the write: it is read-only (a replica, or "
+                                + "a former primary after a failover; SQLState " + e.getSQLState() + "); writes go "
+                                + "to the primary, try again shortly"))
+                        .build();
+            }
             if (Database.isUnavailable(e)) {
                 // gone (no connection) or busy (a statement past its timeout, a lock wait that ran out)
                 String state = Database.isConnectionLost(e) || e.getSQLState() == null ? "unavailable" : "busy";
@@ -142,11 +173,13 @@ public final class GuestbookApplication implements Application {
             return error(400, "limit must be 1.." + MAX_PAGE_SIZE);
         }
         // one row more than asked tells whether an older page exists
-        List<Message> rows = store.list(request.trace(), limit + 1, before);
+        MessageStore.Served<List<Message>> served = store.list(request.trace(), lastWrite(request), limit + 1, before);
+        List<Message> rows = served.value();
         boolean more = rows.size() > limit;
         List<Message> page = more ? rows.subList(0, limit) : rows;
         Long nextBefore = more ? page.get(page.size() - 1).id() : null;
-        return okJson(messageJson.page(page, limit, before, nextBefore));
+        return AppResponse.builder(200).header(DATABASE_HEADER, answeredBy(served.database()))
+                .body(JSON, messageJson.page(page, limit, before, nextBefore)).build();
     }
 
     private AppResponse one(AppRequest request, String idText) throws SQLException {
@@ -156,8 +189,12 @@ public final class GuestbookApplication implements Application {
         } catch (NumberFormatException e) {
             return error(404, "no such message: " + idText);
         }
-        Optional<Message> message = store.find(request.trace(), id);
-        return message.isPresent() ? okJson(messageJson.message(message.get())) : error(404, "no such message: " + id);
+        MessageStore.Served<Optional<Message>> served = store.find(request.trace(), lastWrite(request), id);
+        Optional<Message> message = served.value();
+        AppResponse.Builder response = message.isPresent()
+                ? AppResponse.builder(200).body(JSON, messageJson.message(message.get()))
+                : AppResponse.builder(404).body(JSON, errorBody(404, "no such message: " + id));
+        return response.header(DATABASE_HEADER, answeredBy(served.database())).build();
     }
 
     private AppResponse create(AppRequest request) throws SQLException {
@@ -197,9 +234,42 @@ public final class GuestbookApplication implements Application {
         if (!problems.isEmpty()) {
             return error(422, String.join("; ", problems));
         }
-        Message stored = store.insert(request.trace(), author, text);
-        return AppResponse.builder(201).header("Location", MESSAGES + "/" + stored.id())
-                .body(JSON, messageJson.message(stored)).build();
+        MessageStore.Served<Message> served = store.insert(request.trace(), author, text);
+        Message stored = served.value();
+        AppResponse.Builder created = AppResponse.builder(201).header("Location", MESSAGES + "/" + stored.id())
+                .header(DATABASE_HEADER, answeredBy(served.database()));
+        if (served.position() > 0) {
+            created.header("Set-Cookie", POSITION_COOKIE + "=" + served.position() + "; Path=/api; Max-Age="
+                    + POSITION_COOKIE_MAX_AGE_SECONDS + "; HttpOnly; SameSite=Lax");
+        }
+        return created.body(JSON, messageJson.message(stored)).build();
+    }
+
+    /** The header that names the database that answered. */
+    public static final String DATABASE_HEADER = "X-Database";
+
+    /** "db-2 (replica)", or just the name when there is one database. */
+    private String answeredBy(Database db) {
+        return cluster.replicated() ? db.name() + " (" + cluster.roleOf(db) + ")" : db.name();
+    }
+
+    /** The position of the reader's own last write, from its cookie; 0 when it has none (or a malformed one). */
+    static long lastWrite(AppRequest request) {
+        String cookies = request.param("HTTP_COOKIE");
+        if (cookies == null) {
+            return 0;
+        }
+        for (String pair : cookies.split(";")) {
+            String[] kv = pair.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].equals(POSITION_COOKIE)) {
+                try {
+                    return Math.max(0, Long.parseLong(kv[1].trim()));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
     }
 
     /** A JSON field's text; a non-string value counts as missing. */

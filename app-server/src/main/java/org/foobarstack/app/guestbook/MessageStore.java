@@ -55,44 +55,60 @@ public final class MessageStore {
     static final String NOW = "VALUES CURRENT_TIMESTAMP";
     private static final double NANOS_PER_MILLI = 1e6;
 
-    private final Database database;
+    /** The change log's head, which the app user may read: how far a database has logged or applied. */
+    static final String POSITION = "SELECT LAST_SEQ FROM REPL.HEAD WHERE ID = 1";
+
+    private final DatabaseCluster cluster;
     private final TraceRecorder recorder;
     private final AppMetrics metrics;
     private final boolean traceComments;
     /** CREATED_AT is the database's local time (CURRENT_TIMESTAMP), read as getTimestamp would: in this JVM's zone. */
     private final TimestampText createdAt = new TimestampText(ZoneId.systemDefault());
 
-    public MessageStore(Database database, TraceRecorder recorder, AppMetrics metrics, boolean traceComments) {
-        this.database = database;
+    public MessageStore(DatabaseCluster cluster, TraceRecorder recorder, AppMetrics metrics, boolean traceComments) {
+        this.cluster = cluster;
         this.recorder = recorder;
         this.metrics = metrics;
         this.traceComments = traceComments;
     }
 
+    /**
+     * What a read or a write produced, and which database answered.
+     *
+     * @param position for a write: the primary's change-log position just after it (0 without replicas), which
+     *                 the writer's next reads hand back so that they see it
+     */
+    public record Served<T>(T value, Database database, long position) {
+    }
+
     /** A page of messages, newest first; ids below {@code beforeId} when it is given. */
-    public List<Message> list(TraceContext trace, int limit, Long beforeId) throws SQLException {
-        try (Connection c = database.connection()) {
+    public Served<List<Message>> list(TraceContext trace, long afterWrite, int limit, Long beforeId)
+            throws SQLException {
+        return read(trace, afterWrite, (c, db) -> {
             List<Message> page = new ArrayList<>(limit);
             if (beforeId == null) {
-                run(c, trace, "list", LIST, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page), limit);
+                run(c, db, trace, "list", LIST, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page), limit);
             } else {
-                run(c, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page),
+                run(c, db, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page),
                         beforeId, limit);
             }
             return page;
-        }
+        });
     }
 
-    public Optional<Message> find(TraceContext trace, long id) throws SQLException {
-        try (Connection c = database.connection()) {
-            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, this::readOne, id);
-        }
+    public Served<Optional<Message>> find(TraceContext trace, long afterWrite, long id) throws SQLException {
+        return read(trace, afterWrite, (c, db) -> run(c, db, trace, "find", FIND, Statement.NO_GENERATED_KEYS,
+                this::readOne, id));
     }
 
-    /** Stores a message and returns it as stored: the id and CREATED_AT come from the database. */
-    public Message insert(TraceContext trace, String author, String body) throws SQLException {
-        try (Connection c = database.connection()) {
-            long id = run(c, trace, "insert", INSERT, Statement.RETURN_GENERATED_KEYS, ps -> {
+    /**
+     * Stores a message on the primary and returns it as stored (the id and CREATED_AT come from the database), with
+     * the primary's log position after it when there are replicas.
+     */
+    public Served<Message> insert(TraceContext trace, String author, String body) throws SQLException {
+        Database primary = cluster.primary();
+        try (Connection c = primary.connection()) {
+            long id = run(c, primary, trace, "insert", INSERT, Statement.RETURN_GENERATED_KEYS, ps -> {
                 int count = ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     if (!keys.next()) {
@@ -101,8 +117,15 @@ public final class MessageStore {
                     return new Rows<>(keys.getLong(1), count);
                 }
             }, author, body);
-            return run(c, trace, "find", FIND, Statement.NO_GENERATED_KEYS, this::readOne, id)
+            Message stored = run(c, primary, trace, "find", FIND, Statement.NO_GENERATED_KEYS, this::readOne, id)
                     .orElseThrow(() -> new SQLException("message " + id + " vanished right after INSERT"));
+            long position = cluster.replicated() ? position(c, primary, trace) : 0;
+            return new Served<>(stored, primary, position);
+        } catch (SQLException e) {
+            if (Database.isConnectionLost(e) || Database.isReadOnly(e)) {
+                cluster.primaryFailed(); // it went away, or it is not the primary any more: ask DNS again
+            }
+            throw e;
         }
     }
 
@@ -110,11 +133,11 @@ public final class MessageStore {
     public record DatabaseInfo(String product, String version, String serverTime, long roundTripMicros) {
     }
 
-    public DatabaseInfo info(TraceContext trace) throws SQLException {
-        try (Connection c = database.connection()) {
+    public Served<DatabaseInfo> info(TraceContext trace, long afterWrite) throws SQLException {
+        return read(trace, afterWrite, (c, db) -> {
             DatabaseMetaData meta = c.getMetaData();
             long start = System.nanoTime();
-            String serverTime = run(c, trace, "now", NOW, Statement.NO_GENERATED_KEYS, ps -> {
+            String serverTime = run(c, db, trace, "now", NOW, Statement.NO_GENERATED_KEYS, ps -> {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return new Rows<>(rs.getTimestamp(1).toInstant().toString(), 1);
@@ -123,7 +146,62 @@ public final class MessageStore {
             long micros = (System.nanoTime() - start) / 1000;
             return new DatabaseInfo(meta.getDatabaseProductName(), meta.getDatabaseProductVersion(), serverTime,
                     micros);
+        });
+    }
+
+    /** Work on one borrowed connection of one database. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T run(Connection c, Database db) throws SQLException;
+    }
+
+    /**
+     * A read: on a replica when there is one that answers and has applied {@code afterWrite} (the reader's own
+     * last write), else on the primary. A replica that cannot be reached is skipped; when the primary cannot be
+     * reached either, a replica that was skipped only for being behind answers after all: an older page is better
+     * than none.
+     */
+    private <T> Served<T> read(TraceContext trace, long afterWrite, Read<T> work) throws SQLException {
+        Database behind = null;
+        for (Database replica : cluster.replicas()) {
+            try (Connection c = replica.connection()) {
+                if (afterWrite > 0 && position(c, replica, trace) < afterWrite) {
+                    behind = replica;
+                    continue;
+                }
+                return new Served<>(work.run(c, replica), replica, 0);
+            } catch (SQLException e) {
+                if (!Database.isUnavailable(e)) {
+                    throw e;
+                }
+            }
         }
+        Database primary;
+        try {
+            primary = cluster.primary();
+            try (Connection c = primary.connection()) {
+                return new Served<>(work.run(c, primary), primary, 0);
+            }
+        } catch (SQLException e) {
+            if (Database.isConnectionLost(e)) {
+                cluster.primaryFailed();
+            }
+            if (behind == null || !Database.isUnavailable(e)) {
+                throw e;
+            }
+        }
+        try (Connection c = behind.connection()) {
+            return new Served<>(work.run(c, behind), behind, 0);
+        }
+    }
+
+    /** The database's change-log position: the last change it logged (primary) or applied (replica). */
+    private long position(Connection c, Database db, TraceContext trace) throws SQLException {
+        return run(c, db, trace, "position", POSITION, Statement.NO_GENERATED_KEYS, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                return new Rows<>(rs.next() ? rs.getLong(1) : 0L, 1);
+            }
+        });
     }
 
     /** What a statement produced, and how many rows it read or wrote (for the trace). */
@@ -136,14 +214,14 @@ public final class MessageStore {
     }
 
     /** Prepares (or reuses), binds, runs, times and traces one statement. */
-    private <T> T run(Connection c, TraceContext trace, String name, String sql, int keys, Work<T> work,
-                      Object... parameters) throws SQLException {
+    private <T> T run(Connection c, Database database, TraceContext trace, String name, String sql, int keys,
+                      Work<T> work, Object... parameters) throws SQLException {
         String text = traceComments ? "/* traceparent=" + trace.toHeader() + " */ " + sql : sql;
         PreparedStatement ps;
         try {
             ps = traceComments ? c.prepareStatement(text, keys) : database.prepared(c, text, keys);
         } catch (SQLException e) {
-            evictIfBroken(c, e);
+            evictIfBroken(c, database, e);
             throw e;
         }
         long start = System.nanoTime();
@@ -157,7 +235,7 @@ public final class MessageStore {
             }
             rows = work.run(ps);
         } catch (SQLException e) {
-            evictIfBroken(c, e);
+            evictIfBroken(c, database, e);
             throw e;
         } finally {
             if (traceComments) {
@@ -172,21 +250,24 @@ public final class MessageStore {
             recorder.record(recorder.hop(trace.traceId(), Protocol.SQL, Direction.SENT)
                     .summary(sql.replace('\n', ' ') + " -> " + rows.count() + (rows.count() == 1 ? " row" : " rows"))
                     .peer(database.peer()).timing(start, end)
-                    .fields(() -> fields(text, trace, parameters, count, end - start)).build());
+                    .fields(() -> fields(text, database, trace, parameters, count, end - start)).build());
         }
         return rows.value();
     }
 
     /** A connection whose statement failed because the database went away must not go back to the pool. */
-    private void evictIfBroken(Connection c, SQLException e) {
+    private static void evictIfBroken(Connection c, Database database, SQLException e) {
         if (Database.isConnectionLost(e)) {
             database.evict(c);
         }
     }
 
-    private List<Field> fields(String text, TraceContext trace, Object[] parameters, int rows, long nanos) {
-        List<Field> fields = new ArrayList<>(6);
+    private List<Field> fields(String text, Database database, TraceContext trace, Object[] parameters, int rows,
+                               long nanos) {
+        List<Field> fields = new ArrayList<>(7);
         fields.add(Field.info("Statement", text));
+        fields.add(Field.info("Database", database.name() + (cluster.replicated()
+                ? " (" + cluster.roleOf(database) + ")" : "") + ", " + database.peer()));
         fields.add(Field.info("Trace id", traceComments
                 ? "sent to the database as the comment prefix /* traceparent=" + trace.toHeader() + " */"
                 : "not in the SQL text, which stays the same for every request so that Derby reuses its compiled "

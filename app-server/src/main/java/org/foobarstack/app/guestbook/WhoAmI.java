@@ -25,16 +25,17 @@ final class WhoAmI {
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
 
     private final AppServerConfig config;
-    private final Database database;
+    private final DatabaseCluster cluster;
     private final MessageStore store;
 
-    WhoAmI(AppServerConfig config, Database database, MessageStore store) {
+    WhoAmI(AppServerConfig config, DatabaseCluster cluster, MessageStore store) {
         this.config = config;
-        this.database = database;
+        this.cluster = cluster;
         this.store = store;
     }
 
-    Map<String, Object> passport(AppRequest request) {
+    /** @param lastWrite the position of the reader's last write (its cookie), so whoami reads as a list would */
+    Map<String, Object> passport(AppRequest request, long lastWrite) {
         Map<String, Object> passport = new LinkedHashMap<>();
         String traceparent = request.param("HTTP_TRACEPARENT");
         String[] id = requestId(request, traceparent);
@@ -82,12 +83,10 @@ final class WhoAmI {
         passport.put("appServer", app);
 
         Map<String, Object> db = new LinkedHashMap<>();
-        db.put("jdbcUrl", database.jdbcUrl());
-        db.put("host", database.host());
-        db.put("port", database.port());
-        db.put("database", database.databaseName());
         try {
-            MessageStore.DatabaseInfo info = store.info(request.trace());
+            MessageStore.Served<MessageStore.DatabaseInfo> served = store.info(request.trace(), lastWrite);
+            MessageStore.DatabaseInfo info = served.value();
+            describe(db, served.database());
             db.put("reachable", true);
             db.put("product", info.product());
             db.put("version", info.version());
@@ -95,11 +94,40 @@ final class WhoAmI {
             db.put("roundTripMicros", info.roundTripMicros());
         } catch (SQLException e) {
             // the passport still shows the path; the database's part of it says why it ends there
+            try {
+                describe(db, cluster.primary());
+            } catch (SQLException noPrimary) {
+                db.put("name", null);
+            }
             db.put("reachable", false);
             db.put("error", e.getClass().getSimpleName() + " (SQLState " + e.getSQLState() + "): " + e.getMessage());
         }
+        if (cluster.replicated()) {
+            Map<String, Object> split = new LinkedHashMap<>();
+            try {
+                split.put("primary", cluster.primary().name());
+            } catch (SQLException e) {
+                split.put("primary", null);
+            }
+            split.put("replicas", cluster.replicas().stream().map(Database::name).toList());
+            split.put("readYourWritesPosition", lastWrite);
+            split.put("rule", "writes, and reads that must see the reader's own last write, go to the primary; other "
+                    + "reads to a replica (this host's first)");
+            db.put("readWriteSplit", split);
+        }
         passport.put("database", db);
         return passport;
+    }
+
+    private void describe(Map<String, Object> db, Database database) {
+        db.put("name", database.name());
+        if (cluster.replicated()) {
+            db.put("role", cluster.roleOf(database));
+        }
+        db.put("jdbcUrl", database.jdbcUrl());
+        db.put("host", database.host());
+        db.put("port", database.port());
+        db.put("database", database.databaseName());
     }
 
     private String[] requestId(AppRequest request, String traceparent) {

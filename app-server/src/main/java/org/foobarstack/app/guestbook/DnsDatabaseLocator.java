@@ -1,0 +1,165 @@
+package org.foobarstack.app.guestbook;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+import java.net.InetAddress;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the primary and the replicas by asking the stack's DNS server (see {@link ClusterConfig}): the address an
+ * answer gives is matched against the host of each database's URL.
+ *
+ * <p>Each answer is kept for its TTL (at most {@link #MAX_TTL}), so the app asks once every few seconds, not for
+ * every statement; after a failover the app follows within one TTL, or at once when a write fails and the app
+ * {@link #forget() forgets} what it knew. The questions leave from the app host's own address, are asked of the
+ * stack's DNS server only (a foobar.com name must never reach the machine's resolver), and follow a CNAME as a
+ * resolver would ({@code db.foobar.com} is a CNAME of the primary's host name).
+ */
+public final class DnsDatabaseLocator implements DatabaseLocator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsDatabaseLocator.class);
+    /** Answers are kept no longer than this, whatever their TTL. */
+    static final Duration MAX_TTL = Duration.ofSeconds(5);
+    private static final Pattern URL_HOST = Pattern.compile("jdbc:derby://([^:/]+)(?::\\d+)?/.*");
+
+    private final ClusterConfig config;
+    private final InetAddress localAddress;
+    private final Object lock = new Object();
+    private Answer primary;
+    private Answer replicas;
+
+    /** Addresses, and when to ask again. */
+    private record Answer(List<InetAddress> addresses, long expiresAtNanos) {
+    }
+
+    /**
+     * @param localAddress where the questions leave from: the app host's address (null: the kernel's choice)
+     */
+    public DnsDatabaseLocator(ClusterConfig config, InetAddress localAddress) {
+        this.config = config;
+        this.localAddress = localAddress;
+    }
+
+    @Override
+    public String primaryUrl() throws SQLTransientConnectionException {
+        List<InetAddress> addresses;
+        synchronized (lock) {
+            if (primary == null || System.nanoTime() >= primary.expiresAtNanos()) {
+                primary = lookUp(config.primaryName());
+            }
+            addresses = primary.addresses();
+        }
+        if (addresses.isEmpty()) {
+            throw new SQLTransientConnectionException("no primary database: " + config.primaryName()
+                    + " has no address in DNS (" + describe(config.dnsServer()) + ")", "08001");
+        }
+        String url = urlOf(addresses.get(0));
+        if (url == null) {
+            throw new SQLTransientConnectionException(config.primaryName() + " is " + addresses.get(0).getHostAddress()
+                    + ", which is none of this app's databases " + config.databases(), "08001");
+        }
+        return url;
+    }
+
+    @Override
+    public List<String> replicaUrls() {
+        List<InetAddress> addresses;
+        synchronized (lock) {
+            if (replicas == null || System.nanoTime() >= replicas.expiresAtNanos()) {
+                try {
+                    replicas = lookUp(config.replicasName());
+                } catch (SQLTransientConnectionException e) {
+                    // no replicas to read from is not an error: reads go to the primary
+                    replicas = new Answer(List.of(), System.nanoTime() + MAX_TTL.toNanos());
+                }
+            }
+            addresses = replicas.addresses();
+        }
+        List<String> urls = new ArrayList<>();
+        for (InetAddress address : addresses) {
+            String url = urlOf(address);
+            if (url != null) {
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
+
+    @Override
+    public void forget() {
+        synchronized (lock) {
+            primary = null;
+            replicas = null;
+        }
+    }
+
+    private String urlOf(InetAddress address) {
+        for (ClusterConfig.DatabaseTarget target : config.databases()) {
+            Matcher m = URL_HOST.matcher(target.jdbcUrl());
+            if (m.matches() && m.group(1).equals(address.getHostAddress())) {
+                return target.jdbcUrl();
+            }
+        }
+        return null;
+    }
+
+    /** One question: the A records of {@code host}, following CNAMEs; none for NXDOMAIN or NODATA. */
+    private Answer lookUp(String host) throws SQLTransientConnectionException {
+        Name name;
+        try {
+            name = Name.fromString(host, Name.root);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a DNS name: " + host, e);
+        }
+        SimpleResolver resolver = new SimpleResolver(config.dnsServer());
+        resolver.setTimeout(config.dnsTimeout());
+        if (localAddress != null) {
+            resolver.setLocalAddress(localAddress);
+        }
+        Lookup lookup = new Lookup(name, Type.A, DClass.IN);
+        lookup.setResolver(resolver);
+        lookup.setCache(null);           // this class keeps answers for their TTL itself
+        lookup.setHostsFileParser(null); // never /etc/hosts
+        lookup.setSearchPath((Name[]) null);
+        Record[] records = lookup.run();
+        long ttlSeconds = MAX_TTL.toSeconds();
+        List<InetAddress> addresses = new ArrayList<>();
+        switch (lookup.getResult()) {
+            case Lookup.SUCCESSFUL -> {
+                for (Record record : records) {
+                    if (record instanceof ARecord a) {
+                        addresses.add(a.getAddress());
+                        ttlSeconds = Math.min(ttlSeconds, a.getTTL());
+                    }
+                }
+            }
+            case Lookup.HOST_NOT_FOUND, Lookup.TYPE_NOT_FOUND -> {
+                // an answer all the same: there is no such database now
+            }
+            default -> {
+                LOG.warn("asking {} for {}: {}", describe(config.dnsServer()), host, lookup.getErrorString());
+                throw new SQLTransientConnectionException("cannot find " + host + ": the DNS server at "
+                        + describe(config.dnsServer()) + " did not answer (" + lookup.getErrorString() + ")", "08001");
+            }
+        }
+        return new Answer(List.copyOf(addresses), System.nanoTime() + Duration.ofSeconds(ttlSeconds).toNanos());
+    }
+
+    private static String describe(java.net.InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+}
