@@ -79,6 +79,22 @@ public record Topology(String name, String description, String domain, WwwRecord
     }
 
     /** The host of that name. */
+    /**
+     * The primary of the database on {@code dbHost}, as the topology describes it: the host it is a replica of, or
+     * itself. (Which database is the primary after a failover is the running stack's business, not the file's.)
+     */
+    public String primaryOf(String dbHost) {
+        return host(dbHost).flatMap(h -> h.tiers().stream().filter(t -> t instanceof DbTier).findFirst())
+                .map(t -> ((DbTier) t).replicaOf()).orElse(dbHost);
+    }
+
+    /** The hosts whose databases are replicas of {@code primaryHost}'s, in the topology's order. */
+    public List<String> replicasOf(String primaryHost) {
+        return hosts.stream().filter(h -> h.tiers().stream()
+                        .anyMatch(t -> t instanceof DbTier db && primaryHost.equals(db.replicaOf())))
+                .map(HostSpec::name).toList();
+    }
+
     public Optional<HostSpec> host(String hostName) {
         return hosts.stream().filter(host -> host.name().equals(hostName)).findFirst();
     }

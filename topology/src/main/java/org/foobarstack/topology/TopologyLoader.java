@@ -69,6 +69,8 @@ public final class TopologyLoader {
     private final List<Problem> problems = new ArrayList<>();
     /** The first look: each host's name and the roles under its {@code tiers:}, in file order. */
     private final Map<String, Set<Role>> rolesByHost = new LinkedHashMap<>();
+    /** Each replica's host, and where its {@code replica-of:} value is, for the rules that span hosts. */
+    private final Map<String, LocatedNode> replicas = new java.util.LinkedHashMap<>();
     /** Addresses already given, each with its host and line, for "already the address of". */
     private final Map<String, AddressGiven> addresses = new HashMap<>();
     /** The {@code dns:} key of the first name server, and its host. */
@@ -141,6 +143,7 @@ public final class TopologyLoader {
         }
         WwwRecord www = fields.choice("www", "www record", WwwRecord.values(), WwwRecord::key, WwwRecord.A);
         List<HostSpec> hosts = fields.required("hosts").map(this::readHosts).orElse(List.of());
+        checkReplication();
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
@@ -275,7 +278,8 @@ public final class TopologyLoader {
 
     private static List<String> keysOf(Role role) {
         return switch (role) {
-            case DNS, DB -> List.of("port");
+            case DNS -> List.of("port");
+            case DB -> List.of("port", "replica-of", "failover", "failover-after");
             case WEB -> List.of("port", "https-port", "app");
             case APP -> List.of("port", "db");
             case LB -> LB_KEYS;
@@ -287,7 +291,7 @@ public final class TopologyLoader {
         int port = fields.port("port", role.defaultPort(), false);
         return switch (role) {
             case DNS -> ifNoNewProblems(before, () -> new DnsTier(port));
-            case DB -> ifNoNewProblems(before, () -> new DbTier(port));
+            case DB -> readDatabase(fields, port, host, before);
             case WEB -> {
                 int httpsPort = fields.port("https-port", WebTier.DEFAULT_HTTPS_PORT, true);
                 String appHost = appHostOf(fields, host);
@@ -299,6 +303,53 @@ public final class TopologyLoader {
             }
             case LB -> readBalancer(fields, port, host, before);
         };
+    }
+
+    /** A db tier: a primary, or with {@code replica-of:} a replica, and how it fails over. */
+    private Optional<TierSpec> readDatabase(Fields db, int port, String host, int before) {
+        Optional<LocatedNode> of = db.value("replica-of");
+        String replicaOf = of.map(node -> reference(node, "replica-of", Role.DB)).orElse(null);
+        if (replicaOf != null && replicaOf.equals(host)) {
+            report(of.get(), "a database cannot be a replica of itself");
+        }
+        DbTier.FailoverMode mode = db.choice("failover", "failover mode", DbTier.FailoverMode.values(),
+                DbTier.FailoverMode::key, DbTier.FailoverMode.MANUAL);
+        int after = db.atLeastOne("failover-after", DbTier.Failover.DEFAULT_AFTER);
+        if (replicaOf == null) {
+            for (String key : List.of("failover", "failover-after")) {
+                db.value(key).ifPresent(node -> report(node, key + " is for a replica (with replica-of:): it says "
+                        + "when a replica takes over from its primary"));
+            }
+        } else if (!replicaOf.equals(host) && rolesByHost.getOrDefault(replicaOf, Set.of()).contains(Role.DB)) {
+            replicas.put(host, of.get()); // a sound reference: checked against the others once all are read
+        }
+        return ifNoNewProblems(before, () -> new DbTier(port, replicaOf, new DbTier.Failover(mode, after)));
+    }
+
+    /**
+     * Rules that span hosts: a replica follows a primary, never another replica (no chains); one primary has
+     * replicas at most (the zone names it {@code db.<domain>}); and the app finds it through DNS, so there must be
+     * a name server.
+     */
+    private void checkReplication() {
+        String primaryWithReplicas = null;
+        for (Map.Entry<String, LocatedNode> replica : replicas.entrySet()) {
+            String primary = text(replica.getValue(), "replica-of").orElse("");
+            if (replicas.containsKey(primary)) {
+                report(replica.getValue(), primary + " is itself a replica (of "
+                        + text(replicas.get(primary), "replica-of").orElse("?") + "): a replica follows a primary");
+            }
+            if (primaryWithReplicas == null) {
+                primaryWithReplicas = primary;
+            } else if (!primaryWithReplicas.equals(primary)) {
+                report(replica.getValue(), "only one primary may have replicas here, and " + primaryWithReplicas
+                        + " has: the zone names it db.<domain>");
+            }
+        }
+        if (!replicas.isEmpty() && hostsRunning(Role.DNS).isEmpty()) {
+            report(replicas.values().iterator().next(), "a replica needs a dns tier in the topology: the app servers "
+                    + "find the primary and the replicas through DNS names (db.<domain>, replicas.db.<domain>)");
+        }
     }
 
     private void checkOneNameServer(Scalar dnsKey, String host) {

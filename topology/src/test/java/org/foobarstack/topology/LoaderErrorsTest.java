@@ -741,6 +741,41 @@ class LoaderErrorsTest {
                 "t.yaml:1:1: expected a map with name: and hosts: at the top of the file, got a list");
     }
 
+    // ---------------------------------------------------------------- replication
+
+    @Test
+    void aReplicaNamesAPrimaryThatIsNotItselfAReplicaAndThereIsANameServer() {
+        assertThat(problems("""
+                name: t
+                hosts:
+                  a: { address: 127.0.0.11, tiers: { db: { replica-of: a } } }
+                  b: { address: 127.0.0.12, tiers: { db: { replica-of: c } } }
+                  c: { address: 127.0.0.13, tiers: { db: { replica-of: a } } }
+                """)).containsExactly(
+                "t.yaml:3:56: a database cannot be a replica of itself",
+                "t.yaml:4:56: c is itself a replica (of a): a replica follows a primary",
+                "t.yaml:4:56: a replica needs a dns tier in the topology: the app servers find the primary and the "
+                        + "replicas through DNS names (db.<domain>, replicas.db.<domain>)",
+                "t.yaml:5:56: only one primary may have replicas here, and c has: the zone names it db.<domain>");
+    }
+
+    @Test
+    void failoverIsForAReplicaAndItsWordsAreManualAndAuto() {
+        assertThat(problems("""
+                name: t
+                hosts:
+                  ns: { address: 127.0.0.2, tiers: { dns: {} } }
+                  a: { address: 127.0.0.11, tiers: { db: { failover: auto } } }
+                  b: { address: 127.0.0.12, tiers: { db: { replica-of: a, failover: sometimes, failover-after: 0 } } }
+                  c: { address: 127.0.0.13, tiers: { db: { replica-of: web } } }
+                """)).containsExactly(
+                "t.yaml:4:54: failover is for a replica (with replica-of:): it says when a replica takes over from "
+                        + "its primary",
+                "t.yaml:5:69: unknown failover mode \"sometimes\" (known: manual, auto)",
+                "t.yaml:5:96: failover-after must be 1 or more, got 0",
+                "t.yaml:6:56: unknown host \"web\" (hosts: ns, a, b, c)");
+    }
+
     // ---------------------------------------------------------------- several problems
 
     @Test

@@ -57,12 +57,13 @@ class ShippedTopologiesTest {
         assertThat(distributed.hosts()).extracting(host -> host.address().getHostAddress())
                 .containsExactly("127.0.0.2", "127.0.0.10", "127.0.0.11", "127.0.0.12");
         assertThat(distributed.host("ns1").orElseThrow().tiers()).containsExactly(new DnsTier(5300));
-        for (String server : List.of("server-1", "server-2")) {
-            assertThat(distributed.host(server).orElseThrow().tiers()).as(server).containsExactly(
-                    new WebTier(8080, 8443, server),
-                    new AppTier(9000, "server-1"),
-                    new DbTier(1527));
-        }
+        assertThat(distributed.host("server-1").orElseThrow().tiers()).containsExactly(
+                new WebTier(8080, 8443, "server-1"), new AppTier(9000, "server-1"), new DbTier(1527));
+        assertThat(distributed.host("server-2").orElseThrow().tiers()).containsExactly(
+                new WebTier(8080, 8443, "server-2"), new AppTier(9000, "server-1"),
+                new DbTier(1527, "server-1", DbTier.Failover.MANUAL));
+        assertThat(distributed.primaryOf("server-2")).isEqualTo("server-1");
+        assertThat(distributed.replicasOf("server-1")).containsExactly("server-2");
     }
 
     @Test

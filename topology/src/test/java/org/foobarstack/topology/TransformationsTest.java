@@ -21,7 +21,8 @@ class TransformationsTest {
                 .isNotEmpty()
                 .containsOnly(0);
         assertThat(ephemeral.host("server-2").orElseThrow().tiers())
-                .containsExactly(new WebTier(0, 0, "server-2"), new AppTier(0, "server-1"), new DbTier(0));
+                .containsExactly(new WebTier(0, 0, "server-2"), new AppTier(0, "server-1"),
+                        new DbTier(0, "server-1", DbTier.Failover.MANUAL));
         LbTier lb = ephemeral.balancers().get(0).tier();
         assertThat(lb.statsPort()).isZero();
         assertThat(lb).usingRecursiveComparison().ignoringFields("port", "statsPort")
