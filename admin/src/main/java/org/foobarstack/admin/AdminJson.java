@@ -56,6 +56,7 @@ public final class AdminJson {
                 for (TierStatus.Reference reference : tier.references()) {
                     references.addObject().put("host", reference.host()).put("role", reference.role());
                 }
+                replication(t, tier.replication());
             }
         }
         ArrayNode balancers = root.putArray("balancers");
@@ -96,8 +97,30 @@ public final class AdminJson {
             for (Map.Entry<String, Long> counter : tier.counters().entrySet()) {
                 counters.put(counter.getKey(), counter.getValue());
             }
+            replication(node, tier.replication());
         }
         return traceJson.toText(root);
+    }
+
+    /** A database's {@code "replication"} object; nothing for the other tiers. */
+    private static void replication(ObjectNode tier, ReplicationView view) {
+        if (view == null) {
+            return;
+        }
+        ObjectNode r = tier.putObject("replication");
+        r.put("role", view.role());
+        r.put("state", view.state());
+        r.put("source", view.source());
+        r.put("appliedSeq", view.appliedSeq());
+        r.put("appliedTxn", view.appliedTxn());
+        if (view.sourceSeq() >= 0) {
+            r.put("sourceSeq", view.sourceSeq());
+            r.put("sourceTxn", view.sourceTxn());
+        }
+        r.put("lagTransactions", view.lagTransactions());
+        r.put("lagMillis", view.lagMillis());
+        r.put("lastError", view.lastError());
+        r.put("summary", view.summary());
     }
 
     /** The port of a tier's first endpoint ("127.0.0.11:8080/tcp http" gives 8080), or 0. */

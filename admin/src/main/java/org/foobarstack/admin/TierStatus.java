@@ -23,12 +23,20 @@ import java.util.Objects;
  * @param counters  optional numbers to show under the box ("requests", "connections"), in the order given
  * @param references the tiers of other hosts (or its own) this one sends requests to: a web server its app server,
  *                  an app server its database, a balancer its web servers
+ * @param replication a database's role and replication state; null for the other tiers
  */
 public record TierStatus(String tier, String instance, String role, String protocol, List<String> endpoints,
-                         boolean up, Map<String, Long> counters, List<Reference> references) {
+                         boolean up, Map<String, Long> counters, List<Reference> references,
+                         ReplicationView replication) {
 
     /** "This tier calls the {@code role} tier of {@code host}". */
     public record Reference(String host, String role) {
+    }
+
+    /** A status of a tier that takes no part in replication. */
+    public TierStatus(String tier, String instance, String role, String protocol, List<String> endpoints,
+                      boolean up, Map<String, Long> counters, List<Reference> references) {
+        this(tier, instance, role, protocol, endpoints, up, counters, references, null);
     }
 
     /** A status without references. */

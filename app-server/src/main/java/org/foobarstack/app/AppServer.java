@@ -198,13 +198,21 @@ public final class AppServer implements AutoCloseable {
             return DatabaseCluster.single(Database.open(config, config.dbName(), config.jdbcUrl(),
                     startRelayIfNeeded(host, config.jdbcUrl(), epoll)));
         }
+        // With several databases a read waits for a connection only briefly before it tries another one: a replica
+        // that died must not hold every read for the whole connection timeout.
+        AppServerConfig pooled = config.toBuilder().dbConnectionTimeout(
+                config.dbConnectionTimeout().compareTo(CLUSTER_CONNECTION_TIMEOUT) < 0 ? config.dbConnectionTimeout()
+                        : CLUSTER_CONNECTION_TIMEOUT).build();
         Map<String, Database> pools = new LinkedHashMap<>();
         for (ClusterConfig.DatabaseTarget target : cluster.databases()) {
-            pools.put(target.jdbcUrl(), Database.open(config, target.name(), target.jdbcUrl(),
+            pools.put(target.jdbcUrl(), Database.open(pooled, target.name(), target.jdbcUrl(),
                     startRelayIfNeeded(host, target.jdbcUrl(), epoll)));
         }
         return new DatabaseCluster(pools, new DnsDatabaseLocator(cluster, host), host.getHostAddress());
     }
+
+    /** How long a request waits for a pooled connection when the app has several databases to choose from. */
+    static final java.time.Duration CLUSTER_CONNECTION_TIMEOUT = java.time.Duration.ofMillis(500);
 
     private InetAddress hostAddress() {
         try {

@@ -15,6 +15,7 @@ import org.foobarstack.launcher.hosts.DbTierRuntime;
 import org.foobarstack.launcher.hosts.DnsTierRuntime;
 import org.foobarstack.launcher.hosts.HostRuntime;
 import org.foobarstack.launcher.hosts.LbTierRuntime;
+import org.foobarstack.launcher.hosts.ReplicationControl;
 import org.foobarstack.launcher.hosts.StackContext;
 import org.foobarstack.launcher.hosts.TierRuntime;
 import org.foobarstack.launcher.hosts.WebTierRuntime;
@@ -93,6 +94,7 @@ public final class Stack implements AutoCloseable, StackControl {
     /** Every tier of this stack counts into this one registry, told apart by an instance label. */
     private final Metrics metrics = new Metrics();
     private final StackContext context;
+    private final ReplicationControl replication;
     private final Map<String, HostRuntime> hosts = new LinkedHashMap<>();
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final List<TierRuntime> started = new CopyOnWriteArrayList<>();
@@ -104,6 +106,7 @@ public final class Stack implements AutoCloseable, StackControl {
         this.config = config;
         this.topology = config.topology();
         this.context = new StackContext(topology, config.dataDir(), traces, metrics);
+        this.replication = new ReplicationControl(context);
         for (HostSpec spec : topology.hosts()) {
             List<TierRuntime> tiers = new ArrayList<>();
             for (TierSpec tier : spec.tiers()) {
@@ -136,21 +139,37 @@ public final class Stack implements AutoCloseable, StackControl {
         try {
             writeToken();
             hosts.values().forEach(HostRuntime::markStartingFromStack);
-            // 1. the databases boot in the background: their addresses are chosen now, for the app servers
+            // 1. the databases boot in the background: their addresses are chosen now, for the app servers. A
+            //    replica waits for its primary, which it copies (the first time) and then follows.
+            for (TierRuntime tier : context.tiers(Role.DB)) {
+                try {
+                    ((DbTierRuntime) tier).prepare();
+                } catch (RuntimeException e) {
+                    throw new TierStartException(tierName(tier), e);
+                }
+            }
+            Map<String, CompletableFuture<Void>> byHost = new LinkedHashMap<>();
+            List<DbTierRuntime> replicasLast = new ArrayList<>();
             for (TierRuntime tier : context.tiers(Role.DB)) {
                 DbTierRuntime db = (DbTierRuntime) tier;
-                try {
-                    db.prepare();
-                } catch (RuntimeException e) {
-                    throw new TierStartException(tierName(db), e);
+                boolean replica = db.cluster().map(c -> !c.primary().equals(db.host().name())).orElse(false);
+                if (replica) {
+                    replicasLast.add(db);
+                } else {
+                    started.add(db);
+                    byHost.put(db.host().name(), startInBackground(db, progress, CompletableFuture.completedFuture(null)));
                 }
-                started.add(db);
-                databases.add(startInBackground(db, progress));
             }
+            for (DbTierRuntime db : replicasLast) {
+                started.add(db);
+                CompletableFuture<Void> primary = byHost.get(db.cluster().orElseThrow().primary());
+                byHost.put(db.host().name(), startInBackground(db, progress, primary));
+            }
+            databases.addAll(byHost.values());
             progress.accept("  storage     booting the database" + (databases.size() == 1 ? "" : "s")
                     + " in the background");
             // 2. then the other tiers, by role, bottom up
-            for (Role role : List.of(Role.APP, Role.DNS, Role.WEB, Role.LB)) {
+            for (Role role : List.of(Role.DNS, Role.APP, Role.WEB, Role.LB)) {
                 for (TierRuntime tier : context.tiers(role)) {
                     startTier(tier, progress);
                 }
@@ -169,8 +188,9 @@ public final class Stack implements AutoCloseable, StackControl {
         }
     }
 
-    private CompletableFuture<Void> startInBackground(DbTierRuntime db, Consumer<String> progress) {
-        return CompletableFuture.runAsync(() -> {
+    private CompletableFuture<Void> startInBackground(DbTierRuntime db, Consumer<String> progress,
+                                                      CompletableFuture<Void> after) {
+        return after.thenRunAsync(() -> {
             long began = System.nanoTime();
             try {
                 db.start();
@@ -345,6 +365,10 @@ public final class Stack implements AutoCloseable, StackControl {
                 yield hostName + " started in " + (System.nanoTime() - began) / 1_000_000 + " ms: "
                         + String.join(", ", host.tiers().stream().map(TierRuntime::instance).toList());
             }
+            case PROMOTE -> replication.promote(hostName);
+            case PAUSE_REPLICATION -> replication.pause(hostName);
+            case RESUME_REPLICATION -> replication.resume(hostName);
+            case REATTACH -> replication.reattach(hostName);
             case DRAIN, READY -> {
                 Server.AdminState state = action == HostAction.DRAIN ? Server.AdminState.DRAIN
                         : Server.AdminState.READY;

@@ -108,9 +108,12 @@ class DistributedStackTest {
         String web = passport.path("webServer").path("instance").asText();
         String host = web.equals("web-1") ? "127.0.91.11" : "127.0.91.12";
         assertThat(passport.path("webServer").path("fastcgiPeer").asText()).startsWith(host + ":");
-        // both app servers use server-1's database
-        assertThat(passport.path("database").path("host").asText()).isEqualTo("127.0.91.11");
+        // reads go to the replica, server-2's database, whichever app server asks; writes to server-1's
+        assertThat(passport.path("database").path("name").asText()).isEqualTo("db-2");
+        assertThat(passport.path("database").path("role").asText()).isEqualTo("replica");
+        assertThat(passport.path("database").path("host").asText()).isEqualTo("127.0.91.12");
         assertThat(passport.path("database").path("reachable").asBoolean()).isTrue();
+        assertThat(passport.path("database").path("readWriteSplit").path("primary").asText()).isEqualTo("db-1");
     }
 
     @Test
@@ -160,15 +163,20 @@ class DistributedStackTest {
                 web1Up.countDown();
             }
         });
+        awaitReplicaCaughtUp();
         stack.act("server-1", HostAction.KILL);
-        // server-1 held the only database: the API fails on both servers, the static site still works
-        RawHttp api = RawHttp.get(stack.front(), "/api/messages");
-        assertThat(api.status()).isIn(502, 503);
+        // server-1 held the primary: reads go on from server-2's replica, writes fail until it is back
+        RawHttp read = RawHttp.get(stack.front(), "/api/messages");
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body()).contains("kept");
+        assertThat(read.header("X-Database")).isEqualTo("db-2 (replica)");
+        RawHttp write = RawHttp.postJson(stack.front(), "/api/messages", "{\"author\":\"bob\",\"body\":\"lost\"}");
+        assertThat(write.status()).isEqualTo(503);
         assertThat(RawHttp.get(stack.front(), "/").status()).isEqualTo(200);
         stack.act("server-1", HostAction.START);
-        RawHttp messages = RawHttp.get(stack.front(), "/api/messages");
-        assertThat(messages.status()).isEqualTo(200);
-        assertThat(messages.body()).contains("kept");
+        RawHttp again = RawHttp.postJson(stack.front(), "/api/messages", "{\"author\":\"bob\",\"body\":\"back\"}");
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.header("X-Database")).isEqualTo("db-1 (primary)");
         // the balancer may have taken web-1 out while server-1 was down; its checks bring it back
         if (!stack.balancer().backend().server("web-1").orElseThrow().usable()) {
             assertThat(web1Up.await(15, TimeUnit.SECONDS)).as("web-1 back at the balancer").isTrue();
@@ -207,8 +215,109 @@ class DistributedStackTest {
                 .containsPattern("web-2\\s+server-2\\s+127\\.0\\.91\\.12:\\d+\\s+UP\\s+READY");
     }
 
+    /** The rdata of the answers of type {@code type} to a query of that type. */
+    private static List<String> records(SimpleResolver resolver, String name, int type) throws Exception {
+        Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+        return response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type)
+                .map(Record::rdataToString).toList();
+    }
+
     private static List<String> answers(SimpleResolver resolver, String name) throws Exception {
         Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN)));
         return response.getSection(Section.ANSWER).stream().map(r -> r.rdataToString()).toList();
+    }
+
+    @Test
+    @Order(7)
+    void theDatabaseNamesInDnsSayWhichIsThePrimaryAndWhichAreReplicas() throws Exception {
+        SimpleResolver resolver = new SimpleResolver(stack.dns().udpAddress());
+        resolver.setTimeout(Duration.ofSeconds(3));
+        assertThat(records(resolver, "db.foobar.com.", Type.CNAME)).containsExactly("server-1.foobar.com.");
+        assertThat(answers(resolver, "replicas.db.foobar.com.")).containsExactly("127.0.91.12");
+    }
+
+    @Test
+    @Order(8)
+    void aPausedReplicaMissesANewMessageExceptForItsWriterAndCatchesUpOnResume() throws Exception {
+        awaitReplicaCaughtUp();
+        assertThat(stack.act("server-2", HostAction.PAUSE_REPLICATION)).contains("paused");
+        RawHttp posted = RawHttp.postJson(stack.front(), "/api/messages", "{\"author\":\"cy\",\"body\":\"fresh\"}");
+        assertThat(posted.status()).isEqualTo(201);
+        String cookie = posted.header("Set-Cookie");
+        assertThat(cookie).startsWith("foobar_db_position=");
+        long id = new ObjectMapper().readTree(posted.body()).get("id").asLong();
+
+        RawHttp other = RawHttp.get(stack.front(), "/api/messages/" + id);
+        assertThat(other.status()).as("another reader, on the paused replica").isEqualTo(404);
+        assertThat(other.header("X-Database")).isEqualTo("db-2 (replica)");
+        RawHttp writer = RawHttp.send(stack.front(), "GET /api/messages/" + id + " HTTP/1.1\r\nHost: www.foobar.com\r\n"
+                + "Cookie: " + cookie.substring(0, cookie.indexOf(';')) + "\r\nConnection: close\r\n\r\n");
+        assertThat(writer.status()).as("the writer reads its own write, from the primary").isEqualTo(200);
+        assertThat(writer.header("X-Database")).isEqualTo("db-1 (primary)");
+        JsonNode db2 = database("server-2");
+        assertThat(db2.path("replication").path("state").asText()).isEqualTo("paused");
+        assertThat(db2.path("replication").path("lagTransactions").asLong()).isPositive();
+
+        assertThat(stack.act("server-2", HostAction.RESUME_REPLICATION)).contains("resumed");
+        awaitReplicaCaughtUp();
+        assertThat(RawHttp.get(stack.front(), "/api/messages/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(9)
+    void promotingTheReplicaAfterThePrimaryDiesBringsWritesBackAndTheOldPrimaryIsReattachedFromACopy()
+            throws Exception {
+        awaitReplicaCaughtUp();
+        stack.act("server-1", HostAction.KILL);
+        assertThat(RawHttp.postJson(stack.front(), "/api/messages", "{\"author\":\"dee\",\"body\":\"x\"}").status())
+                .isEqualTo(503);
+
+        String promoted = stack.act("server-2", HostAction.PROMOTE);
+        assertThat(promoted).contains("server-2 is the primary").contains("server-1 is down: it will start fenced");
+
+        RawHttp written = RawHttp.postJson(stack.front(), "/api/messages", "{\"author\":\"dee\",\"body\":\"after\"}");
+        assertThat(written.status()).isEqualTo(201);
+        assertThat(written.header("X-Database")).isEqualTo("db-2 (primary)");
+        SimpleResolver resolver = new SimpleResolver(stack.dns().udpAddress());
+        assertThat(records(resolver, "db.foobar.com.", Type.CNAME)).containsExactly("server-2.foobar.com.");
+        assertThat(data.resolve("distributed/db-primary")).hasContent("server-2");
+
+        stack.act("server-1", HostAction.START);
+        assertThat(database("server-1").path("replication").path("role").asText())
+                .as("a former primary comes back fenced").isEqualTo("fenced");
+        String reattached = stack.act("server-1", HostAction.REATTACH);
+        assertThat(reattached).contains("replica of server-2 from a fresh copy");
+        assertThat(database("server-1").path("replication").path("role").asText()).isEqualTo("replica");
+        assertThat(answers(resolver, "replicas.db.foobar.com.")).containsExactly("127.0.91.11");
+        assertThat(RawHttp.get(stack.front(), "/api/messages").body()).contains("after");
+    }
+
+    /** A host's db tier as /api/topology shows it. */
+    private static JsonNode database(String host) throws Exception {
+        JsonNode topologyJson = new ObjectMapper().readTree(RawHttp.get(stack.admin().address(), "/api/topology").body());
+        for (JsonNode h : topologyJson.path("hosts")) {
+            if (h.path("name").asText().equals(host)) {
+                for (JsonNode tier : h.path("tiers")) {
+                    if (tier.path("role").asText().equals("db")) {
+                        return tier;
+                    }
+                }
+            }
+        }
+        throw new AssertionError(host + " has no db tier in /api/topology");
+    }
+
+    /** Waits until server-2's replica has applied everything server-1's primary has logged. */
+    private static void awaitReplicaCaughtUp() throws InterruptedException {
+        var primary = ((org.foobarstack.launcher.hosts.DbTierRuntime) stack.context()
+                .tier(stack.context().dbCluster().orElseThrow().primary(), org.foobarstack.topology.Role.DB)).server();
+        var replica = ((org.foobarstack.launcher.hosts.DbTierRuntime) stack.context()
+                .tier("server-2", org.foobarstack.topology.Role.DB)).server();
+        long target = primary.logHead().seq();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (replica.replicationStatus().applied().seq() < target) {
+            assertThat(System.nanoTime()).as("the replica caught up").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 }

@@ -54,7 +54,7 @@ class StackStartupErrorTest {
             assertThat(error.getMessage()).contains(String.valueOf(taken)).contains("already in use");
             // the tiers above storage started while the database booted; none may outlive the failed start
             assertThat(stack.endpoints()).extracting(Stack.Endpoint::tier)
-                    .containsExactly("app server", "DNS server", "web server", "admin");
+                    .containsExactly("DNS server", "app server", "web server", "admin");
             for (Stack.Endpoint endpoint : stack.endpoints()) {
                 assertThat(PortProbe.accepts(endpoint.address())).as(endpoint + " still open").isFalse();
             }

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read-your-writes position.
  *
  * <p>One connection pool per database, made when the app starts and kept for its life; the locator only says
- * which pool to use.
+ * which pool to use. A replica that could not be reached is left out of reads for {@link #QUARANTINE}: DNS still
+ * lists a replica that crashed (nothing told it), and without this every read would first wait for the dead one.
  */
 public final class DatabaseCluster implements AutoCloseable {
 
@@ -31,6 +32,9 @@ public final class DatabaseCluster implements AutoCloseable {
     private final DatabaseLocator locator;
     private final String localHost;
     private final AtomicInteger turn = new AtomicInteger();
+    /** How long a replica that failed is skipped: then it is tried again. */
+    static final java.time.Duration QUARANTINE = java.time.Duration.ofSeconds(5);
+    private final Map<Database, Long> skippedUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param pools     one per database, by URL
@@ -62,8 +66,13 @@ public final class DatabaseCluster implements AutoCloseable {
     public List<Database> replicas() {
         List<Database> local = new ArrayList<>();
         List<Database> others = new ArrayList<>();
+        long now = System.nanoTime();
         for (String url : locator.replicaUrls()) {
             Database db = pools.get(url);
+            Long until = db == null ? null : skippedUntil.get(db);
+            if (until != null && now - until < 0) {
+                continue;
+            }
             if (db != null) {
                 (db.host().equals(localHost) ? local : others).add(db);
             }
@@ -90,6 +99,11 @@ public final class DatabaseCluster implements AutoCloseable {
             // no primary known now: then it is not this one
         }
         return locator.replicaUrls().contains(db.jdbcUrl()) ? "replica" : "out of the cluster";
+    }
+
+    /** A replica could not be reached: reads leave it out for {@link #QUARANTINE}. */
+    public void replicaFailed(Database replica) {
+        skippedUntil.put(replica, System.nanoTime() + QUARANTINE.toNanos());
     }
 
     /**

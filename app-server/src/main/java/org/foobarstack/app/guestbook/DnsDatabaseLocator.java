@@ -41,6 +41,8 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
     private final Object lock = new Object();
     private Answer primary;
     private Answer replicas;
+    /** Whether the last question went unanswered: the next failure is not logged again, the next answer is. */
+    private boolean failing;
 
     /** Addresses, and when to ask again. */
     private record Answer(List<InetAddress> addresses, long expiresAtNanos) {
@@ -134,7 +136,6 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
         lookup.setResolver(resolver);
         lookup.setCache(null);           // this class keeps answers for their TTL itself
         lookup.setHostsFileParser(null); // never /etc/hosts
-        lookup.setSearchPath((Name[]) null);
         Record[] records = lookup.run();
         long ttlSeconds = MAX_TTL.toSeconds();
         List<InetAddress> addresses = new ArrayList<>();
@@ -151,10 +152,18 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
                 // an answer all the same: there is no such database now
             }
             default -> {
-                LOG.warn("asking {} for {}: {}", describe(config.dnsServer()), host, lookup.getErrorString());
+                if (!failing) {
+                    LOG.warn("asking {} for {}: {} (logged once until it answers again)", describe(config.dnsServer()),
+                            host, lookup.getErrorString());
+                    failing = true;
+                }
                 throw new SQLTransientConnectionException("cannot find " + host + ": the DNS server at "
                         + describe(config.dnsServer()) + " did not answer (" + lookup.getErrorString() + ")", "08001");
             }
+        }
+        if (failing) {
+            LOG.info("{} answers again: {} is {}", describe(config.dnsServer()), host, addresses);
+            failing = false;
         }
         return new Answer(List.copyOf(addresses), System.nanoTime() + Duration.ofSeconds(ttlSeconds).toNanos());
     }

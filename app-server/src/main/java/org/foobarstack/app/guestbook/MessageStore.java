@@ -174,6 +174,7 @@ public final class MessageStore {
                 if (!Database.isUnavailable(e)) {
                     throw e;
                 }
+                cluster.replicaFailed(replica); // the next reads go elsewhere at once
             }
         }
         Database primary;

@@ -4,6 +4,7 @@ import org.foobarstack.admin.TierProbe;
 import org.foobarstack.admin.TierStatus;
 import org.foobarstack.app.AppServer;
 import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.guestbook.ClusterConfig;
 import org.foobarstack.topology.AppTier;
 import org.foobarstack.topology.HostSpec;
 import org.foobarstack.topology.Role;
@@ -34,18 +35,36 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
     @Override
     public void start() {
         DbTierRuntime db = database();
-        AppServer fresh = new AppServer(AppServerConfig.builder()
+        AppServerConfig.Builder config = AppServerConfig.builder()
                 .bindAddress(host.address().getHostAddress())
                 .port(portToBind())
                 .jdbcUrl(db.jdbcUrl())
+                .dbName(db.instance())
                 .dbUser(db.appUser())
                 .dbPassword(db.appPassword())
                 .instanceName(instance)
                 .traceRecorder(stack.recorder(Role.APP, instance))
-                .metrics(stack.metrics())
-                .build());
+                .metrics(stack.metrics());
+        db.cluster().ifPresent(cluster -> config.cluster(clusterConfig(cluster)));
+        AppServer fresh = new AppServer(config.build());
         fresh.start();
         started(fresh, fresh.address().getPort());
+    }
+
+    /**
+     * With replicas, the app server gets every database of the cluster and the two DNS names that say which is the
+     * primary and which are replicas, asked of the topology's name server.
+     */
+    private ClusterConfig clusterConfig(DbCluster cluster) {
+        List<ClusterConfig.DatabaseTarget> targets = cluster.members().stream()
+                .map(member -> (DbTierRuntime) stack.tier(member, Role.DB))
+                .map(member -> new ClusterConfig.DatabaseTarget(member.instance(), member.jdbcUrl()))
+                .toList();
+        String domain = stack.topology().domain();
+        InetSocketAddress dns = stack.nameServer().orElseThrow(() -> new IllegalStateException(
+                "a topology with replicas needs a name server")).address();
+        return new ClusterConfig(targets, dns, "db." + domain, "replicas.db." + domain,
+                ClusterConfig.DEFAULT_DNS_TIMEOUT);
     }
 
     @Override

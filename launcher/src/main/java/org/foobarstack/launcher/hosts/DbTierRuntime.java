@@ -1,15 +1,29 @@
 package org.foobarstack.launcher.hosts;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import org.foobarstack.admin.ReplicationView;
 import org.foobarstack.admin.TierStatus;
+import org.foobarstack.app.net.SourceAddressRelay;
 import org.foobarstack.storage.StorageConfig;
 import org.foobarstack.storage.StorageServer;
+import org.foobarstack.storage.replication.DatabaseRole;
+import org.foobarstack.storage.replication.LogPosition;
+import org.foobarstack.storage.replication.ReplicationConfig;
+import org.foobarstack.storage.replication.ReplicationStatus;
 import org.foobarstack.topology.DbTier;
 import org.foobarstack.topology.HostSpec;
+import org.foobarstack.topology.Role;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The db tier of a host: a Derby Network Server on the host's address, its database under the host's data
@@ -17,23 +31,70 @@ import java.util.Map;
  *
  * <p>Its address is chosen before it starts ({@link #prepare()}), so that the app tiers that use it can be
  * configured while it still boots: Derby is the slowest tier to come up and needs no other.
+ *
+ * <p>In a topology with replicas ({@link DbCluster}) it starts as the primary or as a replica of the current
+ * primary; a replica's connections to its primary go through a relay on this host's address
+ * ({@link SourceAddressRelay}), since Derby's client driver cannot choose where its sockets leave from.
  */
 public final class DbTierRuntime extends TierRuntime {
 
     private StorageServer server;
     private boolean started;
     private int boundPort;
+    private EventLoopGroup relayGroup;
+    private SourceAddressRelay relay;
 
     public DbTierRuntime(StackContext stack, HostSpec host, DbTier spec) {
         super(stack, host, spec);
     }
 
-    StorageConfig storageConfig() {
+    private StorageConfig.Builder baseConfig() {
         return StorageConfig.builder()
                 .host(host.address().getHostAddress())
                 .port(portToBind(boundPort, spec.port()))
-                .dataDir(stack.dataDirectory(host).resolve("storage"))
-                .build();
+                .dataDir(stack.dataDirectory(host).resolve("storage"));
+    }
+
+    /** The replication cluster this database belongs to, if any. */
+    public Optional<DbCluster> cluster() {
+        return stack.dbCluster().filter(c -> c.contains(host.name()));
+    }
+
+    /** The config of the next start: standalone, the primary, or a replica of the current primary. */
+    private synchronized StorageConfig storageConfig() {
+        Optional<DbCluster> cluster = cluster();
+        if (cluster.isEmpty()) {
+            return baseConfig().build();
+        }
+        String primary = cluster.get().primary();
+        if (primary.equals(host.name())) {
+            return baseConfig().replication(ReplicationConfig.PRIMARY).build();
+        }
+        DbTierRuntime source = (DbTierRuntime) stack.tier(primary, Role.DB);
+        ReplicationConfig replica = ReplicationConfig.replicaOf(source.jdbcUrl());
+        InetSocketAddress via = relayTo(source.address());
+        return baseConfig().replication(via == null ? replica : replica.withConnectVia(via)).build();
+    }
+
+    /** A relay from this host's address to the primary, when this host's address is not the kernel's choice. */
+    private InetSocketAddress relayTo(InetSocketAddress primary) {
+        if (!SourceAddressRelay.needed(host.address())) {
+            return null;
+        }
+        closeRelay(false);
+        if (relayGroup == null) {
+            relayGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        }
+        relay = new SourceAddressRelay(host.address(), primary, relayGroup, NioServerSocketChannel.class,
+                NioSocketChannel.class);
+        return relay.start();
+    }
+
+    private synchronized void closeRelay(boolean abrupt) {
+        if (relay != null) {
+            relay.close(abrupt);
+            relay = null;
+        }
     }
 
     /**
@@ -42,7 +103,7 @@ public final class DbTierRuntime extends TierRuntime {
      */
     public synchronized StorageServer prepare() {
         if (server == null) {
-            server = new StorageServer(storageConfig());
+            server = new StorageServer(baseConfig().build());
             started = false;
             boundPort = server.plannedAddress().getPort();
         }
@@ -55,25 +116,50 @@ public final class DbTierRuntime extends TierRuntime {
     }
 
     public String appUser() {
-        return storageConfig().appUser();
+        return baseConfig().build().appUser();
     }
 
     public String appPassword() {
-        return storageConfig().appPassword();
+        return baseConfig().build().appPassword();
     }
 
-    /** Starts the prepared server, or (after a kill or stop) a new one on the same port, with the same data. */
+    /**
+     * Starts a server with this host's data on the prepared port: the first start, or (after a kill or stop) a
+     * new one. Its role comes from the cluster as it is now.
+     */
     @Override
     public void start() {
         StorageServer toStart;
         synchronized (this) {
-            if (server != null && started) {
-                server = null;
-            }
-            toStart = prepare();
+            prepare();
+            toStart = new StorageServer(storageConfig());
+            server = toStart;
             started = true;
         }
         toStart.start();
+        cluster().ifPresent(c -> {
+            if (toStart.role() == DatabaseRole.FENCED) {
+                c.fencedAtStart(host.name());
+            }
+        });
+    }
+
+    /**
+     * Re-attaches a fenced former primary: stops it, moves its database aside and starts it again as a replica of
+     * the current primary, from a fresh copy.
+     */
+    public void reattach() {
+        StorageServer current;
+        synchronized (this) {
+            current = server;
+        }
+        if (current != null && started) {
+            current.close();
+        }
+        closeRelay(false);
+        StorageServer.moveAside(baseConfig().build());
+        cluster().ifPresent(c -> c.reattached(host.name()));
+        start();
     }
 
     @Override
@@ -81,12 +167,18 @@ public final class DbTierRuntime extends TierRuntime {
         if (server != null && started) {
             server.kill();
         }
+        closeRelay(true);
     }
 
     @Override
     public synchronized void close() {
         if (server != null && started) {
             server.close();
+        }
+        closeRelay(false);
+        if (relayGroup != null) {
+            relayGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            relayGroup = null;
         }
     }
 
@@ -105,6 +197,19 @@ public final class DbTierRuntime extends TierRuntime {
         return prepare().plannedAddress();
     }
 
+    /** Its replication state now, or empty when it is not running. */
+    public Optional<ReplicationStatus> replication() {
+        StorageServer current = server();
+        if (!current.running()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(current.replicationStatus());
+        } catch (RuntimeException e) {
+            return Optional.empty(); // stopped meanwhile
+        }
+    }
+
     @Override
     public TierStatus status(Duration probeTimeout) {
         StorageServer current;
@@ -115,8 +220,34 @@ public final class DbTierRuntime extends TierRuntime {
         }
         InetSocketAddress db = address();
         boolean up = current != null && isStarted && current.healthy();
-        Map<String, Long> counters = up ? Map.of("schemaVersion", (long) current.schemaVersion()) : Map.of();
-        return new TierStatus("db", instance, "database", "DRDA (Derby)", List.of(hostPort(db) + "/tcp drda"), up,
-                counters);
+        Map<String, Long> counters = new LinkedHashMap<>();
+        ReplicationView view = null;
+        if (up) {
+            counters.put("schemaVersion", (long) current.schemaVersion());
+            Optional<ReplicationStatus> replication = replication();
+            if (replication.isPresent()) {
+                view = view(replication.get());
+                counters.put("appliedSeq", view.appliedSeq());
+                if (view.role().equals("replica")) {
+                    counters.put("lagTransactions", view.lagTransactions());
+                    counters.put("lagMillis", view.lagMillis());
+                }
+            }
+        }
+        String role = view == null || view.role().equals("standalone") ? "database" : "database (" + view.role() + ")";
+        return new TierStatus("db", instance, role, "DRDA (Derby)", List.of(hostPort(db) + "/tcp drda"), up,
+                counters, spec.references().stream().map(r -> new TierStatus.Reference(r.host(), r.role().key()))
+                .toList(), view);
+    }
+
+    private ReplicationView view(ReplicationStatus status) {
+        LogPosition head = status.sourceHead();
+        String source = cluster().map(DbCluster::primary).filter(p -> !p.equals(host.name())).orElse(null);
+        return new ReplicationView(status.role().key(),
+                status.state() == ReplicationStatus.State.NOT_REPLICA ? "-" : status.state().name().toLowerCase(),
+                status.role() == DatabaseRole.REPLICA ? source : null,
+                status.applied().seq(), status.applied().txn(),
+                head == null ? -1 : head.seq(), head == null ? -1 : head.txn(),
+                status.lagTransactions(), status.lag().toMillis(), status.lastError());
     }
 }

@@ -35,13 +35,39 @@ public final class DnsTierRuntime extends ServerTierRuntime<DnsServer> {
         return stack.dataDirectory(host).resolve("dns").resolve("zones");
     }
 
+    private int generation;
+
+    private synchronized String zoneText() {
+        return TopologyZone.text(stack.topology(), stack.dbCluster(), generation);
+    }
+
+    /**
+     * Writes the zone again (the databases' names changed: a promotion, a re-attachment) and has the server load
+     * it at once, without waiting for its watch of the zone directory.
+     */
+    public void republishZone() {
+        synchronized (this) {
+            generation++;
+        }
+        Path zone = zonesDirectory().resolve(stack.topology().domain() + ".zone");
+        try {
+            Files.writeString(zone, zoneText());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the zone " + zone, e);
+        }
+        DnsServer current = server();
+        if (current != null && current.running()) {
+            current.reload();
+        }
+    }
+
     @Override
     public void start() {
         Path zones = zonesDirectory();
         String domain = stack.topology().domain();
         try {
             Files.createDirectories(zones);
-            Files.writeString(zones.resolve(domain + ".zone"), TopologyZone.text(stack.topology()));
+            Files.writeString(zones.resolve(domain + ".zone"), zoneText());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the zone of " + domain + " into " + zones, e);
         }

@@ -28,7 +28,7 @@ public final class HostRuntime {
     public enum State { STOPPED, STARTING, RUNNING, KILLED, STOPPING }
 
     /** Tiers start in this order: each needs the one before it to be reachable. */
-    static final List<Role> START_ORDER = List.of(Role.DB, Role.APP, Role.DNS, Role.WEB, Role.LB);
+    static final List<Role> START_ORDER = List.of(Role.DB, Role.DNS, Role.APP, Role.WEB, Role.LB);
 
     private final HostSpec spec;
     private final Path dataDirectory;

@@ -32,6 +32,7 @@ public final class StackContext {
     private final Metrics metrics;
     private final Map<String, Map<Role, TierRuntime>> tiers = new LinkedHashMap<>();
     private final Map<String, TraceRecorder> recorders = new ConcurrentHashMap<>();
+    private final Optional<DbCluster> dbCluster;
 
     public StackContext(Topology topology, Path dataRoot, TraceHub traces, Metrics metrics) {
         this.topology = topology;
@@ -39,6 +40,12 @@ public final class StackContext {
         this.names = new InstanceNames(topology);
         this.traces = traces;
         this.metrics = metrics;
+        this.dbCluster = DbCluster.of(topology, dataRoot.resolve(topology.name()));
+    }
+
+    /** The databases that replicate, and which is the primary now; empty when no database has a replica. */
+    public Optional<DbCluster> dbCluster() {
+        return dbCluster;
     }
 
     public Topology topology() {

@@ -23,7 +23,13 @@ import java.util.List;
  *   www       IN A   127.0.0.10          ; the load balancer lb-1
  *   lb-1      IN A   127.0.0.10
  *   server-1  IN A   127.0.0.11
+ *   db          5 IN CNAME server-1   ; the primary database, where the app servers write
+ *   replicas.db 5 IN A     127.0.0.12 ; the replicas, where they read
  * </pre>
+ *
+ * The two database names exist when the topology has replicas ({@link DbCluster}); their TTL is 5 seconds, so that
+ * after a promotion, which rewrites this file, the app servers follow within seconds. A CNAME for the primary shows
+ * the idea best: "the primary" is not a machine but a role, an alias moved from one host to another.
  *
  * With no balancer and several web servers, {@code www} gets one A record each: DNS round robin, the oldest way
  * of spreading clients over servers (and one that keeps sending clients to a dead server until its record is
@@ -36,6 +42,15 @@ public final class TopologyZone {
     }
 
     public static String text(Topology topology) {
+        return text(topology, java.util.Optional.empty(), 0);
+    }
+
+    /**
+     * @param cluster    the replicated databases, whose current primary and replicas get names
+     * @param generation how many times the zone was rewritten while running: added to the serial, which must grow
+     *                   with every change (RFC 1034 §4.3.5), as a secondary name server would check
+     */
+    public static String text(Topology topology, java.util.Optional<DbCluster> cluster, int generation) {
         String domain = topology.domain();
         List<InetAddress> www = topology.wwwAddresses();
         String front = topology.balancers().isEmpty()
@@ -50,7 +65,7 @@ public final class TopologyZone {
                 .append("$ORIGIN ").append(domain).append(".\n")
                 .append("$TTL 3600\n")
                 .append("@         IN SOA  ns1.").append(domain).append(". hostmaster.").append(domain).append(". (\n")
-                .append("                  2024010101 ; serial\n")
+                .append("                  ").append(2024010101L + generation).append(" ; serial\n")
                 .append("                  7200       ; refresh\n")
                 .append("                  900        ; retry\n")
                 .append("                  1209600    ; expire\n")
@@ -75,6 +90,15 @@ public final class TopologyZone {
             z.append(String.format("%-9s IN A    %s   ; host %s: %s%n", host.name(), host.address().getHostAddress(),
                     host.name(), String.join(", ", host.tiers().stream().map(t -> t.role().key()).toList())));
         }
+        cluster.ifPresent(c -> {
+            z.append(";; the databases: db is the primary (where the app servers write), replicas.db the replicas\n")
+                    .append(";; (where they read). A TTL of 5 s: after a promotion the app servers follow within 5 s.\n");
+            z.append(String.format("%-11s 5 IN CNAME %s   ; the primary database%n", "db", c.primary()));
+            for (String replica : c.replicas()) {
+                topology.host(replica).ifPresent(h -> z.append(String.format("%-11s 5 IN A     %s   ; a replica, on %s%n",
+                        "replicas.db", h.address().getHostAddress(), replica)));
+            }
+        });
         return z.toString();
     }
 

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,9 @@ final class LagSampler implements AutoCloseable {
     private final Histogram reportedTransactions = new Histogram(3);
     private final Histogram observedMillis = new Histogram(3);
     private final Histogram observedTransactions = new Histogram(3);
+    /** The highest observed lag in each second since {@link #start()}: when in the run the tail happened. */
+    private final List<Long> observedMaxPerSecond = new ArrayList<>();
+    private long startedAt;
     private long failedSamples;
     private String firstFailure;
 
@@ -60,6 +65,7 @@ final class LagSampler implements AutoCloseable {
     }
 
     void start() {
+        startedAt = System.nanoTime();
         timer.scheduleAtFixedRate(this::sampleOrCount, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -100,6 +106,11 @@ final class LagSampler implements AutoCloseable {
             lagMillis = Math.max(0, Duration.between(oldestUnapplied, at).toMillis());
         }
         observedMillis.recordValue(lagMillis);
+        int second = (int) Duration.ofNanos(System.nanoTime() - startedAt).toSeconds();
+        while (observedMaxPerSecond.size() <= second) {
+            observedMaxPerSecond.add(0L);
+        }
+        observedMaxPerSecond.set(second, Math.max(observedMaxPerSecond.get(second), lagMillis));
     }
 
     private LogPosition primaryHead() throws SQLException {
@@ -137,6 +148,10 @@ final class LagSampler implements AutoCloseable {
 
     Histogram observedTransactions() {
         return observedTransactions;
+    }
+
+    List<Long> observedMaxPerSecond() {
+        return List.copyOf(observedMaxPerSecond);
     }
 
     long failedSamples() {
