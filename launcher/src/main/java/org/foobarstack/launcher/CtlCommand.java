@@ -1,6 +1,7 @@
 package org.foobarstack.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.foobarstack.admin.HostAction;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,8 +24,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ctl}: talks to a running stack through its admin server. {@code status} reads ({@code GET
- * /api/topology}); {@code kill}, {@code start}, {@code drain} and {@code ready} change a host ({@code POST
- * /api/hosts/HOST/ACTION}) and present the stack's token, which the stack wrote into its data directory.
+ * /api/topology}); the other actions change a host ({@code POST /api/hosts/HOST/ACTION}) and present the stack's
+ * token, which the stack wrote into its data directory.
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true,
         description = {"Control a running stack through its admin server.",
@@ -32,10 +33,15 @@ import java.util.concurrent.Callable;
                 "  kill HOST       stop every tier of HOST at once (sockets reset, as a power cut)",
                 "  start HOST      start HOST's tiers again, with their data",
                 "  drain HOST      no new requests to HOST's web server at the balancers; those in progress finish",
-                "  ready HOST      HOST's web server takes requests again"})
+                "  ready HOST      HOST's web server takes requests again",
+                "  promote HOST    HOST's database, a replica, becomes the primary (the old one is fenced)",
+                "  pause-replication HOST    HOST's replica stops applying its primary's log",
+                "  resume-replication HOST   ...and applies it again",
+                "  reattach HOST   HOST's fenced former primary becomes a replica again, from a fresh copy"})
 final class CtlCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "status, kill, start, drain or ready")
+    @Parameters(index = "0", paramLabel = "ACTION", description = "status, kill, start, drain, ready, promote, "
+            + "pause-replication, resume-replication or reattach")
     String action;
 
     @Parameters(index = "1", paramLabel = "HOST", arity = "0..1", description = "the host to act on")
@@ -79,8 +85,9 @@ final class CtlCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            if (!List.of("kill", "start", "drain", "ready").contains(action)) {
-                err.println("unknown action \"" + action + "\": status, kill, start, drain or ready");
+            if (HostAction.fromWord(action) == null) {
+                err.println("unknown action \"" + action + "\": status, kill, start, drain, ready, promote, "
+                        + "pause-replication, resume-replication or reattach");
                 return 2;
             }
             if (host == null) {
@@ -154,6 +161,7 @@ final class CtlCommand implements Callable<Integer> {
                         String.join(", ", tiers)});
             }
             table(b, rows);
+            databases(b, topology);
             for (JsonNode lb : topology.path("balancers")) {
                 b.append('\n').append(lb.path("instance").asText()).append(" on ").append(lb.path("host").asText())
                         .append(" (balance ").append(lb.path("algorithm").asText());
@@ -172,6 +180,35 @@ final class CtlCommand implements Callable<Integer> {
                 table(b, servers);
             }
             return b.toString();
+        }
+
+        /**
+         * The replicated databases, as MySQL's SHOW REPLICA STATUS would sum them up: role, what each has applied,
+         * the primary's head as the replica last saw it, and how far behind it is. Nothing without replication.
+         */
+        private static void databases(StringBuilder b, JsonNode topology) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"DATABASE", "HOST", "ROLE", "STATE", "APPLIED", "PRIMARY HEAD", "LAG"});
+            for (JsonNode host : topology.path("hosts")) {
+                for (JsonNode tier : host.path("tiers")) {
+                    JsonNode r = tier.path("replication");
+                    if (r.isMissingNode() || r.path("role").asText().equals("standalone")) {
+                        continue;
+                    }
+                    boolean replica = r.path("role").asText().equals("replica");
+                    rows.add(new String[] {tier.path("instance").asText(), host.path("name").asText(),
+                            r.path("role").asText() + (replica ? " of " + r.path("source").asText() : ""),
+                            r.path("state").asText(),
+                            "seq " + r.path("appliedSeq").asLong() + " (txn " + r.path("appliedTxn").asLong() + ")",
+                            replica && r.has("sourceSeq") ? "seq " + r.path("sourceSeq").asLong() : "-",
+                            replica ? r.path("lagTransactions").asLong() + " txn, " + r.path("lagMillis").asLong()
+                                    + " ms" : "-"});
+                }
+            }
+            if (rows.size() > 1) {
+                b.append('\n').append("databases\n");
+                table(b, rows);
+            }
         }
 
         private static void table(StringBuilder b, List<String[]> rows) {

@@ -11,6 +11,7 @@ import org.foobarstack.app.AppServer;
 import org.foobarstack.dns.DnsServer;
 import org.foobarstack.http.WebServer;
 import org.foobarstack.launcher.hosts.AppTierRuntime;
+import org.foobarstack.launcher.hosts.AutoFailover;
 import org.foobarstack.launcher.hosts.DbTierRuntime;
 import org.foobarstack.launcher.hosts.DnsTierRuntime;
 import org.foobarstack.launcher.hosts.HostRuntime;
@@ -95,6 +96,8 @@ public final class Stack implements AutoCloseable, StackControl {
     private final Metrics metrics = new Metrics();
     private final StackContext context;
     private final ReplicationControl replication;
+    /** The watch of {@code failover: auto}, when the topology asks for it. */
+    private AutoFailover failover;
     private final Map<String, HostRuntime> hosts = new LinkedHashMap<>();
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final List<TierRuntime> started = new CopyOnWriteArrayList<>();
@@ -178,6 +181,7 @@ public final class Stack implements AutoCloseable, StackControl {
             for (CompletableFuture<Void> database : databases) {
                 awaitStorage(database);
             }
+            failover = AutoFailover.start(context, replication).orElse(null);
             hosts.values().forEach(HostRuntime::markRunningFromStack);
         } catch (RuntimeException e) {
             for (CompletableFuture<Void> database : databases) {
@@ -481,6 +485,9 @@ public final class Stack implements AutoCloseable, StackControl {
             return;
         }
         closed = true;
+        if (failover != null) {
+            failover.close();
+        }
         if (admin != null) {
             admin.close();
         }

@@ -46,6 +46,38 @@ public final class DbTierRuntime extends TierRuntime {
 
     public DbTierRuntime(StackContext stack, HostSpec host, DbTier spec) {
         super(stack, host, spec);
+        if (cluster().isPresent()) {
+            registerMetrics();
+        }
+    }
+
+    /**
+     * The replication gauges of this database, read at scrape time: its role (one series per role, 1 for the
+     * current one), the positions, and a replica's lag. NaN while it is down: no value, rather than a false zero.
+     */
+    private void registerMetrics() {
+        List<String> labels = List.of("instance");
+        List<String> values = List.of(instance);
+        var metrics = stack.metrics();
+        metrics.gauge("foobar_db_replication_applied_seq", "The last change this database logged (primary) or "
+                + "applied (replica)", labels, values, () -> replication().map(r -> (double) r.applied().seq())
+                .orElse(Double.NaN));
+        metrics.gauge("foobar_db_replication_source_seq", "The primary's head as this replica last saw it",
+                labels, values, () -> replication().filter(r -> r.sourceHead() != null)
+                        .map(r -> (double) r.sourceHead().seq()).orElse(Double.NaN));
+        metrics.gauge("foobar_db_replication_lag_transactions", "The primary's transactions this replica has "
+                + "not applied yet", labels, values, () -> replication()
+                .filter(r -> r.role() == DatabaseRole.REPLICA).map(r -> (double) r.lagTransactions())
+                .orElse(Double.NaN));
+        metrics.gauge("foobar_db_replication_lag_seconds", "How long the oldest change this replica has not "
+                + "applied yet has waited", labels, values, () -> replication()
+                .filter(r -> r.role() == DatabaseRole.REPLICA).map(ReplicationStatus::lagSeconds)
+                .orElse(Double.NaN));
+        for (DatabaseRole role : DatabaseRole.values()) {
+            metrics.gauge("foobar_db_role", "1 for the role this database has now (standalone, primary, replica, "
+                    + "fenced)", List.of("instance", "role"), List.of(instance, role.key()),
+                    () -> replication().map(r -> r.role() == role ? 1.0 : 0.0).orElse(Double.NaN));
+        }
     }
 
     private StorageConfig.Builder baseConfig() {
