@@ -1,8 +1,11 @@
 package org.foobarstack.launcher;
 
+import org.foobarstack.launcher.demo.DatabaseAct;
+import org.foobarstack.launcher.demo.DatabaseActRun;
 import org.foobarstack.launcher.demo.SpofDemo;
 import org.foobarstack.launcher.demo.SpofReport;
 import org.foobarstack.launcher.demo.SpofRun;
+import org.foobarstack.launcher.demo.Writes;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -41,5 +44,24 @@ class SpofDemoTest {
         String json = SpofReport.json(List.of(simple, distributed));
         assertThat(json).contains("\"topology\" : \"simple\"").contains("\"topology\" : \"distributed\"")
                 .contains("\"failed\" : 0");
+    }
+
+    @Test
+    void losingThePrimaryDatabaseStopsWritesNotReadsUntilTheReplicaIsPromoted() throws Exception {
+        DatabaseActRun run = new DatabaseAct(new DatabaseAct.Settings(40, 10, Duration.ofSeconds(5),
+                Duration.ofMillis(1500), Duration.ofMillis(3000)), line -> { }).run(96);
+
+        assertThat(run.reads().sent()).isEqualTo(200);
+        assertThat(run.reads().failedTotal() + run.reads().answeredBetween(500, 599))
+                .as("reads go on from the replica").isZero();
+        assertThat(run.refused()).as("writes without a primary get 503").isPositive();
+        assertThat(run.writes()).filteredOn(w -> w.atMillis() >= run.killedAtMillis() + 200
+                        && w.atMillis() < run.promotedAtMillis() - 100)
+                .as("no write is acknowledged while there is no primary").noneMatch(Writes.Write::acknowledged);
+        assertThat(run.writesBackMillis()).as("writes come back after the promotion").isPresent();
+        assertThat(run.lostIds()).as("a lost write is one that was acknowledged")
+                .isSubsetOf(run.writes().stream().filter(Writes.Write::acknowledged).map(Writes.Write::id).toList());
+        assertThat(SpofReport.text(List.of(), run)).contains("acknowledged write").contains("asynchronous");
+        assertThat(SpofReport.json(List.of(), run)).contains("\"acknowledged_writes_lost\"");
     }
 }

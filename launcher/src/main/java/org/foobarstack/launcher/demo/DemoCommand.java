@@ -28,8 +28,9 @@ public final class DemoCommand implements Runnable {
     /** {@code demo spof}: kill a server of simple, then of distributed, under the same load. */
     @Command(name = "spof", mixinStandardHelpOptions = true,
             description = {"A single point of failure, measured: the simple design loses its one server in the "
-                    + "middle of a constant load; then the distributed design loses one of its two.",
-                    "Nothing of a running stack is touched: each design runs on 127.0.77.x / 127.0.78.x with its "
+                    + "middle of a constant load; then the distributed design loses one of its two; then, in the "
+                    + "database act, distributed loses its primary database and server-2's replica is promoted.",
+                    "Nothing of a running stack is touched: each design runs on 127.0.77.x / 127.0.78.x / 127.0.79.x with its "
                             + "data in a temporary directory."})
     static final class Spof implements Callable<Integer> {
 
@@ -53,7 +54,7 @@ public final class DemoCommand implements Runnable {
                 + "server-1 also holds the database).")
         String kill;
 
-        @Option(names = "--only", description = "Run one design only: simple or distributed.")
+        @Option(names = "--only", description = "Run one part only: simple, distributed or database.")
         String only;
 
         @Option(names = "--json", description = "Print the runs as JSON.")
@@ -79,8 +80,8 @@ public final class DemoCommand implements Runnable {
                 err.println("need --rate >= 1 and 0 < --kill-at < --restart-at < --duration");
                 return 2;
             }
-            if (only != null && !only.equals("simple") && !only.equals("distributed")) {
-                err.println("--only takes simple or distributed");
+            if (only != null && !only.equals("simple") && !only.equals("distributed") && !only.equals("database")) {
+                err.println("--only takes simple, distributed or database");
                 return 2;
             }
             quietLogs(out);
@@ -104,8 +105,20 @@ public final class DemoCommand implements Runnable {
                 err.println(e.getMessage());
                 return 2;
             }
-            String report = SpofReport.json(runs);
-            out.print(json ? report : SpofReport.text(runs));
+            DatabaseActRun databaseAct = null;
+            if (only == null || only.equals("database")) {
+                double promoteAt = Math.min(restartAt, duration - 1);
+                databaseAct = new DatabaseAct(new DatabaseAct.Settings(rate, Math.max(5, rate / 5),
+                        Duration.ofSeconds(duration), Duration.ofMillis((long) (killAt * 1000)),
+                        Duration.ofMillis((long) (promoteAt * 1000))), line -> {
+                            if (!json) {
+                                out.println(line);
+                                out.flush();
+                            }
+                        }).run(79);
+            }
+            String report = SpofReport.json(runs, databaseAct);
+            out.print(json ? report : SpofReport.text(runs, databaseAct));
             String charted = showOnDashboard(report);
             if (!json) {
                 out.println(charted);

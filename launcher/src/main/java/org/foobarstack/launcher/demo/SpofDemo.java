@@ -167,7 +167,7 @@ public final class SpofDemo {
                 .build()).await();
     }
 
-    private static void waitUntil(RunningLoad load, Duration at) throws InterruptedException {
+    static void waitUntil(RunningLoad load, Duration at) throws InterruptedException {
         long target = at.toMillis();
         long now;
         while ((now = load.elapsedMillis()) < target && !load.isDone()) {
@@ -183,7 +183,7 @@ public final class SpofDemo {
         return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 
-    private static InetAddress loopback() {
+    static InetAddress loopback() {
         try {
             return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
         } catch (java.net.UnknownHostException e) {
@@ -191,7 +191,7 @@ public final class SpofDemo {
         }
     }
 
-    private static Path temporaryDirectory() {
+    static Path temporaryDirectory() {
         try {
             return Files.createTempDirectory("foobar-stack-demo-");
         } catch (IOException e) {
@@ -199,7 +199,7 @@ public final class SpofDemo {
         }
     }
 
-    private static void deleteQuietly(Path root) {
+    static void deleteQuietly(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

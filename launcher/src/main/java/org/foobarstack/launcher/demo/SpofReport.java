@@ -22,6 +22,11 @@ public final class SpofReport {
     private SpofReport() {
     }
 
+    /** The runs, then the database act when it ran. */
+    public static String text(List<SpofRun> runs, DatabaseActRun databaseAct) {
+        return (runs.isEmpty() ? "" : text(runs)) + (databaseAct == null ? "" : DatabaseActReport.text(databaseAct));
+    }
+
     public static String text(List<SpofRun> runs) {
         StringBuilder b = new StringBuilder();
         b.append("\nA single point of failure, measured\n\n");
@@ -151,6 +156,11 @@ public final class SpofReport {
     }
 
     public static String json(List<SpofRun> runs) {
+        return json(runs, null);
+    }
+
+    /** With the database act, when it ran: {@code {"runs":[...],"database_act":{...}}}. */
+    public static String json(List<SpofRun> runs, DatabaseActRun databaseAct) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         ArrayNode array = root.putArray("runs");
@@ -195,6 +205,9 @@ public final class SpofReport {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+        if (databaseAct != null) {
+            DatabaseActReport.json(root.putObject("database_act"), databaseAct);
         }
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
