@@ -35,3 +35,18 @@ wait_for_line() {
   cat "$file" >&2
   fail "no '$text' in $file after $seconds s"
 }
+
+# storage_classpath DIR: prints our storage classes and every dependency of the storage module (derby, derbynet,
+# derbyclient, derbytools...), for StorageServerMain and ij. Offline first (everything is in ~/.m2 after the build),
+# online if the dependency plugin itself is missing; maven's output goes to DIR/mvn.log. Fails (status 1) if neither
+# works.
+storage_classpath() {
+  local dir=$1 root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  _storage_cp() {
+    (cd "$root" && mvn -B -q "$@" -Dstyle.color=never -pl storage dependency:build-classpath \
+        -Dmdep.outputFile="$dir/cp.txt" >"$dir/mvn.log" 2>&1)
+  }
+  _storage_cp -o || _storage_cp || return 1
+  echo "$root/storage/target/classes:$(cat "$dir/cp.txt")"
+}

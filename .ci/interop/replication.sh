@@ -16,6 +16,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=lib.sh
+. "$ROOT/.ci/interop/lib.sh"   # storage_classpath; fail() below is this script's own
 WORK="$(mktemp -d)"
 PRIMARY_PID=""
 REPLICA_PID=""
@@ -45,14 +47,7 @@ fail() {
 command -v java >/dev/null || fail "java is not on the PATH"
 [[ -d "$ROOT/storage/target/classes" ]] || fail "storage/target/classes missing: run 'mvn package' first"
 
-# Classpath: our classes plus every dependency of the storage module (derby, derbynet, derbyclient, derbytools...).
-# Offline first (everything is in ~/.m2 after the build); online if the dependency plugin itself is missing.
-build_classpath() {
-  (cd "$ROOT" && mvn -B -q "$@" -Dstyle.color=never -pl storage dependency:build-classpath \
-      -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/mvn.log" 2>&1)
-}
-build_classpath -o || build_classpath || fail "could not build the storage classpath with maven (see above)"
-CP="$ROOT/storage/target/classes:$(cat "$WORK/cp.txt")"
+CP="$(storage_classpath "$WORK")" || fail "could not build the storage classpath with maven (see above)"
 
 APP_USER=foobar_app
 APP_PASSWORD=app-local-only

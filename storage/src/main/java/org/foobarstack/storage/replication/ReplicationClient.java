@@ -321,32 +321,14 @@ public final class ReplicationClient implements AutoCloseable {
         long upTo = Math.min(head, after + config.batchSize());
         List<Change> batch = new ArrayList<>();
         for (LoggedTable table : tables) {
-            try (PreparedStatement ps = source.prepareStatement(table.selectRange())) {
-                ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                ps.setLong(1, after);
-                ps.setLong(2, upTo);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        batch.add(Change.read(table, rs));
-                    }
-                }
-            }
+            readInto(batch, source, table, table.selectRange(), after, upTo);
         }
         batch.sort(Comparator.comparingLong(Change::seq));
         if (upTo < head && !batch.isEmpty()) {
             // the batch may end inside a transaction: read the rest of it, so that it is applied whole
             long txn = batch.get(batch.size() - 1).txn();
             for (LoggedTable table : tables) {
-                try (PreparedStatement ps = source.prepareStatement(table.selectTransactionAfter())) {
-                    ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                    ps.setLong(1, txn);
-                    ps.setLong(2, upTo);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            batch.add(Change.read(table, rs));
-                        }
-                    }
-                }
+                readInto(batch, source, table, table.selectTransactionAfter(), txn, upTo);
             }
             batch.sort(Comparator.comparingLong(Change::seq));
         }
@@ -364,6 +346,21 @@ public final class ReplicationClient implements AutoCloseable {
             throw new ApplyFailure("the primary's head is at " + head + " but its logs have no change after " + after);
         }
         return batch;
+    }
+
+    /** Runs one of a table's log queries, whose two parameters are {@code first} and {@code second}. */
+    private static void readInto(List<Change> batch, Connection source, LoggedTable table, String sql, long first,
+                                 long second) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement(sql)) {
+            ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            ps.setLong(1, first);
+            ps.setLong(2, second);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batch.add(Change.read(table, rs));
+                }
+            }
+        }
     }
 
     /** Step 4: one local transaction. */
