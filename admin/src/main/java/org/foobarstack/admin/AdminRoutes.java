@@ -125,7 +125,8 @@ public final class AdminRoutes {
         String host = slash < 0 ? rest : rest.substring(0, slash);
         HostAction action = slash < 0 ? null : HostAction.fromWord(rest.substring(slash + 1));
         if (host.isEmpty() || action == null) {
-            return error(HttpStatus.NOT_FOUND, "host actions are POST /api/hosts/{host}/{kill|start|drain|ready}");
+            return error(HttpStatus.NOT_FOUND, "host actions are POST /api/hosts/{host}/{" + String.join("|",
+                    java.util.Arrays.stream(HostAction.values()).map(HostAction::word).toList()) + "}");
         }
         if (!request.method().equals("POST")) {
             return error(HttpStatus.METHOD_NOT_ALLOWED, "a host action changes the stack: use POST, not "

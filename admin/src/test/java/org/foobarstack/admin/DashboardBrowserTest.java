@@ -217,6 +217,11 @@ class DashboardBrowserTest {
                 // DNS answers the client; it never passes the request on
                 assertThat(arrows(browser)).filteredOn(arrow -> arrow.contains(" dns-1>"))
                         .containsExactly("dns-answer dns-1>client");
+                // databases outside replication: no badge, no lag line, no change log, no replication hint
+                assertThat(count(browser, "#topology .repl-badge, #topology .replication")).isZero();
+                assertThat(arrows(browser)).noneMatch(arrow -> arrow.startsWith("replicate "));
+                assertThat(browser.evaluate("document.getElementById('replication-hint').hidden").asBoolean())
+                        .isTrue();
 
                 // the list says which balancer and which web server handled the request
                 String row = "#requests tr[data-trace-id=\"" + traceId + "\"]";
@@ -269,6 +274,108 @@ class DashboardBrowserTest {
                 assertThat(stack.callsSoFar()).isEmpty();
                 // the browser reports the refused request in its console; nothing else went wrong
                 assertThat(pageErrors).allSatisfy(error -> assertThat(error).contains("403"));
+            }
+        }
+    }
+
+    @Test
+    void replicatedDatabasesShowTheirRoleAndLagAndTheirButtonsPromotePauseResumeAndReattach() throws Exception {
+        requireChromiumAndLoopbackOnlyNetwork();
+        FakeStack stack = FakeStack.replicated();
+        String token = "b1c2d3e4f5061728394a5b6c7d8e9f00";
+        try (AdminServer server = new AdminServer(AdminConfig.builder().port(0).build(), new TraceHub(),
+                new Metrics(), stack, token)) {
+            server.start();
+            String page = "http://127.0.0.1:" + server.address().getPort() + "/";
+            try (HeadlessChromium browser = HeadlessChromium.launch(CHROMIUM, SCREENSHOTS.resolve("chromium.log"))) {
+                List<String> pageErrors = collectPageErrors(browser);
+                browser.navigate(page + "#token=" + token);
+                String db1 = "#topology .tier[data-instance=\"db-1\"]";
+                String db2 = "#topology .tier[data-instance=\"db-2\"]";
+                browser.waitFor("document.querySelector('" + db2.replace("'", "\\'") + " .repl-badge')", 5_000);
+
+                // (1) the roles as badges; the replica's source, state and lag; the change log from db-1 to db-2
+                assertThat(browser.text("document.querySelector('" + db1 + " .repl-badge').textContent"))
+                        .isEqualTo("PRIMARY");
+                assertThat(browser.text("document.querySelector('" + db2 + " .repl-badge').textContent"))
+                        .isEqualTo("REPLICA");
+                assertThat(browser.text("document.querySelector('" + db2 + " .replication').textContent"))
+                        .contains("← server-1", "streaming · 0 txn · 0 ms behind");
+                assertThat(classOf(browser, db2 + " .replication")).doesNotContain("repl-lagging");
+                assertThat(count(browser, db1 + " .replication")).as("a primary has no lag line").isZero();
+                assertThat(arrows(browser)).contains("replicate db-1>db-2", "pass app-2>db-1");
+                assertThat(replicationArrowClass(browser)).doesNotContain("arrow-lagging", "arrow-down");
+                assertThat(browser.evaluate("document.getElementById('replication-hint').hidden").asBoolean())
+                        .isFalse();
+                browser.screenshot(SCREENSHOTS.resolve("08-replication.png"));
+
+                // (2) the buttons each database's role calls for: on the replica promote and pause, on the
+                // primary none
+                String server1 = ".host[data-host=\"server-1\"]";
+                String server2 = ".host[data-host=\"server-2\"]";
+                assertThat(shownButtons(browser, server2)).isEqualTo(
+                        "[\"kill\",\"start\",\"drain\",\"ready\",\"promote\",\"pause-replication\"]");
+                assertThat(shownButtons(browser, server1)).isEqualTo("[\"kill\",\"start\",\"drain\",\"ready\"]");
+                assertThat(browser.text("document.querySelector('" + server2
+                        + " button[data-action=\"pause-replication\"]').textContent")).isEqualTo("pause replication");
+
+                // (3) pause: the answer in the status line, the lag line in the warning colour, resume instead
+                browser.click(server2 + " button[data-action=\"pause-replication\"]");
+                assertThat(stack.nextCall(5_000)).isEqualTo("server-2 pause-replication");
+                waitForStatus(browser, "server-2: pause-replication: server-2's replica paused at seq 41");
+                browser.waitFor("document.querySelector('" + db2.replace("'", "\\'") + " .replication')"
+                        + ".dataset.state === 'paused'", 5_000);
+                assertThat(browser.text("document.querySelector('" + db2 + " .replication').textContent"))
+                        .contains("← server-1", "paused · 3 txn · 2.4 s behind");
+                assertThat(classOf(browser, db2 + " .replication")).contains("repl-lagging");
+                assertThat(replicationArrowClass(browser)).contains("arrow-lagging");
+                assertThat(shownButtons(browser, server2)).contains("resume-replication")
+                        .doesNotContain("pause-replication");
+                browser.screenshot(SCREENSHOTS.resolve("09-replica-paused.png"));
+
+                // (4) resume: streaming again
+                browser.click(server2 + " button[data-action=\"resume-replication\"]");
+                assertThat(stack.nextCall(5_000)).isEqualTo("server-2 resume-replication");
+                browser.waitFor("document.querySelector('" + db2.replace("'", "\\'") + " .replication')"
+                        + ".dataset.state === 'streaming'", 5_000);
+                assertThat(shownButtons(browser, server2)).contains("pause-replication")
+                        .doesNotContain("resume-replication");
+
+                // (5) promote server-2: it is the primary, server-1 fenced with re-attach, no change log drawn
+                browser.click(server2 + " button[data-action=\"promote\"]");
+                assertThat(stack.nextCall(5_000)).isEqualTo("server-2 promote");
+                waitForStatus(browser, "server-2: promote: server-2 is the primary");
+                browser.waitFor("document.querySelector('" + db1.replace("'", "\\'") + " .repl-badge')"
+                        + ".textContent === 'FENCED'", 5_000);
+                assertThat(browser.text("document.querySelector('" + db2 + " .repl-badge').textContent"))
+                        .isEqualTo("PRIMARY");
+                assertThat(shownButtons(browser, server1)).isEqualTo(
+                        "[\"kill\",\"start\",\"drain\",\"ready\",\"reattach\"]");
+                assertThat(shownButtons(browser, server2)).isEqualTo("[\"kill\",\"start\",\"drain\",\"ready\"]");
+                assertThat(arrows(browser)).noneMatch(arrow -> arrow.startsWith("replicate "));
+                browser.screenshot(SCREENSHOTS.resolve("10-promoted.png"));
+
+                // (6) re-attach server-1: a replica of server-2 now, the change log drawn the other way round
+                browser.click(server1 + " button[data-action=\"reattach\"]");
+                assertThat(stack.nextCall(5_000)).isEqualTo("server-1 reattach");
+                waitForStatus(browser, "server-1: reattach: server-1 re-attached");
+                browser.waitFor("document.querySelector('" + db1.replace("'", "\\'") + " .repl-badge')"
+                        + ".textContent === 'REPLICA'", 5_000);
+                assertThat(browser.text("document.querySelector('" + db1 + " .replication').textContent"))
+                        .contains("← server-2", "streaming · 0 txn · 0 ms behind");
+                assertThat(arrows(browser)).contains("replicate db-2>db-1");
+
+                // (7) server-1 killed: its database reports no role, so its replication buttons go; started
+                // again, they are back
+                browser.click(server1 + " button[data-action=\"kill\"]");
+                assertThat(stack.nextCall(5_000)).isEqualTo("server-1 kill");
+                browser.waitFor("document.querySelector('" + server1.replace("'", "\\'") + "').dataset.state"
+                        + " === 'killed'", 5_000);
+                assertThat(shownButtons(browser, server1)).isEqualTo("[\"kill\",\"start\",\"drain\",\"ready\"]");
+                assertThat(count(browser, db1 + " .repl-badge")).isZero();
+                assertThat(arrows(browser)).noneMatch(arrow -> arrow.startsWith("replicate "));
+                assertThat(stack.callsSoFar()).as("one click, one action").isEmpty();
+                assertThat(pageErrors).as("script errors and refused loads in the page").isEmpty();
             }
         }
     }
@@ -342,6 +449,29 @@ class DashboardBrowserTest {
                 assertThat(pageErrors).as("script errors and refused loads in the page").isEmpty();
             }
         }
+    }
+
+    /** The actions of a host's buttons that are shown (not hidden), in their order. */
+    private static String shownButtons(HeadlessChromium browser, String host) throws Exception {
+        return browser.evaluate("[...document.querySelectorAll('" + host + " button')].filter(b => !b.hidden)"
+                + ".map(b => b.dataset.action)").toString();
+    }
+
+    private static String classOf(HeadlessChromium browser, String selector) throws Exception {
+        return browser.text("document.querySelector('" + selector + "').className");
+    }
+
+    /** The class of the (one) change log arrow. */
+    private static String replicationArrowClass(HeadlessChromium browser) throws Exception {
+        return browser.text("document.querySelector('#topology-arrows g[data-kind=\"replicate\"]')"
+                + ".getAttribute('class')");
+    }
+
+    /** Waits until the status line above the picture shows an answer, and checks that it starts so. */
+    private static void waitForStatus(HeadlessChromium browser, String start) throws Exception {
+        browser.waitFor("document.getElementById('control-status').dataset.state === 'ok'"
+                + " && document.getElementById('control-status').textContent.startsWith('"
+                + start.replace("'", "\\'") + "')", 5_000);
     }
 
     private static int count(HeadlessChromium browser, String selector) throws Exception {

@@ -1,9 +1,11 @@
 package org.foobarstack.admin;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +16,19 @@ import java.util.concurrent.TimeUnit;
  * each run web, app and db. The actions change the state the way the real stack would (a killed host's tiers
  * go down and the balancer marks its server DOWN; a drained server shows DRAIN), and every call is kept, in
  * order, for a test to take with a bounded wait.
+ *
+ * <p>{@code new FakeStack()} has two databases outside replication ("standalone"). {@link #replicated()} makes
+ * server-1's the primary and server-2's a replica of it, as the shipped design now has them, with the replication
+ * actions: promote, pause-replication, resume-replication, reattach.
  */
 final class FakeStack implements StackControl {
+
+    /** The primary's head: the last change it logged, and its transaction. */
+    static final long PRIMARY_SEQ = 41;
+    static final long PRIMARY_TXN = 37;
+    /** How far a paused replica falls behind, in this fake: 3 transactions, 2.4 s. */
+    static final long PAUSED_LAG_TXN = 3;
+    static final long PAUSED_LAG_MILLIS = 2_400;
 
     /** One call of {@link #act}, as "server-2 kill". */
     private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
@@ -23,6 +36,10 @@ final class FakeStack implements StackControl {
     private final Map<String, String> states = new LinkedHashMap<>();
     /** Web server instance to the balancer's admin state, "READY" or "DRAIN". */
     private final Map<String, String> adminStates = new LinkedHashMap<>();
+    /** Host to its database's role ("primary", "replica", "fenced"); empty without replication. */
+    private final Map<String, String> dbRoles = new LinkedHashMap<>();
+    /** The replicas whose replication is paused. */
+    private final Set<String> paused = new HashSet<>();
 
     FakeStack() {
         for (String host : List.of("ns1", "lb-1", "server-1", "server-2")) {
@@ -30,6 +47,14 @@ final class FakeStack implements StackControl {
         }
         adminStates.put("web-1", "READY");
         adminStates.put("web-2", "READY");
+    }
+
+    /** The distributed design with its databases replicated: server-1's the primary, server-2's its replica. */
+    static FakeStack replicated() {
+        FakeStack stack = new FakeStack();
+        stack.dbRoles.put("server-1", "primary");
+        stack.dbRoles.put("server-2", "replica");
+        return stack;
     }
 
     @Override
@@ -49,10 +74,8 @@ final class FakeStack implements StackControl {
                     tier("web", "web-" + n, "web server", "HTTP/1.1", name,
                             List.of(address + ":8080/tcp http", address + ":8443/tcp https"),
                             Map.of("connections", 2L)),
-                    tier("app", "app-" + n, "app server", "FastCGI", name, List.of(address + ":9000/tcp fastcgi"),
-                            Map.of("connections", 1L)),
-                    tier("db", "db-" + n, "database", "DRDA (Derby)", name, List.of(address + ":1527/tcp drda"),
-                            Map.of("schemaVersion", 3L))));
+                    app(n, name, address),
+                    db(n, name, address)));
         }
         List<BalancerStatus.Server> servers = new ArrayList<>();
         for (int n = 1; n <= 2; n++) {
@@ -103,8 +126,142 @@ final class FakeStack implements StackControl {
                 adminStates.put(web, action == HostAction.DRAIN ? "DRAIN" : "READY");
                 return "lb-1: " + web + " set to " + adminStates.get(web);
             }
-            default -> throw new IllegalStateException("unknown action " + action);
+            case PROMOTE -> {
+                runningReplica(host, "promote");
+                String old = primary();
+                String fencing = states.get(old).equals("running") ? old + " was still running: fenced (read-only)"
+                        : old + " is down: it will start fenced";
+                dbRoles.put(old, "fenced");
+                dbRoles.put(host, "primary");
+                paused.remove(host);
+                return host + " is the primary (promoted at seq " + PRIMARY_SEQ + ", txn " + PRIMARY_TXN + "); "
+                        + fencing + "; db.foobar.com now points at " + host;
+            }
+            case PAUSE_REPLICATION -> {
+                runningReplica(host, "pause");
+                paused.add(host);
+                return host + "'s replica paused at seq " + PRIMARY_SEQ + ", txn " + PRIMARY_TXN
+                        + ": it goes on measuring its lag; reads there miss new writes until resume-replication";
+            }
+            case RESUME_REPLICATION -> {
+                runningReplica(host, "resume");
+                paused.remove(host);
+                return host + "'s replica resumed at seq " + PRIMARY_SEQ + ", txn " + PRIMARY_TXN + ", "
+                        + PAUSED_LAG_TXN + " transaction(s) behind";
+            }
+            case REATTACH -> {
+                String role = roleInCluster(host);
+                if (role.equals("primary")) {
+                    throw new ControlException(409, host + "'s database is the primary: there is nothing to "
+                            + "re-attach it to");
+                }
+                dbRoles.put(host, "replica");
+                paused.remove(host);
+                return host + " re-attached in 812 ms: its database was moved aside, and it is now a replica of "
+                        + primary() + " from a fresh copy";
+            }
         }
+        throw new IllegalStateException("unknown action " + action);
+    }
+
+    /** A host's database role in the cluster; a 409 when the stack has no replication or the host no database. */
+    private String roleInCluster(String host) {
+        if (dbRoles.isEmpty()) {
+            throw new ControlException(409, "the topology distributed has no replicated databases");
+        }
+        String role = dbRoles.get(host);
+        if (role == null) {
+            throw new ControlException(409, host + " has no database in the cluster " + dbRoles.keySet());
+        }
+        return role;
+    }
+
+    /** Checks that a host's database runs and is a replica, as the launcher does before a replication action. */
+    private void runningReplica(String host, String action) {
+        String role = roleInCluster(host);
+        if (!states.get(host).equals("running")) {
+            throw new ControlException(409, host + "'s database is not running");
+        }
+        if (!role.equals("replica")) {
+            throw new ControlException(409, "cannot " + action + " replication on " + host + ": its database is "
+                    + role + ", not a replica");
+        }
+    }
+
+    private String primary() {
+        return dbRoles.entrySet().stream().filter(e -> e.getValue().equals("primary")).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * Server n's app server. With replication it references its database as the launcher reports it (the file's
+     * {@code db: server-1}, the cluster's primary when the stack started), so that app-2's arrow crosses to db-1.
+     */
+    private TierStatus app(int n, String host, String address) {
+        TierStatus app = tier("app", "app-" + n, "app server", "FastCGI", host, List.of(address + ":9000/tcp fastcgi"),
+                Map.of("connections", 1L));
+        if (dbRoles.isEmpty()) {
+            return app;
+        }
+        return new TierStatus(app.tier(), app.instance(), app.role(), app.protocol(), app.endpoints(), app.up(),
+                app.counters(), List.of(new TierStatus.Reference("server-1", "db")));
+    }
+
+    /**
+     * Server n's database as the launcher reports it: with replication, its role in the description, a replica's
+     * reference to the host the topology file makes it follow, and (while it runs) its replication view and the
+     * counters that go with it.
+     */
+    private TierStatus db(int n, String host, String address) {
+        String role = dbRoles.get(host);
+        boolean up = states.get(host).equals("running");
+        List<String> endpoints = List.of(address + ":1527/tcp drda");
+        if (role == null) {
+            // outside replication the launcher still reports the database's log position, as "standalone"
+            if (!up) {
+                return new TierStatus("db", "db-" + n, "database", "DRDA (Derby)", endpoints, false, Map.of());
+            }
+            Map<String, Long> counters = new LinkedHashMap<>();
+            counters.put("schemaVersion", 3L);
+            counters.put("appliedSeq", PRIMARY_SEQ);
+            return new TierStatus("db", "db-" + n, "database", "DRDA (Derby)", endpoints, true, counters, List.of(),
+                    new ReplicationView("standalone", "-", null, PRIMARY_SEQ, PRIMARY_TXN, -1, -1, 0, 0, null));
+        }
+        // the file's replica-of: server-2 follows server-1; it stays so whatever promotions happen
+        List<TierStatus.Reference> references = n == 2 ? List.of(new TierStatus.Reference("server-1", "db"))
+                : List.of();
+        if (!up) {
+            return new TierStatus("db", "db-" + n, "database", "DRDA (Derby)", endpoints, false, Map.of(),
+                    references);
+        }
+        ReplicationView view = view(host, role);
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("schemaVersion", 3L);
+        counters.put("appliedSeq", view.appliedSeq());
+        if (role.equals("replica")) {
+            counters.put("lagTransactions", view.lagTransactions());
+            counters.put("lagMillis", view.lagMillis());
+        }
+        return new TierStatus("db", "db-" + n, "database (" + role + ")", "DRDA (Derby)", endpoints, true, counters,
+                references, view);
+    }
+
+    /** A running database's replication view: a replica streams (or is paused, or cannot reach a dead primary). */
+    private ReplicationView view(String host, String role) {
+        if (!role.equals("replica")) {
+            return new ReplicationView(role, "-", null, PRIMARY_SEQ, PRIMARY_TXN, -1, -1, 0, 0, null);
+        }
+        String source = primary();
+        if (paused.contains(host)) {
+            return new ReplicationView(role, "paused", source, PRIMARY_SEQ - 4, PRIMARY_TXN - PAUSED_LAG_TXN,
+                    PRIMARY_SEQ, PRIMARY_TXN, PAUSED_LAG_TXN, PAUSED_LAG_MILLIS, null);
+        }
+        if (!states.get(source).equals("running")) {
+            return new ReplicationView(role, "connecting", source, PRIMARY_SEQ, PRIMARY_TXN, PRIMARY_SEQ,
+                    PRIMARY_TXN, 0, 0, "cannot reach " + source + "'s database: Connection refused");
+        }
+        return new ReplicationView(role, "streaming", source, PRIMARY_SEQ, PRIMARY_TXN, PRIMARY_SEQ, PRIMARY_TXN,
+                0, 0, null);
     }
 
     /** The tier instances of a host, as the launcher names them. */

@@ -4,7 +4,10 @@
 //   1. Topology      GET /api/topology every 2 s  -> the hosts as boxes with their tiers, the load balancer's view
 //                                                    of its servers, arrows in the order a request crosses them,
 //                                                    and buttons that kill, start, drain or ready a host
-//                                                    (POST /api/hosts/{host}/{action}, with the stack's token)
+//                                                    (POST /api/hosts/{host}/{action}, with the stack's token);
+//                                                    with replicated databases, each database's role and lag,
+//                                                    the change log's arrow from the primary to each replica,
+//                                                    and buttons that promote, pause, resume or re-attach one
 //   2. Requests      GET /api/traces every 1.5 s  -> a table, newest first; a click opens the request
 //   3. The request   GET /api/traces/{id}         -> a waterfall of its hops, stepped one message at a time,
 //                                                    and the selected message's decoded field tree
@@ -164,6 +167,7 @@
       (body.hosts || []).map(h => [h.name, h.address, h.description, h.tiers.map(t => [t.role, t.instance])]),
       (body.balancers || []).map(b => [b.instance, b.host, b.algorithm, b.statsUrl,
         b.servers.map(s => [s.name, s.host, s.address])]),
+      replicatedTopology(body),
     ]);
   }
 
@@ -178,6 +182,8 @@
   function buildTopology(body) {
     document.getElementById('topology-name').textContent = body.name || '';
     document.getElementById('topology-description').textContent = body.description || '';
+    const replicated = replicatedTopology(body);
+    document.getElementById('replication-hint').hidden = !replicated;
     const hosts = body.hosts || [];
     const balancers = body.balancers || [];
     topo.hosts = new Map();
@@ -202,7 +208,7 @@
 
     for (const host of hosts) {
       const lane = laneOf(host);
-      (lane === 'front' ? nameServers : lanes[lane]).appendChild(buildHost(host, balancers));
+      (lane === 'front' ? nameServers : lanes[lane]).appendChild(buildHost(host, balancers, replicated));
       for (const balancer of balancers.filter(b => b.host === host.name)) {
         lanes[lane].appendChild(buildBalancer(balancer));
       }
@@ -216,7 +222,7 @@
     document.getElementById('topology').replaceChildren(topo.arrows, ...used);
   }
 
-  function buildHost(host, balancers) {
+  function buildHost(host, balancers, replicated) {
     const box = el('article', 'host');
     box.dataset.host = host.name;
     const head = el('header', 'host-head');
@@ -239,8 +245,13 @@
     if (host.name) { // a host without a name (an admin server given only a tier list) cannot be addressed
       controls = el('div', 'host-controls');
       const balanced = balancers.some(b => b.servers.some(s => s.host === host.name));
-      for (const action of balanced ? ['kill', 'start', 'drain', 'ready'] : ['kill', 'start']) {
-        const button = el('button', 'action action-' + action, action);
+      const actions = balanced ? ['kill', 'start', 'drain', 'ready'] : ['kill', 'start'];
+      // With replicated databases, every host with a database gets the replication buttons too. A database's role
+      // changes while the page is open (a promotion, a re-attach), so all of them are made now, and updateButtons
+      // shows the ones its role calls for at each refresh.
+      if (replicated && host.tiers.some(t => t.role === 'db')) actions.push(...Object.keys(REPLICATION_ACTIONS));
+      for (const action of actions) {
+        const button = el('button', 'action action-' + action, REPLICATION_ACTIONS[action] || action);
         button.type = 'button';
         button.dataset.action = action;
         button.addEventListener('click', () => act(host.name, action));
@@ -302,15 +313,91 @@
     topo.tierKeys.set(tier.instance, key);
     const row = topo.tiers.get(tier.instance);
     row.dataset.up = String(!!tier.up);
+    const replication = replicationOf(tier);
+    if (replication) row.dataset.replication = replication.role;
+    else delete row.dataset.replication;
     const line = el('div', 'tier-line');
     line.append(el('span', 'tier-chip ' + tierClass(tier.role), tier.role), el('span', 'instance', tier.instance),
-        el('span', 'port', tier.port ? ':' + tier.port : ''),
-        el('span', 'state ' + (tier.up ? 'state-up' : 'state-down'), tier.up ? '● up' : '● down'));
+        el('span', 'port', tier.port ? ':' + tier.port : ''));
+    if (replication) line.appendChild(replicationBadge(replication));
+    line.appendChild(el('span', 'state ' + (tier.up ? 'state-up' : 'state-down'), tier.up ? '● up' : '● down'));
     const parts = [line, el('div', 'tier-what', [tier.description, tier.protocol].filter(Boolean).join(' · '))];
+    if (replication && replication.role === 'replica') parts.push(...replicaLines(tier, replication));
     for (const endpoint of tier.endpoints || []) parts.push(el('div', 'endpoint', endpoint));
     const counters = Object.entries(tier.counters || {}).map(([k, v]) => k + ' ' + v).join('  ');
     if (counters) parts.push(el('div', 'counters', counters));
     row.replaceChildren(...parts);
+  }
+
+  // ------------------------------------------------------------------ replication: each database's role and lag
+  //
+  // In a topology with a primary and replicas (distributed), every database tier carries a "replication" object:
+  // its role, and for a replica the state of the client that applies the primary's change log and how far behind
+  // it is. The row of a database shows its role as a badge, and a replica's row one more line:
+  //
+  //   db-2 :1527 REPLICA ● up
+  //   database (replica) · DRDA (Derby)
+  //   ← server-1  streaming · 0 txn · 0 ms behind
+  //
+  // A database outside replication ("standalone", as in simple) shows nothing more than any other tier.
+
+  /** A replica that streams further behind than this, or does not stream, is shown in the warning colour. */
+  const LAG_WARNING_MS = 1000;
+
+  const ROLE_TIPS = {
+    primary: 'The primary: it takes every write, and logs each change for its replicas to apply.',
+    replica: 'A replica: it applies the primary\'s change log in order and serves reads; it refuses writes.',
+    fenced: 'Fenced: a former primary, made read-only when another database was promoted, so that nobody goes on '
+        + 'writing to a database no replica follows. Re-attach makes it a replica of the current primary.',
+  };
+
+  /** Whether any database of the topology is a primary, a replica or fenced, or is a replica in the file. */
+  function replicatedTopology(body) {
+    return (body.hosts || []).some(host => host.tiers.some(tier => replicationOf(tier) !== null
+        || (tier.role === 'db' && (tier.references || []).some(r => r.role === 'db'))));
+  }
+
+  /** The replication object of a database that takes part in replication; null for any other tier. */
+  function replicationOf(tier) {
+    const replication = tier && tier.role === 'db' ? tier.replication : null;
+    return replication && replication.role && replication.role !== 'standalone' ? replication : null;
+  }
+
+  /** Whether a replica needs a look: not streaming (paused, connecting, failed, stopped), or over a second behind. */
+  function lagging(replication) {
+    return replication.state !== 'streaming' || replication.lagMillis > LAG_WARNING_MS;
+  }
+
+  /**
+   * The host whose database a replica follows. The replica names it (replication.source), and that follows a
+   * promotion; the topology file's reference ({host, role: "db"}) is what it followed when the stack started.
+   */
+  function sourceOf(tier) {
+    if (tier.replication && tier.replication.source) return tier.replication.source;
+    const reference = (tier.references || []).find(r => r.role === 'db');
+    return reference ? reference.host : null;
+  }
+
+  function replicationBadge(replication) {
+    const badge = el('span', 'repl-badge repl-' + replication.role, replication.role.toUpperCase());
+    badge.title = (ROLE_TIPS[replication.role] || replication.role) + '\n' + replication.summary;
+    return badge;
+  }
+
+  /** "← server-1  streaming · 0 txn · 0 ms behind", and the client's last error while it is not streaming. */
+  function replicaLines(tier, replication) {
+    const line = el('div', 'replication' + (lagging(replication) ? ' repl-lagging' : ''));
+    line.dataset.state = replication.state;
+    const source = sourceOf(tier);
+    line.append(el('span', 'repl-source', '← ' + (source || '?')),
+        el('span', 'repl-lag', replication.state + ' · ' + replication.lagTransactions + ' txn · '
+            + formatMillis(replication.lagMillis) + ' behind'));
+    line.title = 'applies the change log of ' + (source || 'its primary') + ': ' + replication.summary;
+    const lines = [line];
+    if (replication.lastError && replication.state !== 'streaming') {
+      lines.push(el('div', 'repl-error', replication.lastError));
+    }
+    return lines;
   }
 
   /**
@@ -354,6 +441,20 @@
     start: 'Start {host}\'s tiers again, on the same addresses and ports, with their data.',
     drain: 'Drain {host} at the load balancer: it gets no new requests; those in progress finish.',
     ready: 'Put {host} back in the load balancer\'s rotation.',
+    promote: 'Promote {host}\'s replica to primary: the old primary is fenced (made read-only) if it still runs, '
+        + 'and the zone\'s db name is pointed at {host}, so that the app servers\' writes follow.',
+    'pause-replication': 'Pause {host}\'s replica: it stops applying the primary\'s change log and shows how far '
+        + 'behind it falls; reads there miss the newest writes.',
+    'resume-replication': 'Resume {host}\'s replica: it applies the change log again and catches up.',
+    reattach: 'Re-attach {host}: its fenced database is moved aside and replaced by a fresh copy of the current '
+        + 'primary, which it then follows as a replica.',
+  };
+  /** The replication actions, as sent in the path (HostAction's words), and their buttons' labels. */
+  const REPLICATION_ACTIONS = {
+    promote: 'promote',
+    'pause-replication': 'pause replication',
+    'resume-replication': 'resume replication',
+    reattach: 're-attach',
   };
 
   /**
@@ -401,11 +502,16 @@
     note.title = token ? '' : NO_TOKEN;
   }
 
-  /** Each button is enabled only when its action can apply now; its tooltip says what it does, or why not. */
+  /**
+   * Each button is enabled only when its action can apply now; its tooltip says what it does, or why not. The
+   * replication buttons show only where their database's role calls for them (see replicationButtonShown).
+   */
   function updateButtons(host, balancers, view) {
     const token = currentToken();
     const servers = balancers.flatMap(b => b.servers).filter(s => s.host === host.name);
+    const replication = replicationOf(host.tiers.find(t => t.role === 'db'));
     for (const [action, button] of Object.entries(view.buttons)) {
+      if (action in REPLICATION_ACTIONS) button.hidden = !replicationButtonShown(action, replication);
       const why = whyNot(action, host, servers, token);
       button.disabled = why !== null;
       button.title = why || ACTION_TIPS[action].replace('{host}', host.name);
@@ -424,6 +530,19 @@
     if (action === 'drain' && servers.every(s => s.admin === 'DRAIN')) return host.name + ' is draining already';
     if (action === 'ready' && servers.every(s => s.admin === 'READY')) return host.name + ' is in the rotation already';
     return null;
+  }
+
+  /**
+   * A replica has promote, and pause or resume (whichever its state calls for); a fenced database has re-attach;
+   * a primary has none. A database that is down reports no role, so its host shows none of them until it is up.
+   */
+  function replicationButtonShown(action, replication) {
+    if (!replication) return false;
+    if (action === 'reattach') return replication.role === 'fenced';
+    if (replication.role !== 'replica') return false;
+    if (action === 'pause-replication') return replication.state !== 'paused';
+    if (action === 'resume-replication') return replication.state === 'paused';
+    return true;
   }
 
   function controlStatus(state, text) {
@@ -477,7 +596,8 @@
   /**
    * Every arrow to draw, {kind, from, to, label}: the DNS lookup as a query and its answer between the client and
    * each name server; the client to the front (the balancers, or the web servers when there is none); each
-   * balancer to each server it balances; each web server to its app server and each app server to its database.
+   * balancer to each server it balances; each web server to its app server and each app server to its database;
+   * and with replication, the primary's database to each replica's, the way its change log flows.
    */
   function edgesOf(body) {
     const hosts = body.hosts || [];
@@ -520,6 +640,17 @@
           up: tier.up && byInstance.get(to).up });
       }
     }
+    // The arrow points the way the changes go, from the primary to the replica; on the wire it is the replica
+    // that connects to the primary and asks for the log from where it stopped.
+    for (const { tier } of tiers) {
+      const replication = replicationOf(tier);
+      if (!replication || replication.role !== 'replica') continue;
+      const from = onHost(sourceOf(tier), 'db');
+      if (from && from !== tier.instance) {
+        edges.push({ kind: 'replicate', from, to: tier.instance, label: 'change log',
+          up: tier.up && byInstance.get(from).up, lagging: lagging(replication) });
+      }
+    }
     return edges;
   }
 
@@ -557,6 +688,7 @@
       let cls = 'arrow kind-' + edge.kind;
       if (edge.kind === 'balance') cls += ' hap-' + edge.status;
       else if (!edge.up) cls += ' arrow-down';
+      else if (edge.lagging) cls += ' arrow-lagging';
       const group = svg('g', { class: cls, 'data-from': edge.from, 'data-to': edge.to, 'data-kind': edge.kind });
       group.append(...arrowShapes(route.points));
       if (edge.label && route.label) {
@@ -565,6 +697,10 @@
       }
       parts.push(group);
     }
+    // the SVG is part of what it measures: shrink it first, so that it shrinks with the boxes (a row that lost a
+    // line) instead of keeping the page as large as it ever was
+    topo.arrows.setAttribute('width', 0);
+    topo.arrows.setAttribute('height', 0);
     topo.arrows.setAttribute('width', holder.scrollWidth);
     topo.arrows.setAttribute('height', holder.scrollHeight);
     topo.arrows.replaceChildren(...parts);
@@ -622,6 +758,7 @@
     }
     if (a.boxElement === b.boxElement) return sameBoxRoute(a, b);
     if (a.laneElement !== b.laneElement) return acrossLanesRoute(a, b);
+    if (edge.kind === 'replicate') return replicationRoute(a, b);
     return sideBySideRoute(a, b);
   }
 
@@ -676,17 +813,21 @@
       label: { x: x1 + 6, y: b.box.bottom + 14, anchor: 'start' } };
   }
 
+  /** Whether another host of the lane stands between the boxes of a and b. */
+  function hostsBetween(a, b) {
+    return [...a.laneElement.querySelectorAll('.host')].some(box => {
+      if (box === a.boxElement || box === b.boxElement) return false;
+      const cx = place(box, topo.origin).cx;
+      return cx > Math.min(a.box.cx, b.box.cx) && cx < Math.max(a.box.cx, b.box.cx);
+    });
+  }
+
   /** Between two hosts of one lane: through the gap between them, or under the lane when others stand between. */
   function sideBySideRoute(a, b) {
     const leftward = b.box.right <= a.box.left;
     const out = leftward ? a.box.left : a.box.right;
     const into = leftward ? b.box.right : b.box.left;
-    const between = [...a.laneElement.querySelectorAll('.host')].some(box => {
-      if (box === a.boxElement || box === b.boxElement) return false;
-      const cx = place(box, topo.origin).cx;
-      return cx > Math.min(a.box.cx, b.box.cx) && cx < Math.max(a.box.cx, b.box.cx);
-    });
-    if (!between) {
+    if (!hostsBetween(a, b)) {
       const gap = (out + into) / 2;
       return { points: [pt(out, a.row.cy), pt(gap, a.row.cy), pt(gap, b.row.cy), pt(into, b.row.cy)],
         label: { x: gap, y: Math.min(a.row.cy, b.row.cy) - 6, anchor: 'middle' } };
@@ -695,6 +836,30 @@
     const y = a.lane.bottom + 14;
     return { points: [pt(out, a.row.cy), pt(out + step, a.row.cy), pt(out + step, y), pt(into - step, y),
       pt(into - step, b.row.cy), pt(into, b.row.cy)],
+    label: { x: (out + into) / 2, y: y - 4, anchor: 'middle' } };
+  }
+
+  /**
+   * The change log between two databases of one lane. An app server's SQL arrow comes into a database at the
+   * middle of its row, through the same gap between the boxes; the change log keeps out of its way by running low
+   * in the rows: straight across when both rows reach that low, otherwise (or when hosts stand between) stepping
+   * down beside the boxes and along under the lane, below the SQL arrows that go that way.
+   */
+  function replicationRoute(a, b) {
+    const leftward = b.box.right <= a.box.left;
+    const out = leftward ? a.box.left : a.box.right;
+    const into = leftward ? b.box.right : b.box.left;
+    const ya = a.row.bottom - 12;
+    const yb = b.row.bottom - 12;
+    const level = Math.min(ya, yb);
+    if (!hostsBetween(a, b) && level > Math.max(a.row.top, b.row.top) + 12) {
+      return { points: [pt(out, level), pt(into, level)],
+        label: { x: (out + into) / 2, y: level + 14, anchor: 'middle' } };
+    }
+    const step = leftward ? -24 : 24;
+    const y = a.lane.bottom + 28;
+    return { points: [pt(out, ya), pt(out + step, ya), pt(out + step, y), pt(into - step, y),
+      pt(into - step, yb), pt(into, yb)],
     label: { x: (out + into) / 2, y: y - 4, anchor: 'middle' } };
   }
 

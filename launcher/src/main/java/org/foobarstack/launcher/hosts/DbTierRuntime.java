@@ -267,9 +267,11 @@ public final class DbTierRuntime extends TierRuntime {
             }
         }
         String role = view == null || view.role().equals("standalone") ? "database" : "database (" + view.role() + ")";
+        // a replica's reference is the primary it follows now, which a promotion changes (the file's is the first one)
+        List<TierStatus.Reference> references = view != null && view.source() != null
+                ? List.of(new TierStatus.Reference(view.source(), "db")) : List.of();
         return new TierStatus("db", instance, role, "DRDA (Derby)", List.of(hostPort(db) + "/tcp drda"), up,
-                counters, spec.references().stream().map(r -> new TierStatus.Reference(r.host(), r.role().key()))
-                .toList(), view);
+                counters, references, view);
     }
 
     private ReplicationView view(ReplicationStatus status) {
