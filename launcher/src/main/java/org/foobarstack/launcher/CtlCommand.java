@@ -189,12 +189,23 @@ final class CtlCommand implements Callable<Integer> {
         private static void databases(StringBuilder b, JsonNode topology) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"DATABASE", "HOST", "ROLE", "STATE", "APPLIED", "PRIMARY HEAD", "LAG"});
+            boolean replicated = false;
             for (JsonNode host : topology.path("hosts")) {
                 for (JsonNode tier : host.path("tiers")) {
                     JsonNode r = tier.path("replication");
-                    if (r.isMissingNode() || r.path("role").asText().equals("standalone")) {
+                    if (!tier.path("role").asText().equals("db")) {
                         continue;
                     }
+                    if (r.isMissingNode()) {
+                        // down: a database reports its role only while it runs
+                        rows.add(new String[] {tier.path("instance").asText(), host.path("name").asText(), "-",
+                                "down", "-", "-", "-"});
+                        continue;
+                    }
+                    if (r.path("role").asText().equals("standalone")) {
+                        continue;
+                    }
+                    replicated = true;
                     boolean replica = r.path("role").asText().equals("replica");
                     rows.add(new String[] {tier.path("instance").asText(), host.path("name").asText(),
                             r.path("role").asText() + (replica ? " of " + r.path("source").asText() : ""),
@@ -205,7 +216,7 @@ final class CtlCommand implements Callable<Integer> {
                                     + " ms" : "-"});
                 }
             }
-            if (rows.size() > 1) {
+            if (replicated) {
                 b.append('\n').append("databases\n");
                 table(b, rows);
             }

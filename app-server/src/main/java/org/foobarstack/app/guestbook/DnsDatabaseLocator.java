@@ -28,12 +28,19 @@ import java.util.regex.Pattern;
  * {@link #forget() forgets} what it knew. The questions leave from the app host's own address, are asked of the
  * stack's DNS server only (a foobar.com name must never reach the machine's resolver), and follow a CNAME as a
  * resolver would ({@code db.foobar.com} is a CNAME of the primary's host name).
+ *
+ * <p>When the DNS server does not answer, the last answer is used again ("serve stale", RFC 8767): a name server
+ * that is down must not take the databases away from an app that knew where they were. The name is asked again a
+ * second later, and the stale answer is kept until one comes. Only an app that never had an answer has nothing to
+ * fall back on.
  */
 public final class DnsDatabaseLocator implements DatabaseLocator {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsDatabaseLocator.class);
     /** Answers are kept no longer than this, whatever their TTL. */
     static final Duration MAX_TTL = Duration.ofSeconds(5);
+    /** While the DNS server does not answer, how often it is asked again (the stale answer serves meanwhile). */
+    static final Duration STALE_RETRY = Duration.ofSeconds(1);
     private static final Pattern URL_HOST = Pattern.compile("jdbc:derby://([^:/]+)(?::\\d+)?/.*");
 
     private final ClusterConfig config;
@@ -61,7 +68,7 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
         List<InetAddress> addresses;
         synchronized (lock) {
             if (primary == null || System.nanoTime() >= primary.expiresAtNanos()) {
-                primary = lookUp(config.primaryName());
+                primary = lookUpOrStale(config.primaryName(), primary);
             }
             addresses = primary.addresses();
         }
@@ -83,10 +90,10 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
         synchronized (lock) {
             if (replicas == null || System.nanoTime() >= replicas.expiresAtNanos()) {
                 try {
-                    replicas = lookUp(config.replicasName());
+                    replicas = lookUpOrStale(config.replicasName(), replicas);
                 } catch (SQLTransientConnectionException e) {
-                    // no replicas to read from is not an error: reads go to the primary
-                    replicas = new Answer(List.of(), System.nanoTime() + MAX_TTL.toNanos());
+                    // never answered: no replicas to read from is not an error, reads go to the primary
+                    replicas = new Answer(List.of(), System.nanoTime() + STALE_RETRY.toNanos());
                 }
             }
             addresses = replicas.addresses();
@@ -101,11 +108,27 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
         return urls;
     }
 
+    /**
+     * Forgets what DNS said, so that the next statement asks again; the answers are kept as a fallback, in case
+     * the DNS server does not answer then.
+     */
     @Override
     public void forget() {
         synchronized (lock) {
-            primary = null;
-            replicas = null;
+            primary = primary == null ? null : new Answer(primary.addresses(), System.nanoTime());
+            replicas = replicas == null ? null : new Answer(replicas.addresses(), System.nanoTime());
+        }
+    }
+
+    /** A fresh answer; or, when the DNS server does not answer, the last one again for {@link #STALE_RETRY}. */
+    private Answer lookUpOrStale(String host, Answer last) throws SQLTransientConnectionException {
+        try {
+            return lookUp(host);
+        } catch (SQLTransientConnectionException e) {
+            if (last == null) {
+                throw e;
+            }
+            return new Answer(last.addresses(), System.nanoTime() + STALE_RETRY.toNanos());
         }
     }
 
@@ -153,8 +176,8 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
             }
             default -> {
                 if (!failing) {
-                    LOG.warn("asking {} for {}: {} (logged once until it answers again)", describe(config.dnsServer()),
-                            host, lookup.getErrorString());
+                    LOG.warn("asking {} for {}: {} (logged once until it answers again; the last answers serve "
+                            + "meanwhile)", describe(config.dnsServer()), host, lookup.getErrorString());
                     failing = true;
                 }
                 throw new SQLTransientConnectionException("cannot find " + host + ": the DNS server at "

@@ -22,8 +22,9 @@ final class DatabaseActReport {
                 run.reads().sent(), run.reads().failedTotal() + run.reads().answeredBetween(500, 599),
                 run.reads().sent() == 0 ? 0.0
                         : 100.0 * (run.reads().failedTotal() + run.reads().answeredBetween(500, 599)) / run.reads().sent()));
-        b.append(String.format("  writes   %d sent: %d acknowledged (201), %d refused (503: no primary), %d unanswered%n",
-                run.writesSent(), run.acknowledged(), run.refused(), run.unanswered()));
+        b.append(String.format("  writes   %d sent: %d acknowledged (201), %d refused (503: no primary), %d failed in "
+                        + "flight (502: on server-1 at the kill), %d unanswered%n",
+                run.writesSent(), run.acknowledged(), run.refused(), run.failedInFlight(), run.unanswered()));
         b.append("           failed from ").append(run.firstFailedWriteMillis().isPresent()
                         ? SpofDemo.seconds(run.firstFailedWriteMillis().getAsLong()).trim() : "-")
                 .append(", back at ").append(run.writesBackMillis().isPresent()
@@ -39,7 +40,7 @@ final class DatabaseActReport {
         b.append("  writes, each mark ").append(SpofReport.SLICE_MILLIS).append(" ms: . acknowledged  x all failed  ")
                 .append("! some failed   K killed  P promoted\n")
                 .append("  (one writer, one write at a time: a refused write first waits up to 0.5 s for a connection\n")
-                .append("  to the dead primary, so the slices in between carry no write)\n");
+                .append("  to the dead primary, so the slices in between carry no write, and none is made up later)\n");
         b.append("  ").append(timeline(run)).append('\n');
         b.append("  ").append(markers(run)).append('\n');
         return b.toString();
@@ -79,6 +80,7 @@ final class DatabaseActReport {
         node.put("writes_sent", run.writesSent());
         node.put("writes_acknowledged", run.acknowledged());
         node.put("writes_refused", run.refused());
+        node.put("writes_failed_in_flight", run.failedInFlight());
         node.put("writes_unanswered", run.unanswered());
         if (run.firstFailedWriteMillis().isPresent()) {
             node.put("writes_failed_from_ms", run.firstFailedWriteMillis().getAsLong());

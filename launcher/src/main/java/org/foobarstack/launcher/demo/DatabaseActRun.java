@@ -29,9 +29,17 @@ public record DatabaseActRun(LoadReport reads, List<Writes.Write> writes, long k
         return writes.stream().filter(Writes.Write::acknowledged).count();
     }
 
-    /** Writes that got an answer other than 201 (the app's 503 while there was no primary). */
+    /** Writes answered 503: the app's "the database is unavailable" while there was no primary. */
     public long refused() {
-        return writes.stream().filter(w -> w.status() != 0 && !w.acknowledged()).count();
+        return writes.stream().filter(w -> w.status() == 503).count();
+    }
+
+    /**
+     * Writes answered with another error: the 502 of the balancer for a POST that was in flight on the killed
+     * server (a POST is never sent again: it may have been carried out).
+     */
+    public long failedInFlight() {
+        return writes.stream().filter(w -> w.status() != 0 && w.status() != 503 && !w.acknowledged()).count();
     }
 
     public long unanswered() {

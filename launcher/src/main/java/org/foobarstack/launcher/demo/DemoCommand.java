@@ -51,7 +51,7 @@ public final class DemoCommand implements Runnable {
         String path;
 
         @Option(names = "--kill", description = "The host of the distributed design to kill (default: server-2; "
-                + "server-1 also holds the database).")
+                + "server-1 also holds the primary database: see the database act for that).")
         String kill;
 
         @Option(names = "--only", description = "Run one part only: simple, distributed or database.")

@@ -82,12 +82,14 @@ public final class SpofReport {
         }
         if (run.failed() == 0) {
             return "The balancer sent every request to a server that was up: the loss of " + run.killedHost()
-                    + " cost nothing." + (run.holdsDatabase() ? "" : " But the database still has one home:"
-                    + " `demo spof --kill server-1` shows the next single point of failure.");
+                    + " cost nothing." + (run.holdsDatabase()
+                    ? " It held the primary database: these reads went on from the replica."
+                    : " Losing the primary database is the database act's part: `demo spof --only database`.");
         }
         return run.failed() + " requests failed around the kill: those in flight on " + run.killedHost()
                 + " that could not be sent again (a POST, or no other server)"
-                + (run.holdsDatabase() ? "; and " + run.killedHost() + " held the only database." : ".");
+                + (run.holdsDatabase() ? "; " + run.killedHost() + " held the primary database, and a read waits "
+                + "for a connection to it before going to the replica." : ".");
     }
 
     private static String timeline(SpofRun run) {

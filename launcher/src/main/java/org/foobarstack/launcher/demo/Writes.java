@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * write is one that got its 201: the primary committed it before answering.
  *
  * <p>Each post is its own HTTP/1.1 exchange on a fresh connection ({@code Connection: close}): nothing is reused
- * across the kill, so each answer is the stack's answer at that moment.
+ * across the kill, so each answer is the stack's answer at that moment. One write at a time: while writes are
+ * slow (a refused one first waits for a connection to the dead primary), fewer are sent, and none is made up
+ * afterwards.
  */
 public final class Writes implements AutoCloseable {
 
@@ -67,9 +69,11 @@ public final class Writes implements AutoCloseable {
                     return;
                 }
             }
-            next += interval;
             long at = (System.nanoTime() - startNanos) / 1_000_000;
             done.add(post(n, at));
+            // the next write one interval after this one was due, or now if this one took longer: a writer that
+            // fell behind while writes were slow does not then catch up in a burst
+            next = Math.max(next + interval, System.nanoTime());
         }
     }
 
