@@ -109,24 +109,44 @@ class HealthCheckTest {
     }
 
     @Test
-    void errorsSeenOnTrafficCountAsFailedChecks() throws IOException {
+    void everyTenthErrorSeenOnTrafficInARowCountsAsAFailedCheck() throws IOException {
         TestBackend a = backend("web-1");
         TestBackend b = backend("web-2");
         LoadBalancer lb = balancer(c -> c.servers(List.of(ServerConfig.of("web-1", a.address()),
                 ServerConfig.of("web-2", b.address()).withWeight(0))), a, b);
+        Server web1 = lb.backend().server("web-1").orElseThrow();
+        for (int i = 0; i < 9; i++) {
+            assertThat(RawClient.get(lb.address(), "/status/500").status()).isEqualTo(500);
+        }
+        assertThat(web1.status()).as("nine 500s: an answer all the same, no failed check yet").isEqualTo("UP");
+        assertThat(web1.lastFailure().describe()).contains("L7STS 500").contains("seen on traffic");
+        RawClient.get(lb.address(), "/status/500");
+        assertThat(web1.status()).as("the tenth in a row: HAProxy's error-limit").isEqualTo("UP 1/3");
+        for (int i = 0; i < 20; i++) {
+            RawClient.get(lb.address(), "/status/500");
+        }
+        assertThat(web1.up()).as("thirty in a row: three failed checks, fall 3").isFalse();
+        assertThat(web1.lastFailure().observed()).isTrue();
+    }
+
+    @Test
+    void withAnErrorLimitOfOneEachErrorIsAFailedCheck() throws IOException {
+        TestBackend a = backend("web-1");
+        TestBackend b = backend("web-2");
+        LoadBalancer lb = balancer(c -> c.servers(List.of(ServerConfig.of("web-1", a.address()),
+                ServerConfig.of("web-2", b.address()).withWeight(0)))
+                .check(HealthCheckConfig.defaults().withInter(Duration.ofHours(1)).withErrorLimit(1)), a, b);
         for (int i = 0; i < 3; i++) {
             assertThat(RawClient.get(lb.address(), "/status/500").status()).isEqualTo(500);
         }
-        Server web1 = lb.backend().server("web-1").orElseThrow();
-        assertThat(web1.up()).isFalse();
-        assertThat(web1.lastFailure().observed()).isTrue();
-        assertThat(web1.lastFailure().describe()).contains("L7STS 500").contains("seen on traffic");
+        assertThat(lb.backend().server("web-1").orElseThrow().up()).isFalse();
     }
 
     @Test
     void aSuccessOnTrafficResetsTheCountOfFailures() throws IOException {
         TestBackend a = backend("web-1");
-        LoadBalancer lb = balancer(c -> c, a);
+        LoadBalancer lb = balancer(c -> c.check(HealthCheckConfig.defaults().withInter(Duration.ofHours(1))
+                .withErrorLimit(1)), a);
         Server web1 = lb.backend().server("web-1").orElseThrow();
         RawClient.get(lb.address(), "/status/500");
         RawClient.get(lb.address(), "/status/500");
@@ -135,6 +155,20 @@ class HealthCheckTest {
         assertThat(web1.status()).isEqualTo("UP");
         RawClient.get(lb.address(), "/status/500");
         assertThat(web1.status()).isEqualTo("UP 1/3");
+    }
+
+    @Test
+    void aSuccessOnTrafficEndsAStreakOfErrors() throws IOException {
+        TestBackend a = backend("web-1");
+        LoadBalancer lb = balancer(c -> c, a);
+        Server web1 = lb.backend().server("web-1").orElseThrow();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 9; i++) {
+                RawClient.get(lb.address(), "/status/503");
+            }
+            RawClient.get(lb.address(), "/");
+        }
+        assertThat(web1.status()).as("27 errors, never ten in a row").isEqualTo("UP");
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class Server {
     private volatile AdminState admin = AdminState.READY;
     private volatile boolean up = true;
     private volatile int consecutiveFailures;
+    /** 5xx answers seen on traffic in a row; every {@code errorLimit} of them counts as one failed check. */
+    private volatile int consecutiveErrors;
     private int consecutiveSuccesses;
     private long lastChangeMillis;
     private long downSinceMillis = -1;
@@ -165,7 +167,8 @@ public final class Server {
      * row, DOWN to UP after {@code rise} successes in a row), or null.
      */
     public Transition recordCheck(CheckResult result) {
-        if (result.observed() && result.status().success() && (consecutiveFailures == 0 || !up)) {
+        if (result.observed() && result.status().success() && consecutiveErrors == 0
+                && (consecutiveFailures == 0 || !up)) {
             // a good answer on traffic with no failures to forget (or a server that only checks bring back)
             return null;
         }
@@ -176,6 +179,16 @@ public final class Server {
         if (result.observed()) {
             if (!config.check()) {
                 return null;
+            }
+            if (result.status() == CheckStatus.L7STS) {
+                // an answer, if a 5xx: counts as a failed check only every errorLimit in a row
+                lastFailure = result;
+                if (++consecutiveErrors < check.errorLimit()) {
+                    return null;
+                }
+                consecutiveErrors = 0;
+            } else if (result.status().success()) {
+                consecutiveErrors = 0;
             }
         } else {
             lastCheck = result;
