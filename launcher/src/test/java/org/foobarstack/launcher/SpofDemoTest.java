@@ -53,7 +53,8 @@ class SpofDemoTest {
 
         assertThat(run.reads().sent()).isEqualTo(200);
         assertThat(run.reads().failedTotal() + run.reads().answeredBetween(500, 599))
-                .as("reads go on from the replica").isZero();
+                .as("reads go on from the replica (answered %s, failed %s, e.g. %s)", run.reads().answered(),
+                        run.reads().failed(), run.reads().failureExamples()).isZero();
         assertThat(run.refused()).as("writes without a primary get 503").isPositive();
         assertThat(run.writes()).filteredOn(w -> w.atMillis() >= run.killedAtMillis() + 200
                         && w.atMillis() < run.promotedAtMillis() - 100)

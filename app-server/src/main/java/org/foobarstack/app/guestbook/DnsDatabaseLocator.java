@@ -67,9 +67,7 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
     public String primaryUrl() throws SQLTransientConnectionException {
         List<InetAddress> addresses;
         synchronized (lock) {
-            if (primary == null || System.nanoTime() >= primary.expiresAtNanos()) {
-                primary = lookUpOrStale(config.primaryName(), primary);
-            }
+            refreshIfExpired();
             addresses = primary.addresses();
         }
         if (addresses.isEmpty()) {
@@ -88,13 +86,10 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
     public List<String> replicaUrls() {
         List<InetAddress> addresses;
         synchronized (lock) {
-            if (replicas == null || System.nanoTime() >= replicas.expiresAtNanos()) {
-                try {
-                    replicas = lookUpOrStale(config.replicasName(), replicas);
-                } catch (SQLTransientConnectionException e) {
-                    // never answered: no replicas to read from is not an error, reads go to the primary
-                    replicas = new Answer(List.of(), System.nanoTime() + STALE_RETRY.toNanos());
-                }
+            try {
+                refreshIfExpired();
+            } catch (SQLTransientConnectionException e) {
+                // the primary was never found; the replicas may have been, and reads can go there
             }
             addresses = replicas.addresses();
         }
@@ -118,6 +113,26 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
             primary = primary == null ? null : new Answer(primary.addresses(), System.nanoTime());
             replicas = replicas == null ? null : new Answer(replicas.addresses(), System.nanoTime());
         }
+    }
+
+    /**
+     * Asks for both names when either answer has expired, so that the app never holds a primary from before a
+     * failover together with replicas from after it (after a promotion the old replica is the primary and is no
+     * longer listed as a replica: a stale primary and a fresh, empty replica list would send every read to the
+     * database that is gone).
+     */
+    private void refreshIfExpired() throws SQLTransientConnectionException {
+        long now = System.nanoTime();
+        if (primary != null && replicas != null && now < primary.expiresAtNanos() && now < replicas.expiresAtNanos()) {
+            return;
+        }
+        try {
+            replicas = lookUpOrStale(config.replicasName(), replicas);
+        } catch (SQLTransientConnectionException e) {
+            // never answered: no replicas to read from is not an error, reads go to the primary
+            replicas = new Answer(List.of(), System.nanoTime() + STALE_RETRY.toNanos());
+        }
+        primary = lookUpOrStale(config.primaryName(), primary);
     }
 
     /** A fresh answer; or, when the DNS server does not answer, the last one again for {@link #STALE_RETRY}. */

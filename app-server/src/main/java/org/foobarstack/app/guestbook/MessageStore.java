@@ -158,8 +158,8 @@ public final class MessageStore {
     /**
      * A read: on a replica when there is one that answers and has applied {@code afterWrite} (the reader's own
      * last write), else on the primary. A replica that cannot be reached is skipped; when the primary cannot be
-     * reached either, a replica that was skipped only for being behind answers after all: an older page is better
-     * than none.
+     * reached, DNS is asked again at once and a newly named primary is tried; when none answers, a replica that
+     * was skipped only for being behind answers after all: an older page is better than none.
      */
     private <T> Served<T> read(TraceContext trace, long afterWrite, Read<T> work) throws SQLException {
         Database behind = null;
@@ -177,11 +177,21 @@ public final class MessageStore {
                 cluster.replicaFailed(replica); // the next reads go elsewhere at once
             }
         }
-        Database primary;
         try {
-            primary = cluster.primary();
-            try (Connection c = primary.connection()) {
-                return new Served<>(work.run(c, primary), primary, 0);
+            Database primary = cluster.primary();
+            try {
+                return readOn(primary, work);
+            } catch (SQLException e) {
+                if (!Database.isConnectionLost(e)) {
+                    throw e;
+                }
+                // gone: ask DNS again at once, a failover may have named another primary since the last answer
+                cluster.primaryFailed();
+                Database now = cluster.primary();
+                if (now == primary) {
+                    throw e;
+                }
+                return readOn(now, work);
             }
         } catch (SQLException e) {
             if (Database.isConnectionLost(e)) {
@@ -193,6 +203,12 @@ public final class MessageStore {
         }
         try (Connection c = behind.connection()) {
             return new Served<>(work.run(c, behind), behind, 0);
+        }
+    }
+
+    private static <T> Served<T> readOn(Database db, Read<T> work) throws SQLException {
+        try (Connection c = db.connection()) {
+            return new Served<>(work.run(c, db), db, 0);
         }
     }
 

@@ -40,6 +40,8 @@ class DnsDatabaseLocatorTest {
     /** Answers A questions from {@link #records} (NXDOMAIN for the others), until closed. */
     static final class FakeDns implements AutoCloseable {
         final Map<String, String> records = new ConcurrentHashMap<>();
+        /** TTL per name, 5 s when not given. */
+        final Map<String, Long> ttls = new ConcurrentHashMap<>();
         private final DatagramSocket socket;
         private final InetSocketAddress address;
         private final Thread thread;
@@ -73,7 +75,8 @@ class DnsDatabaseLocatorTest {
                         answer.getHeader().setRcode(Rcode.NXDOMAIN);
                     } else {
                         for (String a : address.split(",")) {
-                            answer.addRecord(new ARecord(question.getName(), DClass.IN, 5, InetAddress.getByName(a)),
+                            answer.addRecord(new ARecord(question.getName(), DClass.IN,
+                                    ttls.getOrDefault(question.getName().toString(), 5L), InetAddress.getByName(a)),
                                     Section.ANSWER);
                         }
                     }
@@ -130,6 +133,21 @@ class DnsDatabaseLocatorTest {
 
         assertThat(locator.primaryUrl()).isEqualTo(TWO);
         assertThat(locator.replicaUrls()).as("NXDOMAIN: no replicas").isEmpty();
+    }
+
+    @Test
+    void thePrimaryAndTheReplicasAreAlwaysAskedTogetherSoAFailoverIsNeverSeenHalfway() throws Exception {
+        dns.ttls.put("replicas.db.foobar.com.", 0L);
+        DnsDatabaseLocator locator = locator();
+        assertThat(locator.primaryUrl()).isEqualTo(ONE);
+        assertThat(locator.replicaUrls()).containsExactly(TWO);
+
+        dns.records.put("db.foobar.com.", "127.0.0.12"); // the replica was promoted
+        dns.records.remove("replicas.db.foobar.com.");
+
+        assertThat(locator.replicaUrls()).as("the replicas' answer expired at once").isEmpty();
+        assertThat(locator.primaryUrl()).as("asked again with the replicas, not kept for its own 5 s")
+                .isEqualTo(TWO);
     }
 
     @Test
