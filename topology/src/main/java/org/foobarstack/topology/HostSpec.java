@@ -65,7 +65,7 @@ public record HostSpec(String name, InetAddress address, String description, Lis
     }
 
     /** The same host with other tiers, or at another address: the transformations of {@link Topology} use these. */
-    HostSpec withTiers(List<TierSpec> newTiers) {
+    public HostSpec withTiers(List<TierSpec> newTiers) {
         return new HostSpec(name, address, description, newTiers);
     }
 

@@ -131,4 +131,9 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
         return new LbTier(0, Ports.ephemeral(statsPort), mode, balance, check, retries, redispatch, retryOn, timeouts,
                 servers);
     }
+
+    /** The same balancer with another list of servers (a server added or removed while the stack runs). */
+    public LbTier withServers(List<LbServer> newServers) {
+        return new LbTier(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, newServers);
+    }
 }

@@ -176,6 +176,77 @@ public record Topology(String name, String description, String domain, WwwRecord
         });
     }
 
+    /**
+     * The same design with one more host; when it runs a web tier, every load balancer gets it as one more server
+     * (what {@code scale} does while the stack runs).
+     *
+     * @throws IllegalArgumentException if its name or address is taken, or it refers to what does not exist
+     */
+    public Topology withHost(HostSpec added) {
+        List<HostSpec> all = new ArrayList<>();
+        for (HostSpec host : hosts) {
+            all.add(added.runs(Role.WEB) ? withBalancedServers(host, servers -> {
+                List<LbServer> more = new ArrayList<>(servers);
+                more.add(LbServer.of(added.name()));
+                return more;
+            }) : host);
+        }
+        all.add(added);
+        return new Topology(name, description, domain, www, all);
+    }
+
+    /**
+     * The same design without one host, and without it in any balancer's list of servers.
+     *
+     * @throws IllegalArgumentException if another host's tier still refers to it
+     */
+    public Topology withoutHost(String removed) {
+        List<HostSpec> rest = new ArrayList<>();
+        for (HostSpec host : hosts) {
+            if (!host.name().equals(removed)) {
+                rest.add(withBalancedServers(host, servers -> servers.stream()
+                        .filter(server -> !server.host().equals(removed)).toList()));
+            }
+        }
+        return new Topology(name, description, domain, www, rest);
+    }
+
+    /** The same design with every app tier's emulated capacity set to {@code capacity}. */
+    public Topology withAppCapacity(AppTier.Capacity capacity) {
+        return withHosts(host -> host.withTiers(host.tiers().stream()
+                .map(tier -> tier instanceof AppTier app
+                        ? (TierSpec) new AppTier(app.port(), app.dbHost(), app.version(), Optional.of(capacity))
+                        : tier)
+                .toList()));
+    }
+
+    /**
+     * The lowest free address after the highest one in use in the same /24 as {@code near} (127.0.0.13 after
+     * 127.0.0.11 and 127.0.0.12): where a new host goes.
+     */
+    public InetAddress nextFreeAddress(InetAddress near) {
+        byte[] base = near.getAddress();
+        int highest = base[3] & 0xff;
+        for (HostSpec host : hosts) {
+            byte[] a = host.address().getAddress();
+            if (a[0] == base[0] && a[1] == base[1] && a[2] == base[2]) {
+                highest = Math.max(highest, a[3] & 0xff);
+            }
+        }
+        if (highest >= 254) {
+            throw new IllegalArgumentException("no free address left after " + near.getHostAddress());
+        }
+        byte[] next = base.clone();
+        next[3] = (byte) (highest + 1);
+        return numericAddress(next);
+    }
+
+    private static HostSpec withBalancedServers(HostSpec host, UnaryOperator<List<LbServer>> change) {
+        return host.withTiers(host.tiers().stream()
+                .map(tier -> tier instanceof LbTier lb ? (TierSpec) lb.withServers(change.apply(lb.servers())) : tier)
+                .toList());
+    }
+
     private Topology withHosts(UnaryOperator<HostSpec> change) {
         return new Topology(name, description, domain, www, hosts.stream().map(change).toList());
     }

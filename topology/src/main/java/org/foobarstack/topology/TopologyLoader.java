@@ -52,6 +52,7 @@ public final class TopologyLoader {
     private static final List<String> HOST_KEYS = List.of("address", "description", "tiers");
     private static final List<String> LB_KEYS = List.of("port", "stats-port", "mode", "balance", "check", "retries",
             "redispatch", "retry-on", "timeout", "servers");
+    private static final List<String> CAPACITY_KEYS = List.of("workers", "service-time", "queue");
     private static final List<String> CHECK_KEYS = List.of("type", "path", "inter", "timeout", "rise", "fall");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "server", "client");
     private static final List<String> SERVER_KEYS = List.of("host", "weight", "backup", "check");
@@ -281,7 +282,7 @@ public final class TopologyLoader {
             case DNS -> List.of("port");
             case DB -> List.of("port", "replica-of", "failover", "failover-after");
             case WEB -> List.of("port", "https-port", "app");
-            case APP -> List.of("port", "db");
+            case APP -> List.of("port", "db", "version", "capacity");
             case LB -> LB_KEYS;
         };
     }
@@ -299,7 +300,14 @@ public final class TopologyLoader {
             }
             case APP -> {
                 String dbHost = dbHostOf(fields, host);
-                yield ifNoNewProblems(before, () -> new AppTier(port, dbHost));
+                String version = fields.text("version", AppTier.DEFAULT_VERSION);
+                if (!AppTier.VERSIONS.contains(version)) {
+                    report(fields.at("version"), "unknown app version \"" + version + "\" (the versions that ship: "
+                            + String.join(", ", AppTier.VERSIONS) + ")");
+                }
+                Optional<AppTier.Capacity> capacity = fields.child("capacity", " in the capacity of the app tier of "
+                        + host, CAPACITY_KEYS).flatMap(this::readCapacity);
+                yield ifNoNewProblems(before, () -> new AppTier(port, dbHost, version, capacity));
             }
             case LB -> readBalancer(fields, port, host, before);
         };
@@ -503,6 +511,23 @@ public final class TopologyLoader {
             conditions.add(condition.get());
         }
         return conditions.isEmpty() ? LbTier.DEFAULT_RETRY_ON : conditions;
+    }
+
+    /** {@code capacity: { workers: 2, service-time: 40ms, queue: 8 }}: all three keys are required. */
+    private Optional<AppTier.Capacity> readCapacity(Fields capacity) {
+        int before = problems.size();
+        capacity.required("workers");
+        capacity.required("service-time");
+        int workers = capacity.atLeastOne("workers", 1);
+        Duration serviceTime = capacity.duration("service-time", Duration.ofMillis(1));
+        if (capacity.value("service-time").isPresent() && serviceTime.isZero()) {
+            report(capacity.at("service-time"), "service-time must be more than 0");
+        }
+        int queue = capacity.integer("queue", 0);
+        if (queue < 0) {
+            report(capacity.at("queue"), "queue must be 0 or more, got " + queue);
+        }
+        return ifNoNewProblems(before, () -> new AppTier.Capacity(workers, serviceTime, queue));
     }
 
     private HealthCheckSpec readCheck(Fields check) {
