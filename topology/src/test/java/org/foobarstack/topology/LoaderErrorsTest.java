@@ -74,7 +74,7 @@ class LoaderErrorsTest {
                 "t.yaml:12:24: unknown key \"port\" in a server of the lb tier of lb-1"
                         + " (known keys: host, weight, backup, check)",
                 "t.yaml:16:14: unknown key \"htps-port\" in the web tier of s (known keys: port, https-port, app)",
-                "t.yaml:17:14: unknown key \"database\" in the app tier of s (known keys: port, db)");
+                "t.yaml:17:14: unknown key \"database\" in the app tier of s (known keys: port, db, version, capacity)");
     }
 
     @Test
