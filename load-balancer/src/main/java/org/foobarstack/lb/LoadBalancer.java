@@ -27,6 +27,7 @@ import org.foobarstack.lb.backend.Server;
 import org.foobarstack.lb.check.HealthChecker;
 import org.foobarstack.lb.config.BalancerConfig;
 import org.foobarstack.lb.config.Mode;
+import org.foobarstack.lb.config.ServerConfig;
 import org.foobarstack.lb.http.HttpFrontend;
 import org.foobarstack.lb.stats.BalancerMetrics;
 import org.foobarstack.lb.stats.FrontendCounters;
@@ -60,7 +61,9 @@ import java.util.function.Consumer;
  *   <li>{@link #start()}: binds the frontend (and the stats port), then starts the health checks. A taken port
  *       fails with a message naming it; nothing is left running.</li>
  *   <li>While running: {@link #setState} takes a server out (DRAIN, MAINT) or puts it back (READY);
- *       {@link #stats()} reads every counter; {@link #onTransition} hears servers go UP and DOWN.</li>
+ *       {@link #addServer} and {@link #removeServer} change the list of servers, as HAProxy's runtime API's
+ *       {@code add server} and {@code del server}; {@link #stats()} reads every counter; {@link #onTransition}
+ *       hears servers go UP and DOWN.</li>
  *   <li>{@link #close()}: stops accepting, lets requests in flight finish (up to five seconds), then closes
  *       everything. {@link #kill()} instead closes every socket at once with a reset, as a power cut would look
  *       to the clients and the servers.</li>
@@ -80,13 +83,20 @@ public final class LoadBalancer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Consumer<Server.Transition>> transitionListeners = new CopyOnWriteArrayList<>();
     private final long startMillis = System.currentTimeMillis();
+    /**
+     * Operators' commands that change servers (setState, addServer, removeServer) run one at a time, as the
+     * commands of HAProxy's runtime API do: a server cannot be set READY between removeServer's look at its state
+     * and its removal. It is not the lifecycle's lock (this), which close holds for seconds while requests finish.
+     */
+    private final Object commands = new Object();
     private EventLoopGroup group;
-    private HealthChecker checker;
+    /** Set once the checks run, at the end of start: a balancer with a checker takes added servers. */
+    private volatile HealthChecker checker;
     private HttpFrontend httpFrontend;
-    private InetSocketAddress address;
+    private volatile InetSocketAddress address;
     private InetSocketAddress statsAddress;
     private boolean started;
-    private boolean closed;
+    private volatile boolean closed;
 
     public LoadBalancer(BalancerConfig config) {
         this.config = config;
@@ -156,10 +166,13 @@ public final class LoadBalancer implements AutoCloseable {
             close();
             throw e;
         }
-        metrics.watch(backend.servers());
-        checker = new HealthChecker(backend, config.check(), group, clientChannel, self, onTransition,
-                System::currentTimeMillis);
-        checker.start();
+        synchronized (commands) {
+            metrics.watch(backend.servers());
+            HealthChecker checks = new HealthChecker(backend, config.check(), group, clientChannel, self,
+                    onTransition, System::currentTimeMillis);
+            checks.start();
+            checker = checks;
+        }
         log.info("load balancer {} listening on {}:{} (mode {}, balance {}, {} servers: {}){}", config.name(),
                 address.getAddress().getHostAddress(), address.getPort(), config.mode().name().toLowerCase(),
                 config.algorithm().keyword(), backend.servers().size(), backend.servers(),
@@ -224,14 +237,112 @@ public final class LoadBalancer implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown server
      */
     public Server.AdminState setState(String serverName, Server.AdminState state) {
-        Server server = backend.server(serverName).orElseThrow(() -> new IllegalArgumentException(
-                "no server " + serverName + " in " + config.name() + " (servers: " + backend.servers() + ")"));
-        Server.AdminState before = server.setAdminState(state);
-        if (before != state) {
-            log.info("Server {}/{} is {} (was {}), set by an operator. {} sessions active.", backend.name(),
-                    serverName, state, before, server.currentSessions());
+        synchronized (commands) {
+            Server server = existing(serverName);
+            Server.AdminState before = server.setAdminState(state);
+            if (before != state) {
+                log.info("Server {}/{} is {} (was {}), set by an operator. {} sessions active.", backend.name(),
+                        serverName, state, before, server.currentSessions());
+            }
+            return before;
         }
-        return before;
+    }
+
+    private Server existing(String serverName) {
+        return backend.server(serverName).orElseThrow(() -> new IllegalArgumentException(
+                "no server " + serverName + " in " + config.name() + " (servers: " + backend.servers() + ")"));
+    }
+
+    /** The servers' names now, in order: those of the configuration, then those added since, in their order. */
+    public List<String> serverNames() {
+        return backend.servers().stream().map(Server::name).toList();
+    }
+
+    /**
+     * Adds a server to the running backend, as HAProxy's {@code add server servers/web-3 127.0.0.13:8080 check}.
+     * Its administrative state is READY, but a checked server counts as DOWN until it has passed {@code rise}
+     * health checks in a row, so no request reaches it before it has been seen to answer; its first check runs at
+     * once, the next ones every {@code inter}. An unchecked server takes traffic at once. It appears on the stats
+     * page, in the CSV and in the metrics like the others.
+     *
+     * <p>HAProxy starts a server added this way in maintenance and waits for {@code enable server} (and, for its
+     * checks, {@code enable health}); here the checks are the gate instead, so the one call is enough and a server
+     * still starting cannot be sent requests by an operator who enabled it too early.
+     *
+     * @throws IllegalArgumentException when a server of that name exists
+     * @throws IllegalStateException    when the balancer is not running, or its backend is full
+     *                                  ({@value BalancerConfig#MAX_SERVERS} servers)
+     */
+    public Server addServer(ServerConfig serverConfig) {
+        synchronized (commands) {
+            HealthChecker checks = checker;
+            if (checks == null || closed) {
+                throw new IllegalStateException("load balancer " + config.name() + " is not running: servers are"
+                        + " added to a running balancer (start it first, or list the server in its configuration)");
+            }
+            Server server = backend.add(serverConfig);
+            metrics.watch(List.of(server));
+            checks.add(server);
+            if (server.checked()) {
+                log.info("Server {}/{} added ({}, weight {}{}, {}): DOWN until {} checks in a row pass;"
+                                + " it takes traffic once its health check rises.", backend.name(), server.name(),
+                        hostPort(server), server.weight(), server.backup() ? ", backup" : "",
+                        config.check().describe(), config.check().rise());
+            } else {
+                log.info("Server {}/{} added ({}, weight {}{}, no check): it takes traffic at once.", backend.name(),
+                        server.name(), hostPort(server), server.weight(), server.backup() ? ", backup" : "");
+            }
+            return server;
+        }
+    }
+
+    /**
+     * Removes a server from the running backend, as HAProxy's {@code del server servers/web-3}. As in HAProxy,
+     * only a server in MAINT with no sessions in progress may be removed, so that no request is cut: set it to
+     * DRAIN, wait until its sessions reach 0, set it to MAINT, then remove it. From then on no request chooses it,
+     * its health checks stop, its idle kept-alive connections are closed and its metrics go away.
+     *
+     * @throws IllegalArgumentException for an unknown server
+     * @throws IllegalStateException    when the server is not in MAINT or still has sessions, or the balancer is
+     *                                  not running
+     */
+    public void removeServer(String serverName) {
+        synchronized (commands) {
+            HealthChecker checks = checker;
+            if (checks == null || closed) {
+                throw new IllegalStateException("load balancer " + config.name() + " is not running: servers are"
+                        + " removed from a running balancer");
+            }
+            Server server = existing(serverName);
+            String which = backend.name() + "/" + serverName;
+            if (server.adminState() != Server.AdminState.MAINT) {
+                throw new IllegalStateException("cannot remove server " + which + ": it is "
+                        + server.adminState() + ", and only a server in MAINT can be removed (HAProxy: \"Only"
+                        + " servers in maintenance mode can be deleted.\"). To take it out without failing a"
+                        + " request: set it to DRAIN (no new requests), wait until its sessions reach 0 (scur on the"
+                        + " stats page, " + server.currentSessions() + " now), set it to MAINT, then remove it.");
+            }
+            int sessions = server.currentSessions();
+            if (sessions > 0) {
+                throw new IllegalStateException("cannot remove server " + which + ": it is in MAINT but still has "
+                        + sessions + (sessions == 1 ? " session" : " sessions") + " in progress (scur), and removing"
+                        + " it would cut them (HAProxy refuses too while the server has connections). Wait until"
+                        + " its sessions reach 0, then remove it; next time, set DRAIN first and wait for 0"
+                        + " before MAINT.");
+            }
+            backend.remove(server);
+            checks.remove(server);
+            metrics.forget(server);
+            if (httpFrontend != null) {
+                httpFrontend.closeIdleConnections(server);
+            }
+            log.info("Server {}/{} removed ({}). Servers left: {}.", backend.name(), serverName, hostPort(server),
+                    String.join(", ", serverNames()));
+        }
+    }
+
+    private static String hostPort(Server server) {
+        return server.address().getAddress().getHostAddress() + ":" + server.address().getPort();
     }
 
     /** Runs a health check of one server now, outside its schedule; completes with the result. */
@@ -321,7 +432,10 @@ public final class LoadBalancer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        metrics.unwatch(backend.servers());
+        synchronized (commands) {
+            // after any addServer under way: the server it adds is in this list, so its gauges go too
+            metrics.unwatch(backend.servers());
+        }
         if (address != null) {
             log.info("load balancer {} {}", config.name(), reset ? "killed" : "stopped");
         }

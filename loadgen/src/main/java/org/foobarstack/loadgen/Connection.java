@@ -70,6 +70,8 @@ final class Connection {
     /** The status of the final response being read, or -1 before its head has arrived. */
     private int status = -1;
     private boolean keepAlive;
+    /** The counted header's value in the final response, or null: not there, not arrived yet, or none counted. */
+    private String headerValue;
     /** For a connection opened ahead of any request: what to do once it is open, or has failed to open. */
     private Runnable whenOpened;
 
@@ -86,6 +88,7 @@ final class Connection {
     void send(long request) {
         this.request = request;
         this.status = -1;
+        this.headerValue = null;
         long delay = run.deadlineNanos(request) - System.nanoTime();
         deadline = run.loop().schedule(this::onDeadline, Math.max(0, delay), TimeUnit.NANOSECONDS);
         if (state == State.IDLE) {
@@ -202,11 +205,17 @@ final class Connection {
         }
         status = head.status().code();
         keepAlive = head.keepAlive();
+        // the parser has already split the fields; a run that counts no header does not even look at them
+        String counted = run.countedField();
+        if (counted != null) {
+            headerValue = HeaderCounter.valueIn(head.fields(), counted);
+        }
     }
 
     private void onLastBodyPart() {
         long answered = request;
         int answeredStatus = status;
+        String answeredValue = headerValue;
         request = -1;
         cancelDeadline();
         if (keepAlive) {
@@ -214,7 +223,7 @@ final class Connection {
         } else {
             closeChannel(); // the server said it closes after this response ("Connection: close")
         }
-        run.answered(this, answered, answeredStatus);
+        run.answered(this, answered, answeredStatus, answeredValue);
     }
 
     private void onResponseError(HttpResponseError error) {

@@ -43,6 +43,14 @@ final class JsonReport {
         ObjectNode classes = root.putObject("answered_by_class");
         report.answeredByClass().forEach(classes::put);
         root.put("answered_total", report.answeredTotal());
+        // only when the run counted a header, so that the report of a run that did not is as it always was
+        String countedHeader = settings.countedHeader();
+        if (countedHeader != null) {
+            ObjectNode header = root.putObject("header");
+            header.put("name", countedHeader);
+            ObjectNode values = header.putObject("values");
+            report.headerValues().forEach(values::put);
+        }
         ObjectNode failed = root.putObject("failed");
         report.failed().forEach((kind, n) -> failed.put(kind.key(), n));
         root.put("failed_total", report.failedTotal());
@@ -75,6 +83,10 @@ final class JsonReport {
             row.put("failed", second.failedTotal());
             ObjectNode kinds = row.putObject("failed_by_kind");
             second.failed().forEach((kind, n) -> kinds.put(kind.key(), n));
+            if (countedHeader != null) {
+                ObjectNode values = row.putObject("header_values");
+                second.headerValues().forEach(values::put);
+            }
             row.put("max_latency_ms", round3(second.maxLatencyMillis()));
         }
         try {

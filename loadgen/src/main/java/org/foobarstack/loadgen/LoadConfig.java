@@ -33,10 +33,12 @@ import java.util.Objects;
  *                      choose
  * @param extraHeaders  header fields added to every request; one named like a default (Host, User-Agent, Accept)
  *                      replaces it
+ * @param countedHeader the name of a response header whose values the report counts, e.g. "X-App-Version", or
+ *                      null to count none; see {@link Builder#countHeader}
  */
 public record LoadConfig(InetSocketAddress target, String hostHeader, String path, String method, byte[] body,
                          String contentType, int rate, Duration duration, int connections, Duration timeout,
-                         InetAddress sourceAddress, List<Header> extraHeaders) {
+                         InetAddress sourceAddress, List<Header> extraHeaders, String countedHeader) {
 
     /**
      * The most requests one run may schedule (rate × duration). Far more than a demo needs: a run above it is
@@ -46,6 +48,18 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
 
     public static final int DEFAULT_CONNECTIONS = 16;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * The most distinct values of the {@link #countedHeader()} counted each under its own name; the answers with
+     * any later new value are counted together as {@link #OTHER_HEADER_VALUES}. A few versions or servers fit
+     * many times over, and a server that sends a different value with every response (a request id, a date)
+     * cannot make the counts grow with the number of requests.
+     */
+    public static final int MAX_HEADER_VALUES = 32;
+    /** Where the answers without the counted header are counted. */
+    public static final String NO_HEADER_VALUE = "-";
+    /** Where the answers with a value beyond the first {@link #MAX_HEADER_VALUES} are counted. */
+    public static final String OTHER_HEADER_VALUES = "other";
 
     /** One header field line, e.g. {@code new Header("Accept-Language", "fr")}. */
     public record Header(String name, String value) {
@@ -91,6 +105,17 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
                 throw new IllegalArgumentException(header.name() + " is set from the body, not as a header");
             }
         }
+        if (countedHeader != null && !isToken(countedHeader)) {
+            throw new IllegalArgumentException("not a header name: '" + countedHeader + "'");
+        }
+    }
+
+    /** A configuration that counts no response header. */
+    public LoadConfig(InetSocketAddress target, String hostHeader, String path, String method, byte[] body,
+                      String contentType, int rate, Duration duration, int connections, Duration timeout,
+                      InetAddress sourceAddress, List<Header> extraHeaders) {
+        this(target, hostHeader, path, method, body, contentType, rate, duration, connections, timeout,
+                sourceAddress, extraHeaders, null);
     }
 
     /** token = 1*tchar (RFC 9110 §5.6.2): what a method and a field name are made of. */
@@ -167,26 +192,26 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
                 && Objects.equals(contentType, other.contentType) && rate == other.rate
                 && duration.equals(other.duration) && connections == other.connections
                 && timeout.equals(other.timeout) && Objects.equals(sourceAddress, other.sourceAddress)
-                && extraHeaders.equals(other.extraHeaders);
+                && extraHeaders.equals(other.extraHeaders) && Objects.equals(countedHeader, other.countedHeader);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(target, hostHeader, path, method, Arrays.hashCode(body), contentType, rate, duration,
-                connections, timeout, sourceAddress, extraHeaders);
+                connections, timeout, sourceAddress, extraHeaders, countedHeader);
     }
 
     @Override
     public String toString() {
         return method + " " + url() + " at " + target.getAddress().getHostAddress() + ":" + target.getPort()
                 + ", " + rate + "/s for " + duration.toMillis() + " ms, " + connections + " connections, timeout "
-                + timeout.toMillis() + " ms";
+                + timeout.toMillis() + " ms" + (countedHeader == null ? "" : ", counting " + countedHeader);
     }
 
     /** The same load aimed at another address: the Host header and everything else stay as they are. */
     public LoadConfig withTarget(InetSocketAddress newTarget) {
         return new LoadConfig(newTarget, hostHeader, path, method, body, contentType, rate, duration, connections,
-                timeout, sourceAddress, extraHeaders);
+                timeout, sourceAddress, extraHeaders, countedHeader);
     }
 
     /** A builder whose Host header defaults to the target's address (with its port when not 80). */
@@ -208,6 +233,7 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
         private Duration timeout = DEFAULT_TIMEOUT;
         private InetAddress sourceAddress;
         private final List<Header> extraHeaders = new ArrayList<>();
+        private String countedHeader;
 
         private Builder(InetSocketAddress target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -224,6 +250,22 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
         public Builder sourceAddress(InetAddress v) { this.sourceAddress = v; return this; }
         public Builder header(String name, String value) { extraHeaders.add(new Header(name, value)); return this; }
 
+        /**
+         * Counts the values of the response header {@code name} (null: none), in the whole run and in each slice
+         * of its timeline: {@link LoadReport#headerValues()} and {@link TimelineBucket#headerValues()}. A demo
+         * that deploys a new version under load counts "X-App-Version" and sees, second by second, which version
+         * answered; behind a load balancer, a header naming the server shows how the requests were spread.
+         *
+         * <p>Every answered request is counted once, 5xx included, under the value the server sent; field names
+         * are case-insensitive (RFC 9110 §5.1), so "x-app-version" counts the same header. An answer without the
+         * header is counted under {@link #NO_HEADER_VALUE} ("-"); a header sent on several lines counts as the
+         * lines' values joined by ", ", as RFC 9110 §5.3 combines them. Requests that failed get no response and
+         * are not counted. Only the first {@link #MAX_HEADER_VALUES} distinct values are counted under their own
+         * name, any later one under {@link #OTHER_HEADER_VALUES} ("other"); a server that really sends "-" or
+         * "other" is counted with those.
+         */
+        public Builder countHeader(String name) { this.countedHeader = name; return this; }
+
         public LoadConfig build() {
             String host = hostHeader;
             if (host == null && !target.isUnresolved()) {
@@ -234,7 +276,7 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
                 }
             }
             return new LoadConfig(target, host, path, method, body, contentType, rate, duration, connections,
-                    timeout, sourceAddress, extraHeaders);
+                    timeout, sourceAddress, extraHeaders, countedHeader);
         }
     }
 }

@@ -35,12 +35,17 @@ import java.util.TreeMap;
  *                           ({@link Timeline#outageMillis()})
  * @param runMillis          how long requests were scheduled for: the duration, or less when cancelled
  * @param cancelled          true when {@link RunningLoad#cancel()} ended the run early
+ * @param headerValues       when the run counts a response header ({@link Settings#countedHeader()}), the answered
+ *                           requests by the value of that header, e.g. {v1=612, v2=264, -=12}: "-" for the answers
+ *                           without it, "other" for values beyond the first {@link LoadConfig#MAX_HEADER_VALUES};
+ *                           the counts add up to {@link #answeredTotal()}. Empty when no header is counted; each
+ *                           slice of the {@code timeline} has its own ({@link TimelineBucket#headerValues()})
  */
 public record LoadReport(Settings settings, long sent, SortedMap<Integer, Long> answered,
                          Map<FailureKind, Long> failed, Map<String, Long> protocolViolations,
                          Map<FailureKind, String> failureExamples, Latency latency, double achievedRps,
                          Timeline timeline, OptionalLong firstFailureMillis, OptionalLong lastFailureMillis,
-                         long outageMillis, long runMillis, boolean cancelled) {
+                         long outageMillis, long runMillis, boolean cancelled, Map<String, Long> headerValues) {
 
     /**
      * The run's configuration as the report shows it.
@@ -52,15 +57,24 @@ public record LoadReport(Settings settings, long sent, SortedMap<Integer, Long> 
      * @param durationMillis how long requests were to be scheduled for
      * @param connections    the most connections open at once
      * @param timeoutMillis  the request timeout
+     * @param countedHeader  the response header whose values were counted, as the configuration spelled it, or
+     *                       null when none was
      */
     public record Settings(String url, String address, String method, int rate, long durationMillis,
-                           int connections, long timeoutMillis) {
+                           int connections, long timeoutMillis, String countedHeader) {
+
+        /** The settings of a run that counts no response header. */
+        public Settings(String url, String address, String method, int rate, long durationMillis, int connections,
+                        long timeoutMillis) {
+            this(url, address, method, rate, durationMillis, connections, timeoutMillis, null);
+        }
 
         public static Settings of(LoadConfig config) {
             String host = config.target().getAddress().getHostAddress();
             String address = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.target().getPort();
             return new Settings(config.url(), address, config.method(), config.rate(),
-                    config.duration().toMillis(), config.connections(), config.timeout().toMillis());
+                    config.duration().toMillis(), config.connections(), config.timeout().toMillis(),
+                    config.countedHeader());
         }
     }
 
@@ -89,6 +103,16 @@ public record LoadReport(Settings settings, long sent, SortedMap<Integer, Long> 
         EnumMap<FailureKind, String> examples = new EnumMap<>(FailureKind.class);
         examples.putAll(failureExamples);
         failureExamples = Collections.unmodifiableMap(examples);
+        headerValues = HeaderCounter.ordered(headerValues == null ? Map.of() : headerValues);
+    }
+
+    /** The report of a run that counts no response header. */
+    public LoadReport(Settings settings, long sent, SortedMap<Integer, Long> answered, Map<FailureKind, Long> failed,
+                      Map<String, Long> protocolViolations, Map<FailureKind, String> failureExamples,
+                      Latency latency, double achievedRps, Timeline timeline, OptionalLong firstFailureMillis,
+                      OptionalLong lastFailureMillis, long outageMillis, long runMillis, boolean cancelled) {
+        this(settings, sent, answered, failed, protocolViolations, failureExamples, latency, achievedRps, timeline,
+                firstFailureMillis, lastFailureMillis, outageMillis, runMillis, cancelled, Map.of());
     }
 
     public long answeredTotal() {

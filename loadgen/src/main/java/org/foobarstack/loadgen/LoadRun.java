@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.foobarstack.httpcodec.request.RequestHead;
 
 import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +53,8 @@ final class LoadRun {
     private final Bootstrap bootstrap;
     private final RequestHead requestHead;
     private final byte[] body;
+    /** The counted response header's name lower-cased, as the parser gives field names, or null. */
+    private final String countedField;
     private final Tally tally;
     private final CompletableFuture<LoadReport> done = new CompletableFuture<>();
     private final long durationNanos;
@@ -99,7 +102,9 @@ final class LoadRun {
         this.durationNanos = config.duration().toNanos();
         this.timeoutNanos = config.timeout().toNanos();
         this.total = config.requestCount();
-        this.tally = new Tally(durationNanos, timeoutNanos);
+        this.countedField = config.countedHeader() == null ? null
+                : config.countedHeader().toLowerCase(Locale.ROOT);
+        this.tally = new Tally(durationNanos, timeoutNanos, countedField != null);
         this.connections = new Connection[config.connections()];
         for (int i = 0; i < connections.length; i++) {
             connections[i] = new Connection(this, i);
@@ -217,6 +222,11 @@ final class LoadRun {
         return timeoutNanos;
     }
 
+    /** The lower-cased name of the response header whose values are counted, or null when none is. */
+    String countedField() {
+        return countedField;
+    }
+
     /** Request i's intended start as an offset from t0: i / rate seconds. */
     private long offsetNanos(long request) {
         return request * 1_000_000_000L / config.rate();
@@ -311,10 +321,13 @@ final class LoadRun {
         }, Math.max(0, at - now), TimeUnit.NANOSECONDS);
     }
 
-    /** A connection got the complete response to {@code request}; it is free again. */
-    void answered(Connection connection, long request, int status) {
+    /**
+     * A connection got the complete response to {@code request}, with {@code headerValue} the value of the counted
+     * header (null when it had none, or none is counted); the connection is free again.
+     */
+    void answered(Connection connection, long request, int status, String headerValue) {
         long now = System.nanoTime();
-        tally.answered(offsetNanos(request), status, now - intendedNanos(request), now - startNanos);
+        tally.answered(offsetNanos(request), status, now - intendedNanos(request), now - startNanos, headerValue);
         resolved++;
         release(connection);
     }

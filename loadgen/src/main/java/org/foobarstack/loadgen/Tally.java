@@ -52,14 +52,17 @@ final class Tally {
      * grows as larger values arrive, so no upper bound has to be guessed.
      */
     private final Histogram latencies = new Histogram(3);
+    /** The values of the counted response header, or null when the run counts none. */
+    private final HeaderCounter headerValues;
     private long firstFailureNanos = -1;
     private long lastFailureNanos = -1;
 
     /**
      * @param durationNanos how long requests are scheduled for
      * @param timeoutNanos  how long after its intended start the last request may still be answered
+     * @param countsHeader  whether the answers' values of a response header are counted
      */
-    Tally(long durationNanos, long timeoutNanos) {
+    Tally(long durationNanos, long timeoutNanos, boolean countsHeader) {
         bucketCount = (int) ((durationNanos + BUCKET_NANOS - 1) / BUCKET_NANOS);
         bucketSent = new long[bucketCount];
         bucketOk = new long[bucketCount];
@@ -71,6 +74,7 @@ final class Tally {
         }
         // answers keep arriving up to a timeout after the last request was scheduled, plus a second of slack
         answeredByArrival = new AtomicLongArray(bucketCount + (int) (timeoutNanos / BUCKET_NANOS) + 11);
+        headerValues = countsHeader ? new HeaderCounter(bucketCount) : null;
     }
 
     private int bucketOf(long offsetNanos) {
@@ -93,8 +97,10 @@ final class Tally {
      * @param status        the final response's status code
      * @param latencyNanos  from the intended start to the response's last byte
      * @param arrivalNanos  when the last byte arrived, since the run's start
+     * @param headerValue   the value of the counted response header, or null when the response had none or the
+     *                      run counts no header
      */
-    void answered(long offsetNanos, int status, long latencyNanos, long arrivalNanos) {
+    void answered(long offsetNanos, int status, long latencyNanos, long arrivalNanos, String headerValue) {
         int bucket = bucketOf(offsetNanos);
         switch (status / 100) {
             case 2, 3 -> bucketOk[bucket]++;
@@ -113,6 +119,9 @@ final class Tally {
         bucketMaxLatencyMicros[bucket] = Math.max(bucketMaxLatencyMicros[bucket], micros);
         int arrivalBucket = (int) Math.min(arrivalNanos / BUCKET_NANOS, answeredByArrival.length() - 1);
         answeredByArrival.incrementAndGet(Math.max(0, arrivalBucket));
+        if (headerValues != null) {
+            headerValues.count(bucket, headerValue);
+        }
         answered.incrementAndGet();
     }
 
@@ -179,7 +188,8 @@ final class Tally {
                 }
             }
             buckets.add(new TimelineBucket(b * Timeline.BUCKET_MILLIS, Timeline.BUCKET_MILLIS, bucketSent[b],
-                    bucketOk[b], bucket4xx[b], bucket5xx[b], failedHere, bucketMaxLatencyMicros[b] / 1000.0));
+                    bucketOk[b], bucket4xx[b], bucket5xx[b], failedHere, bucketMaxLatencyMicros[b] / 1000.0,
+                    headerValues == null ? Map.of() : headerValues.bucket(b)));
         }
         Timeline timeline = new Timeline(Timeline.BUCKET_MILLIS, buckets);
 
@@ -191,7 +201,8 @@ final class Tally {
 
         return new LoadReport(settings, sent.get(), statuses, failures, protocolViolations, failureExamples,
                 latency, achieved, timeline, millis(firstFailureNanos), millis(lastFailureNanos),
-                timeline.outageMillis(), TimeUnit.NANOSECONDS.toMillis(runNanos), cancelled);
+                timeline.outageMillis(), TimeUnit.NANOSECONDS.toMillis(runNanos), cancelled,
+                headerValues == null ? Map.of() : headerValues.totals());
     }
 
     private double percentileMillis(double percentile) {

@@ -16,6 +16,19 @@ import java.util.StringJoiner;
  *      12s   40/200 ok  160 failed (refused 160) ████████
  *      13s  200/200 ok
  * </pre>
+ *
+ * When the run counts a response header, the summary has one line per value of it, and each second ends with the
+ * values its answers carried; folded seconds carried the same:
+ *
+ * <pre>
+ *   answered  2000   2xx 2000   (200: 2000)
+ *             X-App-Version: v1  1030
+ *             X-App-Version: v2   970
+ *   ...
+ *   0-4s  200/200 ok  v1 200
+ *     5s  200/200 ok  v1 30, v2 170
+ *   6-9s  200/200 ok  v2 200
+ * </pre>
  */
 final class TextReport {
 
@@ -43,6 +56,7 @@ final class TextReport {
             out.append("   ").append(answeredDetail(report));
         }
         out.append('\n');
+        appendHeaderValues(out, report);
         out.append(String.format(Locale.ROOT, "  failed    " + count, report.failedTotal()));
         if (report.failedTotal() > 0) {
             out.append("   ").append(kinds(report.failed()));
@@ -94,6 +108,33 @@ final class TextReport {
         return classes + "   (" + statuses + ")";
     }
 
+    /** One line per value of the counted header, with its count, under the answered requests it counts. */
+    private static void appendHeaderValues(StringBuilder out, LoadReport report) {
+        String name = report.settings().countedHeader();
+        if (name == null || report.headerValues().isEmpty()) {
+            return;
+        }
+        int valueWidth = report.headerValues().keySet().stream().mapToInt(String::length).max().orElse(1);
+        int countWidth = Long.toString(report.answeredTotal()).length();
+        report.headerValues().forEach((value, n) -> {
+            out.append(String.format(Locale.ROOT, "            %s: %-" + valueWidth + "s  %" + countWidth + "d",
+                    name, value, n));
+            if (value.equals(LoadConfig.NO_HEADER_VALUE)) {
+                out.append("   (without the header)");
+            } else if (value.equals(LoadConfig.OTHER_HEADER_VALUES)) {
+                out.append("   (values beyond the first ").append(LoadConfig.MAX_HEADER_VALUES).append(')');
+            }
+            out.append('\n');
+        });
+    }
+
+    /** "v1 30, v2 170": the values of the counted header a second's answers carried. */
+    private static String values(Map<String, Long> headerValues) {
+        StringJoiner values = new StringJoiner(", ");
+        headerValues.forEach((value, n) -> values.add(value + " " + n));
+        return values.toString();
+    }
+
     /** "refused 160, reset 3": the kinds that happened. */
     private static String kinds(Map<FailureKind, Long> failed) {
         StringJoiner kinds = new StringJoiner(", ");
@@ -105,7 +146,10 @@ final class TextReport {
         return kinds.toString();
     }
 
-    /** One line per second; runs of clean seconds with the same count folded into one line. */
+    /**
+     * One line per second; runs of clean seconds with the same count folded into one line, as long as their
+     * answers carried the same values of the counted header (so that a deploy's switch from v1 to v2 shows).
+     */
     private static void appendSeconds(StringBuilder out, List<TimelineBucket> seconds) {
         List<String> labels = new ArrayList<>();
         List<TimelineBucket> rows = new ArrayList<>();
@@ -114,7 +158,8 @@ final class TextReport {
             TimelineBucket first = seconds.get(i);
             int j = i;
             while (j + 1 < seconds.size() && isClean(first) && isClean(seconds.get(j + 1))
-                    && seconds.get(j + 1).sent() == first.sent()) {
+                    && seconds.get(j + 1).sent() == first.sent()
+                    && seconds.get(j + 1).headerValues().equals(first.headerValues())) {
                 j++;
             }
             long from = first.startMillis() / 1000;
@@ -143,6 +188,9 @@ final class TextReport {
             if (bad > 0) {
                 long blocks = Math.max(1, Math.round(bad * (double) BAR_WIDTH / row.sent()));
                 out.append(' ').append("█".repeat((int) blocks));
+            }
+            if (!row.headerValues().isEmpty()) {
+                out.append("  ").append(values(row.headerValues()));
             }
             out.append('\n');
         }

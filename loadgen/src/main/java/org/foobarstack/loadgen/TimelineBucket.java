@@ -21,14 +21,27 @@ import java.util.Map;
  * @param serverErrors     answered 5xx
  * @param failed           requests that got no response, by kind; kinds that did not happen may be absent
  * @param maxLatencyMillis the longest latency of the slice's answered requests, 0 when none was answered
+ * @param headerValues     when the run counts a response header ({@link LoadConfig#countedHeader()}), the slice's
+ *                         answered requests by the value of that header, e.g. {v1=12, v2=8}: those without it
+ *                         under "-", values beyond the first {@link LoadConfig#MAX_HEADER_VALUES} under "other";
+ *                         the counts add up to {@link #answered()}. Values that did not occur are absent, and the
+ *                         map is empty when no header is counted
  */
 public record TimelineBucket(long startMillis, long lengthMillis, long sent, long ok, long clientErrors,
-                             long serverErrors, Map<FailureKind, Long> failed, double maxLatencyMillis) {
+                             long serverErrors, Map<FailureKind, Long> failed, double maxLatencyMillis,
+                             Map<String, Long> headerValues) {
 
     public TimelineBucket {
         EnumMap<FailureKind, Long> copy = new EnumMap<>(FailureKind.class);
         copy.putAll(failed);
         failed = Collections.unmodifiableMap(copy);
+        headerValues = HeaderCounter.ordered(headerValues == null ? Map.of() : headerValues);
+    }
+
+    /** A slice of a run that counts no response header. */
+    public TimelineBucket(long startMillis, long lengthMillis, long sent, long ok, long clientErrors,
+                          long serverErrors, Map<FailureKind, Long> failed, double maxLatencyMillis) {
+        this(startMillis, lengthMillis, sent, ok, clientErrors, serverErrors, failed, maxLatencyMillis, Map.of());
     }
 
     /** The requests of this slice that failed with {@code kind}. */
@@ -59,6 +72,7 @@ public record TimelineBucket(long startMillis, long lengthMillis, long sent, lon
         next.failed.forEach((kind, n) -> sum.merge(kind, n, Long::sum));
         return new TimelineBucket(startMillis, lengthMillis + next.lengthMillis, sent + next.sent, ok + next.ok,
                 clientErrors + next.clientErrors, serverErrors + next.serverErrors, sum,
-                Math.max(maxLatencyMillis, next.maxLatencyMillis));
+                Math.max(maxLatencyMillis, next.maxLatencyMillis),
+                HeaderCounter.sum(headerValues, next.headerValues));
     }
 }

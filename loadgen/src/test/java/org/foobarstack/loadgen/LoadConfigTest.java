@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,6 +63,32 @@ class LoadConfigTest {
                 .header("Transfer-Encoding", "chunked").build()).hasMessageContaining("from the body");
         assertThatThrownBy(() -> LoadConfig.builder(InetSocketAddress.createUnresolved("www.foobar.com", 80))
                 .rate(10).duration(Duration.ofSeconds(1)).build()).hasMessageContaining("resolve it first");
+    }
+
+    @Test
+    void countsAHeaderOnlyWhenAskedAndOnlyByAValidName() {
+        LoadConfig.Builder builder = LoadConfig.builder(TARGET).rate(10).duration(Duration.ofSeconds(1));
+        assertThat(builder.build().countedHeader()).isNull();
+
+        LoadConfig counting = builder.countHeader("X-App-Version").build();
+        assertThat(counting.countedHeader()).isEqualTo("X-App-Version");
+        assertThat(counting.toString()).endsWith(", counting X-App-Version");
+        assertThat(counting.withTarget(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)).countedHeader())
+                .isEqualTo("X-App-Version");
+        assertThat(counting).isNotEqualTo(builder.countHeader(null).build());
+        assertThatThrownBy(() -> builder.countHeader("X App").build()).hasMessageContaining("not a header name");
+        assertThatThrownBy(() -> builder.countHeader("X-App-Version:").build())
+                .hasMessageContaining("not a header name");
+    }
+
+    @Test
+    void theConstructorWithoutACountedHeaderCountsNone() {
+        LoadConfig config = new LoadConfig(TARGET, "www.foobar.com", "/", "GET", null, null, 10,
+                Duration.ofSeconds(1), 1, Duration.ofSeconds(2), null, List.of());
+
+        assertThat(config.countedHeader()).isNull();
+        assertThat(config).isEqualTo(LoadConfig.builder(TARGET).hostHeader("www.foobar.com").rate(10)
+                .duration(Duration.ofSeconds(1)).connections(1).build());
     }
 
     @Test

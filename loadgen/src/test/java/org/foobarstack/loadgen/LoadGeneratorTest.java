@@ -328,4 +328,116 @@ class LoadGeneratorTest {
             assertThat(load.progress().answered()).isEqualTo(report.answeredTotal());
         }
     }
+
+    /**
+     * A deploy seen by the load: the first 100 requests are answered by v1, the next 100 by v2, and every tenth
+     * answer carries no version at all. With one connection the server numbers the requests in the order of their
+     * intended starts, so each 100 ms slice (20 requests at 200/s) is known: 18 of one version and 2 without.
+     */
+    @Test
+    void countsAResponseHeaderInTheWholeRunAndInEachSlice() throws Exception {
+        try (TestHttpServer server = TestHttpServer.start(exchange -> {
+            int n = exchange.number();
+            if (n % 10 == 0) {
+                exchange.respond(200);
+            } else {
+                exchange.respond(200, "X-App-Version: " + (n <= 100 ? "v1" : "v2"));
+            }
+        })) {
+            // the name as a person might type it: field names are case-insensitive
+            LoadReport report = run(config(server.address(), 200, 1000).connections(1)
+                    .countHeader("x-app-version").build());
+
+            assertThat(report.answered()).containsExactly(Map.entry(200, 200L));
+            assertThat(report.settings().countedHeader()).isEqualTo("x-app-version");
+            assertThat(report.headerValues()).containsExactly(Map.entry("v1", 90L), Map.entry("v2", 90L),
+                    Map.entry("-", 20L));
+            List<TimelineBucket> buckets = report.timeline().buckets();
+            assertThat(buckets).hasSize(10);
+            for (int b = 0; b < 10; b++) {
+                assertThat(buckets.get(b).headerValues()).as("slice %d", b)
+                        .containsExactly(Map.entry(b < 5 ? "v1" : "v2", 18L), Map.entry("-", 2L));
+            }
+            assertThat(report.timeline().perSecond().get(0).headerValues()).isEqualTo(report.headerValues());
+            assertThat(report.toText()).contains(
+                    "            x-app-version: v1   90\n",
+                    "            x-app-version: v2   90\n",
+                    "            x-app-version: -    20   (without the header)\n");
+            assertAccountedFor(report);
+        }
+    }
+
+    /**
+     * Many connections, so the answers arrive in no particular order; the server tallies what it served, and the
+     * report must say the same. Every fifth answer has no version, and every eighth request is reset: a request
+     * that got no response carries no header and is not counted.
+     */
+    @Test
+    void countsWhatTheServerServedWhateverTheCaseOfTheFieldName() throws Exception {
+        Map<String, Long> served = new java.util.concurrent.ConcurrentHashMap<>();
+        try (TestHttpServer server = TestHttpServer.start(exchange -> {
+            int n = exchange.number();
+            if (n % 8 == 0) {
+                exchange.reset();
+            } else if (n % 5 == 0) {
+                served.merge("-", 1L, Long::sum);
+                exchange.respond(200);
+            } else {
+                String version = n % 2 == 1 ? "v1" : "v2";
+                served.merge(version, 1L, Long::sum);
+                exchange.respond(n % 3 == 0 ? 503 : 200, "x-APP-version: " + version);
+            }
+        })) {
+            LoadReport report = run(config(server.address(), 200, 1000).countHeader("X-App-Version").build());
+
+            assertThat(report.failed()).containsEntry(FailureKind.RESET, 25L);
+            assertThat(report.answeredTotal()).isEqualTo(175);
+            assertThat(report.answeredBetween(500, 599)).isPositive(); // 5xx answers are counted like the others
+            assertThat(report.headerValues()).isEqualTo(served)
+                    .containsOnlyKeys("v1", "v2", "-");
+            assertThat(report.headerValues().values().stream().mapToLong(Long::longValue).sum())
+                    .isEqualTo(report.answeredTotal());
+            for (TimelineBucket bucket : report.timeline().buckets()) {
+                assertThat(bucket.headerValues().values().stream().mapToLong(Long::longValue).sum())
+                        .isEqualTo(bucket.answered());
+            }
+            assertAccountedFor(report);
+        }
+    }
+
+    @Test
+    void countsNoHeaderUnlessAsked() throws Exception {
+        try (TestHttpServer server = TestHttpServer.start(exchange -> exchange.respond(200, "X-App-Version: v1"))) {
+            LoadReport report = run(config(server.address(), 50, 200).build());
+
+            assertThat(report.answered()).containsEntry(200, 10L);
+            assertThat(report.settings().countedHeader()).isNull();
+            assertThat(report.headerValues()).isEmpty();
+            assertThat(report.timeline().buckets()).allSatisfy(bucket -> assertThat(bucket.headerValues()).isEmpty());
+            assertThat(report.toText()).doesNotContain("X-App-Version", "v1");
+            assertThat(report.toJson()).doesNotContain("\"header\"", "header_values");
+        }
+    }
+
+    /** A server that answers a value of its own with every response cannot make the counts grow without bound. */
+    @Test
+    void valuesBeyondTheFirst32AreCountedAsOther() throws Exception {
+        try (TestHttpServer server = TestHttpServer.start(
+                exchange -> exchange.respond(200, "X-Request-Id: r" + exchange.number()))) {
+            LoadReport report = run(config(server.address(), 200, 500).countHeader("X-Request-Id").build());
+
+            assertThat(report.answeredTotal()).isEqualTo(100);
+            assertThat(report.headerValues()).hasSize(LoadConfig.MAX_HEADER_VALUES + 1)
+                    .containsEntry("other", 100L - LoadConfig.MAX_HEADER_VALUES);
+            assertThat(report.headerValues()).allSatisfy((value, n) -> {
+                if (!value.equals("other")) {
+                    assertThat(n).as(value).isEqualTo(1);
+                }
+            });
+            // every slice lists at most the same 32 values and "other"
+            assertThat(report.timeline().buckets()).allSatisfy(bucket ->
+                    assertThat(report.headerValues().keySet()).containsAll(bucket.headerValues().keySet()));
+            assertAccountedFor(report);
+        }
+    }
 }

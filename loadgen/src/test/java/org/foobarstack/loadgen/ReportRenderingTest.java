@@ -82,6 +82,73 @@ class ReportRenderingTest {
         assertThat(second12.get("errors_5xx").asLong()).isZero();
         assertThat(second12.get("failed").asLong()).isEqualTo(160);
         assertThat(second12.get("failed_by_kind").get("refused").asLong()).isEqualTo(160);
+        // no header was counted: the report has no word about one
+        assertThat(json.has("header")).isFalse();
+        assertThat(second12.has("header_values")).isFalse();
+    }
+
+    /**
+     * 10 s at 100/s with X-App-Version counted: v1 answers until 4.4 s, v2 after; at 7.0 s the load balancer answers
+     * five 502s of its own, without the header.
+     */
+    private static LoadReport deployReport() {
+        List<TimelineBucket> buckets = new ArrayList<>();
+        for (int b = 0; b < 100; b++) {
+            String version = b < 44 ? "v1" : "v2";
+            buckets.add(b == 70
+                    ? new TimelineBucket(b * 100L, 100, 10, 5, 0, 5, Map.of(), 0.5, Map.of("v2", 5L, "-", 5L))
+                    : new TimelineBucket(b * 100L, 100, 10, 10, 0, 0, Map.of(), 0.5, Map.of(version, 10L)));
+        }
+        Timeline timeline = new Timeline(100, buckets);
+        return new LoadReport(
+                new LoadReport.Settings("http://www.foobar.com:8080/", "127.0.0.1:8080", "GET", 100, 10_000, 16, 2000,
+                        "X-App-Version"),
+                1000, new TreeMap<>(Map.of(200, 995L, 502, 5L)), Map.of(), Map.of(), Map.of(),
+                new LoadReport.Latency(1000, 0.4, 0.7, 3.1, 12.4, 15.2), 100, timeline,
+                OptionalLong.of(7000), OptionalLong.of(7040), 0, 10_000, false,
+                Map.of("v1", 440L, "v2", 555L, "-", 5L));
+    }
+
+    @Test
+    void textListsEachValueOfTheCountedHeaderAndWhichSecondsCarriedIt() {
+        String text = deployReport().toText();
+
+        assertThat(text).contains(
+                "  answered  1000   2xx 995  5xx 5   (200: 995, 502: 5)\n"
+                        + "            X-App-Version: v1   440\n"
+                        + "            X-App-Version: v2   555\n"
+                        + "            X-App-Version: -      5   (without the header)\n"
+                        + "  failed       0\n");
+        // clean seconds fold only while their answers carried the same values: the switch to v2 shows
+        assertThat(text).contains(
+                "\n  0-3s  100/100 ok  v1 100\n"
+                        + "    4s  100/100 ok  v1 40, v2 60\n"
+                        + "  5-6s  100/100 ok  v2 100\n"
+                        + "    7s   95/100 ok  5 5xx █  v2 95, - 5\n"
+                        + "  8-9s  100/100 ok  v2 100\n");
+    }
+
+    @Test
+    void jsonHasTheCountedHeaderInTheWholeRunAndEachSecond() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(deployReport().toJson());
+
+        JsonNode header = json.get("header");
+        assertThat(header.get("name").asText()).isEqualTo("X-App-Version");
+        assertThat(fieldNames(header.get("values"))).containsExactly("v1", "v2", "-");
+        assertThat(header.get("values").get("v1").asLong()).isEqualTo(440);
+        assertThat(header.get("values").get("v2").asLong()).isEqualTo(555);
+        assertThat(header.get("values").get("-").asLong()).isEqualTo(5);
+        JsonNode timeline = json.get("timeline");
+        assertThat(timeline.get(0).get("header_values").get("v1").asLong()).isEqualTo(100);
+        assertThat(fieldNames(timeline.get(4).get("header_values"))).containsExactly("v1", "v2");
+        assertThat(timeline.get(4).get("header_values").get("v2").asLong()).isEqualTo(60);
+        assertThat(timeline.get(7).get("header_values").get("-").asLong()).isEqualTo(5);
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -192,6 +192,15 @@ public final class TestHttpServer implements AutoCloseable {
             writeRaw("HTTP/1.1 " + status + " Test\r\nContent-Length: 2\r\n\r\nok");
         }
 
+        /** Answers {@code status} with these header field lines, e.g. "X-App-Version: v1", keeping it open. */
+        public void respond(int status, String... fieldLines) throws IOException {
+            StringBuilder head = new StringBuilder("HTTP/1.1 " + status + " Test\r\n");
+            for (String line : fieldLines) {
+                head.append(line).append("\r\n");
+            }
+            writeRaw(head + "Content-Length: 2\r\n\r\nok");
+        }
+
         /** Answers with "Connection: close", then closes the connection as that header promises. */
         public void respondAndClose(int status) throws IOException {
             writeRaw("HTTP/1.1 " + status + " Test\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");

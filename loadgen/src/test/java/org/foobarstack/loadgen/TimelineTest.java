@@ -85,4 +85,20 @@ class TimelineTest {
         });
         assertThat(seconds.get(2).lengthMillis()).isEqualTo(200); // the last second may be short
     }
+
+    @Test
+    void perSecondAddsUpTheCountedHeaderValues() {
+        List<TimelineBucket> slices = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            // v1 until 0.64 s, v2 after it; one answer in each of the last three slices without the header
+            Map<String, Long> values = b < 6 ? Map.of("v1", 10L)
+                    : b == 6 ? Map.of("v1", 4L, "v2", 6L)
+                    : Map.of("v2", 9L, "-", 1L);
+            slices.add(new TimelineBucket(b * 100L, 100, 10, 10, 0, 0, Map.of(), 1.0, values));
+        }
+        TimelineBucket second = new Timeline(Timeline.BUCKET_MILLIS, slices).perSecond().get(0);
+
+        assertThat(second.headerValues()).containsExactly(Map.entry("v1", 64L), Map.entry("v2", 33L), Map.entry("-", 3L));
+        assertThat(timeline("oox").perSecond().get(0).headerValues()).isEmpty(); // no header counted
+    }
 }

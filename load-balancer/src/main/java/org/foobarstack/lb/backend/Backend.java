@@ -3,6 +3,7 @@ package org.foobarstack.lb.backend;
 import org.foobarstack.lb.balance.Selector;
 import org.foobarstack.lb.config.Algorithm;
 import org.foobarstack.lb.config.BalancerConfig;
+import org.foobarstack.lb.config.HealthCheckConfig;
 import org.foobarstack.lb.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,12 @@ import java.util.function.LongSupplier;
  * No lock is taken: the servers' states are read as they are now (volatile), and the selectors keep their state
  * in atomics. The event loops never wait for each other here, which on a busy machine matters more than the
  * nanoseconds: a loop that held a shared lock when the kernel paused it would stop every other loop behind it.
+ *
+ * <p>Servers may be added and removed while requests are being chosen (HAProxy's {@code add server} and
+ * {@code del server}). The list is never changed in place: {@link #add} and {@link #remove} build a new
+ * {@link Members} and publish it with one volatile write (copy-on-write), and each choice reads it once, so a
+ * request works on one consistent set of servers from start to end, even if the set changes meanwhile. Adding
+ * and removing are rare (an operator's command), so copying a few dozen references each time costs nothing.
  */
 public final class Backend {
 
@@ -41,16 +48,35 @@ public final class Backend {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /**
+     * The servers at one moment, never changed once published: the list in configuration order (servers added
+     * at run time last), how many are not backups, and the sentence of a choice for each server by its slot.
+     */
+    private record Members(List<Server> servers, int activeServers, String[] chosenSentences) {
+
+        static Members of(List<Server> servers, Algorithm algorithm) {
+            int active = (int) servers.stream().filter(s -> !s.backup()).count();
+            String[] sentences = new String[BalancerConfig.MAX_SERVERS];
+            for (Server server : servers) {
+                sentences[server.index()] = "chose " + server.name() + " (" + algorithm.keyword() + ", " + active
+                        + (active == 1 ? " candidate)" : " candidates)");
+            }
+            return new Members(List.copyOf(servers), active, sentences);
+        }
+    }
+
+    /**
      * The outcome of one choice: the server, or none. The decision in words is made only when asked (for a trace,
      * or the page of a 503), not for every request.
      */
     public final class Choice {
+        private final Members members;
         private final Server server;
         private final int candidates;
         private final boolean usingBackup;
         private final Collection<Server> excluded;
 
-        Choice(Server server, int candidates, boolean usingBackup, Collection<Server> excluded) {
+        Choice(Members members, Server server, int candidates, boolean usingBackup, Collection<Server> excluded) {
+            this.members = members;
             this.server = server;
             this.candidates = candidates;
             this.usingBackup = usingBackup;
@@ -67,16 +93,18 @@ public final class Backend {
 
         /**
          * "chose web-2 (roundrobin, 1 candidate); web-1 DOWN since 12:01:03 (L4CON (Connection refused) seen on
-         * traffic)", or "no server is available: ...".
+         * traffic)", or "no server is available: ...". It speaks of the servers the choice was made among, even
+         * if one was added or removed since.
          */
         public String explanation() {
-            if (server != null && !usingBackup && excluded.isEmpty() && candidates == activeServers) {
+            if (server != null && !usingBackup && excluded.isEmpty() && candidates == members.activeServers()) {
                 // every server in play: the common case, with its sentence made once per server
-                return server.chosenSentence();
+                return members.chosenSentences()[server.index()];
             }
-            String others = describeUnusable(Set.copyOf(excluded));
+            String others = describeUnusable(members.servers(), Set.copyOf(excluded));
             if (server == null) {
-                return "no server is available: " + others;
+                return "no server is available: " + (members.servers().isEmpty()
+                        ? "the backend has no servers" : others);
             }
             StringBuilder why = new StringBuilder()
                     .append("chose ").append(server.name())
@@ -93,28 +121,25 @@ public final class Backend {
 
     private final String name;
     private final Algorithm algorithm;
-    private final List<Server> servers;
+    private final HealthCheckConfig check;
+    private final LongSupplier wallClockMillis;
     private final Selector selector;
-    /** Non-backup servers: when all are candidates, nothing needs explaining beyond the choice. */
-    private final int activeServers;
+    /** The servers now: replaced whole when one is added or removed (under this object's lock). */
+    private volatile Members members;
 
     public Backend(String name, BalancerConfig config, LongSupplier wallClockMillis) {
         this.name = name;
         this.algorithm = config.algorithm();
+        this.check = config.check();
+        this.wallClockMillis = wallClockMillis;
         List<Server> list = new ArrayList<>();
         for (ServerConfig server : config.servers()) {
-            list.add(new Server(server, config.check(), wallClockMillis));
-        }
-        this.servers = List.copyOf(list);
-        for (int i = 0; i < servers.size(); i++) {
-            servers.get(i).setIndex(i);
+            Server added = new Server(server, config.check(), wallClockMillis);
+            added.setIndex(list.size());
+            list.add(added);
         }
         this.selector = Selector.of(config.algorithm());
-        this.activeServers = (int) servers.stream().filter(s -> !s.backup()).count();
-        for (Server server : servers) {
-            server.setChosenSentence("chose " + server.name() + " (" + algorithm.keyword() + ", " + activeServers
-                    + (activeServers == 1 ? " candidate)" : " candidates)"));
-        }
+        this.members = Members.of(list, algorithm);
     }
 
     /** The backend's name in logs and on the stats page ("servers"). */
@@ -126,12 +151,77 @@ public final class Backend {
         return algorithm;
     }
 
+    /** The servers now, in configuration order with those added at run time last; a list that never changes. */
     public List<Server> servers() {
-        return servers;
+        return members.servers();
     }
 
     public Optional<Server> server(String serverName) {
-        return servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
+        return members.servers().stream().filter(s -> s.name().equals(serverName)).findFirst();
+    }
+
+    /** The servers' names, in order: "web-1, web-2", for messages. */
+    private static String names(List<Server> servers) {
+        return String.join(", ", servers.stream().map(Server::name).toList());
+    }
+
+    /**
+     * Adds a server while requests are being chosen (HAProxy's {@code add server servers/web-3 ...}). A checked
+     * server starts DOWN and is chosen only once its checks bring it UP ({@link Server#addedAtRunTime}); the
+     * caller starts those checks.
+     *
+     * @throws IllegalArgumentException when the name is taken
+     * @throws IllegalStateException    when the backend already has {@value BalancerConfig#MAX_SERVERS} servers
+     */
+    public synchronized Server add(ServerConfig serverConfig) {
+        List<Server> now = members.servers();
+        if (server(serverConfig.name()).isPresent()) {
+            throw new IllegalArgumentException("backend " + name + " already has a server named "
+                    + serverConfig.name() + " (servers: " + names(now) + "); choose another name");
+        }
+        if (now.size() >= BalancerConfig.MAX_SERVERS) {
+            throw new IllegalStateException("backend " + name + " already has " + now.size()
+                    + " servers, the most it can hold here (round robin keeps each set of servers as a 64-bit"
+                    + " mask); remove one first");
+        }
+        Server server = Server.addedAtRunTime(serverConfig, check, wallClockMillis);
+        server.setIndex(lowestFreeSlot(now));
+        List<Server> next = new ArrayList<>(now);
+        next.add(server);
+        members = Members.of(next, algorithm);
+        return server;
+    }
+
+    /**
+     * Takes a server out of the list: from the next choice on, no request can pick it. Requests that chose it
+     * before are not touched; the caller makes sure there are none (HAProxy's {@code del server} refuses a server
+     * that is not in maintenance or still has connections).
+     *
+     * @return false when it was not in the list
+     */
+    public synchronized boolean remove(Server server) {
+        List<Server> now = members.servers();
+        if (!now.contains(server)) {
+            return false;
+        }
+        List<Server> next = new ArrayList<>(now);
+        next.remove(server);
+        members = Members.of(next, algorithm);
+        return true;
+    }
+
+    /** Whether the server is in the list now: false once it has been removed. */
+    public boolean contains(Server server) {
+        return members.servers().contains(server);
+    }
+
+    /** The lowest slot no present server holds: a slot left by a removed server is used again. */
+    private static int lowestFreeSlot(List<Server> servers) {
+        long taken = 0;
+        for (Server server : servers) {
+            taken |= 1L << server.index();
+        }
+        return Long.numberOfTrailingZeros(~taken);
     }
 
     /**
@@ -139,6 +229,8 @@ public final class Backend {
      * the servers in {@code exclude} (those that already failed this request).
      */
     public Choice choose(InetAddress clientAddress, String path, Collection<Server> exclude) {
+        Members now = members; // read once: the whole choice is made on this one set of servers
+        List<Server> servers = now.servers();
         List<Server> candidates = new ArrayList<>(servers.size());
         for (Server server : servers) {
             if (!server.backup() && server.usable() && !exclude.contains(server)) {
@@ -156,18 +248,18 @@ public final class Backend {
             }
         }
         if (candidates.isEmpty()) {
-            return new Choice(null, 0, false, exclude);
+            return new Choice(now, null, 0, false, exclude);
         }
         Server chosen = selector.select(candidates, new Selector.RequestKey(clientAddress, path));
         chosen.countChosen();
-        return new Choice(chosen, candidates.size(), usingBackup, exclude);
+        return new Choice(now, chosen, candidates.size(), usingBackup, exclude);
     }
 
     /**
      * Why the servers that were not candidates were left out: "web-1 DOWN since 12:01:03 (3 failed checks:
      * L4CON Connection refused); web-3 MAINT; web-2 already failed this request".
      */
-    private String describeUnusable(Set<Server> excluded) {
+    private static String describeUnusable(List<Server> servers, Set<Server> excluded) {
         List<String> reasons = new ArrayList<>();
         for (Server server : servers) {
             if (excluded.contains(server)) {
@@ -190,8 +282,9 @@ public final class Backend {
         }
         if (!stats.up()) {
             CheckResult cause = stats.lastFailure();
+            // no failure yet: a server added at run time, DOWN until its first checks pass
             return server.name() + " DOWN since " + TIME.format(Instant.ofEpochMilli(stats.downSinceMillis()))
-                    + (cause == null ? "" : " (" + cause.describe() + ")");
+                    + (cause == null ? " (added, not yet through its health checks)" : " (" + cause.describe() + ")");
         }
         if (stats.weight() == 0) {
             return server.name() + " weight 0";
@@ -202,7 +295,7 @@ public final class Backend {
     /** Servers of each kind that can take traffic now, for the log line of a state change. */
     public int usableCount(boolean backup) {
         int n = 0;
-        for (Server server : servers) {
+        for (Server server : members.servers()) {
             if (server.backup() == backup && server.usable()) {
                 n++;
             }

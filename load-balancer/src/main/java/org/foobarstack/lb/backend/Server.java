@@ -78,17 +78,36 @@ public final class Server {
     private final LongAdder redispatches = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
-    /** The server's position in its backend's list, for the selectors that keep a number per server. */
+    /** The server's slot in its backend, for the selectors that keep a number per server; see {@link #index()}. */
     private int index;
     /** hrsp_1xx .. hrsp_5xx, then hrsp_other. */
     private final ResponseCounts responses = new ResponseCounts();
 
+    /**
+     * A server of the configuration: assumed UP until its first check says otherwise, as HAProxy assumes of the
+     * servers it starts with, so that a balancer takes traffic from its first second.
+     */
     public Server(ServerConfig config, HealthCheckConfig check, LongSupplier wallClockMillis) {
+        this(config, check, wallClockMillis, true);
+    }
+
+    /**
+     * A server added while the balancer runs: a checked one starts DOWN and comes UP only after {@code rise}
+     * passed checks in a row, so no request reaches a server that nobody has seen answer yet (it may still be
+     * starting). An unchecked one has nothing to wait for and starts UP.
+     */
+    public static Server addedAtRunTime(ServerConfig config, HealthCheckConfig check, LongSupplier wallClockMillis) {
+        return new Server(config, check, wallClockMillis, !config.check());
+    }
+
+    private Server(ServerConfig config, HealthCheckConfig check, LongSupplier wallClockMillis, boolean startsUp) {
         this.config = config;
         this.check = check;
         this.clock = wallClockMillis;
         this.lastChangeMillis = clock.getAsLong();
         this.lastCheck = CheckResult.initial(lastChangeMillis, config.check());
+        this.up = startsUp;
+        this.downSinceMillis = startsUp ? -1 : lastChangeMillis;
     }
 
     public ServerConfig config() {
@@ -257,24 +276,18 @@ public final class Server {
         return downtimeMillis + (downSinceMillis >= 0 ? clock.getAsLong() - downSinceMillis : 0);
     }
 
-    private volatile String chosenSentence;
-
-    /** "chose web-2 (roundrobin, 2 candidates)", made once by the backend for its trace hops. */
-    public String chosenSentence() {
-        return chosenSentence;
-    }
-
-    void setChosenSentence(String sentence) {
-        chosenSentence = sentence;
-    }
-
-    /** Its position in the backend's list of servers. */
+    /**
+     * Its slot in the backend, 0 to 63, unique among the servers present and kept for the server's whole life,
+     * for the selectors that keep a number per server (round robin's set of usable servers is a bit mask of
+     * slots). The servers of the configuration hold 0, 1, 2... in order; a server added later takes the lowest
+     * free slot, which may be one a removed server left.
+     */
     public int index() {
         return index;
     }
 
-    void setIndex(int position) {
-        index = position;
+    void setIndex(int slot) {
+        index = slot;
     }
 
     // ---------------------------------------------------------------- counters

@@ -12,7 +12,9 @@ import java.util.List;
  * <p>This is HAProxy's default "map-based" hashing: the usable servers are laid out in a table where each
  * appears as many times as its weight, and the hash modulo the table's size is the slot. It is sticky only for as
  * long as the set of usable servers stays the same: when one goes down, the table shrinks and most keys move to
- * another slot (HAProxy's {@code hash-type consistent} would move only the keys of the server that left).
+ * another slot (HAProxy's {@code hash-type consistent} would move only the keys of the server that left). A server
+ * added or removed at run time moves them the same way. The table is laid out anew for each request from the
+ * servers usable then, so nothing here goes stale when the servers change.
  *
  * <p>The hash is 32-bit FNV-1a over the bytes (the four bytes of an IPv4 address, or the path's UTF-8 bytes),
  * chosen for being short enough to read here and spreading similar keys (127.0.0.1, 127.0.0.2) apart.

@@ -27,12 +27,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * servers (it changes only when one goes down or up) and kept; a request then takes the next turn from a shared
  * counter. Every event loop chooses at once without a lock, and the turns still alternate across all of them, as
  * a learner sending two requests expects: web-1, then web-2.
+ *
+ * <p>A set is remembered as a bit mask of the servers' slots ({@link Server#index()}). Servers can be added and
+ * removed while the balancer runs, and a slot freed by a removed server is given to the next one added, so the
+ * same mask can come to mean other servers: a kept cycle therefore remembers the servers it was made for, and is
+ * made again when they are not the ones asking. A request chooses among the servers of one snapshot of the
+ * backend, so whatever the timing, the turn it takes is one of its own candidates.
  */
 final class RoundRobin implements Selector {
 
+    /** One cycle of turns and the usable servers it was worked out for, in their order. */
+    private record Cycle(Server[] madeFor, Server[] turns) {
+
+        boolean isFor(List<Server> usable) {
+            if (madeFor.length != usable.size()) {
+                return false;
+            }
+            for (int i = 0; i < madeFor.length; i++) {
+                if (madeFor[i] != usable.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private final AtomicLong turn = new AtomicLong();
-    /** The cycle of turns for each set of usable servers, the set as a bit mask of their positions. */
-    private final ConcurrentHashMap<Long, Server[]> cycles = new ConcurrentHashMap<>();
+    /** The cycle of turns for each set of usable servers, the set as a bit mask of their slots. */
+    private final ConcurrentHashMap<Long, Cycle> cycles = new ConcurrentHashMap<>();
 
     @Override
     public Server select(List<Server> usable, RequestKey key) {
@@ -40,8 +62,18 @@ final class RoundRobin implements Selector {
         for (Server server : usable) {
             mask |= 1L << server.index();
         }
-        Server[] cycle = cycles.computeIfAbsent(mask, m -> cycle(usable));
-        return cycle[(int) Math.floorMod(turn.getAndIncrement(), (long) cycle.length)];
+        Cycle cycle = cycles.computeIfAbsent(mask, m -> newCycle(usable));
+        if (!cycle.isFor(usable)) {
+            // a slot now held by a server added since: the cycle for this mask is made anew
+            cycle = newCycle(usable);
+            cycles.put(mask, cycle);
+        }
+        Server[] turns = cycle.turns();
+        return turns[(int) Math.floorMod(turn.getAndIncrement(), (long) turns.length)];
+    }
+
+    private static Cycle newCycle(List<Server> usable) {
+        return new Cycle(usable.toArray(Server[]::new), cycle(usable));
     }
 
     /** One full cycle of smooth weighted round robin over {@code servers}: sum-of-weights turns. */

@@ -9,8 +9,11 @@ import java.util.List;
 /**
  * One balancing algorithm: picks a server for a request among the usable ones. {@code Backend} gives it the list of
  * servers that may take the request right now (up, ready, weight above 0, and not already tried for this request),
- * never empty and always in configuration order. Every event loop calls the same selector at once, so a selector
- * that keeps state (round robin's turn, leastconn's rotation) keeps it in atomics rather than behind a lock.
+ * never empty and always in the backend's order (configuration order, servers added at run time last). The list is
+ * taken from one snapshot of the backend's servers, which may change between two requests when an operator adds or
+ * removes one, so a selector keeps nothing about particular servers that it does not check again. Every event loop
+ * calls the same selector at once, so a selector that keeps state (round robin's turn, leastconn's rotation) keeps
+ * it in atomics rather than behind a lock.
  */
 public interface Selector {
 

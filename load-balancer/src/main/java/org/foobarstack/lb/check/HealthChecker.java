@@ -27,8 +27,9 @@ import org.foobarstack.lb.config.HealthCheckConfig;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,6 +52,11 @@ import java.util.function.LongSupplier;
  * A server in MAINT is not checked (an operator took it out; HAProxy stops its checks too), one in DRAIN is.
  * The first checks of the servers are spread over the first interval, so that they do not all fire at once; until
  * its first check a server is assumed UP, as HAProxy assumes, and a failure seen on traffic counts all the same.
+ *
+ * <p>A server added while the balancer runs ({@link #add}) is checked at once and then every {@code inter}: it
+ * starts DOWN, and the sooner its checks begin, the sooner it rises. A server removed ({@link #remove}) leaves
+ * the schedule: its next check is cancelled, and a check that was already running when it left is neither
+ * recorded nor followed by another one.
  */
 public final class HealthChecker implements AutoCloseable {
 
@@ -63,7 +69,8 @@ public final class HealthChecker implements AutoCloseable {
     private final InetAddress sourceAddress;
     private final Consumer<Server.Transition> onTransition;
     private final LongSupplier wallClock;
-    private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
+    /** The next check of each server under check, guarded by this; a server not in it is not checked again. */
+    private final Map<Server, ScheduledFuture<?>> nextCheck = new HashMap<>();
     private volatile boolean closed;
 
     /**
@@ -88,15 +95,43 @@ public final class HealthChecker implements AutoCloseable {
         List<Server> checked = backend.servers().stream().filter(Server::checked).toList();
         long interNanos = config.inter().toNanos();
         for (int i = 0; i < checked.size(); i++) {
-            Server server = checked.get(i);
-            long delay = interNanos * (i + 1) / checked.size();
-            EventLoop loop = group.next();
-            scheduled.add(loop.schedule(() -> runAndReschedule(server, loop), delay, TimeUnit.NANOSECONDS));
+            schedule(checked.get(i), group.next(), interNanos * (i + 1) / checked.size());
         }
     }
 
+    /**
+     * Starts checking a server added while the balancer runs: its first check now, then every {@code inter}.
+     * Does nothing for an unchecked server, or once the checker is closed.
+     */
+    public synchronized void add(Server server) {
+        if (closed || !server.checked() || nextCheck.containsKey(server)) {
+            return;
+        }
+        schedule(server, group.next(), 0);
+    }
+
+    /**
+     * Stops checking a removed server: its next check is cancelled, and a check running at this moment is not
+     * recorded and not followed by another.
+     */
+    public synchronized void remove(Server server) {
+        ScheduledFuture<?> next = nextCheck.remove(server);
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+
+    /** Whether the server is on the schedule: checked, added or configured, and not removed. */
+    public synchronized boolean checking(Server server) {
+        return nextCheck.containsKey(server);
+    }
+
+    private synchronized void schedule(Server server, EventLoop loop, long delayNanos) {
+        nextCheck.put(server, loop.schedule(() -> runAndReschedule(server, loop), delayNanos, TimeUnit.NANOSECONDS));
+    }
+
     private void runAndReschedule(Server server, EventLoop loop) {
-        if (closed) {
+        if (closed || !checking(server)) {
             return;
         }
         long started = System.nanoTime();
@@ -104,13 +139,12 @@ public final class HealthChecker implements AutoCloseable {
                 ? CompletableFuture.completedFuture(null)
                 : checkNow(server);
         check.whenComplete((result, failure) -> {
-            if (closed) {
-                return;
-            }
             long next = Math.max(0, config.inter().toNanos() - (System.nanoTime() - started));
             synchronized (this) {
-                scheduled.add(loop.schedule(() -> runAndReschedule(server, loop), next, TimeUnit.NANOSECONDS));
-                scheduled.removeIf(java.util.concurrent.Future::isDone);
+                // removed while its check ran (or the checker closed): the schedule ends here
+                if (!closed && nextCheck.containsKey(server)) {
+                    schedule(server, loop, next);
+                }
             }
         });
     }
@@ -163,7 +197,9 @@ public final class HealthChecker implements AutoCloseable {
                     .build());
         });
         return done.whenComplete((result, failure) -> {
-            if (result != null) {
+            // a server removed while its check ran is gone: its result would change nothing and log a state
+            // change of a server nobody can see any more
+            if (result != null && backend.contains(server)) {
                 Server.Transition transition = server.recordCheck(new CheckResult(result.status(), result.code(),
                         result.info(), result.durationMillis(), startMillis + result.durationMillis(), false));
                 if (transition != null) {
@@ -246,10 +282,10 @@ public final class HealthChecker implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (ScheduledFuture<?> future : scheduled) {
+        for (ScheduledFuture<?> future : nextCheck.values()) {
             future.cancel(false);
         }
-        scheduled.clear();
+        nextCheck.clear();
     }
 
     Backend backend() {

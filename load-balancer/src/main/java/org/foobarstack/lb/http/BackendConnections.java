@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,6 +134,23 @@ final class BackendConnections {
                 queue.remove(connection);
             }
         }
+    }
+
+    /**
+     * Closes the idle connections to a server removed from the backend, on each event loop that keeps some: they
+     * carry no request, and kept open they would hold a socket to a server the balancer no longer knows until
+     * their idle timeout. (HAProxy purges a server's idle connections when it enters maintenance, and refuses
+     * {@code del server} until they are gone.)
+     */
+    void closeIdle(Server server) {
+        idle.forEach((loop, byServer) -> loop.execute(() -> {
+            Deque<BackendConnection> idleHere = byServer.remove(server);
+            if (idleHere != null) {
+                for (BackendConnection connection : List.copyOf(idleHere)) {
+                    connection.channel().close();
+                }
+            }
+        }));
     }
 
     private Deque<BackendConnection> idleFor(EventLoop loop, Server server) {

@@ -56,6 +56,11 @@ public final class HttpFrontend {
         ch.pipeline().addLast("proxy", new FrontendHandler(context));
     }
 
+    /** Closes the kept-alive idle connections to a server removed from the backend. */
+    public void closeIdleConnections(Server server) {
+        context.connections().closeIdle(server);
+    }
+
     /** Closes every connection to the servers; with {@code reset}, abruptly. */
     public void closeServerConnections(boolean reset) {
         for (Channel ch : List.copyOf(context.connections().openChannels())) {

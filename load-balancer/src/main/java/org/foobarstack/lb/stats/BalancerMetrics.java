@@ -72,6 +72,22 @@ public final class BalancerMetrics {
         }
     }
 
+    /**
+     * Drops every series of a server removed while the balancer runs, its counters too: a removed server leaves
+     * HAProxy's stats altogether, and a series that stays flat forever would read as a server that takes no
+     * traffic. Should a server of the same name be added later, its counters start again from 0, which Prometheus
+     * reads as a counter reset, as after a restart.
+     */
+    public void forget(Server server) {
+        unwatch(List.of(server));
+        String name = server.name();
+        requestSeries.remove(name);
+        // the counters are shared by every balancer of the stack: only this instance's series of this server go
+        requests.removeIf(labels -> labels.get(0).equals(instance) && labels.get(1).equals(name));
+        retries.remove(instance, name);
+        redispatches.remove(instance, name);
+    }
+
     public void response(String server, int code, long nanos) {
         String name = server == null ? "none" : server;
         AtomicReferenceArray<CounterDataPoint> byCode =

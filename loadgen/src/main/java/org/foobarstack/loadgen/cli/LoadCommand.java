@@ -105,6 +105,12 @@ public final class LoadCommand implements Callable<Integer> {
             description = "DNS server that resolves the host (default: ${DEFAULT-VALUE}, the stack's own).")
     String dns;
 
+    @Option(names = "--count-header", paramLabel = "NAME",
+            description = "Count the values of this response header, in all and second by second, e.g."
+                    + " X-App-Version to see which version answered during a deploy; the name's case does not"
+                    + " matter.")
+    String countHeader;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -202,7 +208,8 @@ public final class LoadCommand implements Callable<Integer> {
                 .rate(rate)
                 .duration(Duration.ofMillis(Math.round(durationSeconds * 1000)))
                 .connections(connections)
-                .timeout(Duration.ofMillis(timeoutMillis));
+                .timeout(Duration.ofMillis(timeoutMillis))
+                .countHeader(countHeader);
         if (data != null) {
             builder.body(data.getBytes(StandardCharsets.UTF_8), contentType);
         }

@@ -162,6 +162,35 @@ class LoadCommandTest {
         }
     }
 
+    @Test
+    void countHeaderCountsTheValuesOfAResponseHeader() throws Exception {
+        try (TestHttpServer web = TestHttpServer.start(exchange -> {
+            if (exchange.number() % 4 == 0) {
+                exchange.respond(200);
+            } else {
+                exchange.respond(200, "X-Served-By: " + (exchange.number() % 2 == 1 ? "web1" : "web2"));
+            }
+        })) {
+            String url = "http://127.0.0.1:" + web.port() + "/";
+            Result text = load(url, "--rate", "40", "--duration", "1", "--count-header", "x-served-by");
+            Result json = load(url, "--rate", "40", "--duration", "1", "--count-header", "X-Served-By", "--json");
+
+            // requests 1..40 of the first run: 20 odd, 10 even and not a multiple of 4, 10 multiples of 4
+            assertThat(text.exitCode()).as(text.err()).isEqualTo(LoadCommand.OK);
+            assertThat(text.err()).contains("counting x-served-by");
+            assertThat(text.out()).contains(
+                    "            x-served-by: web1  20\n",
+                    "            x-served-by: web2  10\n",
+                    "            x-served-by: -     10   (without the header)\n");
+            // requests 41..80 of the second: the same shares
+            JsonNode header = new ObjectMapper().readTree(json.out()).get("header");
+            assertThat(header.get("name").asText()).isEqualTo("X-Served-By");
+            assertThat(header.get("values").get("web1").asLong()).isEqualTo(20);
+            assertThat(header.get("values").get("web2").asLong()).isEqualTo(10);
+            assertThat(header.get("values").get("-").asLong()).isEqualTo(10);
+        }
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -206,6 +235,8 @@ class LoadCommandTest {
                         "--dns", "localhost:5300"}, "--dns"),
                 Arguments.of(new String[]{"http://127.0.0.1/", "--rate", "10", "--duration", "1",
                         "--source", "my.host"}, "--source"),
+                Arguments.of(new String[]{"http://127.0.0.1/", "--rate", "10", "--duration", "1",
+                        "--count-header", "X App"}, "not a header name"),
                 Arguments.of(new String[]{"http://127.0.0.1/", "--rate", "ten", "--duration", "1"}, "ten"));
     }
 
@@ -225,6 +256,6 @@ class LoadCommandTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("Sends HTTP requests at a constant rate and reports what came back",
-                "--rate", "--resolve", "--dns");
+                "--rate", "--resolve", "--dns", "--count-header");
     }
 }
