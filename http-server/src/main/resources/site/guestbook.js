@@ -1,11 +1,15 @@
 // foobar.com guestbook: lists GET /api/messages and posts POST /api/messages.
 // User text is always inserted with textContent, never as HTML, so a message cannot inject markup or script.
+// Version 2 of the application also sends X-Message-Count with the list; version 1 does not, and the count stays
+// hidden. The footer says which app server and which version answered, from the passport GET /api/whoami.
 (function () {
   'use strict';
 
   var list = document.getElementById('messages');
   var form = document.getElementById('guestbook-form');
   var status = document.getElementById('guestbook-status');
+  var count = document.getElementById('message-count');
+  var answeredBy = document.getElementById('answered-by');
   document.getElementById('scheme').textContent = location.protocol === 'https:' ? 'HTTPS' : 'HTTP';
 
   function show(message) {
@@ -40,13 +44,32 @@
         if (!response.ok) {
           throw new Error('the API answered ' + response.status);
         }
+        showCount(response.headers.get('X-Message-Count'));
         return response.json();
       })
       .then(function (data) { render(data.messages || []); })
       .catch(function (error) {
         status.textContent = 'Could not load messages: ' + error.message
           + ' (is the application server running?)';
-      });
+      })
+      .then(showWhoAnswered);
+  }
+
+  function showCount(total) {
+    count.hidden = total === null;
+    count.textContent = total === null ? '' : total + (total === '1' ? ' message' : ' messages')
+      + ' in the guestbook (counted by version 2 of the application)';
+  }
+
+  function showWhoAnswered() {
+    return fetch('/api/whoami', { headers: { 'Accept': 'application/json' } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (passport) {
+        answeredBy.textContent = !passport ? '' : 'The last API request was answered by app server '
+          + passport.appServer.instance + ', running guestbook ' + passport.version + ', through web server '
+          + (passport.webServer.instance || passport.webServer.serverSoftware) + '.';
+      })
+      .catch(function () { answeredBy.textContent = ''; });
   }
 
   form.addEventListener('submit', function (event) {

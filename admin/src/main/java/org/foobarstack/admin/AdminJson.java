@@ -148,6 +148,28 @@ public final class AdminJson {
         return traceJson.toText(root);
     }
 
+    /** {@code GET /api/operation}: a deploy or a scaling, and its steps so far. */
+    public String operation(Operation.Snapshot op) {
+        ObjectNode root = root();
+        root.put("id", op.id());
+        root.put("kind", op.kind());
+        root.put("description", op.description());
+        root.put("state", op.state().name().toLowerCase(java.util.Locale.ROOT));
+        root.put("startedAt", op.startedAtMillis());
+        if (op.endedAtMillis() > 0) {
+            root.put("endedAt", op.endedAtMillis());
+        }
+        root.put("result", op.result());
+        ArrayNode steps = root.putArray("steps");
+        for (Operation.Step step : op.steps()) {
+            ObjectNode node = steps.addObject();
+            node.put("at", step.atMillis());
+            node.put("host", step.host());
+            node.put("text", step.text());
+        }
+        return traceJson.toText(root);
+    }
+
     /** {@code GET /health}: "up" only when every tier instance is up. */
     public String health(List<TierStatus> tiers) {
         ObjectNode root = root();

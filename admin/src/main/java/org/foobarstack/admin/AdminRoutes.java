@@ -26,6 +26,10 @@ import org.foobarstack.trace.TraceHub;
  *   PUT /api/demo                 store the report of "foobar-stack demo spof" (JSON, at most 4 MiB), replacing
  *                                 the last one; needs "Authorization: Bearer <token>"; 204
  *   GET /api/demo                 that report, as it was sent; 404 until a demo has reported
+ *   POST /api/deploy?version=v2&strategy=rolling   start a deploy (all-at-once, rolling, blue-green); needs the
+ *                                 token; 202 Accepted, Location: /api/operation
+ *   POST /api/scale?role=web&count=3               start bringing the web servers to 3; needs the token; 202
+ *   GET /api/operation            the running or last deploy or scaling, with its steps so far; 404 before any
  *   GET /  (and its files)        the dashboard page
  * </pre>
  *
@@ -47,6 +51,9 @@ public final class AdminRoutes {
 
     private static final String TRACES = "/api/traces";
     private static final String HOSTS_PREFIX = "/api/hosts/";
+    private static final String DEPLOY = "/api/deploy";
+    private static final String SCALE = "/api/scale";
+    private static final String OPERATION = "/api/operation";
     private static final String TRACE_PREFIX = TRACES + "/";
     private static final String DEMO = "/api/demo";
     /** What {@code /api/demo} answers: reading is open to anyone, storing needs the token. */
@@ -98,6 +105,18 @@ public final class AdminRoutes {
         if (path.equals(DEMO)) {
             return demo(request);
         }
+        if (path.equals(DEPLOY) || path.equals(SCALE)) {
+            return startOperation(request, path);
+        }
+        if (path.equals(OPERATION)) {
+            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+                return error(HttpStatus.METHOD_NOT_ALLOWED, OPERATION + " answers GET and HEAD, not "
+                        + request.method() + " (RFC 9110 §15.5.6)").withField("Allow", ALLOWED_METHODS);
+            }
+            return stack.operation()
+                    .map(op -> AdminResponse.json(HttpStatus.OK, json.operation(op)))
+                    .orElseGet(() -> error(HttpStatus.NOT_FOUND, "no deploy or scaling has run in this stack yet"));
+        }
         boolean known = path.equals("/metrics") || path.equals("/health") || path.equals("/api/topology")
                 || path.equals(TRACES) || path.startsWith(TRACE_PREFIX) || assets.get(path) != null;
         if (!known) {
@@ -117,6 +136,46 @@ public final class AdminRoutes {
             case TRACES -> traces(request);
             default -> path.startsWith(TRACE_PREFIX) ? trace(path.substring(TRACE_PREFIX.length())) : asset(path);
         };
+    }
+
+    /**
+     * {@code POST /api/deploy?version=v2&strategy=rolling} and {@code POST /api/scale?role=web&count=3}: the token
+     * first, then the operation starts in the background and the answer is 202 Accepted (RFC 9110 §15.3.3) with
+     * {@code Location: /api/operation}, where its progress is read.
+     */
+    private AdminResponse startOperation(AdminRequest request, String path) {
+        if (!request.method().equals("POST")) {
+            return error(HttpStatus.METHOD_NOT_ALLOWED, path + " changes the stack: use POST, not "
+                    + request.method() + " (RFC 9110 §9.3.3)").withField("Allow", "POST");
+        }
+        AdminResponse refused = refuseWithoutToken(request, path.equals(DEPLOY) ? "a deploy" : "scaling",
+                "this admin server controls no hosts");
+        if (refused != null) {
+            return refused;
+        }
+        try {
+            Operation started;
+            if (path.equals(DEPLOY)) {
+                String version = request.query().get("version");
+                if (version == null || version.isEmpty()) {
+                    return error(HttpStatus.BAD_REQUEST, "which version? POST " + DEPLOY
+                            + "?version=v2&strategy=rolling");
+                }
+                started = stack.deploy(version, request.query().getOrDefault("strategy", "rolling"));
+            } else {
+                String role = request.query().get("role");
+                String count = request.query().get("count");
+                if (role == null || count == null || !count.matches("\\d{1,3}")) {
+                    return error(HttpStatus.BAD_REQUEST, "which role, and how many? POST " + SCALE
+                            + "?role=web&count=3");
+                }
+                started = stack.scale(role, Integer.parseInt(count));
+            }
+            return AdminResponse.json(HttpStatus.ACCEPTED, json.operation(started.snapshot()))
+                    .withField("Location", OPERATION);
+        } catch (StackControl.ControlException e) {
+            return error(HttpStatus.of(e.status()), e.getMessage());
+        }
     }
 
     /** {@code POST /api/hosts/{host}/{action}}: the token first, then the action. */

@@ -20,6 +20,31 @@ public interface StackControl {
      */
     String act(String host, HostAction action);
 
+    /**
+     * Starts deploying version {@code version} of the application with {@code strategy} ("all-at-once", "rolling",
+     * "blue-green"), in the background; its progress is read with {@link #operation()}.
+     *
+     * @throws ControlException 400 for an unknown version or strategy, 409 while another operation runs
+     */
+    default Operation deploy(String version, String strategy) {
+        throw new ControlException(409, "this admin server controls no hosts");
+    }
+
+    /**
+     * Starts bringing the servers of {@code role} to {@code count}, in the background: new hosts start, pass their
+     * health check and join the balancer; removed ones drain first.
+     *
+     * @throws ControlException 400 for a role that cannot scale or a bad count, 409 while another operation runs
+     */
+    default Operation scale(String role, int count) {
+        throw new ControlException(409, "this admin server controls no hosts");
+    }
+
+    /** The operation running now, or the last one; empty when there was none. */
+    default java.util.Optional<Operation.Snapshot> operation() {
+        return java.util.Optional.empty();
+    }
+
     /** A stack that only reports a fixed list of tiers and refuses every action: for admin servers in tests. */
     static StackControl readOnly(Supplier<List<TierStatus>> tiers) {
         return new StackControl() {

@@ -20,6 +20,7 @@ import java.util.function.DoubleSupplier;
  *   foobar_app_request_duration_seconds{instance,route}          histogram: BEGIN_REQUEST received to END_REQUEST sent
  *   foobar_app_fastcgi_connections_open{instance}                gauge: FastCGI connections open now
  *   foobar_app_protocol_errors_total{instance,kind}              counter: bad input and refusals, by kind
+ *   foobar_app_requests_shed_total{instance}                     counter: refused OVERLOADED, workers and queue full
  *   foobar_app_db_pool_active_connections{instance}              gauge: pooled connections lent out now
  *   foobar_app_db_pool_idle_connections{instance}                gauge: pooled connections waiting to be lent
  *   foobar_app_db_pool_waiting_threads{instance}                 gauge: requests waiting for a connection
@@ -37,6 +38,7 @@ public final class AppMetrics {
     public static final String REQUEST_DURATION = "foobar_app_request_duration_seconds";
     public static final String CONNECTIONS_OPEN = "foobar_app_fastcgi_connections_open";
     public static final String PROTOCOL_ERRORS = "foobar_app_protocol_errors_total";
+    public static final String REQUESTS_SHED = "foobar_app_requests_shed_total";
     public static final String DB_POOL_ACTIVE = "foobar_app_db_pool_active_connections";
     public static final String DB_POOL_IDLE = "foobar_app_db_pool_idle_connections";
     public static final String DB_POOL_WAITING = "foobar_app_db_pool_waiting_threads";
@@ -50,6 +52,7 @@ public final class AppMetrics {
     private final Counter requests;
     private final Histogram requestDuration;
     private final Counter protocolErrors;
+    private final CounterDataPoint requestsShed;
     private final Histogram statementDuration;
     private final Map<String, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
     private final Map<String, DistributionDataPoint> durationPoints = new ConcurrentHashMap<>();
@@ -66,6 +69,9 @@ public final class AppMetrics {
         protocolErrors = metrics.counter(PROTOCOL_ERRORS,
                 "Bad FastCGI input and refused requests, by kind (a FastCGI rule broken, or the refusal sent)",
                 "instance", "kind");
+        requestsShed = metrics.counter(REQUESTS_SHED,
+                "Requests refused with OVERLOADED because every worker was busy and the queue full (load shed)",
+                "instance").labelValues(instance);
         statementDuration = metrics.latency(DB_STATEMENT_DURATION,
                 "Time of one SQL statement, from execute to the last row read", "instance", "statement");
     }
@@ -86,6 +92,11 @@ public final class AppMetrics {
     /** Counts one piece of bad input or one refusal. */
     public void protocolError(String kind) {
         errorPoints.computeIfAbsent(kind, k -> protocolErrors.labelValues(instance, k)).inc();
+    }
+
+    /** Counts one request refused because every worker was busy and the worker queue was full. */
+    public void requestShed() {
+        requestsShed.inc();
     }
 
     /** Observes one SQL statement's duration. */

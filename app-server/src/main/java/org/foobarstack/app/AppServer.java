@@ -17,6 +17,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.fastcgi.FastCgiResponderHandler;
 import org.foobarstack.app.fastcgi.ResponderContext;
+import org.foobarstack.app.guestbook.AppVersion;
 import org.foobarstack.app.guestbook.ClusterConfig;
 import org.foobarstack.app.guestbook.Database;
 import org.foobarstack.app.guestbook.DatabaseCluster;
@@ -39,7 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -54,10 +57,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #start()} opens the pool (without waiting for the database: a database that is down gives 503s,
  *       not a failed start), starts the worker pool and the Netty event loops, and binds the port.</li>
  *   <li>{@link #address()} reports the bound address (the real port when port 0 was asked for).</li>
- *   <li>{@link #close()} stops accepting, refuses new requests with OVERLOADED, lets requests already handed to
- *       the application finish for up to {@link AppServerConfig#shutdownTimeout()}, then closes connections
- *       and the pool. Calling it again does nothing.</li>
+ *   <li>{@link #close()} stops accepting, refuses new requests with OVERLOADED, lets every request it accepted
+ *       finish (still arriving, waiting for a worker, or running) for up to
+ *       {@link AppServerConfig#shutdownTimeout()}, then closes connections and the pool. Calling it again does
+ *       nothing.</li>
  * </ol>
+ * With a {@link Capacity} in the config, the worker pool has the capacity's workers and queue, and each request
+ * holds its worker for at least the service time ({@link EmulatedCapacity}).
  * Nothing is static: several servers can run in one JVM on different addresses.
  */
 public final class AppServer implements AutoCloseable {
@@ -80,6 +86,8 @@ public final class AppServer implements AutoCloseable {
     private EventLoopGroup ioGroup;
     private ThreadPoolExecutor workers;
     private ResponderContext context;
+    /** The capacity this server emulates; null when the config declares none. */
+    private final EmulatedCapacity capacity;
     private DatabaseCluster databases;
     private Channel serverChannel;
     private final List<SourceAddressRelay> relays = new ArrayList<>();
@@ -102,6 +110,7 @@ public final class AppServer implements AutoCloseable {
                 : new TraceRecorder("app", config.instanceName());
         this.metricsRegistry = config.metrics() != null ? config.metrics() : new Metrics();
         this.metrics = new AppMetrics(metricsRegistry, config.instanceName());
+        this.capacity = config.capacity() == null ? null : new EmulatedCapacity(config.capacity());
     }
 
     /** Where this server records its hops: the config's recorder, or its own. */
@@ -116,6 +125,11 @@ public final class AppServer implements AutoCloseable {
 
     public AppServerConfig config() {
         return config;
+    }
+
+    /** Which version of the guestbook this server runs (the config's {@link AppServerConfig#appVersion()}). */
+    public AppVersion version() {
+        return config.appVersion();
     }
 
     public void start() {
@@ -135,7 +149,7 @@ public final class AppServer implements AutoCloseable {
                     epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
             if (application == null) {
                 databases = openDatabases(epoll);
-                application = new GuestbookApplication(config, databases, recorder, metrics);
+                application = new GuestbookApplication(config, databases, recorder, metrics, capacity);
                 DatabaseCluster dbs = databases;
                 metrics.gauge(AppMetrics.DB_POOL_ACTIVE, "Pooled database connections lent out now",
                         () -> dbs.all().stream().mapToInt(db -> db.poolStats().getActiveConnections()).sum());
@@ -144,10 +158,13 @@ public final class AppServer implements AutoCloseable {
                 metrics.gauge(AppMetrics.DB_POOL_WAITING, "Requests waiting for a pooled database connection",
                         () -> dbs.all().stream().mapToInt(db -> db.poolStats().getThreadsAwaitingConnection()).sum());
             }
-            workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 0, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(config.maxQueuedRequests()),
-                    new DefaultThreadFactory(name + "-worker", true));
-            context = new ResponderContext(config, application, workers,
+            // A full queue makes execute() throw, and the request is refused with OVERLOADED. A queue of 0 (an
+            // emulated capacity may ask for it) is a hand-off: a request starts only if a worker is free now.
+            int queue = config.effectiveQueue();
+            BlockingQueue<Runnable> waiting = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+            workers = new ThreadPoolExecutor(config.effectiveWorkers(), config.effectiveWorkers(), 0,
+                    TimeUnit.SECONDS, waiting, new DefaultThreadFactory(name + "-worker", true));
+            context = new ResponderContext(config, application, workers, capacity,
                     new RateLimitedLog(config.badInputLog() != null ? config.badInputLog()
                             : LoggerFactory.getLogger(FastCgiResponderHandler.class),
                             BAD_INPUT_LOG_LINES_PER_SECOND, 1000), recorder, metrics);
@@ -180,10 +197,13 @@ public final class AppServer implements AutoCloseable {
                         + ":" + config.port() + ": " + why, e);
             }
             address = (InetSocketAddress) serverChannel.localAddress();
-            LOG.info("app-server {} listening on {} (FastCGI responder, database {})", name, describe(address),
+            LOG.info("app-server {} listening on {} (FastCGI responder, {}, database {}, capacity {})", name,
+                    describe(address), givenApplication == null ? "guestbook " + version().word() : "application "
+                            + givenApplication.getClass().getSimpleName(),
                     givenApplication == null ? (config.cluster() == null ? config.jdbcUrl()
                             : config.cluster().primaryName() + " (primary) and " + config.cluster().replicasName()
-                            + " (replicas), asked of DNS at " + config.cluster().dnsServer()) : "none");
+                            + " (replicas), asked of DNS at " + config.cluster().dnsServer()) : "none",
+                    capacity == null ? "not emulated" : capacity.capacity().describe());
         }
     }
 
@@ -316,12 +336,15 @@ public final class AppServer implements AutoCloseable {
                 serverChannel.close().awaitUninterruptibly();
             }
             context.startDraining();
-            // Step 3: let the application finish what it holds.
-            workers.shutdown();
+            // Step 3: let every accepted request end with its END_REQUEST: those whose body is still arriving
+            // (they need the workers, so the pool stays open meanwhile), those waiting for a worker, those running.
             try {
+                if (!context.awaitRequestsEnded(deadline)) {
+                    LOG.warn("app-server {}: {} requests still in progress after {}, stopping them",
+                            config.instanceName(), context.requestsInProgress(), config.shutdownTimeout());
+                }
+                workers.shutdown();
                 if (!workers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
-                    LOG.warn("app-server {}: requests still running after {}, stopping them",
-                            config.instanceName(), config.shutdownTimeout());
                     workers.shutdownNow();
                 }
             } catch (InterruptedException e) {

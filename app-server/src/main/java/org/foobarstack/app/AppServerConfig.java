@@ -1,5 +1,6 @@
 package org.foobarstack.app;
 
+import org.foobarstack.app.guestbook.AppVersion;
 import org.foobarstack.app.guestbook.ClusterConfig;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
@@ -50,6 +51,12 @@ import java.util.Objects;
  * @param dbName                   what headers and the passport call the database at {@code jdbcUrl} (default "db")
  * @param cluster                  a primary and replicas found through DNS (see {@link ClusterConfig}); null (the
  *                                 default) for the one database at {@code jdbcUrl}
+ * @param appVersion               which version of the guestbook runs (default {@link AppVersion#V1}); every answer
+ *                                 names it in {@code X-App-Version}
+ * @param capacity                 the capacity this server emulates (see {@link Capacity}): its workers and queue
+ *                                 replace {@code workerThreads} and {@code maxQueuedRequests}, and each request holds
+ *                                 its worker for at least the service time; null (the default) emulates nothing,
+ *                                 and the server takes what the machine gives
  */
 public record AppServerConfig(String bindAddress, int port, String instanceName, String jdbcUrl, String dbUser,
                               String dbPassword, int ioThreads, int workerThreads, int maxQueuedRequests,
@@ -57,7 +64,8 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                               int maxStdinBytes, long maxBufferedBytes, Duration requestTimeout, Duration idleTimeout,
                               Duration shutdownTimeout, int dbPoolSize, Duration dbConnectionTimeout,
                               Duration statementTimeout, TraceRecorder traceRecorder, Metrics metrics,
-                              boolean sqlTraceComments, Logger badInputLog, String dbName, ClusterConfig cluster) {
+                              boolean sqlTraceComments, Logger badInputLog, String dbName, ClusterConfig cluster,
+                              AppVersion appVersion, Capacity capacity) {
 
     public static final String DEFAULT_JDBC_URL = "jdbc:derby://127.0.0.1:1527/foobar";
 
@@ -66,6 +74,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(dbName, "dbName");
+        Objects.requireNonNull(appVersion, "appVersion");
         requireRange("port", port, 0, 65535);
         requireRange("ioThreads", ioThreads, 1, 64);
         requireRange("workerThreads", workerThreads, 1, 1024);
@@ -97,7 +106,18 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                 .maxStdinBytes(maxStdinBytes).maxBufferedBytes(maxBufferedBytes).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
                 .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
                 .statementTimeout(statementTimeout).traceRecorder(traceRecorder).metrics(metrics)
-                .sqlTraceComments(sqlTraceComments).badInputLog(badInputLog).dbName(dbName).cluster(cluster);
+                .sqlTraceComments(sqlTraceComments).badInputLog(badInputLog).dbName(dbName).cluster(cluster)
+                .appVersion(appVersion).capacity(capacity);
+    }
+
+    /** Threads that run the application: the emulated capacity's workers if there is one, else workerThreads. */
+    public int effectiveWorkers() {
+        return capacity != null ? capacity.workers() : workerThreads;
+    }
+
+    /** Requests that may wait for a worker: the emulated capacity's queue if there is one, else maxQueuedRequests. */
+    public int effectiveQueue() {
+        return capacity != null ? capacity.queue() : maxQueuedRequests;
     }
 
     /** Whether this server tells clients it multiplexes (FCGI_MPXS_CONNS, FastCGI §4.1). */
@@ -144,6 +164,8 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         private Logger badInputLog;
         private String dbName = "db";
         private ClusterConfig cluster;
+        private AppVersion appVersion = AppVersion.V1;
+        private Capacity capacity;
 
         private Builder() {
         }
@@ -178,12 +200,16 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         public Builder dbName(String v) { dbName = v; return this; }
         /** A primary and replicas found through DNS; null: the one database at {@code jdbcUrl}. */
         public Builder cluster(ClusterConfig v) { cluster = v; return this; }
+        public Builder appVersion(AppVersion v) { appVersion = v; return this; }
+        /** The capacity to emulate; null: none, the server takes what the machine gives. */
+        public Builder capacity(Capacity v) { capacity = v; return this; }
 
         public AppServerConfig build() {
             return new AppServerConfig(bindAddress, port, instanceName, jdbcUrl, dbUser, dbPassword, ioThreads,
                     workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
                     maxStdinBytes, maxBufferedBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
-                    statementTimeout, traceRecorder, metrics, sqlTraceComments, badInputLog, dbName, cluster);
+                    statementTimeout, traceRecorder, metrics, sqlTraceComments, badInputLog, dbName, cluster,
+                    appVersion, capacity);
         }
     }
 }

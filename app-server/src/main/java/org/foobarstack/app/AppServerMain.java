@@ -1,5 +1,6 @@
 package org.foobarstack.app;
 
+import org.foobarstack.app.guestbook.AppVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -124,6 +125,16 @@ public final class AppServerMain implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     long statementTimeoutSeconds;
 
+    @Option(names = "--app-version", paramLabel = "v1|v2", converter = VersionFlag.class,
+            description = "Version of the guestbook to run; v2 also counts the messages (default: ${DEFAULT-VALUE}).")
+    AppVersion appVersion;
+
+    @Option(names = "--capacity", paramLabel = "WORKERSxTIME[,queue=N]", converter = CapacityFlag.class,
+            description = "Capacity to emulate, e.g. 4x25ms,queue=16: its workers and queue replace --workers and "
+                    + "--max-queued, and each request holds its worker for at least TIME (default: none, the "
+                    + "machine's own).")
+    Capacity capacity;
+
     @Option(names = "--trace", arity = "1", converter = OnOff.class, paramLabel = "on|off",
             description = "Record each request's hops for the trace dashboard (default: on).")
     boolean trace = true;
@@ -184,7 +195,9 @@ public final class AppServerMain implements Callable<Integer> {
             new Setting("--db-connection-timeout-ms", "dbConnectionTimeout",
                     c -> c.dbConnectionTimeout().toMillis()),
             new Setting("--statement-timeout-s", "statementTimeout", c -> c.statementTimeout().toSeconds()),
-            new Setting("--sql-trace-comments", "sqlTraceComments", c -> c.sqlTraceComments() ? "on" : "off"));
+            new Setting("--sql-trace-comments", "sqlTraceComments", c -> c.sqlTraceComments() ? "on" : "off"),
+            new Setting("--app-version", "appVersion", c -> c.appVersion().word()),
+            new Setting("--capacity", "capacity", c -> null)); // none: nothing emulated
 
     /** Each option's default, from the table above. */
     private static String defaultOf(ArgSpec arg) {
@@ -215,6 +228,7 @@ public final class AppServerMain implements Callable<Integer> {
                 .dbConnectionTimeout(Duration.ofMillis(dbConnectionTimeoutMillis))
                 .statementTimeout(Duration.ofSeconds(statementTimeoutSeconds))
                 .sqlTraceComments(sqlTraceComments)
+                .appVersion(appVersion).capacity(capacity)
                 .build();
     }
 
@@ -256,6 +270,30 @@ public final class AppServerMain implements Callable<Integer> {
             }
         }
         return message;
+    }
+
+    /** "v1" or "v2" ({@link AppVersion#parse}). */
+    static final class VersionFlag implements CommandLine.ITypeConverter<AppVersion> {
+        @Override
+        public AppVersion convert(String value) {
+            try {
+                return AppVersion.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** "4x25ms,queue=16" ({@link Capacity#parse}). */
+    static final class CapacityFlag implements CommandLine.ITypeConverter<Capacity> {
+        @Override
+        public Capacity convert(String value) {
+            try {
+                return Capacity.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** "on" or "off", as the flags that switch something take them ("true" and "false" too: picocli's own). */

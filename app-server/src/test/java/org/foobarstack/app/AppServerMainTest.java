@@ -1,5 +1,6 @@
 package org.foobarstack.app;
 
+import org.foobarstack.app.guestbook.AppVersion;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -33,14 +34,16 @@ class AppServerMainTest {
                 "--max-reqs-per-conn", "1", "--max-queued", "9", "--max-params-bytes", "2048",
                 "--max-stdin-bytes", "4096", "--max-buffered-bytes", "8192", "--request-timeout-ms", "1500",
                 "--idle-timeout-ms", "60000", "--shutdown-timeout-ms", "250", "--db-connection-timeout-ms", "700",
-                "--statement-timeout-s", "2", "--sql-trace-comments", "on").config();
+                "--statement-timeout-s", "2", "--sql-trace-comments", "on", "--app-version", "v2",
+                "--capacity", "4x25ms,queue=16").config();
         assertThat(config).isEqualTo(AppServerConfig.builder().bindAddress("127.0.0.12").port(0)
                 .instanceName("app-2").jdbcUrl("jdbc:derby://127.0.0.21:1528/foobar").dbUser("u").dbPassword("p")
                 .workerThreads(3).dbPoolSize(5).ioThreads(2).maxConnections(7).maxRequestsPerConnection(1)
                 .maxQueuedRequests(9).maxParamsBytes(2048).maxStdinBytes(4096).maxBufferedBytes(8192)
                 .requestTimeout(Duration.ofMillis(1500)).idleTimeout(Duration.ofMinutes(1))
                 .shutdownTimeout(Duration.ofMillis(250)).dbConnectionTimeout(Duration.ofMillis(700))
-                .statementTimeout(Duration.ofSeconds(2)).sqlTraceComments(true).build());
+                .statementTimeout(Duration.ofSeconds(2)).sqlTraceComments(true).appVersion(AppVersion.V2)
+                .capacity(new Capacity(4, Duration.ofMillis(25), 16)).build());
         assertThat(config.multiplexes()).isFalse();
     }
 
@@ -49,6 +52,15 @@ class AppServerMainTest {
         AppServerMain main = parse("--workers", "4", "--trace", "off");
         assertThat(main.config().dbPoolSize()).isEqualTo(4);
         assertThat(main.trace).isFalse();
+    }
+
+    @Test
+    void aVersionOrCapacityThatCannotBeReadIsRefusedWithItsOwnReason() {
+        assertThatThrownBy(() -> parse("--app-version", "v3")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("the known versions are v1, v2");
+        assertThatThrownBy(() -> parse("--capacity", "4x25")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("without a unit; write it as 25ms or 1s");
+        assertThat(parse().config().capacity()).as("no flag, nothing emulated").isNull();
     }
 
     @Test

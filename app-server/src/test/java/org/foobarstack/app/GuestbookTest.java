@@ -2,6 +2,7 @@ package org.foobarstack.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.foobarstack.app.guestbook.AppVersion;
 import org.foobarstack.storage.StorageConfig;
 import org.foobarstack.storage.StorageServer;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,6 +212,91 @@ class GuestbookTest {
         JsonNode generated = parse(get("/api/whoami"));
         assertThat(generated.get("requestId").asText()).matches("[0-9a-f]{32}");
         assertThat(generated.get("requestId").asText()).isNotEqualTo(parse(get("/api/whoami")).get("requestId").asText());
+    }
+
+    /** Version 1 names itself on every answer, the errors too, and says nothing about how many messages there are. */
+    @Test
+    void version1NamesItselfOnEveryAnswerAndSendsNoCount() throws Exception {
+        RawFastCgiClient.Reply list = get("/api/messages");
+        assertThat(list.httpStatus()).isEqualTo(200);
+        assertThat(list.header("X-App-Version")).isEqualTo("v1");
+        assertThat(list.header("X-Message-Count")).isNull();
+        RawFastCgiClient.Reply missing = get("/api/no-such-thing");
+        assertThat(missing.httpStatus()).isEqualTo(404);
+        assertThat(missing.header("X-App-Version")).isEqualTo("v1");
+        JsonNode passport = parse(get("/api/whoami"));
+        assertThat(passport.get("version").asText()).isEqualTo("v1");
+        assertThat(passport.get("capacity")).isEqualTo(json.readTree("{\"emulated\":false}"));
+    }
+
+    /**
+     * Version 2, on the same database: the list carries X-Message-Count, the number of all messages, which grows by
+     * one with each post; its JSON is byte for byte what version 1 sends, so a v1 client cannot break on it.
+     */
+    @Test
+    void version2CountsTheMessagesAndKeepsTheJsonOfVersion1() throws Exception {
+        AppServer v2 = new AppServer(AppServerConfig.builder().port(0).instanceName("app-v2")
+                .jdbcUrl(storage.jdbcUrl()).dbUser(storage.appUser()).dbPassword(storage.appPassword())
+                .workerThreads(2).dbPoolSize(2).appVersion(AppVersion.V2).build());
+        v2.start();
+        try {
+            assertThat(v2.version()).isEqualTo(AppVersion.V2);
+            assertThat(postJson("{\"author\":\"v1 writer\",\"body\":\"counted by v2\"}").httpStatus()).isEqualTo(201);
+            RawFastCgiClient.Reply fromV2 = callOn(v2, "GET", "/api/messages?limit=3");
+            RawFastCgiClient.Reply fromV1 = get("/api/messages?limit=3");
+            assertThat(fromV2.header("X-App-Version")).isEqualTo("v2");
+            assertThat(fromV2.header("X-Message-Count")).isEqualTo(Long.toString(messagesInTheDatabase()));
+            assertThat(fromV2.body()).isEqualTo(fromV1.body());
+
+            long before = Long.parseLong(fromV2.header("X-Message-Count"));
+            RawFastCgiClient.Reply posted = call(v2, "POST", "/api/messages", "application/json",
+                    "{\"author\":\"v2 writer\",\"body\":\"one more\"}", Map.of());
+            assertThat(posted.httpStatus()).isEqualTo(201);
+            assertThat(posted.header("X-App-Version")).isEqualTo("v2");
+            assertThat(callOn(v2, "HEAD", "/api/messages").header("X-Message-Count"))
+                    .isEqualTo(Long.toString(before + 1));
+            assertThat(parse(callOn(v2, "GET", "/api/whoami")).get("version").asText()).isEqualTo("v2");
+        } finally {
+            v2.close();
+        }
+    }
+
+    /**
+     * With an emulated capacity the passport shows it: workers, service time, queue, the rate they allow, and the
+     * real cost of recent requests, which is unknown until one has finished.
+     */
+    @Test
+    void thePassportShowsTheEmulatedCapacityAndWhatRequestsReallyCost() throws Exception {
+        AppServer small = new AppServer(AppServerConfig.builder().port(0).instanceName("app-small")
+                .jdbcUrl(storage.jdbcUrl()).dbUser(storage.appUser()).dbPassword(storage.appPassword())
+                .dbPoolSize(2).capacity(Capacity.parse("2x20ms,queue=3")).build());
+        small.start();
+        try {
+            JsonNode first = parse(callOn(small, "GET", "/api/whoami")).get("capacity");
+            assertThat(first.get("emulated").asBoolean()).isTrue();
+            assertThat(first.get("workers").asInt()).isEqualTo(2);
+            assertThat(first.get("service_time_ms").asDouble()).isEqualTo(20.0);
+            assertThat(first.get("queue").asInt()).isEqualTo(3);
+            assertThat(first.get("max_rps").asDouble()).isEqualTo(100.0);
+            assertThat(first.get("note").asText())
+                    .isEqualTo("every host shares this machine's cores: this limit is emulated");
+            assertThat(first.get("real_cost_ms").isNull()).as("no request had finished yet").isTrue();
+
+            JsonNode second = parse(callOn(small, "GET", "/api/whoami")).get("capacity");
+            assertThat(second.get("real_cost_ms").isNumber()).isTrue();
+            assertThat(second.get("real_cost_ms").asDouble()).isPositive();
+        } finally {
+            small.close();
+        }
+    }
+
+    private static long messagesInTheDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(storage.jdbcUrl(), storage.appUser(), storage.appPassword());
+             Statement count = c.createStatement();
+             ResultSet rs = count.executeQuery("SELECT COUNT(*) FROM MESSAGES")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /**

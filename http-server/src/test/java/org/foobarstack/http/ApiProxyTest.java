@@ -200,6 +200,27 @@ class ApiProxyTest {
         }
     }
 
+    /**
+     * An app tier that refuses a request with END_REQUEST OVERLOADED (its workers and queue are full) is busy, not
+     * broken: 503 with {@code Retry-After: 1}, and the client's connection stays usable.
+     */
+    @Test
+    void anOverloadedAppTierIs503WithRetryAfterAndTheConnectionStaysUsable() throws IOException {
+        try (HeldResponder full = new HeldResponder(true)) {
+            start(full.address(), Duration.ofSeconds(10));
+            try (RawHttp c = connect()) {
+                RawHttp.Response r = c.send("GET /api/messages HTTP/1.1\r\n" + H + "\r\n").read();
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.header("retry-after")).isEqualTo("1");
+                assertThat(r.header("connection")).isNull();
+                assertThat(r.text()).contains("OVERLOADED", "FastCGI §5.5");
+                assertThat(c.send("GET /style.css HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);
+            }
+            assertThat(server.metrics().exposition()).contains("foobar_http_upstream_errors_total{instance=\"web-1\","
+                    + "kind=\"REJECTED\"} 1.0");
+        }
+    }
+
     @Test
     void gracefulShutdownLetsARequestAtTheAppTierFinish() throws Exception {
         startWithResponder();

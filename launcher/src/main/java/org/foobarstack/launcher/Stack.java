@@ -14,6 +14,7 @@ import org.foobarstack.launcher.hosts.AppTierRuntime;
 import org.foobarstack.launcher.hosts.AutoFailover;
 import org.foobarstack.launcher.hosts.DbTierRuntime;
 import org.foobarstack.launcher.hosts.DnsTierRuntime;
+import org.foobarstack.launcher.ops.Operations;
 import org.foobarstack.launcher.hosts.HostRuntime;
 import org.foobarstack.launcher.hosts.LbTierRuntime;
 import org.foobarstack.launcher.hosts.ReplicationControl;
@@ -89,7 +90,8 @@ public final class Stack implements AutoCloseable, StackControl {
     public static final String TOKEN_FILE = "admin.token";
 
     private final StackConfig config;
-    private final Topology topology;
+    /** The design as it runs: the file's, then with the hosts {@code scale} and blue-green deploys add. */
+    private volatile Topology topology;
     /** Every tier of this stack records its hops here; the admin server shows them. */
     private final TraceHub traces = new TraceHub();
     /** Every tier of this stack counts into this one registry, told apart by an instance label. */
@@ -98,7 +100,10 @@ public final class Stack implements AutoCloseable, StackControl {
     private final ReplicationControl replication;
     /** The watch of {@code failover: auto}, when the topology asks for it. */
     private AutoFailover failover;
-    private final Map<String, HostRuntime> hosts = new LinkedHashMap<>();
+    /** Every host, in the topology's order; replaced, never changed in place, when a host is added or removed. */
+    private volatile Map<String, HostRuntime> hosts = new LinkedHashMap<>();
+    /** Deploys and scaling, one at a time, in the background. */
+    private final Operations operations;
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final List<TierRuntime> started = new CopyOnWriteArrayList<>();
     private AdminServer admin;
@@ -118,6 +123,81 @@ public final class Stack implements AutoCloseable, StackControl {
             hosts.put(spec.name(), new HostRuntime(spec, context.dataDirectory(spec), tiers));
             tiers.forEach(context::register);
         }
+        this.operations = new Operations(this);
+    }
+
+    /**
+     * Adds a host to the running stack and starts it ({@code scale}, a blue-green deploy): 1. the design gains it
+     * (its name and address are checked against the others); 2. its tiers get the next instance names; 3. they
+     * start, bottom up; 4. the name server's zone gets its address. Joining a balancer is the caller's next step.
+     *
+     * @throws IllegalArgumentException if the design refuses it (a name or address taken)
+     */
+    public synchronized HostRuntime addHost(HostSpec spec, Consumer<String> progress) {
+        Topology changed = topology.withHost(spec);
+        context.names().register(spec);
+        List<TierRuntime> tiers = new ArrayList<>();
+        for (TierSpec tier : spec.tiers()) {
+            tiers.add(runtimeOf(spec, tier));
+        }
+        HostRuntime host = new HostRuntime(spec, context.dataDirectory(spec), tiers);
+        tiers.forEach(context::register);
+        Map<String, HostRuntime> more = new LinkedHashMap<>(hosts);
+        more.put(spec.name(), host);
+        hosts = more;
+        topology = changed;
+        context.topologyChanged(changed);
+        host.start(progress);
+        started.addAll(tiers);
+        for (TierRuntime tier : tiers) {
+            endpoints.add(new Endpoint(tierName(tier), tier.address()));
+        }
+        context.nameServer().ifPresent(DnsTierRuntime::republishZone);
+        return host;
+    }
+
+    /**
+     * Stops a host gracefully and takes it out of the design and the zone ({@code scale} down). The caller has
+     * already taken it out of every balancer.
+     */
+    public synchronized void removeHost(String name) {
+        HostRuntime host = hosts.get(name);
+        if (host == null) {
+            throw new IllegalArgumentException("no host " + name);
+        }
+        Topology changed = topology.withoutHost(name);
+        host.close();
+        started.removeAll(host.tiers());
+        endpoints.removeIf(e -> host.tiers().stream().anyMatch(t -> t.address().equals(e.address())));
+        context.unregister(name);
+        Map<String, HostRuntime> fewer = new LinkedHashMap<>(hosts);
+        fewer.remove(name);
+        hosts = fewer;
+        topology = changed;
+        context.topologyChanged(changed);
+        context.nameServer().ifPresent(DnsTierRuntime::republishZone);
+    }
+
+    // ---------------------------------------------------------------- deploys and scaling
+
+    @Override
+    public org.foobarstack.admin.Operation deploy(String version, String strategy) {
+        return operations.deploy(version, strategy);
+    }
+
+    @Override
+    public org.foobarstack.admin.Operation scale(String role, int count) {
+        return operations.scale(role, count);
+    }
+
+    @Override
+    public Optional<org.foobarstack.admin.Operation.Snapshot> operation() {
+        return operations.current();
+    }
+
+    /** The deploys and scalings of this stack, for tests and demos that run them in-process. */
+    public Operations operations() {
+        return operations;
     }
 
     private TierRuntime runtimeOf(HostSpec host, TierSpec tier) {
@@ -485,6 +565,7 @@ public final class Stack implements AutoCloseable, StackControl {
             return;
         }
         closed = true;
+        operations.close();
         if (failover != null) {
             failover.close();
         }

@@ -69,6 +69,14 @@ public record AppResponse(int status, List<Header> headers, byte[] body) {
         return null;
     }
 
+    /** A copy of this response with one more header field at the end. */
+    public AppResponse withHeader(String name, String value) {
+        List<Header> more = new ArrayList<>(headers.size() + 1);
+        more.addAll(headers);
+        more.add(new Header(name, value));
+        return new AppResponse(status, more, body);
+    }
+
     public String bodyAsString() {
         return new String(body, StandardCharsets.UTF_8);
     }

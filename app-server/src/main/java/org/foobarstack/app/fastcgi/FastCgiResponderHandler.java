@@ -148,6 +148,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         for (ResponderRequest request : active.values()) {
             request.returnBuffer(server);
             request.release();
+            server.requestEnded(); // nobody is left to answer
         }
         active.clear();
         if (counted) {
@@ -284,6 +285,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             request.tracing(tracing);
         }
         active.put(id, request);
+        server.requestAccepted();
         request.timeout(ctx.executor().schedule(() -> timedOut(ctx, request),
                 config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
@@ -423,6 +425,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         request.release();
         try {
             server.workers().execute(() -> {
+                long start = System.nanoTime();
                 AppResponse response;
                 String stderr = null;
                 try {
@@ -432,6 +435,10 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                     LOG.error("{}: application failed on {}", peer(ctx), appRequest, e);
                     response = server.errorResponse(500, "the application failed; see the server log");
                     stderr = "application error: " + e + "\n";
+                }
+                if (server.capacity() != null) {
+                    // an emulated server is as slow as its declared service time, however fast this machine is
+                    server.capacity().holdWorker(start);
                 }
                 AppResponse finalResponse = response;
                 String finalStderr = stderr;
@@ -443,8 +450,17 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 }
             });
         } catch (RejectedExecutionException e) {
-            server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {} requests already wait "
-                    + "for a worker", peer(ctx), request.id(), config.maxQueuedRequests());
+            if (server.workers().isShutdown()) {
+                // only after the shutdown timeout: until then a stopping server still runs what it accepted
+                server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): server is shutting down",
+                        peer(ctx), request.id());
+            } else {
+                server.metrics().requestShed();
+                server.log().warn("{}: request {} refused with OVERLOADED (FastCGI §5.5): {} requests already wait "
+                        + "for a worker{}", peer(ctx), request.id(), config.effectiveQueue(),
+                        server.capacity() == null ? ""
+                                : ", capacity " + server.capacity().capacity().describe());
+            }
             server.metrics().protocolError(ProtocolStatus.OVERLOADED.name());
             finish(ctx, request, List.of(), ProtocolStatus.OVERLOADED, APP_STATUS_NOT_COMPLETED, 503);
         }
@@ -509,7 +525,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     /** Writes the records, then END_REQUEST; removes the request; closes the connection without keep-conn. */
     private void finish(ChannelHandlerContext ctx, ResponderRequest request, List<FastCgiRecord> records,
                         ProtocolStatus status, long appStatus, int httpStatus) {
-        active.remove(request.id());
+        boolean wasActive = active.remove(request.id(), request);
         request.returnBuffer(server);
         request.release();
         for (FastCgiRecord record : records) {
@@ -529,6 +545,10 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         server.metrics().request(request.route(), httpStatus, System.nanoTime() - request.begunNanos());
         var written = ctx.writeAndFlush(end);
+        if (wasActive) {
+            // counted once END_REQUEST is handed to the connection: a stopping server flushes it before closing
+            server.requestEnded();
+        }
         if (!request.keepConnection() || closeWhenIdle) {
             closeAfter(written);
         }

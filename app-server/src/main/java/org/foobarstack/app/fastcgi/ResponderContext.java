@@ -3,6 +3,7 @@ package org.foobarstack.app.fastcgi;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.foobarstack.app.AppMetrics;
 import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.EmulatedCapacity;
 import org.foobarstack.app.RateLimitedLog;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.api.AppResponse;
@@ -12,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every connection of one app server shares: its config, the application, the worker pool that runs it,
- * the connection count behind FCGI_MAX_CONNS, the rate-limited log, the trace recorder and the metrics. One per
+ * the emulated capacity if any, the connection count behind FCGI_MAX_CONNS, the count of requests in progress
+ * that a graceful stop waits for, the rate-limited log, the trace recorder and the metrics. One per
  * {@code AppServer}.
  */
 public final class ResponderContext {
@@ -28,16 +31,23 @@ public final class ResponderContext {
     private final RateLimitedLog log;
     private final TraceRecorder recorder;
     private final AppMetrics metrics;
+    private final EmulatedCapacity capacity;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
+    /** Requests accepted (BEGIN_REQUEST not refused) whose END_REQUEST has not been sent; guarded by itself. */
+    private final Object inProgressLock = new Object();
+    private int inProgress;
 
+    /** @param capacity the capacity this server emulates, or null for none */
     public ResponderContext(AppServerConfig config, Application application, ExecutorService workers,
-                            RateLimitedLog log, TraceRecorder recorder, AppMetrics metrics) {
+                            EmulatedCapacity capacity, RateLimitedLog log, TraceRecorder recorder,
+                            AppMetrics metrics) {
         this.config = config;
         this.application = application;
         this.workers = workers;
+        this.capacity = capacity;
         this.log = log;
         this.recorder = recorder;
         this.metrics = metrics;
@@ -62,6 +72,11 @@ public final class ResponderContext {
 
     ExecutorService workers() {
         return workers;
+    }
+
+    /** The capacity this server emulates, or null: then a worker is free as soon as the application answers. */
+    EmulatedCapacity capacity() {
+        return capacity;
     }
 
     RateLimitedLog log() {
@@ -110,6 +125,47 @@ public final class ResponderContext {
 
     boolean draining() {
         return draining.get();
+    }
+
+    /** A BEGIN_REQUEST was accepted: from now on a graceful stop waits for its END_REQUEST. */
+    void requestAccepted() {
+        synchronized (inProgressLock) {
+            inProgress++;
+        }
+    }
+
+    /** The request's END_REQUEST was sent, or its connection is gone. */
+    void requestEnded() {
+        synchronized (inProgressLock) {
+            inProgress--;
+            if (inProgress == 0) {
+                inProgressLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until every accepted request has ended: the ones still receiving PARAMS or STDIN, waiting in the worker
+     * queue, or running. Returns false when {@code deadlineNanos} ({@link System#nanoTime()}) came first.
+     */
+    public boolean awaitRequestsEnded(long deadlineNanos) throws InterruptedException {
+        synchronized (inProgressLock) {
+            while (inProgress > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(inProgressLock, left);
+            }
+            return true;
+        }
+    }
+
+    /** Requests accepted and not yet ended, on all connections. */
+    public int requestsInProgress() {
+        synchronized (inProgressLock) {
+            return inProgress;
+        }
     }
 
     /**

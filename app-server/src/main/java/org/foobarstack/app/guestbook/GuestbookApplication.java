@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.foobarstack.app.AppMetrics;
 import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.EmulatedCapacity;
 import org.foobarstack.app.api.AppRequest;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.app.api.Application;
@@ -42,6 +43,12 @@ import java.util.Optional;
  * primary, so a learner who posts a message always sees it in the list ("read your writes"), while other readers
  * may see it a moment later.
  *
+ * <p>Every answer names the version of the application that produced it, {@code X-App-Version: v1} or {@code v2}
+ * ({@link AppVersion}), so that a load generator or curl can tell during a rolling update which version answered.
+ * Version 2 adds one visible feature: {@code GET /api/messages} also carries {@code X-Message-Count}, the number of
+ * all messages, counted on the same database connection as the page. The JSON body stays exactly what v1 sends, so
+ * that no v1 client can break on it.
+ *
  * <p>Only JSON is produced, never HTML, so there is no markup to escape: a page that shows messages must insert
  * them as text (the home page uses {@code textContent}).
  */
@@ -51,6 +58,10 @@ public final class GuestbookApplication implements Application {
 
     public static final String MESSAGES = "/api/messages";
     public static final String WHOAMI = "/api/whoami";
+    /** The header on every answer that names the version of the application, "v1" or "v2". */
+    public static final String VERSION_HEADER = "X-App-Version";
+    /** Version 2's header on {@code GET /api/messages}: how many messages there are in all. */
+    public static final String COUNT_HEADER = "X-Message-Count";
     /** A message is at most 64 + 2000 characters; 16 KiB leaves room for JSON escapes and form encoding. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
     public static final int DEFAULT_PAGE_SIZE = 20;
@@ -71,16 +82,25 @@ public final class GuestbookApplication implements Application {
     private final MessageStore store;
     private final DatabaseCluster cluster;
     private final WhoAmI whoAmI;
+    private final AppVersion version;
 
     /**
      * @param recorder where the application's SQL hops go (the server's recorder)
      * @param metrics  where statement durations go
+     * @param capacity the capacity the server emulates, which the passport shows; null for none
      */
     public GuestbookApplication(AppServerConfig config, DatabaseCluster cluster, TraceRecorder recorder,
-                                AppMetrics metrics) {
+                                AppMetrics metrics, EmulatedCapacity capacity) {
         this.cluster = cluster;
+        this.version = config.appVersion();
         this.store = new MessageStore(cluster, recorder, metrics, config.sqlTraceComments());
-        this.whoAmI = new WhoAmI(config, cluster, store);
+        this.whoAmI = new WhoAmI(config, cluster, store, capacity);
+    }
+
+    /** Without an emulated capacity. */
+    public GuestbookApplication(AppServerConfig config, DatabaseCluster cluster, TraceRecorder recorder,
+                                AppMetrics metrics) {
+        this(config, cluster, recorder, metrics, null);
     }
 
     /** A single database, no replicas. */
@@ -104,6 +124,10 @@ public final class GuestbookApplication implements Application {
 
     @Override
     public AppResponse handle(AppRequest request) throws Exception {
+        return answer(request).withHeader(VERSION_HEADER, version.word());
+    }
+
+    private AppResponse answer(AppRequest request) throws Exception {
         String path = request.path();
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
@@ -173,13 +197,17 @@ public final class GuestbookApplication implements Application {
             return error(400, "limit must be 1.." + MAX_PAGE_SIZE);
         }
         // one row more than asked tells whether an older page exists
-        MessageStore.Served<List<Message>> served = store.list(request.trace(), lastWrite(request), limit + 1, before);
-        List<Message> rows = served.value();
+        MessageStore.Served<MessageStore.Page> served = store.list(request.trace(), lastWrite(request), limit + 1,
+                before, version.countsMessages());
+        List<Message> rows = served.value().messages();
         boolean more = rows.size() > limit;
         List<Message> page = more ? rows.subList(0, limit) : rows;
         Long nextBefore = more ? page.get(page.size() - 1).id() : null;
-        return AppResponse.builder(200).header(DATABASE_HEADER, answeredBy(served.database()))
-                .body(JSON, messageJson.page(page, limit, before, nextBefore)).build();
+        AppResponse.Builder response = AppResponse.builder(200).header(DATABASE_HEADER, answeredBy(served.database()));
+        if (version.countsMessages()) {
+            response.header(COUNT_HEADER, Long.toString(served.value().total()));
+        }
+        return response.body(JSON, messageJson.page(page, limit, before, nextBefore)).build();
     }
 
     private AppResponse one(AppRequest request, String idText) throws SQLException {

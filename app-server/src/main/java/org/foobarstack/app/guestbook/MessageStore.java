@@ -53,6 +53,8 @@ public final class MessageStore {
     static final String FIND = "SELECT " + COLUMNS + " FROM MESSAGES WHERE ID = ?";
     static final String INSERT = "INSERT INTO MESSAGES (AUTHOR, BODY) VALUES (?, ?)";
     static final String NOW = "VALUES CURRENT_TIMESTAMP";
+    /** Version 2's count of all messages (Derby counts the entries of the table's smallest index). */
+    static final String COUNT = "SELECT COUNT(*) FROM MESSAGES";
     private static final double NANOS_PER_MILLI = 1e6;
 
     /** The change log's head, which the app user may read: how far a database has logged or applied. */
@@ -81,8 +83,19 @@ public final class MessageStore {
     public record Served<T>(T value, Database database, long position) {
     }
 
-    /** A page of messages, newest first; ids below {@code beforeId} when it is given. */
-    public Served<List<Message>> list(TraceContext trace, long afterWrite, int limit, Long beforeId)
+    /**
+     * A page of messages, and the number of all messages when it was asked for.
+     *
+     * @param total how many messages there are in all; -1 when not counted
+     */
+    public record Page(List<Message> messages, long total) {
+    }
+
+    /**
+     * A page of messages, newest first; ids below {@code beforeId} when it is given. With {@code count} (version
+     * 2), also the number of all messages, read on the same connection so that both come from the same database.
+     */
+    public Served<Page> list(TraceContext trace, long afterWrite, int limit, Long beforeId, boolean count)
             throws SQLException {
         return read(trace, afterWrite, (c, db) -> {
             List<Message> page = new ArrayList<>(limit);
@@ -92,7 +105,13 @@ public final class MessageStore {
                 run(c, db, trace, "list_before", LIST_BEFORE, Statement.NO_GENERATED_KEYS, ps -> readAll(ps, page),
                         beforeId, limit);
             }
-            return page;
+            long total = !count ? -1 : run(c, db, trace, "count", COUNT, Statement.NO_GENERATED_KEYS, ps -> {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Rows<>(rs.getLong(1), 1);
+                }
+            });
+            return new Page(page, total);
         });
     }
 

@@ -1,12 +1,15 @@
 package org.foobarstack.app.guestbook;
 
 import org.foobarstack.app.AppServerConfig;
+import org.foobarstack.app.Capacity;
+import org.foobarstack.app.EmulatedCapacity;
 import org.foobarstack.app.api.AppRequest;
 
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +21,10 @@ import java.util.regex.Pattern;
  * <p>The request id is, in this order: the {@code REQUEST_ID} param, the {@code TRACE_ID} param, the trace-id of
  * a W3C {@code traceparent} header (param {@code HTTP_TRACEPARENT}), or else the id of the trace the responder
  * started for this request (the id its hops are recorded under).
+ *
+ * <p>Beside the path, the passport says which version of the application answered ({@code "version":"v2"}) and
+ * how much this app server may take ({@code "capacity"}): the emulated workers, service time and queue with what
+ * they allow a second and what recent requests really cost, or {@code {"emulated":false}}.
  */
 final class WhoAmI {
 
@@ -27,11 +34,14 @@ final class WhoAmI {
     private final AppServerConfig config;
     private final DatabaseCluster cluster;
     private final MessageStore store;
+    private final EmulatedCapacity capacity;
 
-    WhoAmI(AppServerConfig config, DatabaseCluster cluster, MessageStore store) {
+    /** @param capacity the capacity the server emulates, or null */
+    WhoAmI(AppServerConfig config, DatabaseCluster cluster, MessageStore store, EmulatedCapacity capacity) {
         this.config = config;
         this.cluster = cluster;
         this.store = store;
+        this.capacity = capacity;
     }
 
     /** @param lastWrite the position of the reader's last write (its cookie), so whoami reads as a list would */
@@ -81,6 +91,8 @@ final class WhoAmI {
         app.put("software", "foobar-stack app-server (FastCGI responder)");
         app.put("workerThread", Thread.currentThread().getName());
         passport.put("appServer", app);
+        passport.put("version", config.appVersion().word());
+        passport.put("capacity", capacity());
 
         Map<String, Object> db = new LinkedHashMap<>();
         try {
@@ -117,6 +129,26 @@ final class WhoAmI {
         }
         passport.put("database", db);
         return passport;
+    }
+
+    /** The emulated capacity, with its fields named as the load generator and the docs name them. */
+    private Map<String, Object> capacity() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (capacity == null) {
+            json.put("emulated", false);
+            return json;
+        }
+        Capacity declared = capacity.capacity();
+        json.put("emulated", true);
+        json.put("workers", declared.workers());
+        json.put("service_time_ms", declared.serviceTime().toNanos() / 1e6);
+        json.put("queue", declared.queue());
+        json.put("max_rps", declared.maxPerSecond());
+        // null until a request has finished: no measurement yet, rather than a made-up 0
+        OptionalDouble realCost = capacity.meanRealCostMillis();
+        json.put("real_cost_ms", realCost.isPresent() ? Math.round(realCost.getAsDouble() * 1000) / 1000.0 : null);
+        json.put("note", "every host shares this machine's cores: this limit is emulated");
+        return json;
     }
 
     private void describe(Map<String, Object> db, Database database) {

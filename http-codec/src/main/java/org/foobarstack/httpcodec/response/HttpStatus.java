@@ -13,6 +13,7 @@ public record HttpStatus(int code, String reason) {
     public static final HttpStatus CONTINUE = new HttpStatus(100, "Continue");
     public static final HttpStatus OK = new HttpStatus(200, "OK");
     public static final HttpStatus CREATED = new HttpStatus(201, "Created");
+    public static final HttpStatus ACCEPTED = new HttpStatus(202, "Accepted");
     public static final HttpStatus NO_CONTENT = new HttpStatus(204, "No Content");
     public static final HttpStatus PARTIAL_CONTENT = new HttpStatus(206, "Partial Content");
     public static final HttpStatus MOVED_PERMANENTLY = new HttpStatus(301, "Moved Permanently");
@@ -46,7 +47,7 @@ public record HttpStatus(int code, String reason) {
     private static final HttpStatus[] KNOWN = new HttpStatus[600];
 
     static {
-        for (HttpStatus status : List.of(CONTINUE, OK, CREATED, NO_CONTENT, PARTIAL_CONTENT, MOVED_PERMANENTLY, FOUND,
+        for (HttpStatus status : List.of(CONTINUE, OK, CREATED, ACCEPTED, NO_CONTENT, PARTIAL_CONTENT, MOVED_PERMANENTLY, FOUND,
                 NOT_MODIFIED, BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT,
                 CONFLICT, PRECONDITION_FAILED, CONTENT_TOO_LARGE, URI_TOO_LONG, RANGE_NOT_SATISFIABLE,
                 EXPECTATION_FAILED, REQUEST_HEADER_FIELDS_TOO_LARGE, INTERNAL_SERVER_ERROR, NOT_IMPLEMENTED,

@@ -34,8 +34,8 @@ import java.util.Set;
  *   <li>Read STDOUT: the CGI header block becomes the HTTP status and headers ({@link CgiResponseParser}); the rest
  *       streams to the client, with Content-Length when the app gave one, chunked otherwise. When the client reads
  *       slower than the app writes, reading from the app pauses.</li>
- *   <li>Failures: app tier down or broken → 502, overloaded → 503, silent → 504; after the head was sent, the only
- *       honest signal left is closing the connection.</li>
+ *   <li>Failures: app tier down or broken → 502, overloaded → 503 with {@code Retry-After: 1}, silent → 504;
+ *       after the head was sent, the only honest signal left is closing the connection.</li>
  * </ol>
  */
 public final class FastCgiProxyHandler implements RequestHandler {
@@ -44,6 +44,12 @@ public final class FastCgiProxyHandler implements RequestHandler {
     private static final Set<String> DROPPED_FIELDS =
             Set.of("connection", "keep-alive", "transfer-encoding", "date", "server", "content-length");
     private static final int MAX_CGI_HEADER_BYTES = 64 * 1024;
+    /**
+     * An app tier that refuses a request (OVERLOADED: its workers and queue are full) is busy for now, not broken:
+     * the 503 says when to try again (RFC 9110 §10.2.3). One second, as the connection limiter and the
+     * application's own 503s say: long enough for a queue to drain, short enough that a person barely notices.
+     */
+    static final HttpResponseHead.Field RETRY_AFTER = new HttpResponseHead.Field("Retry-After", "1");
 
     private final FastCgiClient client;
     private final String scriptName;
@@ -246,7 +252,7 @@ public final class FastCgiProxyHandler implements RequestHandler {
                 case TIMEOUT -> exchange.sendError(HttpStatus.GATEWAY_TIMEOUT,
                         "the app tier did not answer in time: " + error.getMessage(), "RFC 9110 §15.6.5");
                 case REJECTED -> exchange.sendError(HttpStatus.SERVICE_UNAVAILABLE,
-                        error.getMessage(), "FastCGI §5.5");
+                        error.getMessage(), "FastCGI §5.5", RETRY_AFTER);
                 default -> exchange.sendError(HttpStatus.BAD_GATEWAY,
                         "the app tier is unreachable or broke off: " + error.getMessage(), "RFC 9110 §15.6.3");
             }

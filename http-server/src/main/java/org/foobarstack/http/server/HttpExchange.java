@@ -334,8 +334,11 @@ public final class HttpExchange {
         end();
     }
 
-    /** An HTML error page naming what went wrong and the rule that says so. */
-    public void sendError(HttpStatus errorStatus, String detail, String rule) {
+    /**
+     * An HTML error page naming what went wrong and the rule that says so, with any {@code extraFields} the status
+     * calls for, e.g. {@code Retry-After} on a 503 (RFC 9110 §10.2.3).
+     */
+    public void sendError(HttpStatus errorStatus, String detail, String rule, HttpResponseHead.Field... extraFields) {
         if (response != Response.NOT_STARTED) {
             abort();
             return;
@@ -344,6 +347,9 @@ public final class HttpExchange {
         HttpResponseHead.Builder head = HttpResponseHead.builder(errorStatus)
                 .add("Content-Type", "text/html; charset=utf-8")
                 .add("Cache-Control", "no-store");
+        for (HttpResponseHead.Field field : extraFields) {
+            head.add(field.name(), field.value());
+        }
         respond(head, Unpooled.wrappedBuffer(page));
     }
 

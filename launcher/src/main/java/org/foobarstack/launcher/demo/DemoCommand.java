@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Demonstrations that start designs on addresses of their own, load them, break them and "
                 + "measure what users see.",
-        subcommands = {DemoCommand.Spof.class})
+        subcommands = {DemoCommand.Spof.class, DemoCommand.Deploy.class, DemoCommand.Scale.class})
 public final class DemoCommand implements Runnable {
 
     @CommandLine.Spec
@@ -182,6 +182,108 @@ public final class DemoCommand implements Runnable {
             } catch (java.io.IOException e) {
                 // the logs stay on stderr
             }
+        }
+    }
+
+    /** The tiers' log lines of a demo go to a temporary file, so that its report stays readable. */
+    static void logsToFile(PrintWriter out, boolean quiet) {
+        if (System.getProperty("org.slf4j.simpleLogger.logFile") != null) {
+            return;
+        }
+        try {
+            java.nio.file.Path log = java.nio.file.Files.createTempFile("foobar-stack-demo-", ".log");
+            System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
+            if (!quiet) {
+                out.println("(the tiers' log lines go to " + log + ")");
+            }
+        } catch (java.io.IOException e) {
+            // the logs stay on stderr
+        }
+    }
+
+    /** {@code demo deploy}: v2 deployed all at once on simple, then rolling on distributed, under the same load. */
+    @Command(name = "deploy", mixinStandardHelpOptions = true,
+            description = {"Downtime during a deploy, measured: under a constant load, v2 is deployed all at once on "
+                    + "the simple design (its one server restarts), then rolling on the distributed design (one "
+                    + "server at a time behind the balancer). Failed requests, seconds without an answer, and which "
+                    + "version answered each second.",
+                    "Each design runs on addresses of its own (127.0.81.x, 127.0.82.x) with its data in a temporary "
+                            + "directory."})
+    static final class Deploy implements Callable<Integer> {
+
+        @Option(names = "--rate", defaultValue = "100", description = "Requests per second (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--duration", defaultValue = "16", description = "Seconds of load per design (default: ${DEFAULT-VALUE}).")
+        int duration;
+
+        @Option(names = "--deploy-at", defaultValue = "3", description = "Second at which the deploy starts (default: ${DEFAULT-VALUE}).")
+        int deployAt;
+
+        @Option(names = "--json", description = "Print the runs as JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            logsToFile(out, json);
+            DeployDemo demo = new DeployDemo(rate, Duration.ofSeconds(duration), Duration.ofSeconds(deployAt),
+                    line -> {
+                        if (!json) {
+                            out.println(line);
+                            out.flush();
+                        }
+                    });
+            List<DeployDemo.Run> runs = new ArrayList<>();
+            runs.add(demo.run("simple", "all-at-once", 81));
+            runs.add(demo.run("distributed", "rolling", 82));
+            out.print(json ? DeployDemo.json(runs) : DeployDemo.text(runs));
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code demo scale}: a load past one server's capacity, then servers added up to four. */
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = {"Scaling out, measured: the offered load is stepped up past one server's (emulated) "
+                    + "capacity, then servers are added one at a time up to four at the highest load.",
+                    "Runs on 127.0.83.x with its data in a temporary directory. Every host shares this machine's "
+                            + "cores, so each app server's capacity is emulated: 2 workers x 40 ms = 50 requests/s."})
+    static final class Scale implements Callable<Integer> {
+
+        @Option(names = "--rates", defaultValue = "25,50,100,200", split = ",",
+                description = "Offered loads with one server, requests/s (default: ${DEFAULT-VALUE}); the last is kept "
+                        + "while servers are added.")
+        List<Integer> rates;
+
+        @Option(names = "--servers", defaultValue = "4", description = "Scale up to this many servers (default: ${DEFAULT-VALUE}).")
+        int servers;
+
+        @Option(names = "--step", defaultValue = "5", description = "Seconds of load per step (default: ${DEFAULT-VALUE}).")
+        int step;
+
+        @Option(names = "--json", description = "Print the steps as JSON.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            logsToFile(out, json);
+            List<ScaleDemo.Step> steps = new ScaleDemo(rates, servers, Duration.ofSeconds(step), line -> {
+                if (!json) {
+                    out.println(line);
+                    out.flush();
+                }
+            }).run(83);
+            out.print(json ? ScaleDemo.json(steps) : ScaleDemo.text(steps));
+            out.flush();
+            return 0;
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.foobarstack.launcher.hosts;
 
+import org.foobarstack.app.Capacity;
+import org.foobarstack.app.guestbook.AppVersion;
 import org.foobarstack.admin.TierProbe;
 import org.foobarstack.admin.TierStatus;
 import org.foobarstack.app.AppServer;
@@ -21,10 +23,28 @@ import java.util.Map;
 public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
 
     private final AppTier app;
+    /** The version of the application the next start runs: the topology's, until a deploy changes it. */
+    private volatile AppVersion version;
 
     public AppTierRuntime(StackContext stack, HostSpec host, AppTier spec) {
         super(stack, host, spec, AppServer::kill, AppServer::close, AppServer::running);
         this.app = spec;
+        this.version = AppVersion.parse(spec.version());
+    }
+
+    /** The version the running server runs, or the next start will. */
+    public AppVersion version() {
+        return version;
+    }
+
+    /** The version the next start runs (a deploy stops the server, sets this, and starts it again). */
+    public void setVersion(AppVersion next) {
+        version = next;
+    }
+
+    /** The emulated capacity from the topology, in the app server's terms; null when there is none. */
+    private Capacity capacity() {
+        return app.capacity().map(c -> new Capacity(c.workers(), c.serviceTime(), c.queue())).orElse(null);
     }
 
     /** The db tier this app server uses. */
@@ -43,6 +63,8 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
                 .dbUser(db.appUser())
                 .dbPassword(db.appPassword())
                 .instanceName(instance)
+                .appVersion(version)
+                .capacity(capacity())
                 .traceRecorder(stack.recorder(Role.APP, instance))
                 .metrics(stack.metrics());
         db.cluster().ifPresent(cluster -> config.cluster(clusterConfig(cluster)));
@@ -72,7 +94,9 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
         InetSocketAddress address = address();
         AppServer current = server();
         boolean up = current != null && current.running() && TierProbe.tcp(address, probeTimeout);
-        return new TierStatus("app", instance, "app server", "FastCGI",
+        return new TierStatus("app", instance, "app server " + version.word()
+                + app.capacity().map(c -> String.format(", capacity %.0f/s (emulated)", c.maxPerSecond())).orElse(""),
+                "FastCGI",
                 List.of(hostPort(address) + "/tcp fastcgi"), up,
                 Map.of("connections", current == null ? 0L : (long) current.openConnections()), references());
     }

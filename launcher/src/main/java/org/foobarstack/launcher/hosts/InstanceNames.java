@@ -17,20 +17,29 @@ import java.util.Map;
 public final class InstanceNames {
 
     private final Map<String, Map<Role, String>> names = new HashMap<>();
+    /** How many instances of each role were ever named: a host added later takes the next number. */
+    private final Map<Role, Integer> counts = new EnumMap<>(Role.class);
 
     public InstanceNames(Topology topology) {
-        Map<Role, Integer> counts = new EnumMap<>(Role.class);
         for (HostSpec host : topology.hosts()) {
-            for (TierSpec tier : host.tiers()) {
-                int n = counts.merge(tier.role(), 1, Integer::sum);
-                names.computeIfAbsent(host.name(), h -> new EnumMap<>(Role.class)).put(tier.role(),
-                        tier.role().key() + "-" + n);
-            }
+            register(host);
+        }
+    }
+
+    /**
+     * Names the tiers of a host added while the stack runs ({@code scale}): the next number of each role, never one
+     * used before, so that web-3 of a removed host is never confused with a later one in traces and metrics.
+     */
+    public synchronized void register(HostSpec host) {
+        for (TierSpec tier : host.tiers()) {
+            int n = counts.merge(tier.role(), 1, Integer::sum);
+            names.computeIfAbsent(host.name(), h -> new EnumMap<>(Role.class)).put(tier.role(),
+                    tier.role().key() + "-" + n);
         }
     }
 
     /** "web-2" for the web tier of server-2 in {@code distributed}. */
-    public String of(String host, Role role) {
+    public synchronized String of(String host, Role role) {
         Map<Role, String> byRole = names.get(host);
         String name = byRole == null ? null : byRole.get(role);
         if (name == null) {

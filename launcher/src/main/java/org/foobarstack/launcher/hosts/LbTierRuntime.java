@@ -40,18 +40,76 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
     /** What an operator set on each server (drain, maint), kept across restarts of the balancer itself. */
     private final Map<String, Server.AdminState> adminStates = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The servers now: the topology's, plus those added while the stack runs, minus those removed. */
+    private final List<LbServer> servers;
+
     public LbTierRuntime(StackContext stack, HostSpec host, LbTier spec) {
         super(stack, host, spec, LoadBalancer::kill, LoadBalancer::close, LoadBalancer::running);
         this.lb = spec;
+        this.servers = new java.util.concurrent.CopyOnWriteArrayList<>(spec.servers());
+    }
+
+    /** Whether {@code webHost}'s web tier is one of this balancer's servers. */
+    public boolean balances(String webHost) {
+        return servers.stream().anyMatch(s -> s.host().equals(webHost));
+    }
+
+    /** The hosts whose web tiers are this balancer's servers, in order. */
+    public List<String> serverHosts() {
+        return servers.stream().map(LbServer::host).toList();
+    }
+
+    /**
+     * Adds {@code webHost}'s web tier as a server (HAProxy's {@code add server}): it takes requests once its health
+     * check has risen, not before.
+     */
+    public void addServer(String webHost) {
+        LbServer added = LbServer.of(webHost);
+        servers.add(added);
+        LoadBalancer current = balancer();
+        if (current != null && current.running()) {
+            current.addServer(serverConfig(added));
+        }
+    }
+
+    /**
+     * Removes {@code webHost}'s server (HAProxy's {@code del server}); the balancer refuses unless it is in MAINT
+     * with no session left, so drain it first.
+     */
+    public void removeServer(String webHost) {
+        String name = stack.tier(webHost, Role.WEB).instance();
+        LoadBalancer current = balancer();
+        if (current != null && current.running()) {
+            current.removeServer(name);
+        }
+        servers.removeIf(s -> s.host().equals(webHost));
+        adminStates.remove(name);
+    }
+
+    /** The balancer's counters for {@code webHost}'s server now; empty when the balancer is down or has none. */
+    public Optional<ServerStats> serverStats(String webHost) {
+        LoadBalancer current = balancer();
+        if (current == null || !current.running() || !balances(webHost)) {
+            return Optional.empty();
+        }
+        return current.backend().server(stack.tier(webHost, Role.WEB).instance()).map(Server::stats);
+    }
+
+    @Override
+    protected List<TierStatus.Reference> references() {
+        return servers.stream().map(s -> new TierStatus.Reference(s.host(), Role.WEB.key())).toList();
+    }
+
+    private ServerConfig serverConfig(LbServer server) {
+        TierRuntime web = stack.tier(server.host(), Role.WEB);
+        return new ServerConfig(web.instance(), web.address(), server.weight(), server.backup(), server.check());
     }
 
     /** The balancer's configuration, in HAProxy's terms, built from the topology. */
     BalancerConfig config() {
-        List<ServerConfig> servers = new ArrayList<>();
-        for (LbServer server : lb.servers()) {
-            TierRuntime web = stack.tier(server.host(), Role.WEB);
-            servers.add(new ServerConfig(web.instance(), web.address(), server.weight(), server.backup(),
-                    server.check()));
+        List<ServerConfig> configs = new ArrayList<>();
+        for (LbServer server : servers) {
+            configs.add(serverConfig(server));
         }
         Set<RetryOn> retryOn = EnumSet.noneOf(RetryOn.class);
         for (org.foobarstack.topology.RetryOn condition : lb.retryOn()) {
@@ -64,7 +122,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
                 .statsPort(lb.hasStats() ? portToBind(boundStatsPort, lb.statsPort()) : BalancerConfig.NO_STATS)
                 .mode(lb.mode() == org.foobarstack.topology.LbMode.TCP ? Mode.TCP : Mode.HTTP)
                 .algorithm(Algorithm.fromKeyword(lb.balance().key()))
-                .servers(servers)
+                .servers(configs)
                 .check(new HealthCheckConfig(lb.check().type() == org.foobarstack.topology.CheckType.TCP
                         ? HealthCheckConfig.CheckType.TCP : HealthCheckConfig.CheckType.HTTP,
                         lb.check().path(), lb.check().inter(), lb.check().timeout(), lb.check().rise(),
@@ -100,8 +158,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     /** Sets the state of the server that is {@code host}'s web tier; false when this balancer has no such server. */
     public boolean setState(String webHost, Server.AdminState state) {
-        Optional<LbServer> listed = lb.servers().stream().filter(s -> s.host().equals(webHost)).findFirst();
-        if (listed.isEmpty()) {
+        if (!balances(webHost)) {
             return false;
         }
         String name = stack.tier(webHost, Role.WEB).instance();
@@ -139,12 +196,12 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
     public BalancerStatus balancerStatus() {
         LoadBalancer current = balancer();
         InetSocketAddress stats = statsAddress();
-        List<BalancerStatus.Server> servers = new ArrayList<>();
-        for (LbServer listed : lb.servers()) {
+        List<BalancerStatus.Server> statuses = new ArrayList<>();
+        for (LbServer listed : servers) {
             TierRuntime web = stack.tier(listed.host(), Role.WEB);
             ServerStats s = current == null || !current.running() ? null
                     : current.backend().server(web.instance()).map(Server::stats).orElse(null);
-            servers.add(new BalancerStatus.Server(web.instance(), listed.host(), hostPort(web.address()),
+            statuses.add(new BalancerStatus.Server(web.instance(), listed.host(), hostPort(web.address()),
                     s == null ? "unknown (balancer down)" : s.status(), s != null && s.up(),
                     s == null ? adminStates.getOrDefault(web.instance(), Server.AdminState.READY).name()
                             : s.adminState().name(),
@@ -153,6 +210,6 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
                     s == null ? -1 : s.downSinceMillis()));
         }
         return new BalancerStatus(instance, host.name(), lb.balance().key(),
-                stats == null ? null : "http://" + hostPort(stats) + "/stats", servers);
+                stats == null ? null : "http://" + hostPort(stats) + "/stats", statuses);
     }
 }

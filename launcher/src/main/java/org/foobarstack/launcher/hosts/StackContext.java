@@ -25,12 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StackContext {
 
-    private final Topology topology;
+    /** The design as it runs now: the file's, plus the hosts {@code scale} added, minus those it removed. */
+    private volatile Topology topology;
     private final Path dataRoot;
     private final InstanceNames names;
     private final TraceHub traces;
     private final Metrics metrics;
-    private final Map<String, Map<Role, TierRuntime>> tiers = new LinkedHashMap<>();
+    private final Map<String, Map<Role, TierRuntime>> tiers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, TraceRecorder> recorders = new ConcurrentHashMap<>();
     private final Optional<DbCluster> dbCluster;
 
@@ -50,6 +51,19 @@ public final class StackContext {
 
     public Topology topology() {
         return topology;
+    }
+
+    /**
+     * The design changed while the stack runs (a host added or removed): the name server's zone and the status
+     * pages follow it.
+     */
+    public void topologyChanged(Topology changed) {
+        topology = changed;
+    }
+
+    /** Forgets the tiers of a host that was removed. */
+    public void unregister(String host) {
+        tiers.remove(host);
     }
 
     public InstanceNames names() {
@@ -93,7 +107,9 @@ public final class StackContext {
 
     /** Every tier of one role, in the topology's order. */
     public List<TierRuntime> tiers(Role role) {
-        return tiers.values().stream().map(byRole -> byRole.get(role)).filter(t -> t != null).toList();
+        synchronized (tiers) {
+            return tiers.values().stream().map(byRole -> byRole.get(role)).filter(t -> t != null).toList();
+        }
     }
 
     public Optional<DnsTierRuntime> nameServer() {

@@ -1,0 +1,56 @@
+package org.foobarstack.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.foobarstack.admin.Operation;
+import org.foobarstack.app.guestbook.AppVersion;
+import org.foobarstack.launcher.hosts.AppTierRuntime;
+import org.foobarstack.loadgen.LoadConfig;
+import org.foobarstack.loadgen.LoadGenerator;
+import org.foobarstack.loadgen.LoadReport;
+import org.foobarstack.loadgen.RunningLoad;
+import org.foobarstack.topology.Role;
+import org.foobarstack.topology.ShippedTopologies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one-server design can only deploy all at once: its web and app servers stop and start again, and requests
+ * sent meanwhile fail. A rolling deploy is refused there, with the reason.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class AllAtOnceDeployTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void onTheOneServerDesignADeployFailsTheRequestsSentWhileItRestarts() throws Exception {
+        try (Stack stack = new Stack(StackConfig.builder()
+                .topology(ShippedTopologies.load("simple").relocated(98).withEphemeralPorts())
+                .adminPort(0).dataDir(data).build())) {
+            stack.start(line -> { });
+            RunningLoad load = new LoadGenerator().start(LoadConfig.builder(stack.front())
+                    .hostHeader("www.foobar.com").path("/api/messages").rate(200).duration(Duration.ofSeconds(60))
+                    .connections(8).timeout(Duration.ofSeconds(5)).countHeader("X-App-Version").build());
+            Operation op;
+            try {
+                op = stack.deploy("v2", "all-at-once");
+                assertThat(stack.operations().await(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                load.cancel();
+            }
+            LoadReport report = load.await();
+
+            assertThat(op.snapshot().state()).isEqualTo(Operation.State.DONE);
+            assertThat(report.failedTotal() + report.answeredBetween(500, 599)).as("requests failed").isPositive();
+            assertThat(((AppTierRuntime) stack.context().tiers(Role.APP).get(0)).version()).isEqualTo(AppVersion.V2);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> stack.deploy("v1", "rolling")))
+                    .hasMessageContaining("rolling needs a load balancer");
+        }
+    }
+}
