@@ -51,6 +51,39 @@ class AllAtOnceDeployTest {
             assertThat(((AppTierRuntime) stack.context().tiers(Role.APP).get(0)).version()).isEqualTo(AppVersion.V2);
             assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> stack.deploy("v1", "rolling")))
                     .hasMessageContaining("rolling needs a load balancer");
+
+            // the same through the admin server, as `foobar-stack deploy` asks it
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI base = java.net.URI.create("http://" + stack.admin().address().getAddress().getHostAddress()
+                    + ":" + stack.admin().address().getPort());
+            java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (path, token) -> {
+                java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(base.resolve(path))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+                if (token != null) {
+                    b.header("Authorization", "Bearer " + token);
+                }
+                try {
+                    return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertThat(post.apply("/api/deploy?version=v1&strategy=all-at-once", null).statusCode()).isEqualTo(401);
+            java.net.http.HttpResponse<String> unknown = post.apply("/api/deploy?version=v3", stack.token());
+            assertThat(unknown.statusCode()).isEqualTo(400);
+            assertThat(unknown.body()).contains("v3");
+            java.net.http.HttpResponse<String> accepted = post.apply("/api/deploy?version=v1&strategy=all-at-once",
+                    stack.token());
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(accepted.headers().firstValue("Location")).contains("/api/operation");
+            assertThat(stack.operations().await(60, TimeUnit.SECONDS)).isTrue();
+            java.net.http.HttpResponse<String> operation = http.send(java.net.http.HttpRequest.newBuilder(
+                    base.resolve("/api/operation")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(operation.body());
+            assertThat(json.path("state").asText()).isEqualTo("done");
+            assertThat(json.path("description").asText()).isEqualTo("deploy v1 to simple, all-at-once");
+            assertThat(json.path("steps").toString()).contains("started with v1");
         }
     }
 }
