@@ -14,8 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,7 +92,7 @@ final class CtlCommand implements Callable<Integer> {
                 err.println("ctl " + action + " needs a host: ctl " + action + " HOST (ctl status lists them)");
                 return 2;
             }
-            String token = readToken(err);
+            String token = OperationCommand.readToken(dataDir, tokenFile, err);
             if (token == null) {
                 return 1;
             }
@@ -124,19 +122,6 @@ final class CtlCommand implements Callable<Integer> {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String readToken(PrintWriter err) {
-        Path file = tokenFile != null ? tokenFile : dataDir.resolve(Stack.TOKEN_FILE);
-        try {
-            return Files.readString(file).trim();
-        } catch (NoSuchFileException e) {
-            err.println("no token at " + file + ": the stack writes it there when it starts; give --data-dir "
-                    + "(the stack's) or --token-file");
-        } catch (IOException e) {
-            err.println("cannot read the token from " + file + ": " + e.getMessage());
-        }
-        return null;
     }
 
     /** {@code ctl status} as text: a table of hosts, then one table per balancer. */

@@ -61,7 +61,7 @@ abstract class OperationCommand implements Callable<Integer> {
         if (path == null) {
             return 2;
         }
-        String token = readToken(err);
+        String token = readToken(dataDir, tokenFile, err);
         if (token == null) {
             return 1;
         }
@@ -120,7 +120,11 @@ abstract class OperationCommand implements Callable<Integer> {
         }
     }
 
-    private String readToken(PrintWriter err) {
+    /**
+     * The stack's admin token, from {@code tokenFile} or else {@code <dataDir>/admin.token}; null, after saying why on
+     * {@code err}, when it cannot be read.
+     */
+    static String readToken(Path dataDir, Path tokenFile, PrintWriter err) {
         Path file = tokenFile != null ? tokenFile : dataDir.resolve(Stack.TOKEN_FILE);
         try {
             return Files.readString(file).trim();
