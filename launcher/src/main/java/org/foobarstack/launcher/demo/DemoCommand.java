@@ -119,7 +119,7 @@ public final class DemoCommand implements Runnable {
             }
             String report = SpofReport.json(runs, databaseAct);
             out.print(json ? report : SpofReport.text(runs, databaseAct));
-            String charted = showOnDashboard(report);
+            String charted = showOnDashboard(report, admin, dataDir);
             if (!json) {
                 out.println(charted);
             }
@@ -132,7 +132,7 @@ public final class DemoCommand implements Runnable {
          * dashboard then draws them as a chart. Says in one line what happened; a stack that is not running is
          * not an error.
          */
-        private String showOnDashboard(String report) {
+        static String showOnDashboard(String report, java.net.URI admin, java.nio.file.Path dataDir) {
             java.nio.file.Path tokenFile = dataDir.resolve(org.foobarstack.launcher.Stack.TOKEN_FILE);
             String token;
             try {
@@ -223,6 +223,14 @@ public final class DemoCommand implements Runnable {
         @Option(names = "--json", description = "Print the runs as JSON.")
         boolean json;
 
+        @Option(names = "--admin", defaultValue = "http://127.0.0.1:9090",
+                description = "A running stack's admin server, whose dashboard then charts the runs (default: ${DEFAULT-VALUE}).")
+        java.net.URI admin;
+
+        @Option(names = "--data-dir", defaultValue = "data",
+                description = "That stack's data directory, where its token is (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path dataDir;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -240,7 +248,12 @@ public final class DemoCommand implements Runnable {
             List<DeployDemo.Run> runs = new ArrayList<>();
             runs.add(demo.run("simple", "all-at-once", 81));
             runs.add(demo.run("distributed", "rolling", 82));
-            out.print(json ? DeployDemo.json(runs) : DeployDemo.text(runs));
+            String report = DeployDemo.json(runs);
+            out.print(json ? report : DeployDemo.text(runs));
+            String charted = Spof.showOnDashboard(report, admin, dataDir);
+            if (!json) {
+                out.println(charted);
+            }
             out.flush();
             return 0;
         }
@@ -268,6 +281,14 @@ public final class DemoCommand implements Runnable {
         @Option(names = "--json", description = "Print the steps as JSON.")
         boolean json;
 
+        @Option(names = "--admin", defaultValue = "http://127.0.0.1:9090",
+                description = "A running stack's admin server, whose dashboard then charts the runs (default: ${DEFAULT-VALUE}).")
+        java.net.URI admin;
+
+        @Option(names = "--data-dir", defaultValue = "data",
+                description = "That stack's data directory, where its token is (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path dataDir;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -281,7 +302,12 @@ public final class DemoCommand implements Runnable {
                     out.flush();
                 }
             }).run(83);
-            out.print(json ? ScaleDemo.json(steps) : ScaleDemo.text(steps));
+            String report = ScaleDemo.json(steps);
+            out.print(json ? report : ScaleDemo.text(steps));
+            String charted = Spof.showOnDashboard(report, admin, dataDir);
+            if (!json) {
+                out.println(charted);
+            }
             out.flush();
             return 0;
         }

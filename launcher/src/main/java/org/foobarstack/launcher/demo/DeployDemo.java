@@ -125,6 +125,7 @@ public final class DeployDemo {
     public static String json(List<Run> runs) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
+        root.put("demo", "deploy");
         ArrayNode array = root.putArray("runs");
         for (Run run : runs) {
             ObjectNode r = array.addObject();

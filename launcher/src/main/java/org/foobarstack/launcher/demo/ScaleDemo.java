@@ -125,6 +125,7 @@ public final class ScaleDemo {
     public static String json(List<Step> steps) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
+        root.put("demo", "scale");
         ObjectNode capacity = root.putObject("capacity_per_server");
         capacity.put("workers", CAPACITY.workers());
         capacity.put("service_time_ms", CAPACITY.serviceTime().toMillis());
