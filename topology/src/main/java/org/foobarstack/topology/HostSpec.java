@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * @param address an IPv4 address; every tier of the host binds to it
  * @param description what the host is for, in a sentence (may be empty)
  * @param tiers the tiers it runs, at least one, at most one per role, in the order of the file
+ * @param firewall the host's packet filter, if the file gives it one; without one every connection is accepted
  */
-public record HostSpec(String name, InetAddress address, String description, List<TierSpec> tiers) {
+public record HostSpec(String name, InetAddress address, String description, List<TierSpec> tiers,
+                       Optional<FirewallSpec> firewall) {
 
     /** The names of hosts and topologies: they become DNS labels, so lower case, and short. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
@@ -32,6 +34,7 @@ public record HostSpec(String name, InetAddress address, String description, Lis
         Objects.requireNonNull(address, "address");
         description = description == null ? "" : description;
         tiers = List.copyOf(tiers);
+        Objects.requireNonNull(firewall, "firewall");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("host name must match " + NAME + ", got " + name);
         }
@@ -65,11 +68,16 @@ public record HostSpec(String name, InetAddress address, String description, Lis
     }
 
     /** The same host with other tiers, or at another address: the transformations of {@link Topology} use these. */
+    /** A host without a firewall. */
+    public HostSpec(String name, InetAddress address, String description, List<TierSpec> tiers) {
+        this(name, address, description, tiers, Optional.empty());
+    }
+
     public HostSpec withTiers(List<TierSpec> newTiers) {
-        return new HostSpec(name, address, description, newTiers);
+        return new HostSpec(name, address, description, newTiers, firewall);
     }
 
     HostSpec withAddress(InetAddress newAddress) {
-        return new HostSpec(name, newAddress, description, tiers);
+        return new HostSpec(name, newAddress, description, tiers, firewall);
     }
 }

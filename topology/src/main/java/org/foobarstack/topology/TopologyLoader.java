@@ -49,7 +49,11 @@ import org.foobarstack.topology.TierSpec.Listener;
 public final class TopologyLoader {
 
     private static final List<String> TOPOLOGY_KEYS = List.of("name", "description", "domain", "www", "hosts");
-    private static final List<String> HOST_KEYS = List.of("address", "description", "tiers");
+    private static final List<String> HOST_KEYS = List.of("address", "description", "tiers", "firewall");
+    private static final List<String> FIREWALL_KEYS = List.of("default", "rules");
+    private static final List<String> FIREWALL_RULE_KEYS = List.of("accept", "drop", "reject", "from", "comment");
+    private static final Pattern CIDR = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?");
+    private static final Pattern MATCH = Pattern.compile("(tcp|udp)(?:/(\\d{1,5}))?|any");
     private static final List<String> LB_KEYS = List.of("port", "stats-port", "mode", "balance", "check", "retries",
             "redispatch", "retry-on", "timeout", "servers");
     private static final List<String> CAPACITY_KEYS = List.of("workers", "service-time", "queue");
@@ -196,7 +200,8 @@ public final class TopologyLoader {
         Optional<InetAddress> address = fields.required("address").flatMap(node -> address(node, name));
         String description = fields.text("description", "").strip();
         List<TierSpec> tiers = fields.required("tiers").map(node -> readTiers(node, name)).orElse(List.of());
-        return ifNoNewProblems(before, () -> new HostSpec(name, address.orElseThrow(), description, tiers));
+        Optional<FirewallSpec> firewall = readFirewall(fields, name);
+        return ifNoNewProblems(before, () -> new HostSpec(name, address.orElseThrow(), description, tiers, firewall));
     }
 
     /**
@@ -239,6 +244,108 @@ public final class TopologyLoader {
             bytes[i] = (byte) Integer.parseInt(parts[i]);
         }
         return Optional.of(bytes);
+    }
+
+    // ---------------------------------------------------------------- firewalls
+
+    /** {@code firewall: { default: drop, rules: [ { accept: tcp/8080, from: lb-1 }, ... ] }}. */
+    private Optional<FirewallSpec> readFirewall(Fields host, String hostName) {
+        if (host.value("firewall").isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Fields> read = host.child("firewall", " in the firewall of " + hostName, FIREWALL_KEYS);
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        Fields firewall = read.get();
+        int before = problems.size();
+        firewall.required("default");
+        FirewallSpec.Policy policy = firewall.choice("default", "policy", FirewallSpec.Policy.values(),
+                FirewallSpec.Policy::key, FirewallSpec.Policy.ACCEPT);
+        List<FirewallSpec.RuleSpec> rules = new ArrayList<>();
+        Optional<LocatedNode> list = firewall.value("rules");
+        if (list.isPresent()) {
+            if (list.get() instanceof Sequence sequence) {
+                int number = 0;
+                for (LocatedNode item : sequence.items()) {
+                    number++;
+                    readRule(item, number, hostName).ifPresent(rules::add);
+                }
+            } else {
+                report(list.get(), "expected a list of rules, as in [ { accept: tcp/8080, from: lb-1 } ], got "
+                        + list.get().describe());
+            }
+        }
+        return ifNoNewProblems(before, () -> new FirewallSpec(policy, rules));
+    }
+
+    private Optional<FirewallSpec.RuleSpec> readRule(LocatedNode item, int number, String hostName) {
+        Optional<Mapping> map = map(item, "a firewall rule");
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        int before = problems.size();
+        Fields rule = new Fields(map.get(), " in rule " + number + " of the firewall of " + hostName, item,
+                FIREWALL_RULE_KEYS);
+        List<FirewallSpec.Policy> actions = new ArrayList<>();
+        for (FirewallSpec.Policy p : FirewallSpec.Policy.values()) {
+            rule.value(p.key()).ifPresent(v -> actions.add(p));
+        }
+        if (actions.size() != 1) {
+            report(item, "rule " + number + " of the firewall of " + hostName + " says what it does with exactly one"
+                    + " of accept:, drop: or reject:, as in { accept: tcp/8080, from: lb-1 }");
+            return Optional.empty();
+        }
+        FirewallSpec.Policy action = actions.get(0);
+        LocatedNode matchNode = rule.value(action.key()).orElseThrow();
+        String match = text(matchNode, action.key()).orElse("");
+        java.util.regex.Matcher m = MATCH.matcher(match);
+        String protocol = null;
+        int port = 0;
+        if (!m.matches()) {
+            report(matchNode, "\"" + match + "\" is not what a rule matches: tcp/PORT, udp/PORT, tcp, udp or any");
+        } else if (m.group(1) != null) {
+            protocol = m.group(1);
+            if (m.group(2) != null) {
+                port = Integer.parseInt(m.group(2));
+                if (port < 1 || port > 65535) {
+                    report(matchNode, "port " + port + " is out of range 1..65535");
+                }
+            }
+        }
+        List<String> from = new ArrayList<>();
+        Optional<LocatedNode> fromNode = rule.value("from");
+        if (fromNode.isPresent()) {
+            List<LocatedNode> sources = fromNode.get() instanceof Sequence seq ? seq.items() : List.of(fromNode.get());
+            for (LocatedNode source : sources) {
+                text(source, "from").ifPresent(text -> {
+                    if (checkSource(source, text)) {
+                        from.add(text);
+                    }
+                });
+            }
+        }
+        String comment = rule.text("comment", "");
+        String p = protocol;
+        int port2 = port;
+        return ifNoNewProblems(before, () -> new FirewallSpec.RuleSpec(action, p, port2, from.contains("any")
+                ? List.of() : from, comment));
+    }
+
+    /** A source is a host of this topology, a role (every host running it), an IPv4 address or block, or any. */
+    private boolean checkSource(LocatedNode node, String text) {
+        if (text.equals("any") || rolesByHost.containsKey(text) || Role.fromKey(text).isPresent()) {
+            return true;
+        }
+        java.util.regex.Matcher m = CIDR.matcher(text);
+        if (m.matches() && dottedQuad(m.group(1)).isPresent()
+                && (m.group(2) == null || Integer.parseInt(m.group(2)) <= 32)) {
+            return true;
+        }
+        report(node, "\"" + text + "\" in from: is neither a host of this topology (" + String.join(", ",
+                rolesByHost.keySet()) + "), a role (" + roleKeys() + "), an IPv4 address or block (127.0.0.0/24), "
+                + "nor any");
+        return false;
     }
 
     // ---------------------------------------------------------------- tiers

@@ -204,7 +204,7 @@ final class Deployer {
 
     /**
      * A new host with {@code template}'s web and app tiers (not its database: the copy reads and writes the same
-     * databases as the template's app server), on the next free address.
+     * databases as the template's app server) and its firewall, on the next free address.
      */
     static HostSpec copyOf(HostSpec template, String name, java.net.InetAddress address, String version,
                            String description) {
@@ -213,7 +213,7 @@ final class Deployer {
         AppTier app = template.tier(AppTier.class).orElseThrow();
         tiers.add(new WebTier(web.port(), web.httpsPort(), name));
         tiers.add(new AppTier(app.port(), app.dbHost(), version, app.capacity()));
-        return new HostSpec(name, address, description, tiers);
+        return new HostSpec(name, address, description, tiers, template.firewall()); // a copy keeps the rules
     }
 
     private static long millisSince(long startNanos) {
