@@ -52,14 +52,14 @@ class FirewallSpecTest {
                         - { accept: tcp/70000 }
                         - { accept: tcp/8080, from: [nobody, 10.0.0.0/33] }
                 """)).containsExactly(
-                "t.yaml:6:5: missing required key \\"default\\" in the firewall of s",
+                "t.yaml:6:5: missing required key \"default\" in the firewall of s",
                 "t.yaml:8:11: rule 1 of the firewall of s says what it does with exactly one of accept:, drop: or "
                         + "reject:, as in { accept: tcp/8080, from: lb-1 }",
-                "t.yaml:9:21: \\"http\\" is not what a rule matches: tcp/PORT, udp/PORT, tcp, udp or any",
+                "t.yaml:9:21: \"http\" is not what a rule matches: tcp/PORT, udp/PORT, tcp, udp or any",
                 "t.yaml:10:21: port 70000 is out of range 1..65535",
-                "t.yaml:11:38: \\"nobody\\" in from: is neither a host of this topology (s), a role (dns, lb, web, app, "
+                "t.yaml:11:38: \"nobody\" in from: is neither a host of this topology (s), a role (dns, lb, web, app, "
                         + "db), an IPv4 address or block (127.0.0.0/24), nor any",
-                "t.yaml:11:46: \\"10.0.0.0/33\\" in from: is neither a host of this topology (s), a role (dns, lb, web, "
+                "t.yaml:11:46: \"10.0.0.0/33\" in from: is neither a host of this topology (s), a role (dns, lb, web, "
                         + "app, db), an IPv4 address or block (127.0.0.0/24), nor any");
     }
 }
