@@ -64,7 +64,7 @@ class LoaderErrorsTest {
                       app: { database: s }
                       db: {}
                 """)).containsExactly(
-                "t.yaml:4:5: unknown key \"adress\" in host lb-1 (known keys: address, description, tiers)",
+                "t.yaml:4:5: unknown key \"adress\" in host lb-1 (known keys: address, description, tiers, firewall)",
                 "t.yaml:8:9: unknown key \"bind\" in the lb tier of lb-1 (known keys: port, stats-port, mode,"
                         + " balance, check, retries, redispatch, retry-on, timeout, servers)",
                 "t.yaml:9:18: unknown key \"interval\" in the check of the lb tier of lb-1"
