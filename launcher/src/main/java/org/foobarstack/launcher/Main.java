@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A whole web stack for foobar.com on this machine: DNS, web server, app server, database.",
-        subcommands = {RunCommand.class, TopologiesCommand.class, CtlCommand.class, DeployCommand.class,
+        subcommands = {RunCommand.class, TopologiesCommand.class, AnalyzeCommand.class, CtlCommand.class, DeployCommand.class,
                 ScaleCommand.class,
                 org.foobarstack.loadgen.cli.LoadCommand.class, org.foobarstack.launcher.demo.DemoCommand.class,
                 BackupCommand.class,
