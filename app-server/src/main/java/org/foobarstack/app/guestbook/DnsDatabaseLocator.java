@@ -126,25 +126,24 @@ public final class DnsDatabaseLocator implements DatabaseLocator {
         if (primary != null && replicas != null && now < primary.expiresAtNanos() && now < replicas.expiresAtNanos()) {
             return;
         }
+        Answer freshReplicas;
+        Answer freshPrimary;
         try {
-            replicas = lookUpOrStale(config.replicasName(), replicas);
+            freshPrimary = lookUp(config.primaryName());
+            freshReplicas = lookUp(config.replicasName());
         } catch (SQLTransientConnectionException e) {
-            // never answered: no replicas to read from is not an error, reads go to the primary
-            replicas = new Answer(List.of(), System.nanoTime() + STALE_RETRY.toNanos());
-        }
-        primary = lookUpOrStale(config.primaryName(), primary);
-    }
-
-    /** A fresh answer; or, when the DNS server does not answer, the last one again for {@link #STALE_RETRY}. */
-    private Answer lookUpOrStale(String host, Answer last) throws SQLTransientConnectionException {
-        try {
-            return lookUp(host);
-        } catch (SQLTransientConnectionException e) {
-            if (last == null) {
-                throw e;
+            // One name answered and the other did not: keep the last pair, both stale, rather than mix a new
+            // answer with an old one (a promotion seen halfway sends reads to the database that is gone).
+            if (primary == null) {
+                replicas = replicas != null ? replicas : new Answer(List.of(), now + STALE_RETRY.toNanos());
+                throw e; // never answered: reads may still go to the replicas, writes have nowhere to go
             }
-            return new Answer(last.addresses(), System.nanoTime() + STALE_RETRY.toNanos());
+            primary = new Answer(primary.addresses(), now + STALE_RETRY.toNanos());
+            replicas = new Answer(replicas == null ? List.of() : replicas.addresses(), now + STALE_RETRY.toNanos());
+            return;
         }
+        replicas = freshReplicas;
+        primary = freshPrimary;
     }
 
     private String urlOf(InetAddress address) {

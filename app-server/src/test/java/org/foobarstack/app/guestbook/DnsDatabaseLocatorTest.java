@@ -40,6 +40,8 @@ class DnsDatabaseLocatorTest {
     /** Answers A questions from {@link #records} (NXDOMAIN for the others), until closed. */
     static final class FakeDns implements AutoCloseable {
         final Map<String, String> records = new ConcurrentHashMap<>();
+        /** Names asked of it that it does not answer at all (the question times out). */
+        final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
         /** TTL per name, 5 s when not given. */
         final Map<String, Long> ttls = new ConcurrentHashMap<>();
         private final DatagramSocket socket;
@@ -69,6 +71,9 @@ class DnsDatabaseLocatorTest {
                     answer.getHeader().setFlag(Flags.QR);
                     answer.getHeader().setFlag(Flags.AA);
                     Record question = query.getQuestion();
+                    if (silent.contains(question.getName().toString())) {
+                        continue;
+                    }
                     answer.addRecord(question, Section.QUESTION);
                     String address = records.get(question.getName().toString());
                     if (address == null) {
@@ -148,6 +153,22 @@ class DnsDatabaseLocatorTest {
         assertThat(locator.replicaUrls()).as("the replicas' answer expired at once").isEmpty();
         assertThat(locator.primaryUrl()).as("asked again with the replicas, not kept for its own 5 s")
                 .isEqualTo(TWO);
+    }
+
+    @Test
+    void whenOneOfTheTwoNamesGoesUnansweredTheLastPairIsKeptWhole() throws Exception {
+        dns.ttls.put("replicas.db.foobar.com.", 0L);
+        dns.ttls.put("db.foobar.com.", 0L);
+        DnsDatabaseLocator locator = locator();
+        assertThat(locator.primaryUrl()).isEqualTo(ONE);
+        assertThat(locator.replicaUrls()).containsExactly(TWO);
+
+        dns.records.put("db.foobar.com.", "127.0.0.12"); // a promotion, of which the app hears only half
+        dns.records.remove("replicas.db.foobar.com.");
+        dns.silent.add("db.foobar.com.");
+
+        assertThat(locator.replicaUrls()).as("the replica it knew, not a fresh empty list").containsExactly(TWO);
+        assertThat(locator.primaryUrl()).isEqualTo(ONE);
     }
 
     @Test
