@@ -179,6 +179,9 @@ public final class AppServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (!config.acceptFilter().test(ch)) {
+                                return; // refused by the host's firewall: nothing of it reaches the server
+                            }
                             children.add(ch);
                             ch.closeFuture().addListener(f -> children.remove(ch));
                             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0,

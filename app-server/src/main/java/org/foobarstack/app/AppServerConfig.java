@@ -57,6 +57,9 @@ import java.util.Objects;
  *                                 replace {@code workerThreads} and {@code maxQueuedRequests}, and each request holds
  *                                 its worker for at least the service time; null (the default) emulates nothing,
  *                                 and the server takes what the machine gives
+ * @param acceptFilter decides, for each accepted connection, whether it goes on; false means the filter has
+ *     already dealt with it (a host's firewall: reset at once, or held unanswered), and the server adds nothing to
+ *     it and never reads from it. Every connection goes on by default.
  */
 public record AppServerConfig(String bindAddress, int port, String instanceName, String jdbcUrl, String dbUser,
                               String dbPassword, int ioThreads, int workerThreads, int maxQueuedRequests,
@@ -65,11 +68,13 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                               Duration shutdownTimeout, int dbPoolSize, Duration dbConnectionTimeout,
                               Duration statementTimeout, TraceRecorder traceRecorder, Metrics metrics,
                               boolean sqlTraceComments, Logger badInputLog, String dbName, ClusterConfig cluster,
-                              AppVersion appVersion, Capacity capacity) {
+                              AppVersion appVersion, Capacity capacity,
+        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter) {
 
     public static final String DEFAULT_JDBC_URL = "jdbc:derby://127.0.0.1:1527/foobar";
 
     public AppServerConfig {
+        acceptFilter = acceptFilter == null ? ch -> true : acceptFilter;
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(instanceName, "instanceName");
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -107,7 +112,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                 .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
                 .statementTimeout(statementTimeout).traceRecorder(traceRecorder).metrics(metrics)
                 .sqlTraceComments(sqlTraceComments).badInputLog(badInputLog).dbName(dbName).cluster(cluster)
-                .appVersion(appVersion).capacity(capacity);
+                .appVersion(appVersion).capacity(capacity).acceptFilter(acceptFilter);
     }
 
     /** Threads that run the application: the emulated capacity's workers if there is one, else workerThreads. */
@@ -138,6 +143,14 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
     }
 
     public static final class Builder {
+        private java.util.function.Predicate<io.netty.channel.Channel> acceptFilter;
+
+        /** See {@link AppServerConfig#acceptFilter()}. */
+        public Builder acceptFilter(java.util.function.Predicate<io.netty.channel.Channel> v) {
+            acceptFilter = v;
+            return this;
+        }
+
         private String bindAddress = "127.0.0.1";
         private int port = 9000;
         private String instanceName = "app-1";
@@ -209,7 +222,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                     workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
                     maxStdinBytes, maxBufferedBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
                     statementTimeout, traceRecorder, metrics, sqlTraceComments, badInputLog, dbName, cluster,
-                    appVersion, capacity);
+                    appVersion, capacity, acceptFilter);
         }
     }
 }

@@ -171,7 +171,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private void bind(QueryProcessor processor) {
-        UdpQueryHandler udpHandler = new UdpQueryHandler(processor, problemLog);
+        UdpQueryHandler udpHandler = new UdpQueryHandler(processor, problemLog, config.datagramFilter());
         boolean reusePort = config.ioThreads() > 1;
         Bootstrap udp = new Bootstrap()
                 .group(group)
@@ -207,6 +207,9 @@ public final class DnsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!config.acceptFilter().test(ch)) {
+                            return; // refused by the host's firewall: nothing of it reaches the server
+                        }
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 // RFC 1035 §4.2.2: a two-byte length, then the message; strip the prefix.

@@ -44,6 +44,11 @@ import org.foobarstack.trace.TraceRecorder;
  *     costs tens of microseconds, several times the cost of answering). A learner's dig or a
  *     browser stays far below the default; a load test does not pay for tracing every query.
  *     {@link Integer#MAX_VALUE} traces every query.
+ * @param acceptFilter decides, for each accepted connection, whether it goes on; false means the filter has
+ *     already dealt with it (a host's firewall: reset at once, or held unanswered), and the server adds nothing to
+ *     it and never reads from it. Every connection goes on by default.
+ * @param datagramFilter decides, for each UDP datagram (sender, recipient), whether it is answered; a datagram
+ *     it refuses is dropped unanswered, as a packet filter drops it. Every datagram is answered by default.
  */
 public record DnsServerConfig(
         InetAddress bindAddress,
@@ -59,11 +64,15 @@ public record DnsServerConfig(
         String instanceName,
         TraceRecorder traceRecorder,
         Metrics metrics,
-        int tracedQueriesPerSecond) {
+        int tracedQueriesPerSecond,
+        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter,
+        java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> datagramFilter) {
 
     public static final int DEFAULT_PORT = 5300;
 
     public DnsServerConfig {
+        acceptFilter = acceptFilter == null ? ch -> true : acceptFilter;
+        datagramFilter = datagramFilter == null ? (from, to) -> true : datagramFilter;
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(webAddress, "webAddress");
         Objects.requireNonNull(tcpIdleTimeout, "tcpIdleTimeout");
@@ -120,11 +129,29 @@ public record DnsServerConfig(
                 .instanceName(instanceName)
                 .traceRecorder(traceRecorder)
                 .metrics(metrics)
-                .tracedQueriesPerSecond(tracedQueriesPerSecond);
+                .tracedQueriesPerSecond(tracedQueriesPerSecond)
+                .acceptFilter(acceptFilter)
+                .datagramFilter(datagramFilter);
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. */
     public static final class Builder {
+        private java.util.function.Predicate<io.netty.channel.Channel> acceptFilter;
+        private java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> datagramFilter;
+
+        /** See {@link DnsServerConfig#datagramFilter()}. */
+        public Builder datagramFilter(
+                java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> v) {
+            datagramFilter = v;
+            return this;
+        }
+
+        /** See {@link DnsServerConfig#acceptFilter()}. */
+        public Builder acceptFilter(java.util.function.Predicate<io.netty.channel.Channel> v) {
+            acceptFilter = v;
+            return this;
+        }
+
         private InetAddress bindAddress = loopback();
         private int port = DEFAULT_PORT;
         private Path zonesDirectory;
@@ -233,7 +260,7 @@ public record DnsServerConfig(
         public DnsServerConfig build() {
             return new DnsServerConfig(bindAddress, port, zonesDirectory, wwwAsCname, webAddress,
                     axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads, nativeTransport,
-                    instanceName, traceRecorder, metrics, tracedQueriesPerSecond);
+                    instanceName, traceRecorder, metrics, tracedQueriesPerSecond, acceptFilter, datagramFilter);
         }
     }
 

@@ -19,14 +19,21 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     private final QueryProcessor processor;
     private final RateLimitedLog problemLog;
+    /** The host's firewall for datagrams: one it refuses is dropped unanswered. */
+    private final java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> filter;
 
-    UdpQueryHandler(QueryProcessor processor, RateLimitedLog problemLog) {
+    UdpQueryHandler(QueryProcessor processor, RateLimitedLog problemLog,
+                    java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> filter) {
         this.processor = processor;
         this.problemLog = problemLog;
+        this.filter = filter;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        if (!filter.test(packet.sender(), packet.recipient())) {
+            return; // dropped by the host's firewall: no answer, as a packet filter gives none
+        }
         ByteBuf content = packet.content();
         byte[] query = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), query);

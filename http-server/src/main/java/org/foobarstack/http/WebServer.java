@@ -181,6 +181,9 @@ public final class WebServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!config.acceptFilter().test(ch)) {
+                            return; // refused by the host's firewall: nothing of it reaches the server
+                        }
                         connections.add(ch);
                         ch.closeFuture().addListener(f -> connections.remove(ch));
                         if (context.shuttingDown()) {

@@ -35,18 +35,23 @@ import java.util.Objects;
  *                          shared one); null gives the server a registry of its own
  * @param tracingEnabled    false switches hop recording off ({@code --no-trace}): the recorder is disabled at start
  *                          and no hop or field tree is built; trace ids are still made and passed on
+ * @param acceptFilter decides, for each accepted connection, whether it goes on; false means the filter has
+ *     already dealt with it (a host's firewall: reset at once, or held unanswered), and the server adds nothing to
+ *     it and never reads from it. Every connection goes on by default.
  */
 public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, boolean httpsEnabled,
                               Path documentRoot, Path dataDirectory, InetSocketAddress appServerAddress,
                               String appScriptFilename, Limits limits, boolean redirectApexToWww,
                               String siteDomain, String serverName, boolean directoryListing, int ioThreads,
-                              TraceRecorder traceRecorder, Metrics metrics, boolean tracingEnabled) {
+                              TraceRecorder traceRecorder, Metrics metrics, boolean tracingEnabled,
+        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_HTTPS_PORT = 8443;
     public static final int DEFAULT_APP_PORT = 9000;
 
     public WebServerConfig {
+        acceptFilter = acceptFilter == null ? ch -> true : acceptFilter;
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(appServerAddress, "appServerAddress");
@@ -81,7 +86,7 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
                 .appServerAddress(appServerAddress).appScriptFilename(appScriptFilename).limits(limits)
                 .redirectApexToWww(redirectApexToWww).siteDomain(siteDomain).serverName(serverName)
                 .directoryListing(directoryListing).ioThreads(ioThreads).traceRecorder(traceRecorder)
-                .metrics(metrics).tracingEnabled(tracingEnabled);
+                .metrics(metrics).tracingEnabled(tracingEnabled).acceptFilter(acceptFilter);
     }
 
     /**
@@ -145,6 +150,14 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
 
     /** Mutable builder; {@link #build()} checks and freezes. */
     public static final class Builder {
+        private java.util.function.Predicate<io.netty.channel.Channel> acceptFilter;
+
+        /** See {@link WebServerConfig#acceptFilter()}. */
+        public Builder acceptFilter(java.util.function.Predicate<io.netty.channel.Channel> v) {
+            acceptFilter = v;
+            return this;
+        }
+
         private String bindAddress = "127.0.0.1";
         private int httpPort = DEFAULT_HTTP_PORT;
         private int httpsPort = DEFAULT_HTTPS_PORT;
@@ -184,7 +197,7 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         public WebServerConfig build() {
             return new WebServerConfig(bindAddress, httpPort, httpsPort, httpsEnabled, documentRoot, dataDirectory,
                     appServerAddress, appScriptFilename, limits, redirectApexToWww, siteDomain, serverName,
-                    directoryListing, ioThreads, traceRecorder, metrics, tracingEnabled);
+                    directoryListing, ioThreads, traceRecorder, metrics, tracingEnabled, acceptFilter);
         }
     }
 }

@@ -134,6 +134,9 @@ public final class LoadBalancer implements AutoCloseable {
                 frontendInit = new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!config.acceptFilter().test(ch)) {
+                            return; // refused by the host's firewall: nothing of it reaches the balancer
+                        }
                         track(ch);
                         httpFrontend.initClientChannel(ch);
                     }
@@ -142,6 +145,9 @@ public final class LoadBalancer implements AutoCloseable {
                 frontendInit = new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!config.acceptFilter().test(ch)) {
+                            return; // refused by the host's firewall: nothing of it reaches the balancer
+                        }
                         track(ch);
                         ch.config().setAutoRead(false);
                         ch.pipeline().addLast(new TcpProxyHandler(config, backend, frontend, self, onTransition,
@@ -154,6 +160,9 @@ public final class LoadBalancer implements AutoCloseable {
                 statsAddress = bind(serverChannel, config.statsPort(), "stats", new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!config.acceptFilter().test(ch)) {
+                            return; // refused by the host's firewall: nothing of it reaches the balancer
+                        }
                         track(ch);
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS),
                                 new HttpRequestParser(ParserLimits.defaults()), RESPONSE_HEAD_ENCODER,

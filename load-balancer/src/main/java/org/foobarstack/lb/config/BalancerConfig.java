@@ -50,17 +50,22 @@ import java.util.Set;
  * @param ioThreads      event loop threads (0: one per core, like HAProxy's default nbthread)
  * @param traceRecorder  where the balancer's hops are recorded
  * @param metrics        the registry its counters go into
+ * @param acceptFilter decides, for each accepted connection, whether it goes on; false means the filter has
+ *     already dealt with it (a host's firewall: reset at once, or held unanswered), and the server adds nothing to
+ *     it and never reads from it. Every connection goes on by default.
  */
 public record BalancerConfig(String name, String bindAddress, int port, int statsPort, Mode mode, Algorithm algorithm,
                              List<ServerConfig> servers, HealthCheckConfig check, int retries, boolean redispatch,
                              Set<RetryOn> retryOn, Timeouts timeouts, ParserLimits limits, int ioThreads,
-                             TraceRecorder traceRecorder, Metrics metrics) {
+                             TraceRecorder traceRecorder, Metrics metrics,
+        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter) {
 
     public static final int NO_STATS = -1;
     /** Round robin keeps each set of usable servers as a 64-bit mask. */
     public static final int MAX_SERVERS = 64;
 
     public BalancerConfig {
+        acceptFilter = acceptFilter == null ? ch -> true : acceptFilter;
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(mode, "mode");
@@ -118,10 +123,19 @@ public record BalancerConfig(String name, String bindAddress, int port, int stat
         b.ioThreads = ioThreads;
         b.traceRecorder = traceRecorder;
         b.metrics = metrics;
+        b.acceptFilter = acceptFilter;
         return b;
     }
 
     public static final class Builder {
+        private java.util.function.Predicate<io.netty.channel.Channel> acceptFilter;
+
+        /** See {@link BalancerConfig#acceptFilter()}. */
+        public Builder acceptFilter(java.util.function.Predicate<io.netty.channel.Channel> v) {
+            acceptFilter = v;
+            return this;
+        }
+
         private String name = "lb-1";
         private String bindAddress = "127.0.0.1";
         private int port = 8080;
@@ -229,7 +243,7 @@ public record BalancerConfig(String name, String bindAddress, int port, int stat
             TraceRecorder recorder = traceRecorder != null ? traceRecorder : new TraceRecorder("lb", name);
             Metrics registry = metrics != null ? metrics : new Metrics();
             return new BalancerConfig(name, bindAddress, port, statsPort, mode, algorithm, servers, check, retries,
-                    redispatch, retryOn, timeouts, limits, ioThreads, recorder, registry);
+                    redispatch, retryOn, timeouts, limits, ioThreads, recorder, registry, acceptFilter);
         }
     }
 }
