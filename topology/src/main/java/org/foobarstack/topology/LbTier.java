@@ -51,9 +51,11 @@ import java.util.Set;
  *     {@code retry-on}, {@code conn-failure} alone by default (to never retry, set {@code retries} to 0)
  * @param timeouts HAProxy's {@code timeout connect}, {@code timeout server} and {@code timeout client}
  * @param servers the servers, at least one, each host at most once
+ * @param tls HTTPS at the balancer ({@link LbTls#OFF} by default)
  */
 public record LbTier(int port, int statsPort, LbMode mode, Balance balance, HealthCheckSpec check, int retries,
-                     boolean redispatch, List<RetryOn> retryOn, LbTimeouts timeouts, List<LbServer> servers)
+                     boolean redispatch, List<RetryOn> retryOn, LbTimeouts timeouts, List<LbServer> servers,
+                     LbTls tls)
         implements TierSpec {
 
     public static final int DEFAULT_STATS_PORT = 8404;
@@ -70,6 +72,11 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
         Objects.requireNonNull(timeouts, "timeouts");
         retryOn = List.copyOf(retryOn);
         servers = List.copyOf(servers);
+        Objects.requireNonNull(tls, "tls");
+        if (tls.enabled() && mode != LbMode.HTTP) {
+            throw new IllegalArgumentException("https at the balancer needs mode http: a tcp balancer passes TLS "
+                    + "through to the servers untouched");
+        }
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
         }
@@ -94,6 +101,12 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
         }
     }
 
+    /** A balancer without HTTPS. */
+    public LbTier(int port, int statsPort, LbMode mode, Balance balance, HealthCheckSpec check, int retries,
+                  boolean redispatch, List<RetryOn> retryOn, LbTimeouts timeouts, List<LbServer> servers) {
+        this(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, servers, LbTls.OFF);
+    }
+
     /** A balancer with every default (port 8080, stats on 8404, http, roundrobin, ...) over these servers. */
     public static LbTier withDefaults(List<LbServer> servers) {
         return new LbTier(Role.LB.defaultPort(), DEFAULT_STATS_PORT, LbMode.HTTP, Balance.ROUNDROBIN,
@@ -114,6 +127,9 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
     public List<Listener> listeners() {
         List<Listener> listeners = new ArrayList<>();
         listeners.add(new Listener(Role.LB, "port", port, Transport.TCP));
+        if (tls.enabled()) {
+            listeners.add(new Listener(Role.LB, "https port", tls.port(), Transport.TCP));
+        }
         if (hasStats()) {
             listeners.add(new Listener(Role.LB, "stats-port", statsPort, Transport.TCP));
         }
@@ -129,11 +145,12 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
     @Override
     public LbTier withEphemeralPorts() {
         return new LbTier(0, Ports.ephemeral(statsPort), mode, balance, check, retries, redispatch, retryOn, timeouts,
-                servers);
+                servers, tls.withEphemeralPort());
     }
 
     /** The same balancer with another list of servers (a server added or removed while the stack runs). */
     public LbTier withServers(List<LbServer> newServers) {
-        return new LbTier(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, newServers);
+        return new LbTier(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, newServers,
+                tls);
     }
 }

@@ -55,7 +55,8 @@ public final class TopologyLoader {
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?");
     private static final Pattern MATCH = Pattern.compile("(tcp|udp)(?:/(\\d{1,5}))?|any");
     private static final List<String> LB_KEYS = List.of("port", "stats-port", "mode", "balance", "check", "retries",
-            "redispatch", "retry-on", "timeout", "servers");
+            "redispatch", "retry-on", "timeout", "servers", "https");
+    private static final List<String> HTTPS_KEYS = List.of("port", "redirect", "hsts-max-age", "to-servers");
     private static final List<String> CAPACITY_KEYS = List.of("workers", "service-time", "queue");
     private static final List<String> CHECK_KEYS = List.of("type", "path", "inter", "timeout", "rise", "fall");
     private static final List<String> TIMEOUT_KEYS = List.of("connect", "server", "client");
@@ -579,8 +580,19 @@ public final class TopologyLoader {
         LbTimeouts timeouts = lb.child("timeout", " in the timeout of the lb tier of " + host, TIMEOUT_KEYS)
                 .map(this::readTimeouts).orElse(LbTimeouts.DEFAULT);
         List<LbServer> servers = readServers(lb, host);
-        return ifNoNewProblems(before, () ->
-                new LbTier(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, servers));
+        LbTls tls = LbTls.OFF;
+        if (lb.value("https").isPresent()) {
+            Optional<Fields> https = lb.child("https", " in the https of the lb tier of " + host, HTTPS_KEYS);
+            if (https.isPresent()) {
+                tls = readTls(https.get());
+                if (mode != LbMode.HTTP) {
+                    report(lb.at("https"), "https at the balancer needs mode http: a tcp balancer passes TLS through");
+                }
+            }
+        }
+        LbTls finalTls = tls;
+        return ifNoNewProblems(before, () -> new LbTier(port, statsPort, mode, balance, check, retries, redispatch,
+                retryOn, timeouts, servers, finalTls));
     }
 
     /**
@@ -635,6 +647,23 @@ public final class TopologyLoader {
             report(capacity.at("queue"), "queue must be 0 or more, got " + queue);
         }
         return ifNoNewProblems(before, () -> new AppTier.Capacity(workers, serviceTime, queue));
+    }
+
+    /** {@code https: { port: 8443, redirect: true, hsts-max-age: 31536000, to-servers: tls }}. */
+    private LbTls readTls(Fields https) {
+        int port = https.port("port", LbTls.DEFAULT_PORT, false);
+        boolean redirect = https.flag("redirect", true);
+        int hsts = https.integer("hsts-max-age", (int) LbTls.DEFAULT_HSTS_MAX_AGE);
+        if (hsts < 0) {
+            report(https.at("hsts-max-age"), "hsts-max-age is seconds, 0 or more (0 sends no header), got " + hsts);
+            hsts = 0;
+        }
+        String toServers = https.text("to-servers", "plain");
+        if (!toServers.equals("plain") && !toServers.equals("tls")) {
+            report(https.at("to-servers"), "to-servers is plain (HTTP behind the balancer) or tls (encrypted again, "
+                    + "the servers' certificates verified), not \"" + toServers + "\"");
+        }
+        return new LbTls(port, redirect, hsts, toServers.equals("tls"));
     }
 
     private HealthCheckSpec readCheck(Fields check) {
