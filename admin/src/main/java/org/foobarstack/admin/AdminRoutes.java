@@ -23,8 +23,9 @@ import org.foobarstack.trace.TraceHub;
  *   GET /api/traces?limit=N       the newest N requests (default 50, at most 500), newest first
  *   GET /api/traces/{id}          one trace with all its hops and fields; {id} may be the 8-digit request id
  *   POST /api/hosts/{host}/{act}  kill, start, drain or ready a host; needs "Authorization: Bearer <token>"
- *   PUT /api/demo                 store the report of "foobar-stack demo spof" (JSON, at most 4 MiB), replacing
- *                                 the last one; needs "Authorization: Bearer <token>"; 204
+ *   PUT /api/demo                 store the report of "foobar-stack demo spof", "demo deploy" or "demo scale"
+ *                                 (JSON, at most 4 MiB), replacing the last one; needs "Authorization: Bearer
+ *                                 <token>"; 204
  *   GET /api/demo                 that report, as it was sent; 404 until a demo has reported
  *   POST /api/deploy?version=v2&strategy=rolling   start a deploy (all-at-once, rolling, blue-green); needs the
  *                                 token; 202 Accepted, Location: /api/operation
@@ -58,8 +59,8 @@ public final class AdminRoutes {
     private static final String DEMO = "/api/demo";
     /** What {@code /api/demo} answers: reading is open to anyone, storing needs the token. */
     static final String DEMO_METHODS = "GET, HEAD, PUT";
-    static final String NO_DEMO_YET = "no demo has reported here yet: run `bin/foobar-stack demo spof` while "
-            + "this stack runs";
+    static final String NO_DEMO_YET = "no demo has reported here yet: run `bin/foobar-stack demo spof` (or demo "
+            + "deploy, demo scale) while this stack runs";
     private static final String NO_TOKEN_NO_DEMO = "this admin server was started without the stack's token, "
             + "so it takes no demo reports";
     /** A trace id is 32 lower-case hex digits (W3C Trace Context §3.2.2.3); a prefix of it is accepted too. */

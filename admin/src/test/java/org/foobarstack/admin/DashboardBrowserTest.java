@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardBrowserTest {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final boolean CI = "true".equals(System.getenv("CI"));
     private static final int ARROW_LEFT = 37;
     private static final int ARROW_RIGHT = 39;
@@ -408,6 +408,10 @@ class DashboardBrowserTest {
                         + " && document.querySelectorAll('#demo-runs svg.demo-chart').length === 2", 12_000);
                 assertThat(browser.evaluate("[...document.querySelectorAll('#demo-runs .demo-run')]"
                         + ".map(r => r.dataset.topology)").toString()).isEqualTo("[\"simple\",\"distributed\"]");
+                // a report without "demo" is demo spof's, which came first: its title and its hint
+                assertThat(browser.text("document.getElementById('demo-kind').textContent")).isEqualTo("demo spof");
+                assertThat(browser.evaluate("[...document.querySelectorAll('#demo-panel [data-demo-hint]')]"
+                        + ".filter(p => !p.hidden).map(p => p.dataset.demoHint)").toString()).isEqualTo("[\"spof\"]");
 
                 String simple = "#demo-runs .demo-run[data-topology=\"simple\"]";
                 String distributed = "#demo-runs .demo-run[data-topology=\"distributed\"]";
@@ -474,24 +478,25 @@ class DashboardBrowserTest {
                 + start.replace("'", "\\'") + "')", 5_000);
     }
 
-    private static int count(HeadlessChromium browser, String selector) throws Exception {
+    static int count(HeadlessChromium browser, String selector) throws Exception {
         return browser.evaluate("document.querySelectorAll('" + selector + "').length").asInt();
     }
 
-    private static String attribute(HeadlessChromium browser, String selector, String name) throws Exception {
+    static String attribute(HeadlessChromium browser, String selector, String name) throws Exception {
         return browser.text("document.querySelector('" + selector + "').getAttribute('" + name + "')");
     }
 
-    private static String markerLabel(HeadlessChromium browser, String run, String marker) throws Exception {
+    static String markerLabel(HeadlessChromium browser, String run, String marker) throws Exception {
         return browser.text("document.querySelector('" + run + " .marker[data-marker=\"" + marker + "\"] text')"
                 + ".textContent");
     }
 
     /**
-     * Script errors and refused loads of the page, as the browser reports them. One refusal is expected and left
-     * out: {@code GET /api/demo} answers 404 until a demo has reported, and the page asks every 5 s.
+     * Script errors and refused loads of the page, as the browser reports them. Two refusals are expected and left
+     * out: {@code GET /api/demo} answers 404 until a demo has reported (the page asks every 5 s), and
+     * {@code GET /api/operation} until a deploy or a scaling has run (every second).
      */
-    private static List<String> collectPageErrors(HeadlessChromium browser) {
+    static List<String> collectPageErrors(HeadlessChromium browser) {
         List<String> pageErrors = new CopyOnWriteArrayList<>();
         browser.onEvent(event -> {
             String method = event.path("method").asText();
@@ -501,9 +506,10 @@ class DashboardBrowserTest {
             } else if (method.equals("Log.entryAdded") && params.path("entry").path("level").asText()
                     .equals("error")) {
                 JsonNode entry = params.path("entry");
-                boolean noDemoYet = entry.path("url").asText().endsWith("/api/demo")
+                String url = entry.path("url").asText();
+                boolean nothingYet = (url.endsWith("/api/demo") || url.endsWith("/api/operation"))
                         && entry.path("text").asText().contains("404");
-                if (!noDemoYet) {
+                if (!nothingYet) {
                     pageErrors.add(entry.path("text").asText());
                 }
             }
@@ -534,7 +540,7 @@ class DashboardBrowserTest {
                 + "').getClientRects().length > 0").asBoolean();
     }
 
-    private static void requireChromiumAndLoopbackOnlyNetwork() {
+    static void requireChromiumAndLoopbackOnlyNetwork() {
         if (!Files.isExecutable(CHROMIUM)) {
             if (CI) {
                 fail("Chromium is missing at " + CHROMIUM + ": install Debian's chromium package");

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code PUT /api/demo} and {@code GET /api/demo} over real sockets: the token (the same answers as the host
- * actions), the report kept and handed back unchanged, the bodies refused (not a report 400, too large 413, before
- * the body when the head says so), {@code Expect: 100-continue}, and the methods the path answers.
+ * actions), the report kept and handed back unchanged (of demo spof, deploy, scale, or a demo this server does
+ * not know), the bodies refused (not a report 400, too large 413, before the body when the head says so),
+ * {@code Expect: 100-continue}, and the methods the path answers.
  */
 class DemoReportTest {
 
@@ -114,7 +115,7 @@ class DemoReportTest {
         JsonNode json = JSON.readTree(response.body());
         assertThat(json.get("status").asInt()).isEqualTo(404);
         assertThat(json.get("error").asText()).isEqualTo("no demo has reported here yet: run "
-                + "`bin/foobar-stack demo spof` while this stack runs");
+                + "`bin/foobar-stack demo spof` (or demo deploy, demo scale) while this stack runs");
     }
 
     @Test
@@ -137,6 +138,38 @@ class DemoReportTest {
         String next = SpofReportSample.distributedOnly();
         assertThat(put(next, TOKEN).statusCode()).isEqualTo(204);
         assertThat(getDemo().body()).isEqualTo(next);
+    }
+
+    @Test
+    void theReportsOfDemoDeployAndDemoScaleAndOfAnUnknownDemoAreKeptAsSent() throws Exception {
+        // demo deploy: runs, as demo spof, and its name
+        String deploy = DeployReportSample.twoRuns();
+        assertThat(put(deploy, TOKEN).statusCode()).isEqualTo(204);
+        assertThat(getDemo().body()).isEqualTo(deploy);
+        // demo scale: steps, and no runs at all
+        String scale = ScaleReportSample.fiveSteps();
+        assertThat(put(scale, TOKEN).statusCode()).isEqualTo(204);
+        assertThat(getDemo().body()).isEqualTo(scale);
+        assertThat(JSON.readTree(getDemo().body()).get("steps")).hasSize(ScaleReportSample.STEPS);
+        // a demo a newer launcher has: kept as it is, for the page to say it does not draw it
+        String other = "{\"demo\": \"chaos\", \"faults\": [1, 2]}";
+        assertThat(put(other, TOKEN).statusCode()).isEqualTo(204);
+        assertThat(getDemo().body()).isEqualTo(other);
+    }
+
+    @Test
+    void aNamedReportWithoutTheArrayItsChartIsDrawnFromIs400SayingWhich() throws Exception {
+        List<List<String>> cases = List.of(
+                List.of("{\"demo\": \"scale\", \"runs\": []}", "\"steps\" array", "no \"steps\""),
+                List.of("{\"demo\": \"scale\", \"steps\": {}}", "\"steps\" array", "a JSON object"),
+                List.of("{\"demo\": \"deploy\", \"steps\": []}", "\"runs\" array", "no \"runs\""),
+                List.of("{\"demo\": 2, \"runs\": []}", "\"demo\" names the demo", "a JSON number"));
+        for (List<String> c : cases) {
+            HttpResponse<String> response = put(c.get(0), TOKEN);
+            assertThat(response.statusCode()).as(c.get(0)).isEqualTo(400);
+            assertThat(error(response)).as(c.get(0)).contains(c.subList(1, c.size()));
+        }
+        assertThat(getDemo().statusCode()).as("nothing stored").isEqualTo(404);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code new FakeStack()} has two databases outside replication ("standalone"). {@link #replicated()} makes
  * server-1's the primary and server-2's a replica of it, as the shipped design now has them, with the replication
  * actions: promote, pause-replication, resume-replication, reattach.
+ *
+ * <p>A deploy or a scaling ({@link #deploy}, {@link #scale}) is checked as the launcher checks it, and started as
+ * an {@link Operation} that does nothing by itself: the test moves it on ({@link #lastOperation()}, then
+ * {@code step}, {@code done}) and changes what the topology reports with it ({@link #runVersion}), so that it
+ * decides what the dashboard sees between two of its reads.
  */
 final class FakeStack implements StackControl {
 
@@ -40,6 +46,11 @@ final class FakeStack implements StackControl {
     private final Map<String, String> dbRoles = new LinkedHashMap<>();
     /** The replicas whose replication is paused. */
     private final Set<String> paused = new HashSet<>();
+    /** Host to the version of the application its app server runs. */
+    private final Map<String, String> appVersions = new LinkedHashMap<>();
+    /** The deploy or scaling asked for last; null before any. */
+    private Operation operation;
+    private long operations;
 
     FakeStack() {
         for (String host : List.of("ns1", "lb-1", "server-1", "server-2")) {
@@ -47,6 +58,8 @@ final class FakeStack implements StackControl {
         }
         adminStates.put("web-1", "READY");
         adminStates.put("web-2", "READY");
+        appVersions.put("server-1", "v1");
+        appVersions.put("server-2", "v1");
     }
 
     /** The distributed design with its databases replicated: server-1's the primary, server-2's its replica. */
@@ -164,6 +177,55 @@ final class FakeStack implements StackControl {
         throw new IllegalStateException("unknown action " + action);
     }
 
+    /** As the launcher: a known version and strategy, one operation at a time; kept as "deploy v2 rolling". */
+    @Override
+    public synchronized Operation deploy(String version, String strategy) {
+        calls.add("deploy " + version + " " + strategy);
+        if (!version.equals("v1") && !version.equals("v2")) {
+            throw new ControlException(400, "no version " + version + ": the application has v1 and v2");
+        }
+        if (!List.of("all-at-once", "rolling", "blue-green").contains(strategy)) {
+            throw new ControlException(400, "no strategy " + strategy + ": all-at-once, rolling or blue-green");
+        }
+        return begin("deploy", "deploy " + version + " to distributed, " + strategy);
+    }
+
+    /** As the launcher: the web servers, from 1 to 4; the call is kept as "scale web 3". */
+    @Override
+    public synchronized Operation scale(String role, int count) {
+        calls.add("scale " + role + " " + count);
+        if (!role.equals("web")) {
+            throw new ControlException(400, "only the web servers behind the balancer scale, not " + role);
+        }
+        if (count < 1 || count > 4) {
+            throw new ControlException(400, "from 1 to 4 web servers, not " + count);
+        }
+        return begin("scale", "scale web from 2 to " + count + " in distributed");
+    }
+
+    @Override
+    public synchronized Optional<Operation.Snapshot> operation() {
+        return Optional.ofNullable(operation).map(Operation::snapshot);
+    }
+
+    private Operation begin(String kind, String description) {
+        if (operation != null && operation.running()) {
+            throw new ControlException(409, "another operation is running: " + operation.snapshot().description());
+        }
+        operation = new Operation(++operations, kind, description);
+        return operation;
+    }
+
+    /** The operation started last, for the test to move on; null before any. */
+    synchronized Operation lastOperation() {
+        return operation;
+    }
+
+    /** From now on, {@code host}'s app server reports that it runs {@code version}, as after its restart. */
+    synchronized void runVersion(String host, String version) {
+        appVersions.put(host, version);
+    }
+
     /** A host's database role in the cluster; a 409 when the stack has no replication or the host no database. */
     private String roleInCluster(String host) {
         if (dbRoles.isEmpty()) {
@@ -198,8 +260,9 @@ final class FakeStack implements StackControl {
      * {@code db: server-1}, the cluster's primary when the stack started), so that app-2's arrow crosses to db-1.
      */
     private TierStatus app(int n, String host, String address) {
-        TierStatus app = tier("app", "app-" + n, "app server", "FastCGI", host, List.of(address + ":9000/tcp fastcgi"),
-                Map.of("connections", 1L));
+        // the launcher names the version the app server runs and the capacity it emulates, as here
+        TierStatus app = tier("app", "app-" + n, "app server " + appVersions.get(host) + ", capacity 50/s (emulated)",
+                "FastCGI", host, List.of(address + ":9000/tcp fastcgi"), Map.of("connections", 1L));
         if (dbRoles.isEmpty()) {
             return app;
         }

@@ -198,8 +198,14 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    /** A real mouse click (pressed, released) at the middle of the element {@code selector} selects. */
+    /**
+     * A real mouse click (pressed, released) at the middle of the element {@code selector} selects. Just after a
+     * navigation the element can be in the DOM, and the script can have enabled it, before the page has been
+     * painted once; Chromium drops input until that first paint, so that nobody clicks what they have not seen,
+     * and the click would be lost. So it waits first for the page's first paint (its "paint" performance entry).
+     */
     void click(String selector) throws Exception {
+        waitFor("performance.getEntriesByType('paint').length > 0", 10_000);
         JsonNode box = evaluate("(() => { const e = document.querySelector(" + JSON.writeValueAsString(selector)
                 + "); if (!e) return null; e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
                 + " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()");

@@ -1,5 +1,5 @@
 // foobar-stack dashboard. Plain JavaScript, no build step, no library: it reads the admin server's JSON APIs
-// and draws four panels.
+// and draws five panels.
 //
 //   1. Topology      GET /api/topology every 2 s  -> the hosts as boxes with their tiers, the load balancer's view
 //                                                    of its servers, arrows in the order a request crosses them,
@@ -11,9 +11,15 @@
 //   2. Requests      GET /api/traces every 1.5 s  -> a table, newest first; a click opens the request
 //   3. The request   GET /api/traces/{id}         -> a waterfall of its hops, stepped one message at a time,
 //                                                    and the selected message's decoded field tree
-//   4. Last demo     GET /api/demo every 5 s      -> once "foobar-stack demo spof" has reported: per run, a chart
-//                                                    of the requests answered and failed over time, with the
-//                                                    kill and the restart marked, and its figures
+//   4. Last demo     GET /api/demo every 5 s      -> once a demo command has reported, its charts: for
+//                                                    "demo spof" per run the requests answered and failed over
+//                                                    time, the kill and the restart marked; for "demo deploy"
+//                                                    per run which version answered each second, the deploy
+//                                                    marked; for "demo scale" the requests served per step
+//                                                    with the rate offered; each with its figures
+//   5. Operation     GET /api/operation every 1 s -> while a deploy or a scaling runs, and after: what was asked,
+//                                                    its state, its steps (newest at the bottom) and its result;
+//                                                    the hosts it names outlined in the topology while it runs
 //
 // Every piece of text from the server goes into the page through textContent or an SVG text node, never as
 // HTML, so a header value such as "<script>" shows as those characters and runs nothing.
@@ -24,6 +30,7 @@
   const REQUESTS_EVERY_MS = 1500;
   const TOPOLOGY_EVERY_MS = 2000;
   const DEMO_EVERY_MS = 5000;
+  const OPERATION_EVERY_MS = 1000;
   const LIST_LIMIT = 50;
   const TIERS = ['client', 'dns', 'lb', 'web', 'app', 'db'];
 
@@ -153,6 +160,7 @@
       topo.shape = shape;
     }
     updateTopology(body);
+    markOperationHosts(); // a scaling adds and removes boxes: outline the hosts of the operation on the new ones
     drawArrows();
     const allUp = (body.tiers || []).every(t => t.up);
     const health = document.getElementById('health');
@@ -1101,18 +1109,28 @@
 
   // ------------------------------------------------------------------ 4. the last demo
   //
-  // "foobar-stack demo spof" runs each design under a constant load, kills a server mid-run and starts it again,
-  // then sends its report here (PUT /api/demo). The panel stays hidden until GET /api/demo answers 200, and draws
-  // one chart per run, all on the same time axis so that the designs line up:
+  // The demo commands measure the stack under load and send their report here (PUT /api/demo). The panel stays
+  // hidden until GET /api/demo answers 200, and draws the report by its "demo" key:
+  //
+  //   (none)   "foobar-stack demo spof" runs each design under a constant load, kills a server mid-run and
+  //            starts it again: one chart per run, all on the same time axis so that the designs line up,
   //
   //                     K server-1 killed   S started        <- markers, labelled above the plot
   //     25 ┤▇▇▇▇▇▇▇▇▇▇▇▇░░░░░░░░░░░░░░░░░░░░▒▇▇▇▇▇▇▇▇▇▇▇▇    one bar per slice of the load (250 ms):
   //      0 └┬───┬───┬───┬───┬───┬───┬───┬───┬───┬───┬───     its answered part green (▇), failed red (░)
   //         0 s     2 s     4 s     6 s     8 s     10 s     time since the load began
   //
-  // and under it one line of figures: sent, failed, how long the site was unreachable, and when the balancer
-  // noticed. The report's format belongs to the demo command; every key is read with care, a missing one drawing
-  // nothing rather than breaking the page.
+  //            and under it one line of figures: sent, failed, how long the site was unreachable, and when the
+  //            balancer noticed.
+  //   deploy   "demo deploy" deploys v2 to each design under a constant load: one chart per run, one bar per
+  //            second stacked by which version answered (v1, v2) with the failed requests on top, the deploy's
+  //            start and end marked; its figures (sent, failed, downtime) and the deploy's steps.
+  //   scale    "demo scale" offers more and more requests to one app server, then to more: one bar per step,
+  //            the requests served each second, the rate offered marked across it, the server count, p99 and
+  //            errors under it, and the sentence that says the capacity is emulated.
+  //
+  // Any other report gets one line saying that this page does not draw it. The report's format belongs to the
+  // demo command; every key is read with care, a missing one drawing nothing rather than breaking the page.
 
   const CHART = {
     width: 960,
@@ -1133,46 +1151,9 @@
     return ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s';
   }
 
-  /** The slices of a run that can be drawn, in time order. */
-  function slicesOf(run) {
-    return (Array.isArray(run.slices) ? run.slices : [])
-        .filter(s => s && num(s.start_ms) !== null && num(s.sent) !== null)
-        .sort((a, b) => a.start_ms - b.start_ms);
-  }
-
-  /** How long one slice lasts: the gap between two starts (250 ms in the command's report). */
-  function sliceMillis(slices) {
-    return slices.length > 1 ? Math.max(1, slices[1].start_ms - slices[0].start_ms) : 250;
-  }
-
-  /** The moments marked on a run's chart, in time order. */
-  function markersOf(run) {
-    const markers = [];
-    const kill = num(run.kill_at_ms);
-    const upAgain = num(run.up_again_ms);
-    const noticedAfter = num(run.noticed_after_ms);
-    if (kill !== null) markers.push({ kind: 'kill', at: kill, label: 'K ' + (run.killed || 'a server') + ' killed' });
-    if (kill !== null && noticedAfter !== null) {
-      markers.push({ kind: 'noticed', at: kill + noticedAfter, label: 'balancer noticed' });
-    }
-    if (upAgain !== null) markers.push({ kind: 'started', at: upAgain, label: 'S started' });
-    return markers.sort((a, b) => a.at - b.at);
-  }
-
-  /** One time axis and one bar height for every run, so that the charts compare at a glance. */
-  function demoScale(runs) {
-    let endMs = 1000;
-    let maxSent = 1;
-    for (const run of runs) {
-      const slices = slicesOf(run);
-      const length = sliceMillis(slices);
-      for (const slice of slices) {
-        endMs = Math.max(endMs, slice.start_ms + length);
-        maxSent = Math.max(maxSent, slice.sent);
-      }
-      for (const marker of markersOf(run)) endMs = Math.max(endMs, marker.at);
-    }
-    return { endMs, maxSent };
+  /** The entries of an array from the report that are objects; an empty list for anything else. */
+  function objectsIn(value) {
+    return (Array.isArray(value) ? value : []).filter(item => item && typeof item === 'object');
   }
 
   async function refreshDemo() {
@@ -1201,93 +1182,84 @@
     panel.hidden = false;
   }
 
+  /** How each kind of report is drawn; the key is the report's "demo" (spof's report has none). */
+  const DEMO_DRAWINGS = { spof: drawSpof, deploy: drawDeploy, scale: drawScale };
+
+  /** Which drawing a report gets, or null for a report this page does not draw. */
+  function demoKind(report) {
+    if (!report || typeof report !== 'object' || Array.isArray(report)) return null;
+    const kind = report.demo === undefined ? 'spof' : report.demo;
+    return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(DEMO_DRAWINGS, kind) ? kind : null;
+  }
+
   function drawDemo(report) {
-    const runs = (Array.isArray(report.runs) ? report.runs : []).filter(r => r && typeof r === 'object');
-    const scale = demoScale(runs);
-    document.getElementById('demo-title').textContent = runs.map(r => r.topology || '?').join(' · ');
-    document.getElementById('demo-runs').replaceChildren(...runs.map(run => drawRun(run, scale)));
-  }
-
-  function drawRun(run, scale) {
-    const section = el('section', 'demo-run');
-    section.dataset.topology = run.topology || '';
-    const title = el('h3');
-    title.append(el('span', 'demo-topology', run.topology || '?'), ' ' + runSummary(run));
-    section.append(title, demoChart(run, scale), demoFigures(run));
-    return section;
-  }
-
-  /** "killed server-1 (dns-1, web-1, app-1, db-1) at 3.0 s, up again at 8.1 s; it held the database". */
-  function runSummary(run) {
-    const parts = [];
-    if (run.killed) {
-      const tiers = Array.isArray(run.killed_tiers) && run.killed_tiers.length
-        ? ' (' + run.killed_tiers.join(', ') + ')' : '';
-      const at = num(run.kill_at_ms) !== null ? ' at ' + formatMillis(run.kill_at_ms) : '';
-      parts.push('killed ' + run.killed + tiers + at);
+    const kind = demoKind(report);
+    const panel = document.getElementById('demo-panel');
+    panel.dataset.demo = kind || 'unknown';
+    document.getElementById('demo-kind').textContent = kind ? 'demo ' + kind : '';
+    document.getElementById('demo-title').textContent = '';
+    // each kind has its own hint: what the demo did and how to read its chart
+    for (const hint of panel.querySelectorAll('[data-demo-hint]')) hint.hidden = hint.dataset.demoHint !== kind;
+    if (!kind) {
+      const name = report && typeof report === 'object' && typeof report.demo === 'string' ? report.demo : null;
+      demoMessage(name === null ? 'This report is not one this dashboard draws; GET /api/demo answers it as it '
+          + 'was sent.' : 'A report of "demo ' + name + '", which this dashboard does not draw (it draws demo '
+          + 'spof, deploy and scale); GET /api/demo answers it as it was sent.');
+      return;
     }
-    if (num(run.up_again_ms) !== null) parts.push('up again at ' + formatMillis(run.up_again_ms));
-    let summary = parts.join(', ');
-    if (run.killed_host_holds_database === true) summary += '; it held the database';
-    return summary;
+    try {
+      DEMO_DRAWINGS[kind](report);
+    } catch (e) { // a report of an odd shape: say so, and leave the rest of the page running
+      demoMessage('This demo ' + kind + ' report could not be drawn (' + e.message + '); GET /api/demo answers '
+          + 'it as it was sent.');
+    }
   }
 
-  function demoChart(run, scale) {
-    const slices = slicesOf(run);
-    const length = sliceMillis(slices);
-    const plotWidth = CHART.width - CHART.left - CHART.right;
-    const x = ms => CHART.left + plotWidth * ms / scale.endMs;
+  function demoMessage(text) {
+    document.getElementById('demo-runs').replaceChildren(el('p', 'demo-message', text));
+  }
 
-    // marker labels first: how many rows they need decides where the plot starts
-    const labels = placeMarkerLabels(markersOf(run), x);
+  // ---- the frame shared by the charts over time (spof, deploy)
+
+  /**
+   * An empty chart over time: the time axis with its ticks and title, the count axis with the top of the scale
+   * as a dotted line, and the markers' labels placed above the plot (how many rows they need decides where the
+   * plot starts). Returns the SVG and what the bars and markers are drawn with: x of a time, y of a count, the
+   * plot's top and bottom. Draw the bars, then call finishTimeChart.
+   */
+  function timeChart({ endMs, maxCount, markers, label, axisTitle }) {
+    const plotWidth = CHART.width - CHART.left - CHART.right;
+    const x = ms => CHART.left + plotWidth * ms / endMs;
+    const labels = placeMarkerLabels(markers, x);
     const rows = Math.max(1, ...labels.map(l => l.row + 1));
     const top = rows * CHART.labelRow + 6;
     const bottom = top + CHART.plotHeight;
     const height = bottom + CHART.bottom;
-    const y = count => bottom - CHART.plotHeight * count / scale.maxSent;
+    const y = count => bottom - CHART.plotHeight * count / maxCount;
 
     const chart = svg('svg', { class: 'demo-chart', viewBox: '0 0 ' + CHART.width + ' ' + height, role: 'img',
-      'aria-label': (run.topology || 'run') + ': requests answered and failed over time' });
-    // the grid and the axes
+      'aria-label': label });
     chart.appendChild(svg('line', { class: 'grid-line', x1: CHART.left, x2: CHART.width - CHART.right,
-      y1: y(scale.maxSent), y2: y(scale.maxSent) }));
-    chart.appendChild(svg('text', { class: 'tick-label', x: CHART.left - 6, y: y(scale.maxSent) + 4,
-      'text-anchor': 'end' }, scale.maxSent));
+      y1: y(maxCount), y2: y(maxCount) }));
+    chart.appendChild(svg('text', { class: 'tick-label', x: CHART.left - 6, y: y(maxCount) + 4,
+      'text-anchor': 'end' }, maxCount));
     chart.appendChild(svg('text', { class: 'tick-label', x: CHART.left - 6, y: bottom + 4, 'text-anchor': 'end' },
         0));
-    const step = tickStep(scale.endMs);
-    for (let ms = 0; ms <= scale.endMs; ms += step) {
+    const step = tickStep(endMs);
+    for (let ms = 0; ms <= endMs; ms += step) {
       chart.appendChild(svg('line', { class: 'axis-line', x1: x(ms), x2: x(ms), y1: bottom, y2: bottom + 4 }));
       chart.appendChild(svg('text', { class: 'tick-label', x: x(ms), y: bottom + 16, 'text-anchor': 'middle' },
           step < 1000 ? (ms / 1000).toFixed(1) + ' s' : ms / 1000 + ' s'));
     }
     chart.appendChild(svg('text', { class: 'axis-title', x: CHART.width - CHART.right, y: bottom + 30,
-      'text-anchor': 'end' }, 'time since the load began; bar height: requests sent in each '
-        + length + ' ms'));
+      'text-anchor': 'end' }, axisTitle));
+    return { chart, x, y, top, bottom, labels };
+  }
 
-    // the bars: the answered part from the axis up, the failed part on top of it
-    const barWidth = Math.max(1, x(length) - x(0) - 1);
-    for (const slice of slices) {
-      const ok = num(slice.ok) !== null ? slice.ok : slice.sent - (num(slice.failed) || 0);
-      const failed = num(slice.failed) !== null ? slice.failed : slice.sent - ok;
-      const bar = svg('g', { class: 'slice', 'data-start-ms': slice.start_ms, 'data-sent': slice.sent,
-        'data-ok': ok, 'data-failed': failed });
-      bar.appendChild(svg('title', {}, formatMillis(slice.start_ms) + ' – ' + formatMillis(slice.start_ms + length)
-          + ': ' + slice.sent + ' sent, ' + ok + ' answered, ' + failed + ' failed'));
-      if (ok > 0) {
-        bar.appendChild(svg('rect', { class: 'slice-ok', x: x(slice.start_ms), width: barWidth, y: y(ok),
-          height: bottom - y(ok) }));
-      }
-      if (failed > 0) {
-        bar.appendChild(svg('rect', { class: 'slice-failed', x: x(slice.start_ms), width: barWidth,
-          y: y(ok + failed), height: y(ok) - y(ok + failed) }));
-      }
-      chart.appendChild(bar);
-    }
+  /** The base line over the bars' feet, then the markers over the bars, each line from its label to the axis. */
+  function finishTimeChart({ chart, top, bottom, labels }) {
     chart.appendChild(svg('line', { class: 'axis-line', x1: CHART.left, x2: CHART.width - CHART.right,
       y1: bottom, y2: bottom }));
-
-    // the markers over the bars, each line from its label down to the axis
     for (const label of labels) {
       const marker = svg('g', { class: 'marker marker-' + label.kind, 'data-marker': label.kind,
         'data-at-ms': label.at });
@@ -1329,30 +1301,573 @@
     return [500, 1000, 2000, 5000, 10000, 30000, 60000].find(step => endMs / step <= 16) || 120000;
   }
 
-  /** sent, failed (and its share), unreachable for, and when the balancer noticed, or that there is none. */
-  function demoFigures(run) {
+  /** A line of figures under a chart; add(name, text, className) appends one. */
+  function figureLine() {
     const line = el('p', 'demo-figures');
-    const figure = (name, text, className) => {
+    const add = (name, text, className) => {
       const span = el('span', 'figure' + (className ? ' ' + className : ''), text);
       span.dataset.figure = name;
       line.appendChild(span);
     };
-    const sent = num(run.sent);
-    const failed = num(run.failed);
-    if (sent !== null) figure('sent', 'sent ' + sent);
-    if (failed !== null) {
-      const share = sent ? ' (' + (100 * failed / sent).toFixed(1) + ' %)' : '';
-      figure('failed', 'failed ' + failed + share, failed > 0 ? 'figure-bad' : 'figure-good');
+    return { line, add };
+  }
+
+  /** "failed 5 (0.3 %)", red when any failed. */
+  function addFailed(add, sent, failed) {
+    if (failed === null) return;
+    const share = sent ? ' (' + (100 * failed / sent).toFixed(1) + ' %)' : '';
+    add('failed', 'failed ' + failed + share, failed > 0 ? 'figure-bad' : 'figure-good');
+  }
+
+  // ---- demo spof: a server killed mid-run
+
+  /** The slices of a run that can be drawn, in time order. */
+  function slicesOf(run) {
+    return objectsIn(run.slices).filter(s => num(s.start_ms) !== null && num(s.sent) !== null)
+        .sort((a, b) => a.start_ms - b.start_ms);
+  }
+
+  /** How long one slice lasts: the gap between two starts (250 ms in the command's report). */
+  function sliceMillis(slices) {
+    return slices.length > 1 ? Math.max(1, slices[1].start_ms - slices[0].start_ms) : 250;
+  }
+
+  /** The moments marked on a run's chart, in time order. */
+  function markersOf(run) {
+    const markers = [];
+    const kill = num(run.kill_at_ms);
+    const upAgain = num(run.up_again_ms);
+    const noticedAfter = num(run.noticed_after_ms);
+    if (kill !== null) markers.push({ kind: 'kill', at: kill, label: 'K ' + (run.killed || 'a server') + ' killed' });
+    if (kill !== null && noticedAfter !== null) {
+      markers.push({ kind: 'noticed', at: kill + noticedAfter, label: 'balancer noticed' });
     }
+    if (upAgain !== null) markers.push({ kind: 'started', at: upAgain, label: 'S started' });
+    return markers.sort((a, b) => a.at - b.at);
+  }
+
+  /** One time axis and one bar height for every run, so that the charts compare at a glance. */
+  function demoScale(runs) {
+    let endMs = 1000;
+    let maxSent = 1;
+    for (const run of runs) {
+      const slices = slicesOf(run);
+      const length = sliceMillis(slices);
+      for (const slice of slices) {
+        endMs = Math.max(endMs, slice.start_ms + length);
+        maxSent = Math.max(maxSent, slice.sent);
+      }
+      for (const marker of markersOf(run)) endMs = Math.max(endMs, marker.at);
+    }
+    return { endMs, maxSent };
+  }
+
+  function drawSpof(report) {
+    const runs = objectsIn(report.runs);
+    const scale = demoScale(runs);
+    document.getElementById('demo-title').textContent = runs.map(r => r.topology || '?').join(' · ');
+    document.getElementById('demo-runs').replaceChildren(...runs.map(run => drawRun(run, scale)));
+  }
+
+  function drawRun(run, scale) {
+    const section = el('section', 'demo-run');
+    section.dataset.topology = run.topology || '';
+    const title = el('h3');
+    title.append(el('span', 'demo-topology', run.topology || '?'), ' ' + runSummary(run));
+    section.append(title, demoChart(run, scale), demoFigures(run));
+    return section;
+  }
+
+  /** "killed server-1 (dns-1, web-1, app-1, db-1) at 3.0 s, up again at 8.1 s; it held the database". */
+  function runSummary(run) {
+    const parts = [];
+    if (run.killed) {
+      const tiers = Array.isArray(run.killed_tiers) && run.killed_tiers.length
+        ? ' (' + run.killed_tiers.join(', ') + ')' : '';
+      const at = num(run.kill_at_ms) !== null ? ' at ' + formatMillis(run.kill_at_ms) : '';
+      parts.push('killed ' + run.killed + tiers + at);
+    }
+    if (num(run.up_again_ms) !== null) parts.push('up again at ' + formatMillis(run.up_again_ms));
+    let summary = parts.join(', ');
+    if (run.killed_host_holds_database === true) summary += '; it held the database';
+    return summary;
+  }
+
+  function demoChart(run, scale) {
+    const slices = slicesOf(run);
+    const length = sliceMillis(slices);
+    const frame = timeChart({ endMs: scale.endMs, maxCount: scale.maxSent, markers: markersOf(run),
+      label: (run.topology || 'run') + ': requests answered and failed over time',
+      axisTitle: 'time since the load began; bar height: requests sent in each ' + length + ' ms' });
+    const { chart, x, y, bottom } = frame;
+
+    // the bars: the answered part from the axis up, the failed part on top of it
+    const barWidth = Math.max(1, x(length) - x(0) - 1);
+    for (const slice of slices) {
+      const ok = num(slice.ok) !== null ? slice.ok : slice.sent - (num(slice.failed) || 0);
+      const failed = num(slice.failed) !== null ? slice.failed : slice.sent - ok;
+      const bar = svg('g', { class: 'slice', 'data-start-ms': slice.start_ms, 'data-sent': slice.sent,
+        'data-ok': ok, 'data-failed': failed });
+      bar.appendChild(svg('title', {}, formatMillis(slice.start_ms) + ' – ' + formatMillis(slice.start_ms + length)
+          + ': ' + slice.sent + ' sent, ' + ok + ' answered, ' + failed + ' failed'));
+      if (ok > 0) {
+        bar.appendChild(svg('rect', { class: 'slice-ok', x: x(slice.start_ms), width: barWidth, y: y(ok),
+          height: bottom - y(ok) }));
+      }
+      if (failed > 0) {
+        bar.appendChild(svg('rect', { class: 'slice-failed', x: x(slice.start_ms), width: barWidth,
+          y: y(ok + failed), height: y(ok) - y(ok + failed) }));
+      }
+      chart.appendChild(bar);
+    }
+    return finishTimeChart(frame);
+  }
+
+  /** sent, failed (and its share), unreachable for, and when the balancer noticed, or that there is none. */
+  function demoFigures(run) {
+    const { line, add } = figureLine();
+    const sent = num(run.sent);
+    if (sent !== null) add('sent', 'sent ' + sent);
+    addFailed(add, sent, num(run.failed));
     if (num(run.outage_ms) !== null) {
-      figure('outage', 'unreachable for ' + formatMillis(run.outage_ms), run.outage_ms > 0 ? 'figure-bad' : '');
+      add('outage', 'unreachable for ' + formatMillis(run.outage_ms), run.outage_ms > 0 ? 'figure-bad' : '');
     }
     if (num(run.noticed_after_ms) !== null) {
-      figure('noticed', 'balancer noticed after ' + run.noticed_after_ms + ' ms');
+      add('noticed', 'balancer noticed after ' + run.noticed_after_ms + ' ms');
     } else {
-      figure('noticed', run.balanced === true ? 'balancer noticed nothing' : 'no balancer');
+      add('noticed', run.balanced === true ? 'balancer noticed nothing' : 'no balancer');
     }
     return line;
+  }
+
+  // ---- demo deploy: which version answered, second by second
+  //
+  //                deploy began  deploy ended
+  //    100 ┤111111111111222222222222222222222      one bar per second, as many requests high as were sent:
+  //      0 └┬────┬────┬────┬────┬────┬────┬───     those v1 answered at the foot, then v2's, failed on top
+  //         0 s  2 s  4 s  6 s  8 s  10 s 12 s
+
+  /** The seconds of a run's timeline that can be drawn, in time order, each with its start. */
+  function secondsOf(run) {
+    return objectsIn(run.timeline).map((entry, i) => ({ ...entry, at: 1000 * (num(entry.second) ?? i) }))
+        .sort((a, b) => a.at - b.at);
+  }
+
+  /** Every version that answered in any run, v1 before v2 before later ones, as the bars stack them. */
+  function versionsIn(runs) {
+    const names = new Set();
+    for (const run of runs) {
+      for (const second of secondsOf(run)) {
+        const versions = second.versions && typeof second.versions === 'object' ? second.versions : {};
+        for (const [name, count] of Object.entries(versions)) if (num(count) !== null) names.add(name);
+      }
+    }
+    return [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  }
+
+  /** The colour of a version's part of a bar: the two versions of the demo have their own, others share grey. */
+  function versionClass(name) {
+    return name === 'v1' || name === 'v2' ? 'part-' + name : 'part-other';
+  }
+
+  function drawDeploy(report) {
+    const runs = objectsIn(report.runs);
+    const versions = versionsIn(runs);
+    let endMs = 1000;
+    let maxSent = 1;
+    for (const run of runs) {
+      for (const second of secondsOf(run)) {
+        endMs = Math.max(endMs, second.at + 1000);
+        maxSent = Math.max(maxSent, sentIn(second, versions));
+      }
+      for (const key of ['deploy_started_ms', 'deploy_ended_ms']) endMs = Math.max(endMs, num(run[key]) || 0);
+    }
+    document.getElementById('demo-title').textContent =
+        runs.map(r => (r.topology || '?') + (r.strategy ? ' (' + r.strategy + ')' : '')).join(' · ');
+    document.getElementById('demo-runs').replaceChildren(
+        ...runs.map(run => deployRun(run, versions, { endMs, maxSent })));
+  }
+
+  /** The requests of one second: those each version answered, and those that failed. */
+  function sentIn(second, versions) {
+    const counts = second.versions && typeof second.versions === 'object' ? second.versions : {};
+    return versions.reduce((sum, name) => sum + (num(counts[name]) || 0), 0) + (num(second.failed) || 0);
+  }
+
+  function deployRun(run, versions, scale) {
+    const section = el('section', 'demo-run demo-deploy');
+    section.dataset.topology = run.topology || '';
+    section.dataset.strategy = run.strategy || '';
+    const title = el('h3');
+    title.append(el('span', 'demo-topology', run.topology || '?'), ' ' + deploySummary(run));
+    section.append(title, deployChart(run, versions, scale), deployLegend(versions), deployFigures(run));
+    const steps = objectsIn(run.steps);
+    if (steps.length) section.appendChild(deploySteps(steps));
+    return section;
+  }
+
+  /** "rolling: deployed from 3.0 s to 5.4 s". */
+  function deploySummary(run) {
+    const started = num(run.deploy_started_ms);
+    const ended = num(run.deploy_ended_ms);
+    let summary = run.strategy || '';
+    if (started !== null) {
+      summary += (summary ? ': ' : '') + 'deployed from ' + formatMillis(started)
+          + (ended !== null ? ' to ' + formatMillis(ended) : '');
+    }
+    return summary;
+  }
+
+  function deployChart(run, versions, scale) {
+    const started = num(run.deploy_started_ms);
+    const ended = num(run.deploy_ended_ms);
+    const markers = [];
+    if (started !== null) markers.push({ kind: 'deploy-start', at: started, label: 'deploy began' });
+    if (ended !== null) markers.push({ kind: 'deploy-end', at: ended, label: 'deploy ended' });
+    const frame = timeChart({ endMs: scale.endMs, maxCount: scale.maxSent, markers,
+      label: (run.topology || 'run') + ': which version answered each second, and what failed',
+      axisTitle: 'time since the load began; bar height: requests sent in each second' });
+    const { chart, x, y, bottom } = frame;
+    const barWidth = Math.max(1, x(1000) - x(0) - 2);
+    for (const second of secondsOf(run)) {
+      const counts = second.versions && typeof second.versions === 'object' ? second.versions : {};
+      const failed = num(second.failed) || 0;
+      const parts = versions.map(name => ({ name, count: num(counts[name]) || 0, cls: versionClass(name) }))
+          .concat([{ name: 'failed', count: failed, cls: 'part-failed' }]);
+      const bar = svg('g', { class: 'second', 'data-second': second.at / 1000, 'data-failed': failed,
+        'data-sent': sentIn(second, versions) });
+      bar.appendChild(svg('title', {}, formatMillis(second.at) + ' – ' + formatMillis(second.at + 1000) + ': '
+          + parts.map(p => (p.name === 'failed' ? 'failed ' : p.name + ' answered ') + p.count).join(', ')));
+      let below = 0; // the parts stack from the axis up, in the legend's order
+      for (const part of parts) {
+        if (part.count <= 0) continue;
+        bar.appendChild(svg('rect', { class: part.cls, 'data-series': part.name, x: x(second.at) + 1,
+          width: barWidth, y: y(below + part.count), height: y(below) - y(below + part.count) }));
+        below += part.count;
+      }
+      chart.appendChild(bar);
+    }
+    // the deploy's span, as a strip along the top of the plot: shaded behind the bars it would hide behind every
+    // full second, and over them it would change their colours
+    if (started !== null && ended !== null) {
+      const span = svg('rect', { class: 'deploy-window', x: x(started), y: frame.top - 5,
+        width: Math.max(2, x(ended) - x(started)), height: 4 });
+      span.appendChild(svg('title', {}, 'the deploy, ' + formatMillis(started) + ' – ' + formatMillis(ended)));
+      chart.appendChild(span);
+    }
+    return finishTimeChart(frame);
+  }
+
+  function deployLegend(versions) {
+    const legend = el('p', 'demo-legend');
+    for (const name of versions) {
+      const item = el('span', 'legend legend-' + versionClass(name), 'answered by ' + name);
+      item.dataset.series = name;
+      legend.appendChild(item);
+    }
+    const failed = el('span', 'legend legend-part-failed', 'failed (no answer or a 5xx)');
+    failed.dataset.series = 'failed';
+    legend.appendChild(failed);
+    return legend;
+  }
+
+  /** sent, failed (and its share), the downtime, and how long the deploy took. */
+  function deployFigures(run) {
+    const { line, add } = figureLine();
+    const sent = num(run.sent);
+    if (sent !== null) add('sent', 'sent ' + sent);
+    addFailed(add, sent, num(run.failed));
+    const downtime = num(run.downtime_ms);
+    if (downtime !== null) {
+      add('downtime', 'downtime ' + formatMillis(downtime), downtime > 0 ? 'figure-bad' : 'figure-good');
+    }
+    const started = num(run.deploy_started_ms);
+    const ended = num(run.deploy_ended_ms);
+    if (started !== null && ended !== null) add('took', 'the deploy took ' + formatMillis(ended - started));
+    return line;
+  }
+
+  /** The deploy's steps, as it logged them, folded: "3.0 s  server-1  drain at lb-1: ...". */
+  function deploySteps(steps) {
+    const details = el('details', 'demo-steps');
+    details.appendChild(el('summary', '', 'the deploy\'s ' + steps.length + ' steps'));
+    const list = el('ol', 'step-list');
+    for (const step of steps) {
+      const item = el('li');
+      item.append(el('span', 'step-time', num(step.at_ms) !== null ? formatMillis(step.at_ms) : ''),
+          el('span', 'step-host', step.host || '—'), el('span', 'step-text', step.text || ''));
+      list.appendChild(item);
+    }
+    details.appendChild(list);
+    return details;
+  }
+
+  // ---- demo scale: requests served as servers are added
+  //
+  //   200 ┤                      ▇▇      one bar per step, as high as the requests served each second;
+  //   100 ┤         ──  ▇▇              ── the rate offered, ·· what its servers can serve at most
+  //     0 └─▇▇──▇▇──▇▇──▇▇──────▇▇
+  //       1 server … 2 servers  4 servers
+  //       p99, errors
+
+  const BARS = {
+    width: 960,
+    left: 52, // room for the requests-per-second labels
+    right: 16,
+    top: 22, // room for the value above the tallest bar
+    plotHeight: 170,
+    rowHeight: 14, // one row of labels under the bars
+    rows: 4, // servers, offered, p99, errors
+  };
+
+  /** A round step for a count axis, with at most 5 steps up to max. */
+  function countStep(max) {
+    const magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(1, max))));
+    return [1, 2, 5, 10].map(f => f * magnitude).find(step => max / step <= 5) || 10 * magnitude;
+  }
+
+  /** A rate as it reads best: "50", "49.8". */
+  function formatRate(rps) {
+    return Number.isInteger(rps) ? String(rps) : rps.toFixed(1);
+  }
+
+  function drawScale(report) {
+    const steps = objectsIn(report.steps).filter(s => num(s.served_rps) !== null);
+    const capacity = report.capacity_per_server && typeof report.capacity_per_server === 'object'
+      ? report.capacity_per_server : {};
+    const servers = steps.map(s => num(s.servers)).filter(n => n !== null);
+    document.getElementById('demo-title').textContent = servers.length
+      ? steps.length + ' steps, ' + Math.min(...servers) + ' to ' + Math.max(...servers) + ' servers' : '';
+    const section = el('section', 'demo-run demo-scale');
+    section.append(scaleChart(steps, num(capacity.max_rps)), scaleLegend(num(capacity.max_rps)));
+    const sentence = capacitySentence(capacity);
+    if (sentence) section.appendChild(sentence);
+    document.getElementById('demo-runs').replaceChildren(section);
+  }
+
+  function scaleChart(steps, perServer) {
+    const ceilingOf = s => (perServer !== null && num(s.servers) !== null ? perServer * s.servers : 0);
+    const highest = Math.max(1, ...steps.map(s => Math.max(s.served_rps, num(s.offered_rps) || 0, ceilingOf(s))));
+    const step = countStep(highest);
+    const maxY = Math.ceil(highest / step) * step;
+    const bottom = BARS.top + BARS.plotHeight;
+    const height = bottom + 8 + BARS.rows * BARS.rowHeight;
+    const y = rps => bottom - BARS.plotHeight * rps / maxY;
+    const slot = (BARS.width - BARS.left - BARS.right) / Math.max(1, steps.length);
+    const barWidth = Math.min(56, slot * 0.55);
+
+    const chart = svg('svg', { class: 'demo-chart scale-chart', viewBox: '0 0 ' + BARS.width + ' ' + height,
+      role: 'img', 'aria-label': 'requests served each second, per number of servers and rate offered' });
+    for (let rps = 0; rps <= maxY; rps += step) {
+      chart.appendChild(svg('line', { class: rps === 0 ? 'axis-line' : 'grid-line', x1: BARS.left,
+        x2: BARS.width - BARS.right, y1: y(rps), y2: y(rps) }));
+      chart.appendChild(svg('text', { class: 'tick-label', x: BARS.left - 6, y: y(rps) + 4, 'text-anchor': 'end' },
+          rps + '/s'));
+    }
+    steps.forEach((s, i) => {
+      const cx = BARS.left + slot * (i + 0.5);
+      const served = s.served_rps;
+      const offered = num(s.offered_rps);
+      const count = num(s.servers);
+      const errors = num(s.errors);
+      const p99 = num(s.p99_ms);
+      const group = svg('g', { class: 'scale-step', 'data-servers': count ?? '', 'data-offered': offered ?? '',
+        'data-served': served, 'data-p99': p99 ?? '', 'data-errors': errors ?? '' });
+      const serversText = count === null ? '? servers' : count + (count === 1 ? ' server' : ' servers');
+      group.appendChild(svg('title', {}, serversText + (offered !== null ? ', ' + offered + ' requests/s offered'
+          : '') + ': ' + formatRate(served) + ' served each second' + (p99 !== null ? ', p99 ' + p99 + ' ms' : '')
+          + (errors !== null ? ', ' + errors + ' errors' : '') + (num(s.sent) !== null ? ' (of ' + s.sent
+          + ' sent)' : '')));
+      group.appendChild(svg('rect', { class: 'served', x: cx - barWidth / 2, width: barWidth, y: y(served),
+        height: bottom - y(served) }));
+      // the value just above the bar, or above a line that crosses the bar's top, so that the line does not strike
+      // it through
+      let valueY = y(served);
+      const lines = [offered, ceilingOf(s) || null].filter(v => v !== null).map(y).sort((a, b) => b - a);
+      for (const lineY of lines) if (lineY <= valueY + 2 && valueY - lineY < 14) valueY = lineY;
+      group.appendChild(svg('text', { class: 'bar-value', x: cx, y: valueY - 4, 'text-anchor': 'middle' },
+          served.toFixed(1) + '/s'));
+      if (ceilingOf(s) > 0) {
+        group.appendChild(svg('line', { class: 'capacity', x1: cx - barWidth / 2 - 4, x2: cx + barWidth / 2 + 4,
+          y1: y(ceilingOf(s)), y2: y(ceilingOf(s)) }));
+      }
+      if (offered !== null) {
+        group.appendChild(svg('line', { class: 'offered', x1: cx - barWidth / 2 - 8, x2: cx + barWidth / 2 + 8,
+          y1: y(offered), y2: y(offered) }));
+      }
+      const rows = [
+        { cls: 'step-servers', text: serversText },
+        { cls: 'step-offered', text: offered !== null ? offered + '/s offered' : '' },
+        { cls: 'step-p99', text: p99 !== null ? 'p99 ' + p99 + ' ms' : '' },
+        { cls: 'step-errors' + (errors > 0 ? ' errors-bad' : ''), text: errors !== null
+          ? errors + (errors === 1 ? ' error' : ' errors') : '' },
+      ];
+      rows.forEach((row, r) => group.appendChild(svg('text', { class: 'step-label ' + row.cls, x: cx,
+        y: bottom + 8 + BARS.rowHeight * (r + 0.7), 'text-anchor': 'middle' }, row.text)));
+      chart.appendChild(group);
+    });
+    return chart;
+  }
+
+  function scaleLegend(perServer) {
+    const legend = el('p', 'demo-legend');
+    const item = (series, text) => {
+      const span = el('span', 'legend legend-' + series, text);
+      span.dataset.series = series;
+      legend.appendChild(span);
+    };
+    item('served', 'served each second (a 2xx answer)');
+    item('offered', 'offered: the rate the load sent');
+    if (perServer !== null) item('capacity', 'the most its servers can serve (' + formatRate(perServer) + '/s each)');
+    return legend;
+  }
+
+  /** "capacity is emulated: every host shares this machine's cores, each app server serves at most 50 requests/s". */
+  function capacitySentence(capacity) {
+    const perServer = num(capacity.max_rps);
+    if (perServer === null) return null;
+    const line = el('p', 'demo-capacity');
+    line.dataset.emulated = String(capacity.emulated === true);
+    const how = [];
+    if (num(capacity.workers) !== null) how.push(capacity.workers + ' workers');
+    if (num(capacity.service_time_ms) !== null) how.push(capacity.service_time_ms + ' ms a request');
+    if (num(capacity.queue) !== null) how.push('a queue of ' + capacity.queue);
+    line.textContent = (capacity.emulated === true
+      ? 'capacity is emulated: every host shares this machine\'s cores, each app server serves at most '
+      : 'each app server serves at most ') + formatRate(perServer) + ' requests/s'
+        + (how.length ? ' (' + how.join(', ') + ')' : '');
+    return line;
+  }
+
+  // ------------------------------------------------------------------ 5. the operation: a deploy or a scaling
+  //
+  // "foobar-stack deploy v2 --strategy rolling" and "foobar-stack scale web 3" ask the admin server to change the
+  // running stack (POST /api/deploy, POST /api/scale). The change takes seconds, one host after another, and
+  // GET /api/operation says how far it is. The panel stays hidden while that answers 404 (nothing has run since
+  // the stack started) and otherwise shows the running or the last operation, asked for every second:
+  //
+  //   Operation [running] deploy v2 to distributed, rolling
+  //   A rolling deploy updates one server at a time: ...          <- what the strategy does
+  //   12:00:01.234  server-1  drain at lb-1: no new requests, ...
+  //   12:00:01.246  server-1  no request in progress (waited 11 ms)
+  //   ...                                                         <- newest at the bottom, followed while it runs
+  //   every server runs v2 (2 restarted one at a time; ...)       <- the result, once it has ended
+  //
+  // While it runs, the hosts its steps name are outlined in the topology, the one of the newest step the most.
+
+  const OPERATION_HINTS = {
+    rolling: 'A rolling deploy updates one server at a time: the balancer drains it, it restarts with the new '
+        + 'version and takes requests again once its health check passes. The others serve meanwhile, so the '
+        + 'site stays up, and for a while both versions answer.',
+    'blue-green': 'A blue-green deploy starts the new version on a second set of servers (green) beside the live '
+        + 'one (blue), and once all of them pass their health checks the balancer switches every new request to '
+        + 'green at once. Blue drains and is kept running, idle, so that switching back is as quick.',
+    'all-at-once': 'An all-at-once deploy stops every server, starts them all again with the new version, and '
+        + 'waits for their health checks. It is the simplest, and nothing answers in between: the downtime is the '
+        + 'restart.',
+    deploy: 'A deploy puts a new version of the application on the app servers. How it goes about it (all at '
+        + 'once, rolling, blue-green) decides whether the site answers meanwhile.',
+    scale: 'Scaling out starts new servers and adds each to the balancer, which sends it requests only once its '
+        + 'health check passes. Scaling in first drains the servers it removes, so that the requests in progress '
+        + 'finish, and then stops them.',
+  };
+
+  const operation = {
+    loading: false,
+    /** The last answer drawn, as text; null while there is none. */
+    text: null,
+    /** While it runs: the hosts its steps name, and the host of its newest step. */
+    hosts: new Set(),
+    current: null,
+  };
+
+  async function refreshOperation() {
+    if (operation.loading) return; // a slow answer: the next tick asks again
+    operation.loading = true;
+    try {
+      const response = await fetch('/api/operation', { cache: 'no-store', headers: { Accept: 'application/json' } });
+      if (response.status !== 200) { // 404: no deploy or scaling since the stack started
+        if (response.status === 404) hideOperation();
+        return;
+      }
+      const text = await response.text();
+      if (text === operation.text) return; // unchanged: leave the list, and where it is scrolled to, alone
+      operation.text = text;
+      drawOperation(JSON.parse(text));
+    } catch (e) {
+      // the admin server is unreachable (the other panels say so), or sent no JSON: keep what is drawn
+    } finally {
+      operation.loading = false;
+    }
+  }
+
+  function hideOperation() {
+    document.getElementById('operation-panel').hidden = true;
+    operation.text = null;
+    operation.hosts = new Set();
+    operation.current = null;
+    markOperationHosts();
+  }
+
+  function drawOperation(op) {
+    const panel = document.getElementById('operation-panel');
+    const steps = objectsIn(op.steps);
+    const opState = typeof op.state === 'string' ? op.state : 'unknown';
+    const running = opState === 'running';
+    panel.dataset.kind = op.kind || '';
+    panel.dataset.state = opState;
+    const badge = document.getElementById('operation-state');
+    badge.dataset.state = opState;
+    badge.textContent = opState;
+    document.getElementById('operation-description').textContent = op.description || op.kind || '';
+    document.getElementById('operation-hint').textContent = operationHint(op);
+    const started = num(op.startedAt);
+    const ended = num(op.endedAt);
+    document.getElementById('operation-time').textContent = started === null ? ''
+      : 'started ' + formatTime(started * 1000) + (ended !== null ? ', took ' + formatMillis(ended - started) : '');
+    const result = document.getElementById('operation-result');
+    result.textContent = op.result || '';
+    result.hidden = !op.result;
+
+    const list = document.getElementById('operation-steps');
+    const grew = steps.length > list.children.length;
+    list.replaceChildren(...steps.map(step => {
+      const item = el('li');
+      item.dataset.host = step.host || '';
+      item.append(el('span', 'step-time', num(step.at) !== null ? formatTime(step.at * 1000) : ''),
+          el('span', 'step-host', step.host || '—'), el('span', 'step-text', step.text || ''));
+      return item;
+    }));
+    // newest at the bottom: follow it while the operation runs, and once more when its last steps come in
+    if (running || grew) list.scrollTop = list.scrollHeight;
+    document.getElementById('operation-empty').hidden = steps.length > 0;
+    panel.hidden = false;
+
+    const named = steps.map(step => step.host).filter(host => typeof host === 'string' && host);
+    operation.hosts = running ? new Set(named) : new Set();
+    operation.current = running && named.length ? named[named.length - 1] : null;
+    markOperationHosts();
+  }
+
+  /** The hint for an operation: what its kind, or its strategy (the description's last word), does. */
+  function operationHint(op) {
+    if (op.kind === 'scale') return OPERATION_HINTS.scale;
+    if (op.kind !== 'deploy') return '';
+    const strategy = /\b(all-at-once|rolling|blue-green)\b/.exec(op.description || '');
+    return OPERATION_HINTS[strategy ? strategy[1] : 'deploy'];
+  }
+
+  /**
+   * Outlines, in the topology, the hosts the running operation has named so far (data-operation="touched") and
+   * the host of its newest step ("current"). Called after each answer and after the topology is drawn, since a
+   * scaling adds boxes.
+   */
+  function markOperationHosts() {
+    for (const [name, view] of topo.hosts) {
+      if (name && name === operation.current) view.box.dataset.operation = 'current';
+      else if (operation.hosts.has(name)) view.box.dataset.operation = 'touched';
+      else delete view.box.dataset.operation;
+    }
   }
 
   // ------------------------------------------------------------------ wiring
@@ -1392,9 +1907,11 @@
     refreshTopology();
     refreshRequests();
     refreshDemo();
+    refreshOperation();
     setInterval(refreshTopology, TOPOLOGY_EVERY_MS);
     setInterval(refreshRequests, REQUESTS_EVERY_MS);
     setInterval(refreshDemo, DEMO_EVERY_MS);
+    setInterval(refreshOperation, OPERATION_EVERY_MS);
     // a link such as /#trace=4bf92f35...&hop=3 opens that request at that message
     const link = /trace=([0-9a-f]{1,32})(?:&hop=(\d+))?/.exec(location.hash);
     if (link) openTrace(link[1], link[2] ? Number(link[2]) - 1 : 0);
