@@ -171,6 +171,9 @@ class OperationAndDemoBrowserTest {
 
                 // (1) demo deploy reports its two runs: one chart each, titled and explained as a deploy
                 assertThat(putDemo(page, DeployReportSample.twoRuns()).statusCode()).isEqualTo(204);
+                browser.navigate(page); // the page reads the report at once, not at its next 5 s refresh
+                browser.waitFor("document.readyState === 'complete' && document.getElementById('demo-panel') !== null",
+                        5_000);
                 browser.waitFor("!document.getElementById('demo-panel').hidden"
                         + " && document.querySelectorAll('#demo-runs svg.demo-chart').length === 2", 12_000);
                 assertThat(browser.text("document.getElementById('demo-panel').dataset.demo")).isEqualTo("deploy");
@@ -223,6 +226,9 @@ class OperationAndDemoBrowserTest {
 
                 // (4) a report of a demo this page does not know: one line saying so, no chart, no hint
                 assertThat(putDemo(page, "{\"demo\": \"chaos\", \"faults\": [1, 2]}").statusCode()).isEqualTo(204);
+                browser.navigate(page); // the page reads the report at once, not at its next 5 s refresh
+                browser.waitFor("document.readyState === 'complete' && document.getElementById('demo-panel') !== null",
+                        5_000);
                 browser.waitFor("document.getElementById('demo-panel').dataset.demo === 'unknown'", 12_000);
                 assertThat(browser.text("document.querySelector('#demo-runs .demo-message').textContent"))
                         .contains("\"demo chaos\"", "does not draw");
@@ -246,6 +252,9 @@ class OperationAndDemoBrowserTest {
                 browser.waitFor("document.querySelectorAll('#topology .host[data-state]').length === 4", 5_000);
 
                 assertThat(putDemo(page, ScaleReportSample.fiveSteps()).statusCode()).isEqualTo(204);
+                browser.navigate(page); // the page reads the report at once, not at its next 5 s refresh
+                browser.waitFor("document.readyState === 'complete' && document.getElementById('demo-panel') !== null",
+                        5_000);
                 browser.waitFor("!document.getElementById('demo-panel').hidden"
                         + " && document.querySelectorAll('#demo-runs .scale-step').length === "
                         + ScaleReportSample.STEPS, 12_000);
