@@ -34,6 +34,7 @@ import org.foobarstack.lb.stats.FrontendCounters;
 import org.foobarstack.lb.stats.StatsServer;
 import org.foobarstack.lb.stats.StatsSnapshot;
 import org.foobarstack.lb.tcp.TcpProxyHandler;
+import org.foobarstack.lb.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +59,8 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>{@code new LoadBalancer(config)}: the backend and its servers exist, all assumed UP (HAProxy's default
  *       initial state), nothing listens yet.</li>
- *   <li>{@link #start()}: binds the frontend (and the stats port), then starts the health checks. A taken port
- *       fails with a message naming it; nothing is left running.</li>
+ *   <li>{@link #start()}: binds the frontend (its HTTPS port too, with {@code tls}, and the stats port), then
+ *       starts the health checks. A taken port fails with a message naming it; nothing is left running.</li>
  *   <li>While running: {@link #setState} takes a server out (DRAIN, MAINT) or puts it back (READY);
  *       {@link #addServer} and {@link #removeServer} change the list of servers, as HAProxy's runtime API's
  *       {@code add server} and {@code del server}; {@link #stats()} reads every counter; {@link #onTransition}
@@ -94,6 +95,7 @@ public final class LoadBalancer implements AutoCloseable {
     private volatile HealthChecker checker;
     private HttpFrontend httpFrontend;
     private volatile InetSocketAddress address;
+    private volatile InetSocketAddress httpsAddress;
     private InetSocketAddress statsAddress;
     private boolean started;
     private volatile boolean closed;
@@ -112,7 +114,10 @@ public final class LoadBalancer implements AutoCloseable {
         return backend;
     }
 
-    /** Binds the frontend and the stats port, then starts the health checks. */
+    /**
+     * Binds the frontend and the stats port, then starts the health checks. With {@code tls} the HTTPS listener
+     * is bound first, so that a plain request redirected to it never names a port that is not listening yet.
+     */
     public synchronized void start() throws IOException {
         if (started) {
             throw new IllegalStateException("load balancer " + config.name() + " already started");
@@ -127,10 +132,27 @@ public final class LoadBalancer implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors(), io);
         InetAddress self = parseAddress(config.bindAddress());
         Consumer<Server.Transition> onTransition = this::announce;
+        ServerTls serverTls = config.backendTls() == null ? null
+                : new ServerTls(config.backendTls(), config.backendServerName(), config.timeouts().server(),
+                        backend.name());
         try {
             ChannelHandler frontendInit;
             if (config.mode() == Mode.HTTP) {
-                httpFrontend = new HttpFrontend(config, backend, frontend, metrics, self, clientChannel, onTransition);
+                httpFrontend = new HttpFrontend(config, backend, frontend, metrics, self, clientChannel, onTransition,
+                        serverTls, () -> httpsAddress.getPort());
+                if (config.tls() != null) {
+                    httpsAddress = bind(serverChannel, config.httpsPort(), "HTTPS",
+                            new ChannelInitializer<SocketChannel>() {
+                                @Override
+                                protected void initChannel(SocketChannel ch) {
+                                    if (!config.acceptFilter().test(ch)) {
+                                        return; // refused by the host's firewall: nothing reaches the balancer
+                                    }
+                                    track(ch);
+                                    httpFrontend.initTlsClientChannel(ch);
+                                }
+                            });
+                }
                 frontendInit = new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -178,15 +200,19 @@ public final class LoadBalancer implements AutoCloseable {
         synchronized (commands) {
             metrics.watch(backend.servers());
             HealthChecker checks = new HealthChecker(backend, config.check(), group, clientChannel, self,
-                    onTransition, System::currentTimeMillis);
+                    onTransition, System::currentTimeMillis, serverTls);
             checks.start();
             checker = checks;
         }
         log.info("load balancer {} listening on {}:{} (mode {}, balance {}, {} servers: {}){}", config.name(),
                 address.getAddress().getHostAddress(), address.getPort(), config.mode().name().toLowerCase(),
                 config.algorithm().keyword(), backend.servers().size(), backend.servers(),
-                statsAddress == null ? "" : ", stats on http://" + statsAddress.getAddress().getHostAddress() + ":"
-                        + statsAddress.getPort() + "/stats");
+                (httpsAddress == null ? "" : ", HTTPS on " + httpsAddress.getAddress().getHostAddress() + ":"
+                        + httpsAddress.getPort() + (config.redirectToHttps() ? " (plain HTTP redirected)" : ""))
+                + (serverTls != null ? ", TLS to the servers (certificates verified for " + serverTls.serverName()
+                        + ")" : httpsAddress != null ? ", plain HTTP to the servers" : "")
+                + (statsAddress == null ? "" : ", stats on http://" + statsAddress.getAddress().getHostAddress()
+                        + ":" + statsAddress.getPort() + "/stats"));
     }
 
     private void track(Channel ch) {
@@ -232,6 +258,11 @@ public final class LoadBalancer implements AutoCloseable {
     /** The frontend's bound address; null before start. */
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The HTTPS listener's bound address; null before start or without {@code tls}. */
+    public InetSocketAddress httpsAddress() {
+        return httpsAddress;
     }
 
     /** The stats page's bound address; null before start or without a stats port. */

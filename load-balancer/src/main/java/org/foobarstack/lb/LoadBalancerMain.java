@@ -1,5 +1,7 @@
 package org.foobarstack.lb;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import org.foobarstack.lb.config.Algorithm;
 import org.foobarstack.lb.config.BalancerConfig;
 import org.foobarstack.lb.config.HealthCheckConfig;
@@ -11,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,8 +35,17 @@ import java.util.concurrent.CountDownLatch;
  *       --server web-1=127.0.0.11:8080 --server web-2=127.0.0.12:8080,weight=2
  * </pre>
  *
+ * With HTTPS, terminated here and re-encrypted to servers that listen with TLS (HAProxy's {@code bind :8443 ssl
+ * crt site.pem}, {@code server ... ssl verify required ca-file ca.pem verifyhost www.foobar.com}):
+ *
+ * <pre>
+ *       ... --https-port 8443 --crt site-chain.pem --key site-key.pem --redirect-https --hsts 31536000 \
+ *       --ca-file ca.pem --verifyhost www.foobar.com --server web-1=127.0.0.11:8443
+ * </pre>
+ *
  * The options are HAProxy's keywords where HAProxy has one. Once listening it prints one line per port
- * ("frontend http://127.0.0.1:8080", "stats http://127.0.0.1:8404/stats") so that scripts can read them.
+ * ("frontend http://127.0.0.1:8080", "https https://127.0.0.1:8443", "stats http://127.0.0.1:8404/stats") so
+ * that scripts can read them.
  */
 @Command(name = "LoadBalancerMain", mixinStandardHelpOptions = true,
         description = "Run one load balancer in front of HTTP servers (HAProxy's keywords).")
@@ -98,6 +110,27 @@ public final class LoadBalancerMain implements Callable<Integer> {
     @Option(names = "--no-trace", description = "Record no hops (trace ids are still passed on).")
     boolean noTrace;
 
+    @Option(names = "--https-port", description = "Also listen for HTTPS on this port, 0 for any (needs --crt and --key).")
+    Integer httpsPort;
+
+    @Option(names = "--crt", paramLabel = "FILE", description = "The site's certificate chain, PEM, leaf first (bind ... ssl crt).")
+    File crt;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "The site's private key, PEM (PKCS #8).")
+    File key;
+
+    @Option(names = "--redirect-https", description = "Answer plain-HTTP requests 301 to https (http-request redirect scheme https).")
+    boolean redirectHttps;
+
+    @Option(names = "--hsts", paramLabel = "SECONDS", description = "Send Strict-Transport-Security: max-age=SECONDS over HTTPS.")
+    Long hstsSeconds;
+
+    @Option(names = "--ca-file", paramLabel = "FILE", description = "Speak TLS to the servers and verify their certificates against this CA, PEM (server ... ssl verify required ca-file).")
+    File caFile;
+
+    @Option(names = "--verifyhost", paramLabel = "NAME", description = "The name the servers' certificates must carry, also sent as SNI (needs --ca-file).")
+    String verifyHost;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadBalancerMain()).execute(args));
     }
@@ -121,6 +154,7 @@ public final class LoadBalancerMain implements Callable<Integer> {
         for (String server : servers) {
             builder.server(parseServer(server));
         }
+        https(builder);
         BalancerConfig config = builder.build();
         config.traceRecorder().setEnabled(!noTrace);
         LoadBalancer balancer = new LoadBalancer(config);
@@ -131,12 +165,33 @@ public final class LoadBalancerMain implements Callable<Integer> {
         }, "lb-shutdown"));
         balancer.start();
         System.out.println("frontend http://" + hostPort(balancer.address()));
+        if (balancer.httpsAddress() != null) {
+            System.out.println("https https://" + hostPort(balancer.httpsAddress()));
+        }
         if (balancer.statsAddress() != null) {
             System.out.println("stats http://" + hostPort(balancer.statsAddress()) + "/stats");
         }
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The TLS options: Netty reads the PEM files itself. */
+    private void https(BalancerConfig.Builder builder) throws IOException {
+        if (httpsPort != null) {
+            if (crt == null || key == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--https-port needs --crt and --key");
+            }
+            SslContext site = SslContextBuilder.forServer(crt, key).protocols("TLSv1.3", "TLSv1.2").build();
+            builder.tls(site).httpsPort(httpsPort).redirectToHttps(redirectHttps);
+            if (hstsSeconds != null) {
+                builder.hsts(Duration.ofSeconds(hstsSeconds));
+            }
+        }
+        if (caFile != null) {
+            builder.backendTls(SslContextBuilder.forClient().trustManager(caFile).protocols("TLSv1.3", "TLSv1.2")
+                    .build()).backendServerName(verifyHost);
+        }
     }
 
     private HealthCheckConfig healthCheck() {

@@ -1,5 +1,10 @@
 package org.foobarstack.lb;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +14,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A blocking HTTP/1.1 client over one socket, for tests: writes exactly the bytes given, reads one response at a
- * time (Content-Length, chunked, or until close), and keeps the connection for the next request.
+ * time (Content-Length, chunked, or until close), and keeps the connection for the next request. {@link #overTls}
+ * makes it a browser on HTTPS: it trusts one CA and checks that the certificate names the site.
  */
 final class RawClient implements AutoCloseable {
 
@@ -34,14 +41,49 @@ final class RawClient implements AutoCloseable {
 
     /** @param from the local address to connect from, or null */
     RawClient(InetSocketAddress server, InetAddress from) throws IOException {
-        socket = new Socket();
+        this(connect(server, from));
+    }
+
+    private RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    private static Socket connect(InetSocketAddress server, InetAddress from) throws IOException {
+        Socket socket = new Socket();
         if (from != null) {
             socket.bind(new InetSocketAddress(from, 0));
         }
         socket.connect(server, 5000);
         socket.setSoTimeout(10_000);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
+        return socket;
+    }
+
+    /**
+     * A client that speaks TLS to {@code server}, asking for {@code siteName} (SNI) and refusing a certificate
+     * that does not chain to a CA of {@code trusting} or does not name the site, as a browser does. The
+     * handshake is done when this returns.
+     */
+    static RawClient overTls(InetSocketAddress server, SSLContext trusting, String siteName) throws IOException {
+        Socket plain = connect(server, null);
+        SSLSocket tls = (SSLSocket) trusting.getSocketFactory().createSocket(plain, siteName, server.getPort(), true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setServerNames(List.of(new SNIHostName(siteName)));
+        tls.setSSLParameters(parameters);
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            tls.close();
+            throw e;
+        }
+        return new RawClient(tls);
+    }
+
+    /** The TLS session of a client made by {@link #overTls}. */
+    SSLSession tlsSession() {
+        return ((SSLSocket) socket).getSession();
     }
 
     static Response get(InetSocketAddress server, String path) throws IOException {

@@ -14,6 +14,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.foobarstack.httpcodec.parser.HttpBodyPart;
 import org.foobarstack.httpcodec.parser.HttpFields;
@@ -24,6 +26,8 @@ import org.foobarstack.httpcodec.response.HttpResponseHead;
 import org.foobarstack.httpcodec.response.HttpStatus;
 import org.foobarstack.httpcodec.response.ResponseHeadEncoder;
 
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   /echo            the request head and body as text
  *   anything else    200 with the server's name as body
  * </pre>
- * It records every request head and the address it came from, and counts connections.
+ * It records every request head and the address it came from, and counts connections. Made with a TLS context,
+ * it speaks HTTPS only, as a web server the balancer re-encrypts to, and records the server name (SNI) each
+ * client asked for.
  */
 final class TestBackend implements AutoCloseable {
 
@@ -69,6 +75,8 @@ final class TestBackend implements AutoCloseable {
     final ConcurrentLinkedQueue<CountDownLatch> heldLatches = new ConcurrentLinkedQueue<>();
     volatile CompletableFuture<Void> release = new CompletableFuture<>();
     final CountDownLatch firstHeld = new CountDownLatch(1);
+    /** The server name each finished TLS handshake asked for ("" when none); only with a TLS context. */
+    final List<String> serverNamesAsked = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel listener;
 
@@ -77,16 +85,42 @@ final class TestBackend implements AutoCloseable {
     }
 
     TestBackend(String name, InetSocketAddress bind) {
+        this(name, bind, null);
+    }
+
+    /** A backend that speaks HTTPS only, presenting the certificate of {@code tls}. */
+    TestBackend(String name, SslContext tls) {
+        this(name, new InetSocketAddress("127.0.0.1", 0), tls);
+    }
+
+    private TestBackend(String name, InetSocketAddress bind, SslContext tls) {
         this.name = name;
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
+                        if (tls != null) {
+                            SslHandler handler = tls.newHandler(ch.alloc());
+                            handler.handshakeFuture().addListener(f -> {
+                                if (f.isSuccess()) {
+                                    serverNamesAsked.add(serverName(handler));
+                                }
+                            });
+                            ch.pipeline().addLast(handler);
+                        }
                         ch.pipeline().addLast(new HttpRequestParser(ParserLimits.defaults()), new ResponseHeadEncoder(),
                                 new Handler());
                     }
                 }).bind(bind).syncUninterruptibly().channel();
+    }
+
+    private static String serverName(SslHandler handler) {
+        if (handler.engine().getSession() instanceof ExtendedSSLSession session) {
+            return session.getRequestedServerNames().stream().filter(SNIHostName.class::isInstance)
+                    .map(n -> ((SNIHostName) n).getAsciiName()).findFirst().orElse("");
+        }
+        return "";
     }
 
     InetSocketAddress address() {
@@ -203,6 +237,12 @@ final class TestBackend implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // a reset, or a TLS client refusing this backend's certificate: the connection ends, nothing more
+            ctx.close();
         }
 
         private void send(ChannelHandlerContext ctx, HttpRequestHead h, HttpStatus status, String text) {

@@ -15,6 +15,15 @@ public enum CheckStatus {
     L4TOUT("Layer4 timeout", false),
     /** Layer 4: the connection was refused or reset. */
     L4CON("Layer4 connection problem", false),
+    /** Layer 6: the TLS handshake finished and the server's certificate verified ({@code check-ssl}). */
+    L6OK("Layer6 check passed", true),
+    /** Layer 6: connected, but the TLS handshake did not finish in time. */
+    L6TOUT("Layer6 timeout", false),
+    /**
+     * Layer 6: the TLS handshake failed: the certificate is not trusted or not for the expected name, or the
+     * server does not speak TLS at all.
+     */
+    L6RSP("Layer6 invalid response", false),
     /** Layer 7: the check request was answered 2xx or 3xx. */
     L7OK("Layer7 check passed", true),
     /** Layer 7: connected, but no complete response within the check timeout. */

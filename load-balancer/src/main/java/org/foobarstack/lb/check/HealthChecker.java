@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.foobarstack.httpcodec.parser.HttpResponseError;
@@ -23,6 +24,7 @@ import org.foobarstack.lb.backend.CheckResult;
 import org.foobarstack.lb.backend.CheckStatus;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.lb.config.HealthCheckConfig;
+import org.foobarstack.lb.tls.ServerTls;
 
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -44,6 +46,11 @@ import java.util.function.LongSupplier;
  *   <li>open a TCP connection to the server, from the balancer's own address, within the check timeout. Refused
  *       or reset: {@code L4CON}; no answer: {@code L4TOUT}. For a TCP check the connection itself is the
  *       answer: {@code L4OK}, and it is closed at once;</li>
+ *   <li>when the balancer speaks TLS to its servers ({@code backendTls}), the check does too, as HAProxy's
+ *       {@code check-ssl}: the handshake must pass, with the server's certificate verified, or the check fails
+ *       with {@code L6RSP} ("certificate not trusted", "name mismatch") or {@code L6TOUT}. A TCP check ends
+ *       there: {@code L6OK}. A server whose certificate is wrong is thus taken out by its checks, before
+ *       requests find out one by one;</li>
  *   <li>for an HTTP check, send {@code GET /health HTTP/1.1} with {@code Connection: close} and read the answer
  *       with the same response parser the proxy uses: 2xx or 3xx is {@code L7OK}, another status
  *       {@code L7STS}, something that is not HTTP {@code L7RSP}, silence past the timeout {@code L7TOUT};</li>
@@ -69,6 +76,8 @@ public final class HealthChecker implements AutoCloseable {
     private final InetAddress sourceAddress;
     private final Consumer<Server.Transition> onTransition;
     private final LongSupplier wallClock;
+    /** TLS to the servers ({@code check-ssl}), or null for plain checks. */
+    private final ServerTls serverTls;
     /** The next check of each server under check, guarded by this; a server not in it is not checked again. */
     private final Map<Server, ScheduledFuture<?>> nextCheck = new HashMap<>();
     private volatile boolean closed;
@@ -81,6 +90,15 @@ public final class HealthChecker implements AutoCloseable {
     public HealthChecker(Backend backend, HealthCheckConfig config, EventLoopGroup group,
                          Class<? extends Channel> channelType, InetAddress sourceAddress,
                          Consumer<Server.Transition> onTransition, LongSupplier wallClock) {
+        this(backend, config, group, channelType, sourceAddress, onTransition, wallClock, null);
+    }
+
+    /**
+     * @param serverTls the TLS the balancer speaks to its servers, which the checks speak too; null: plain
+     */
+    public HealthChecker(Backend backend, HealthCheckConfig config, EventLoopGroup group,
+                         Class<? extends Channel> channelType, InetAddress sourceAddress,
+                         Consumer<Server.Transition> onTransition, LongSupplier wallClock, ServerTls serverTls) {
         this.backend = backend;
         this.config = config;
         this.group = group;
@@ -88,6 +106,7 @@ public final class HealthChecker implements AutoCloseable {
         this.sourceAddress = sourceAddress;
         this.onTransition = onTransition;
         this.wallClock = wallClock;
+        this.serverTls = serverTls;
     }
 
     /** Schedules every checked server's checks, the first ones spread over the first interval. */
@@ -162,9 +181,14 @@ public final class HealthChecker implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (serverTls != null) {
+                            ch.pipeline().addLast("tls", serverTls.newHandler(ch.alloc(), server.address()));
+                        }
                         if (config.type() == HealthCheckConfig.CheckType.HTTP) {
                             ch.pipeline().addLast(new HttpResponseParser(ParserLimits.responseDefaults()), ENCODER,
                                     attempt);
+                        } else if (serverTls != null) {
+                            ch.pipeline().addLast(attempt);
                         }
                     }
                 });
@@ -173,8 +197,10 @@ public final class HealthChecker implements AutoCloseable {
                 : bootstrap.connect(server.address(), new InetSocketAddress(sourceAddress, 0));
         attempt.channel = connect.channel();
         // one deadline for the whole check, connect included
-        connect.channel().eventLoop().schedule(() -> attempt.finish(attempt.connected ? CheckStatus.L7TOUT
-                        : CheckStatus.L4TOUT, 0, "no answer within " + config.timeout().toMillis() + " ms"),
+        connect.channel().eventLoop().schedule(() -> attempt.finish(!attempt.connected ? CheckStatus.L4TOUT
+                        : attempt.handshaking ? CheckStatus.L6TOUT : CheckStatus.L7TOUT, 0,
+                        "no answer within " + config.timeout().toMillis() + " ms"
+                                + (attempt.handshaking ? " (TLS handshake)" : "")),
                 config.timeout().toNanos(), TimeUnit.NANOSECONDS);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
@@ -184,17 +210,20 @@ public final class HealthChecker implements AutoCloseable {
                 return;
             }
             attempt.connected = true;
-            if (config.type() == HealthCheckConfig.CheckType.TCP) {
-                attempt.finish(CheckStatus.L4OK, 0, "");
+            if (serverTls == null) {
+                connectedAndReady(server, connect.channel(), attempt);
                 return;
             }
-            HttpResponseParser parser = connect.channel().pipeline().get(HttpResponseParser.class);
-            parser.expectResponseTo("GET");
-            connect.channel().writeAndFlush(RequestHead.builder("GET", config.path())
-                    .add("Host", server.address().getAddress().getHostAddress() + ":" + server.address().getPort())
-                    .add("User-Agent", "foobar-stack-lb/health-check")
-                    .add("Connection", "close")
-                    .build());
+            attempt.handshaking = true;
+            SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+            tls.handshakeFuture().addListener(h -> {
+                attempt.handshaking = false;
+                if (h.isSuccess()) {
+                    connectedAndReady(server, connect.channel(), attempt);
+                } else {
+                    attempt.tlsFailed(h.cause());
+                }
+            });
         });
         return done.whenComplete((result, failure) -> {
             // a server removed while its check ran is gone: its result would change nothing and log a state
@@ -208,6 +237,28 @@ public final class HealthChecker implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** The connection is open (and its handshake passed, with TLS): a TCP check has its answer, an HTTP one asks. */
+    private void connectedAndReady(Server server, Channel channel, Attempt attempt) {
+        if (config.type() == HealthCheckConfig.CheckType.TCP) {
+            if (serverTls == null) {
+                attempt.finish(CheckStatus.L4OK, 0, "");
+            } else {
+                attempt.finish(CheckStatus.L6OK, 0, serverTls.leg());
+            }
+            return;
+        }
+        HttpResponseParser parser = channel.pipeline().get(HttpResponseParser.class);
+        parser.expectResponseTo("GET");
+        // over TLS the Host is the name the certificate was checked for, the site's; in plain HTTP its address
+        String host = serverTls != null ? serverTls.serverName()
+                : server.address().getAddress().getHostAddress() + ":" + server.address().getPort();
+        channel.writeAndFlush(RequestHead.builder("GET", config.path())
+                .add("Host", host)
+                .add("User-Agent", "foobar-stack-lb/health-check")
+                .add("Connection", "close")
+                .build());
     }
 
     /** "Connection refused", the words a learner also sees from curl. */
@@ -233,6 +284,8 @@ public final class HealthChecker implements AutoCloseable {
         private final long startNanos;
         volatile Channel channel;
         volatile boolean connected;
+        /** Connected, TLS handshake under way. */
+        volatile boolean handshaking;
 
         Attempt(Server server, CompletableFuture<CheckResult> done, long startNanos) {
             this.server = server;
@@ -265,7 +318,21 @@ public final class HealthChecker implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            finish(CheckStatus.L4CON, 0, connectProblem(cause));
+            if (serverTls != null && ServerTls.isTls(cause)) {
+                tlsFailed(cause);
+            } else {
+                finish(CheckStatus.L4CON, 0, connectProblem(cause));
+            }
+        }
+
+        /** The handshake failed: L6RSP (or L6TOUT) with the reason, logged once per server per 10 s. */
+        void tlsFailed(Throwable cause) {
+            if (done.isDone()) {
+                return;
+            }
+            ServerTls.Refusal refusal = serverTls.refused(server.name(), server.address().getAddress()
+                    .getHostAddress() + ":" + server.address().getPort(), cause, "a health check");
+            finish(refusal.status(), 0, refusal.reason());
         }
 
         void finish(CheckStatus status, int code, String info) {

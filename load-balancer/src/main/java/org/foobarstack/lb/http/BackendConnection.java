@@ -7,13 +7,15 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.foobarstack.httpcodec.parser.HttpResponseParser;
 import org.foobarstack.lb.backend.Server;
+import org.foobarstack.lb.tls.TlsHandshake;
 
 /**
  * One kept-alive connection from the balancer to one server, the last handler of its pipeline:
  *
  * <pre>
- *   HttpResponseParser → RequestHeadEncoder → IdleStateHandler → BackendConnection
+ *   [SslHandler] → HttpResponseParser → RequestHeadEncoder → IdleStateHandler → BackendConnection
  * </pre>
+ * (the SslHandler when the balancer re-encrypts to its servers: {@code backendTls}).
  *
  * While an exchange uses it, everything the parser emits goes to that exchange ({@link Listener}); while it sits
  * idle in {@link BackendConnections}, anything but silence ends it: the server closing it, bytes nobody asked for,
@@ -40,6 +42,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Listener listener;
     private int requests;
+    private TlsHandshake tls;
 
     BackendConnection(Server server, BackendConnections pool) {
         this.server = server;
@@ -61,6 +64,15 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** How many requests this connection has carried, the current one included. */
     int requests() {
         return requests;
+    }
+
+    /** The handshake that opened it, when it is encrypted; null for plain HTTP. */
+    TlsHandshake tls() {
+        return tls;
+    }
+
+    void tlsEstablished(TlsHandshake handshake) {
+        this.tls = handshake;
     }
 
     /** Whether it carried a request before the current one: a server may have closed it meanwhile. */

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -13,6 +14,8 @@ import org.foobarstack.httpcodec.parser.HttpResponseParser;
 import org.foobarstack.httpcodec.parser.ParserLimits;
 import org.foobarstack.httpcodec.request.RequestHeadEncoder;
 import org.foobarstack.lb.backend.Server;
+import org.foobarstack.lb.tls.ServerTls;
+import org.foobarstack.lb.tls.TlsHandshake;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,6 +43,11 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * {@link #release} puts a connection back once its response is complete and both sides said it stays open;
  * anything else closes it. An idle connection closes itself after {@code idleTimeout}.
+ *
+ * <p>With {@code backendTls} a new connection is ready only once its TLS handshake has finished and the server's
+ * certificate has been verified ({@link ServerTls}); a handshake that fails fails the attempt as a refused
+ * connection would. Keeping connections alive matters twice as much then: each new one costs a handshake (a
+ * round trip more, and the public-key operations), a reused one none.
  */
 final class BackendConnections {
 
@@ -49,17 +57,25 @@ final class BackendConnections {
     private final InetAddress sourceAddress;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
+    /** The TLS to the servers, or null when the balancer speaks plain HTTP to them. */
+    private final ServerTls serverTls;
     /** Idle connections by event loop, then by server; each inner map is touched only by its loop. */
     private final Map<EventLoop, Map<Server, Deque<BackendConnection>>> idle = new ConcurrentHashMap<>();
     /** Every open connection, for closing them all when the balancer stops. */
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
 
     BackendConnections(Class<? extends Channel> channelType, InetAddress sourceAddress, Duration connectTimeout,
-                       Duration idleTimeout) {
+                       Duration idleTimeout, ServerTls serverTls) {
         this.channelType = channelType;
         this.sourceAddress = sourceAddress;
         this.connectTimeout = connectTimeout;
         this.idleTimeout = idleTimeout;
+        this.serverTls = serverTls;
+    }
+
+    /** The TLS to the servers, or null for plain HTTP. */
+    ServerTls serverTls() {
+        return serverTls;
     }
 
     /** An idle kept-alive connection to {@code server} on {@code loop}, or null when there is none. */
@@ -78,9 +94,13 @@ final class BackendConnections {
         return null;
     }
 
-    /** A new connection to {@code server} on {@code loop}, from the balancer's address. */
+    /**
+     * A new connection to {@code server} on {@code loop}, from the balancer's address; with TLS, ready once its
+     * handshake has passed. A failed handshake fails the future with {@link ServerTls.HandshakeFailed}.
+     */
     Future<BackendConnection> connect(Server server, EventLoop loop) {
         Promise<BackendConnection> promise = loop.newPromise();
+        long startNanos = System.nanoTime();
         BackendConnection connection = new BackendConnection(server, this);
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -90,6 +110,9 @@ final class BackendConnections {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (serverTls != null) {
+                            ch.pipeline().addLast("tls", serverTls.newHandler(ch.alloc(), server.address()));
+                        }
                         ch.pipeline().addLast(new HttpResponseParser(ParserLimits.responseDefaults()), ENCODER,
                                 new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                 connection);
@@ -101,13 +124,32 @@ final class BackendConnections {
         open.add(connect.channel());
         connect.channel().closeFuture().addListener(f -> open.remove(connect.channel()));
         connect.addListener(f -> {
-            if (f.isSuccess()) {
+            if (!f.isSuccess()) {
+                promise.setFailure(f.cause());
+            } else if (serverTls == null) {
                 promise.setSuccess(connection);
             } else {
-                promise.setFailure(f.cause());
+                awaitHandshake(server, connect.channel(), connection, startNanos, promise);
             }
         });
         return promise;
+    }
+
+    /** TCP is connected: the connection is ready when the TLS handshake has passed too. */
+    private void awaitHandshake(Server server, Channel channel, BackendConnection connection, long startNanos,
+                                Promise<BackendConnection> promise) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        tls.handshakeFuture().addListener(h -> {
+            if (h.isSuccess()) {
+                connection.tlsEstablished(TlsHandshake.of(tls.engine().getSession(), startNanos, System.nanoTime())
+                        .withServerName(serverTls.serverName()));
+                promise.setSuccess(connection);
+            } else {
+                ServerTls.Refusal refusal = serverTls.refused(server.name(), ProxyExchange.hostPort(server.address()),
+                        h.cause(), "a request");
+                promise.setFailure(new ServerTls.HandshakeFailed(refusal, h.cause()));
+            }
+        });
     }
 
     /** Puts a connection back to be reused, or closes it when it cannot be. Runs on its event loop. */

@@ -26,11 +26,20 @@ import java.util.Set;
  *       {@code X-Forwarded-For} (the de facto header, appended to any list already there), and the standard
  *       {@code Forwarded: for=...;by=...;proto=http;host=...} of RFC 7239 (§4; IPv6 addresses quoted and
  *       bracketed, §6). A server must trust these only from its own balancer: anyone can send them.</li>
+ *   <li><b>The scheme the client used</b>: {@code X-Forwarded-Proto} and Forwarded's {@code proto=} say
+ *       {@code https} for a request that arrived over TLS, {@code http} otherwise. Behind a balancer that
+ *       terminates TLS, this is the only way a web server or an application can know the browser used HTTPS
+ *       (to build absolute links, or to mark cookies {@code Secure}). A client's own X-Forwarded-Proto is
+ *       replaced, not passed on (HAProxy's {@code http-request set-header X-Forwarded-Proto https}): a client
+ *       speaking plain HTTP could otherwise claim https.</li>
  *   <li><b>Via</b> records the hop in both directions (RFC 9110 §7.6.3): {@code Via: 1.1 lb-1}.</li>
  *   <li><b>traceparent</b> carries this request's trace to the server as a child (W3C Trace Context §3.2), so
  *       the web tier's hops join the balancer's in one trace.</li>
  *   <li>The response names the server that answered in {@code X-Backend-Server}, as the common HAProxy line
  *       {@code http-response set-header X-Backend-Server %s} does, so that {@code curl -i} shows the balancing.</li>
+ *   <li>A response going back over TLS gets {@code Strict-Transport-Security} when the balancer is configured
+ *       to send it ({@code http-response set-header Strict-Transport-Security max-age=...}): one set by the
+ *       server is replaced, so that the site's policy is decided in one place.</li>
  * </ul>
  * Field names go on lower-cased, as the parser keeps them: names are case-insensitive (RFC 9110 §5.1), and
  * HAProxy sends them lower-cased too (HTTP/2 and HTTP/3 require it).
@@ -49,11 +58,12 @@ public final class ForwardedHeaders {
      *
      * @param client       the client's address
      * @param balancer     the balancer's own address (for {@code Forwarded: by=})
+     * @param proto        the scheme the client used: "https" when it came over TLS, else "http"
      * @param via          the balancer's name in Via ("lb-1")
      * @param traceparent  the child trace context header value
      */
-    public static RequestHead toServer(HttpRequestHead request, InetAddress client, InetAddress balancer, String via,
-                                       String traceparent) {
+    public static RequestHead toServer(HttpRequestHead request, InetAddress client, InetAddress balancer,
+                                       String proto, String via, String traceparent) {
         RequestTarget target = request.target();
         // a server gets origin-form (RFC 9112 §3.2.1), without a fragment; an absolute-form target's authority
         // becomes the Host
@@ -73,7 +83,8 @@ public final class ForwardedHeaders {
             String name = field.name();
             if (name.equals("host") || HOP_BY_HOP.contains(name) || connectionOptions.contains(name)
                     || name.equals("content-length") || name.equals("expect")
-                    || name.equals("traceparent") || name.equals("tracestate")) {
+                    || name.equals("traceparent") || name.equals("tracestate")
+                    || name.equals("x-forwarded-proto")) {
                 continue;
             }
             switch (name) {
@@ -85,8 +96,8 @@ public final class ForwardedHeaders {
         }
         String clientText = client.getHostAddress();
         out.add("X-Forwarded-For", join(forwardedFor, clientText));
-        out.add("X-Forwarded-Proto", "http");
-        out.add("Forwarded", join(forwarded, "for=" + node(client) + ";by=" + node(balancer) + ";proto=http"
+        out.add("X-Forwarded-Proto", proto);
+        out.add("Forwarded", join(forwarded, "for=" + node(client) + ";by=" + node(balancer) + ";proto=" + proto
                 + (host == null ? "" : ";host=" + quoteIfNeeded(host))));
         out.add("Via", join(viaBefore, "1.1 " + via));
         out.add("traceparent", traceparent);
@@ -107,10 +118,12 @@ public final class ForwardedHeaders {
      *                      (re-chunked for an HTTP/1.1 client), UNTIL_CLOSE (for an HTTP/1.0 client), or NONE
      * @param keepAlive     whether the client connection stays open after this response
      * @param clientVersion the client's HTTP version, which decides how keep-alive is said
+     * @param strictTransportSecurity the value of {@code Strict-Transport-Security} for a response going back
+     *                      over TLS, or null: none is added and the server's, if any, goes on unchanged
      */
     public static HttpResponseHead toClient(ReceivedResponseHead response, BodyFraming clientFraming,
                                             boolean keepAlive, HttpVersion clientVersion, String via,
-                                            String serverName) {
+                                            String serverName, String strictTransportSecurity) {
         HttpResponseHead.Builder out = HttpResponseHead.builder(response.status());
         Set<String> connectionOptions = connectionOptions(response.fields());
         String viaBefore = null;
@@ -127,7 +140,13 @@ public final class ForwardedHeaders {
                 viaBefore = join(viaBefore, field.value());
                 continue;
             }
+            if (strictTransportSecurity != null && name.equals("strict-transport-security")) {
+                continue;
+            }
             out.add(name, field.value());
+        }
+        if (strictTransportSecurity != null) {
+            out.add("Strict-Transport-Security", strictTransportSecurity);
         }
         out.add("Via", join(viaBefore, response.version() == HttpVersion.HTTP_1_0 ? "1.0 " + via : "1.1 " + via));
         out.add("X-Backend-Server", serverName);

@@ -7,15 +7,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.foobarstack.httpcodec.parser.HttpBodyPart;
 import org.foobarstack.httpcodec.parser.HttpRequestError;
 import org.foobarstack.httpcodec.parser.HttpRequestHead;
 import org.foobarstack.httpcodec.parser.HttpRequestParser;
+import org.foobarstack.httpcodec.parser.HttpVersion;
 import org.foobarstack.httpcodec.response.ErrorPage;
 import org.foobarstack.httpcodec.response.HttpResponseHead;
 import org.foobarstack.httpcodec.response.HttpStatus;
+import org.foobarstack.lb.tls.TlsHandshake;
 import org.foobarstack.trace.TraceContext;
 
 import java.net.InetSocketAddress;
@@ -28,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * One client connection of the HTTP frontend, the last handler of its pipeline:
  *
  * <pre>
- *   IdleStateHandler (timeout client) → HttpRequestParser → ResponseHeadEncoder → FrontendHandler
+ *   [SslHandler] → IdleStateHandler (timeout client) → HttpRequestParser → ResponseHeadEncoder → FrontendHandler
  * </pre>
  *
  * The parser's messages (heads, body parts, errors) are handled in arrival order, one request at a time: a
@@ -38,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Bad requests are answered here with the same rules, statuses and pages as the web server's, since the
  * parser is the same: the rule is named, then the connection closes (RFC 9112 §9.6).
+ *
+ * <p>On the plain port of a balancer with {@code redirectToHttps}, a request is not forwarded: it is answered
+ * here with {@code 301} to the same URL in https ({@link HttpsRedirect}), and the connection stays open for the
+ * next one. On the HTTPS port, every response carries {@code Strict-Transport-Security} when {@code hsts} is set,
+ * the balancer's own error pages included.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -48,6 +57,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final Deque<Object> waiting = new ArrayDeque<>();
     private final long acceptNanos = System.nanoTime();
     private Channel channel;
+    /** The TLS of an HTTPS connection, null on the plain port. */
+    private SslHandler tls;
     private ExchangeTrace hops;
     private ProxyExchange current;
     private int requests;
@@ -61,6 +72,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
+    /** Whether this connection came in by the HTTPS listener: the client speaks TLS to the balancer. */
+    boolean overTls() {
+        return tls != null;
+    }
+
     /** True once this connection will close after the current response. */
     boolean closing() {
         return closing;
@@ -69,6 +85,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        tls = ctx.pipeline().get(SslHandler.class);
         hops = new ExchangeTrace(context.config().traceRecorder(), context.config().name(),
                 hostPort(channel.remoteAddress()));
         context.frontend().connectionOpened();
@@ -113,6 +130,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void startExchange(HttpRequestHead head) {
         requests++;
         context.frontend().countRequest();
+        if (tls == null && context.config().redirectToHttps()) {
+            redirectToHttps(head);
+            return;
+        }
         ProxyExchange exchange = new ProxyExchange(context, this, head, hops);
         current = exchange;
         if (requests == 1) {
@@ -123,6 +144,51 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closing = true;
         }
         exchange.start();
+    }
+
+    /**
+     * HAProxy's {@code http-request redirect scheme https code 301}: the same URL in https, permanently (RFC 9110
+     * §15.4.2), so that a browser remembers it. Nothing goes to a server. The connection stays open, except after
+     * a request that announced a body with {@code Expect: 100-continue}: that body will not be asked for, and
+     * whatever the client sends next could be either it or a new request.
+     */
+    private void redirectToHttps(HttpRequestHead head) {
+        long startNanos = System.nanoTime();
+        TraceContext trace = TraceContext.parseOrFresh(head.fields().get(TraceContext.HEADER));
+        if (requests == 1) {
+            hops.accepted(trace.traceId(), acceptNanos, hostPort(channel.localAddress()));
+        }
+        hops.requestReceived(trace.traceId(), head, requests);
+        String location = HttpsRedirect.location(head, hostOf(channel.localAddress()),
+                context.httpsPort().getAsInt());
+        boolean keepAlive = head.keepAlive() && !closing
+                && !(head.expectContinue() && ForwardedHeaders.hasBody(head));
+        byte[] body = HttpsRedirect.page(location).getBytes(StandardCharsets.UTF_8);
+        HttpResponseHead.Builder out = HttpResponseHead.builder(HttpStatus.MOVED_PERMANENTLY)
+                .add("Date", context.dates().now())
+                .add("Server", "foobar-stack-lb")
+                .add("Location", location)
+                .add("Content-Type", "text/html; charset=utf-8")
+                .add("Content-Length", Integer.toString(body.length))
+                .add("X-Request-Id", trace.requestId())
+                .add("X-Trace-Id", trace.traceId());
+        if (!keepAlive) {
+            out.add("Connection", "close");
+            closing = true;
+        } else if (head.version() == HttpVersion.HTTP_1_0) {
+            out.add("Connection", "keep-alive");
+        }
+        HttpResponseHead written = out.build();
+        // counted and recorded before the client can read it, so that whoever it tells finds it in the stats
+        context.frontend().countResponse(written.status().code());
+        context.metrics().response(null, written.status().code(), System.nanoTime() - startNanos);
+        hops.responded(trace.traceId(), written, "redirected to HTTPS: http-request redirect scheme https",
+                startNanos);
+        channel.write(written);
+        channel.writeAndFlush(head.isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        if (!keepAlive) {
+            closeGracefully();
+        }
     }
 
     /** The parser refused the bytes: answer with the rule, and close. */
@@ -168,6 +234,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (status.code() == 503) {
             // RFC 9110 §10.2.3: when to try again; one health-check interval is a fair guess
             head.add("Retry-After", Long.toString(Math.max(1, context.config().check().inter().toSeconds())));
+        }
+        if (tls != null && context.strictTransportSecurity() != null) {
+            // RFC 6797 §6.1: on any response sent over TLS, the balancer's own pages included
+            head.add("Strict-Transport-Security", context.strictTransportSecurity());
         }
         if (!keepAlive) {
             head.add("Connection", "close");
@@ -227,20 +297,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /**
      * Flushes, then closes the sending side and keeps reading (and discarding) for a moment before closing: a
      * close with unread request bytes makes the kernel send a reset, which can destroy the response before the
-     * client reads it (RFC 9112 §9.6).
+     * client reads it (RFC 9112 §9.6). Over TLS the sending side ends with a close_notify alert first (RFC 8446
+     * §6.1), so that the client can tell the end of the data from a cut.
      */
     private void closeGracefully() {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-            if (channel instanceof SocketChannel socket && socket.isActive()) {
-                socket.shutdownOutput();
-                channel.config().setAutoRead(true);
-                channel.eventLoop().schedule(() -> {
-                    channel.close();
-                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            if (tls != null && channel.isActive()) {
+                tls.closeOutbound().addListener((ChannelFutureListener) notified -> shutDownAndLinger());
             } else {
-                channel.close();
+                shutDownAndLinger();
             }
         });
+    }
+
+    private void shutDownAndLinger() {
+        if (channel instanceof SocketChannel socket && socket.isActive()) {
+            socket.shutdownOutput();
+            channel.config().setAutoRead(true);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            channel.close();
+        }
     }
 
     @Override
@@ -253,6 +332,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            tlsHandshakeDone(handshake);
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
         if (!(evt instanceof IdleStateEvent)) {
             ctx.fireUserEventTriggered(evt);
             return;
@@ -274,6 +358,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     TraceContext.fresh(), false);
         } else {
             ctx.close();
+        }
+    }
+
+    /**
+     * The client's TLS handshake ended. Passed: what was agreed goes into the trace. Failed (a client that does
+     * not trust the certificate, or speaks plain HTTP to the HTTPS port): the SslHandler closes the connection;
+     * the log says why, a few lines per second at most.
+     */
+    private void tlsHandshakeDone(SslHandshakeCompletionEvent handshake) {
+        if (handshake.isSuccess()) {
+            hops.clientHandshakeDone(TlsHandshake.of(tls.engine().getSession(), acceptNanos, System.nanoTime()));
+        } else {
+            Throwable cause = handshake.cause();
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            context.log().info("{} TLS handshake with {} failed: {}", context.config().name(),
+                    hostPort(channel.remoteAddress()), root.getMessage() == null
+                            ? root.getClass().getSimpleName() : root.getMessage());
         }
     }
 
@@ -303,6 +407,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
         }
         channel.close();
+    }
+
+    private static String hostOf(java.net.SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
     }
 
     private static String hostPort(java.net.SocketAddress address) {

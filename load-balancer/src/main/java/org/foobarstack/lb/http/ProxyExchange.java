@@ -21,6 +21,8 @@ import org.foobarstack.lb.backend.CheckResult;
 import org.foobarstack.lb.backend.CheckStatus;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.lb.config.RetryOn;
+import org.foobarstack.lb.tls.ServerTls;
+import org.foobarstack.lb.tls.TlsHandshake;
 import org.foobarstack.trace.TraceContext;
 
 import java.net.InetSocketAddress;
@@ -41,8 +43,10 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Connect</b>: take an idle kept-alive connection to it, or open one. A request that may be sent again
  *       (idempotent, no body) may use an idle connection; any other gets a fresh one, since an idle connection
  *       may have been closed by the server a moment before the request was written, and such a request must not
- *       be retried (RFC 9110 §9.2.2). While connecting, the client's body bytes wait here.</li>
- *   <li><b>Connection failed</b> (refused, timed out): the server is told (a failure seen on traffic counts as a
+ *       be retried (RFC 9110 §9.2.2). While connecting, the client's body bytes wait here. With
+ *       {@code backendTls}, a new connection is ready once its TLS handshake passed.</li>
+ *   <li><b>Connection failed</b> (refused, timed out, or a TLS handshake that failed: a certificate not trusted
+ *       or not for the expected name): the server is told (a failure seen on traffic counts as a
  *       failed check), then {@code retries} decides: the same server again after the turn-around time, or, on the
  *       last retry with {@code redispatch}, or at once when the server is already known to be down, another
  *       server. Retries used up: 503.</li>
@@ -198,11 +202,22 @@ final class ProxyExchange implements BackendConnection.Listener {
         if (finished) {
             return;
         }
-        boolean timeout = cause instanceof ConnectTimeoutException;
-        String problem = timeout ? "connection timed out" : connectProblem(cause);
+        CheckStatus status;
+        String problem;
+        if (cause instanceof ServerTls.HandshakeFailed tls) {
+            // HAProxy's retry-on conn-failure: "the connection or the SSL handshake failed"
+            status = tls.refusal().status();
+            problem = tls.refusal().reason();
+        } else if (cause instanceof ConnectTimeoutException) {
+            status = CheckStatus.L4TOUT;
+            problem = "connection timed out";
+        } else {
+            status = CheckStatus.L4CON;
+            problem = connectProblem(cause);
+        }
         server.countConnectionError();
-        observe(timeout ? CheckStatus.L4TOUT : CheckStatus.L4CON, 0, problem);
-        retryOrGiveUp(RetryOn.CONN_FAILURE, (timeout ? "L4TOUT " : "L4CON ") + problem);
+        observe(status, 0, problem);
+        retryOrGiveUp(RetryOn.CONN_FAILURE, status.name() + " " + problem);
     }
 
     /**
@@ -280,16 +295,27 @@ final class ProxyExchange implements BackendConnection.Listener {
         backend = connection;
         connection.attach(this);
         RequestHead head = ForwardedHeaders.toServer(request, ((InetSocketAddress) client.remoteAddress()).getAddress(),
-                context.self(), context.config().name(), trace.child().toHeader());
+                context.self(), frontend.overTls() ? "https" : "http", context.config().name(),
+                trace.child().toHeader());
         connection.parser().expectResponseTo(request.method());
         Channel server = connection.channel();
         server.write(head, server.voidPromise());
         if (hops.enabled()) {
+            TlsHandshake tls = connection.tls();
+            String serverLeg = tls == null ? ExchangeTrace.PLAINTEXT : context.connections().serverTls().leg();
+            if (tls != null && !connection.reused()) {
+                hops.serverHandshake(trace.traceId(), this.server.name(), hostPort(this.server.address()), tls,
+                        serverLeg);
+            }
             hops.forwarded(trace.traceId(), this.server.name(), hostPort(this.server.address()), head,
                     decision.explanation(), connection.reused()
                             ? "kept-alive connection, request " + connection.requests() + " on it"
-                            : "new connection from " + hostPort((InetSocketAddress) server.localAddress()),
-                    attempt, attemptStartNanos);
+                                    + (tls == null ? "" : " (no new TLS handshake)")
+                            : "new connection from " + hostPort((InetSocketAddress) server.localAddress())
+                                    + (tls == null ? "" : ", TLS handshake " + tls.describe() + " in "
+                                            + tls.durationMillis() + " ms"),
+                    attempt, attemptStartNanos, serverLeg,
+                    context.config().tls() != null || context.connections().serverTls() != null);
         }
         if (request.expectContinue() && !continueSent && !requestComplete) {
             // RFC 9110 §10.1.1: the client waits for this before it sends its body
@@ -399,7 +425,8 @@ final class ProxyExchange implements BackendConnection.Listener {
         }
         clientKeepAlive = request.keepAlive() && clientFraming != BodyFraming.UNTIL_CLOSE && !frontend.closing();
         HttpResponseHead out = ForwardedHeaders.toClient(head, clientFraming, clientKeepAlive, request.version(),
-                context.config().name(), server.name());
+                context.config().name(), server.name(),
+                frontend.overTls() ? context.strictTransportSecurity() : null);
         client.write(out, client.voidPromise());
         responseHeadSent = true;
         hops.responded(trace.traceId(), out, null, startNanos);
