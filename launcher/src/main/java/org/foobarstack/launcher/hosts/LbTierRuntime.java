@@ -1,5 +1,8 @@
 package org.foobarstack.launcher.hosts;
 
+import java.nio.file.Path;
+import org.foobarstack.http.tls.LocalCertificateAuthority;
+import org.foobarstack.http.tls.TlsContexts;
 import org.foobarstack.admin.BalancerStatus;
 import org.foobarstack.admin.TierProbe;
 import org.foobarstack.admin.TierStatus;
@@ -37,6 +40,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     private final LbTier lb;
     private int boundStatsPort;
+    private int boundHttpsPort;
     /** What an operator set on each server (drain, maint), kept across restarts of the balancer itself. */
     private final Map<String, Server.AdminState> adminStates = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -101,8 +105,59 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
     }
 
     private ServerConfig serverConfig(LbServer server) {
-        TierRuntime web = stack.tier(server.host(), Role.WEB);
-        return new ServerConfig(web.instance(), web.address(), server.weight(), server.backup(), server.check());
+        WebTierRuntime web = (WebTierRuntime) stack.tier(server.host(), Role.WEB);
+        // encrypted again to the servers: their HTTPS port; else their plain HTTP port
+        InetSocketAddress address = lb.tls().toServers() ? web.httpsAddress() : web.address();
+        if (address == null) {
+            throw new IllegalStateException(lb.tls().toServers() ? server.host() + "'s web server has no https-port, "
+                    + "and this balancer encrypts again to its servers (https: { to-servers: tls })" : "");
+        }
+        return new ServerConfig(web.instance(), address, server.weight(), server.backup(), server.check());
+    }
+
+    /**
+     * The balancer's side of HTTPS (HAProxy's {@code bind :8443 ssl crt ...}): a certificate for the site's names
+     * from a local certificate authority kept in {@code <host dir>/lb/tls} (a client trusts {@code ca.pem} there),
+     * and, when it encrypts again to the servers, the authorities of the web servers as the only ones it trusts.
+     */
+    private void configureTls(BalancerConfig.Builder builder) {
+        if (!lb.tls().enabled()) {
+            return;
+        }
+        String domain = stack.topology().domain();
+        try {
+            LocalCertificateAuthority ca = LocalCertificateAuthority.openOrCreate(
+                    stack.dataDirectory(host).resolve("lb").resolve("tls"), List.of(domain, "www." + domain));
+            builder.tls(TlsContexts.forServer(ca))
+                    .httpsPort(portToBind(boundHttpsPort, lb.tls().port()))
+                    .redirectToHttps(lb.tls().redirect())
+                    .hsts(lb.tls().hstsMaxAge() > 0 ? Duration.ofSeconds(lb.tls().hstsMaxAge()) : null);
+            if (lb.tls().toServers()) {
+                // each web server has a local authority of its own: the balancer trusts those, and nothing else
+                java.io.ByteArrayOutputStream trusted = new java.io.ByteArrayOutputStream();
+                for (LbServer server : servers) {
+                    Path caFile = stack.dataDirectory(stack.topology().host(server.host()).orElseThrow())
+                            .resolve("web").resolve("tls").resolve("ca.pem");
+                    trusted.write(java.nio.file.Files.readAllBytes(caFile));
+                }
+                builder.backendTls(io.netty.handler.ssl.SslContextBuilder.forClient()
+                                .trustManager(new java.io.ByteArrayInputStream(trusted.toByteArray())).build())
+                        .backendServerName("www." + domain);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the balancer's TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The HTTPS address, or null when the balancer speaks plain HTTP only. */
+    public synchronized InetSocketAddress httpsAddress() {
+        return lb.tls().enabled() ? new InetSocketAddress(host.address(), portToBind(boundHttpsPort, lb.tls().port()))
+                : null;
+    }
+
+    /** Where a client finds the certificate authority to trust for the balancer's HTTPS, or null. */
+    public Path caCertificate() {
+        return lb.tls().enabled() ? stack.dataDirectory(host).resolve("lb").resolve("tls").resolve("ca.pem") : null;
     }
 
     /** The balancer's configuration, in HAProxy's terms, built from the topology. */
@@ -138,7 +193,9 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     @Override
     public void start() {
-        LoadBalancer fresh = new LoadBalancer(config());
+        BalancerConfig.Builder builder = config().toBuilder();
+        configureTls(builder);
+        LoadBalancer fresh = new LoadBalancer(builder.build());
         try {
             fresh.start();
         } catch (IOException e) {
@@ -147,6 +204,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         adminStates.forEach((server, state) -> fresh.setState(server, state));
         synchronized (this) {
             boundStatsPort = fresh.statsAddress() == null ? 0 : fresh.statsAddress().getPort();
+            boundHttpsPort = fresh.httpsAddress() == null ? 0 : fresh.httpsAddress().getPort();
         }
         started(fresh, fresh.address().getPort());
     }
@@ -182,6 +240,11 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         LoadBalancer current = balancer();
         List<String> endpoints = new ArrayList<>();
         endpoints.add(hostPort(address) + "/tcp " + (lb.mode() == org.foobarstack.topology.LbMode.TCP ? "tcp" : "http"));
+        InetSocketAddress https = httpsAddress();
+        if (https != null) {
+            endpoints.add(hostPort(https) + "/tcp https" + (lb.tls().toServers() ? " (tls to the servers too)"
+                    : " (plain http to the servers)"));
+        }
         InetSocketAddress stats = statsAddress();
         if (stats != null) {
             endpoints.add(hostPort(stats) + "/tcp stats");

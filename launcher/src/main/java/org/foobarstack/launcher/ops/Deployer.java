@@ -188,6 +188,7 @@ final class Deployer {
             HostSpec spec = copyOf(template, name, stack.topologySpec().nextFreeAddress(template.address()),
                     version.word(), "the green copy of " + blueHost
                     + " (blue-green deploy): the same web and app tiers, another version");
+            servers.copyTlsIdentity(blueHost, spec);
             stack.addHost(spec, line -> { });
             op.step(name, "started at " + spec.address().getHostAddress() + " with " + version.word() + ": "
                     + servers.instances(name));

@@ -100,6 +100,7 @@ final class Scaler {
                 servers.app(templateName).version().word(), "added by scale: a copy of " + templateName
                         + "'s web and app tiers, using the same databases");
         long start = System.nanoTime();
+        servers.copyTlsIdentity(templateName, spec);
         stack.addHost(spec, line -> { });
         op.step(name, "started at " + spec.address().getHostAddress() + " in " + (System.nanoTime() - start) / 1_000_000
                 + " ms: " + servers.instances(name) + ", " + servers.app(name).version().word());

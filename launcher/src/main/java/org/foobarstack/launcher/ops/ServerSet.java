@@ -105,6 +105,31 @@ final class ServerSet {
         }
     }
 
+    /**
+     * Gives a new host the web server's TLS identity of {@code template} (its local certificate authority and the
+     * site's certificate), before the new host starts: a balancer that encrypts again to its servers trusts the
+     * authorities it knew when it started, so a copy must present a certificate from one of them.
+     */
+    void copyTlsIdentity(String template, HostSpec copy) {
+        java.nio.file.Path from = stack.dataDirectory(stack.topology().host(template).orElseThrow()).resolve("web")
+                .resolve("tls");
+        java.nio.file.Path to = stack.dataDirectory(copy).resolve("web").resolve("tls");
+        if (!java.nio.file.Files.isDirectory(from)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(to);
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(from)) {
+                for (java.nio.file.Path file : files.toList()) {
+                    java.nio.file.Files.copy(file, to.resolve(file.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy " + from + " to " + to, e);
+        }
+    }
+
     /** "web-1, app-1": the instances a restart touches. */
     String instances(String host) {
         HostSpec spec = stack.topology().host(host).orElseThrow();
