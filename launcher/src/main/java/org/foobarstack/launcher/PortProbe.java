@@ -15,8 +15,17 @@ public final class PortProbe {
     private PortProbe() {
     }
 
+    /**
+     * Whether {@code address} accepts a connection now. The probe leaves from the same address when it is a
+     * loopback address other than 127.0.0.1 (a host of a topology): the host asking itself, which its firewall
+     * lets through, as a real server's rules let its own loopback traffic through.
+     */
     public static boolean accepts(InetSocketAddress address) {
         try (Socket socket = new Socket()) {
+            if (address.getAddress().isLoopbackAddress() && !address.getAddress().getHostAddress().equals("127.0.0.1")
+                    && address.getAddress() instanceof java.net.Inet4Address) {
+                socket.bind(new InetSocketAddress(address.getAddress(), 0));
+            }
             socket.connect(address, CONNECT_TIMEOUT_MILLIS);
             return true;
         } catch (IOException e) {

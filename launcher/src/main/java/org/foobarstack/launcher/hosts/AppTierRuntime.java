@@ -66,7 +66,8 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
                 .appVersion(version)
                 .capacity(capacity())
                 .traceRecorder(stack.recorder(Role.APP, instance))
-                .metrics(stack.metrics());
+                .metrics(stack.metrics())
+                .acceptFilter(stack.firewall(host).acceptFilter());
         db.cluster().ifPresent(cluster -> config.cluster(clusterConfig(cluster)));
         AppServer fresh = new AppServer(config.build());
         fresh.start();

@@ -43,6 +43,12 @@ public final class DbTierRuntime extends TierRuntime {
     private int boundPort;
     private EventLoopGroup relayGroup;
     private SourceAddressRelay relay;
+    /**
+     * With a host firewall: Derby opens its own server socket, where no accept filter can reach, so it listens on a
+     * private port and this relay, judging every connection by the host's rules, takes the tier's public port.
+     */
+    private org.foobarstack.firewall.FilteringRelay firewallRelay;
+    private int boundPublicPort;
 
     public DbTierRuntime(StackContext stack, HostSpec host, DbTier spec) {
         super(stack, host, spec);
@@ -83,7 +89,8 @@ public final class DbTierRuntime extends TierRuntime {
     private StorageConfig.Builder baseConfig() {
         return StorageConfig.builder()
                 .host(host.address().getHostAddress())
-                .port(portToBind(boundPort, spec.port()))
+                // behind the host's firewall, Derby takes any free private port and the relay the public one
+                .port(filtered() ? boundPort : portToBind(boundPort, spec.port()))
                 .dataDir(stack.dataDirectory(host).resolve("storage"));
     }
 
@@ -139,12 +146,45 @@ public final class DbTierRuntime extends TierRuntime {
             started = false;
             boundPort = server.plannedAddress().getPort();
         }
+        startFirewallRelay();
         return server;
+    }
+
+    private boolean filtered() {
+        return stack.firewall(host).present();
+    }
+
+    /** The public port behind the host's firewall: bound once, and kept across restarts. */
+    private synchronized void startFirewallRelay() {
+        if (!filtered() || firewallRelay != null) {
+            return;
+        }
+        if (relayGroup == null) {
+            relayGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        }
+        HostFirewall firewall = stack.firewall(host);
+        firewallRelay = new org.foobarstack.firewall.FilteringRelay(
+                new InetSocketAddress(host.address(), portToBind(boundPublicPort, spec.port())),
+                new InetSocketAddress(host.address(), boundPort), host.address(), firewall::current, relayGroup,
+                org.foobarstack.firewall.FirewallHandler.DEFAULT_DROP_HOLD);
+        boundPublicPort = firewallRelay.start().getPort();
+    }
+
+    private synchronized void closeFirewallRelay() {
+        if (firewallRelay != null) {
+            firewallRelay.close();
+            firewallRelay = null;
+        }
     }
 
     /** The client-driver URL the app tiers use: known once {@link #prepare()} chose the port. */
     public synchronized String jdbcUrl() {
-        return prepare().plannedJdbcUrl();
+        String url = prepare().plannedJdbcUrl();
+        if (!filtered()) {
+            return url;
+        }
+        // the public port, the relay's: Derby's own is private to this host
+        return url.replaceFirst(":" + boundPort + "/", ":" + boundPublicPort + "/");
     }
 
     public String appUser() {
@@ -196,6 +236,7 @@ public final class DbTierRuntime extends TierRuntime {
 
     @Override
     public synchronized void kill() {
+        closeFirewallRelay();
         if (server != null && started) {
             server.kill();
         }
@@ -204,6 +245,7 @@ public final class DbTierRuntime extends TierRuntime {
 
     @Override
     public synchronized void close() {
+        closeFirewallRelay();
         if (server != null && started) {
             server.close();
         }
@@ -226,7 +268,8 @@ public final class DbTierRuntime extends TierRuntime {
 
     @Override
     public synchronized InetSocketAddress address() {
-        return prepare().plannedAddress();
+        InetSocketAddress derby = prepare().plannedAddress();
+        return filtered() ? new InetSocketAddress(host.address(), boundPublicPort) : derby;
     }
 
     /** Its replication state now, or empty when it is not running. */

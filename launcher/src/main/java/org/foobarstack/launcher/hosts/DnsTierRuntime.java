@@ -80,6 +80,8 @@ public final class DnsTierRuntime extends ServerTierRuntime<DnsServer> {
                 .instanceName(instance)
                 .traceRecorder(stack.recorder(Role.DNS, instance))
                 .metrics(stack.metrics())
+                .acceptFilter(stack.firewall(host).acceptFilter())
+                .datagramFilter(stack.firewall(host).datagramFilter(this::address))
                 .build());
         fresh.start();
         started(fresh, fresh.udpAddress().getPort());

@@ -193,7 +193,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     @Override
     public void start() {
-        BalancerConfig.Builder builder = config().toBuilder();
+        BalancerConfig.Builder builder = config().toBuilder().acceptFilter(stack.firewall(host).acceptFilter());
         configureTls(builder);
         LoadBalancer fresh = new LoadBalancer(builder.build());
         try {

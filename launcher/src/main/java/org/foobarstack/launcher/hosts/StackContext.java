@@ -33,6 +33,7 @@ public final class StackContext {
     private final Metrics metrics;
     private final Map<String, Map<Role, TierRuntime>> tiers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, TraceRecorder> recorders = new ConcurrentHashMap<>();
+    private final Map<String, HostFirewall> firewalls = new ConcurrentHashMap<>();
     private final Optional<DbCluster> dbCluster;
 
     public StackContext(Topology topology, Path dataRoot, TraceHub traces, Metrics metrics) {
@@ -59,6 +60,15 @@ public final class StackContext {
      */
     public void topologyChanged(Topology changed) {
         topology = changed;
+        for (HostFirewall firewall : firewalls.values()) {
+            firewall.topologyChanged(changed);
+        }
+    }
+
+    /** The packet filter of {@code host}, shared by all its tiers (one that accepts everything without one). */
+    public HostFirewall firewall(HostSpec host) {
+        return firewalls.computeIfAbsent(host.name(), name -> new HostFirewall(host, topology,
+                recorders.computeIfAbsent("firewall " + name, i -> traces.newRecorder("firewall", name))));
     }
 
     /** Forgets the tiers of a host that was removed. */

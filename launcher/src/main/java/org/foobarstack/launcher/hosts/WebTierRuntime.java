@@ -48,6 +48,7 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
                 .serverName(instance)
                 .traceRecorder(stack.recorder(Role.WEB, instance))
                 .metrics(stack.metrics())
+                .acceptFilter(stack.firewall(host).acceptFilter())
                 .build());
         DohHandler forwarder = null;
         if (stack.nameServer().isPresent()) {
