@@ -103,6 +103,18 @@ public final class HostFirewall {
     }
 
     private Firewall build(Topology topology) {
+        Firewall built = rulesOf(host, topology);
+        if (host.firewall().isPresent()) {
+            built.onBlock(this::record);
+        }
+        return built;
+    }
+
+    /**
+     * The packet filter a topology gives {@code host}, with its sources resolved to addresses: what runs, and what
+     * {@code foobar-stack firewall export} writes as nftables or iptables rules.
+     */
+    public static Firewall rulesOf(HostSpec host, Topology topology) {
         if (host.firewall().isEmpty()) {
             return Firewall.open(host.name());
         }
@@ -125,9 +137,7 @@ public final class HostFirewall {
                     : Protocol.valueOf(r.protocol().toUpperCase(java.util.Locale.ROOT)), r.port(), sources,
                     r.comment()));
         }
-        Firewall built = new Firewall(host.name(), rules, action(spec.defaultPolicy()));
-        built.onBlock(this::record);
-        return built;
+        return new Firewall(host.name(), rules, action(spec.defaultPolicy()));
     }
 
     /** A host's address, every address of a role's hosts, or an address or block as written. */
