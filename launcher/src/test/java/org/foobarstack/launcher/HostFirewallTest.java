@@ -107,6 +107,8 @@ class HostFirewallTest {
 
         assertThat(refused).isInstanceOf(IOException.class).hasMessageContaining("reset");
         assertThat(firewallOf("db-1").blockedByDefault()).isEqualTo(before + 1);
+        assertThat(stack.metrics().exposition()).contains("foobar_firewall_blocked{host=\"db-1\",rule=\"default\"} "
+                + (before + 1)).contains("foobar_firewall_blocked{host=\"db-1\",rule=\"1\"} 0");
         assertThat(stack.traces().recent(50)).extracting(t -> t.firstSummary())
                 .anySatisfy(s -> assertThat(s).startsWith("db-1 firewall default policy rejected 127.0.99.10:")
                         .endsWith("-> 127.0.99.21:" + db.getPort()));

@@ -67,8 +67,23 @@ public final class StackContext {
 
     /** The packet filter of {@code host}, shared by all its tiers (one that accepts everything without one). */
     public HostFirewall firewall(HostSpec host) {
-        return firewalls.computeIfAbsent(host.name(), name -> new HostFirewall(host, topology,
-                recorders.computeIfAbsent("firewall " + name, i -> traces.newRecorder("firewall", name))));
+        return firewalls.computeIfAbsent(host.name(), name -> {
+            HostFirewall firewall = new HostFirewall(host, topology,
+                    recorders.computeIfAbsent("firewall " + name, i -> traces.newRecorder("firewall", name)));
+            if (firewall.present()) {
+                // one series per rule of the file, and one for the default policy, as nft's counters would show
+                for (int n = 1; n <= host.firewall().orElseThrow().rules().size(); n++) {
+                    int rule = n;
+                    metrics.gauge("foobar_firewall_blocked", "Connections and datagrams a host's firewall blocked, "
+                            + "by rule (rule=\"default\": the default policy)", List.of("host", "rule"),
+                            List.of(name, String.valueOf(rule)), () -> firewall.blocked(rule));
+                }
+                metrics.gauge("foobar_firewall_blocked", "Connections and datagrams a host's firewall blocked, by "
+                        + "rule (rule=\"default\": the default policy)", List.of("host", "rule"),
+                        List.of(name, "default"), firewall::blockedByDefault);
+            }
+            return firewall;
+        });
     }
 
     /** Forgets the tiers of a host that was removed. */
