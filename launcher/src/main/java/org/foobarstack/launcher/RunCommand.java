@@ -31,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--topology", paramLabel = "NAME|FILE",
-            description = "A shipped topology (see `foobar-stack topologies`: simple, distributed) or a topology "
+            description = "A shipped topology (see `foobar-stack topologies`: simple, distributed, secured) or a topology "
                     + "file (YAML). Default: simple, with the ports below.")
     String topologyName;
 

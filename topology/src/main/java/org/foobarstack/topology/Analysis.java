@@ -162,10 +162,28 @@ public final class Analysis {
             }
         }
         String entry = topology.balancers().isEmpty() ? "the web server" : "the load balancer";
-        findings.add(new Finding(Kind.SECURITY, "the site's entry point (" + entry + ")",
-                "www." + topology.domain() + " answers in plain HTTP at " + entry + ": anyone on the path can read "
-                        + "and change pages, form posts and cookies. HTTPS (TLS) at the entry point encrypts them.",
-                "curl -v " + entryUrl(topology) + "   # readable by every hop on the way"));
+        Optional<LbTls> tls = topology.balancers().stream().map(p -> p.tier().tls()).filter(LbTls::enabled)
+                .findFirst();
+        if (tls.isEmpty() || !tls.get().redirect()) {
+            findings.add(new Finding(Kind.SECURITY, "the site's entry point (" + entry + ")",
+                    "www." + topology.domain() + " answers in plain HTTP at " + entry + ": anyone on the path can "
+                            + "read and change pages, form posts and cookies. HTTPS (TLS) at the entry point "
+                            + "encrypts them.",
+                    "curl -v " + entryUrl(topology) + "   # readable by every hop on the way"));
+        }
+        if (tls.isPresent() && !tls.get().toServers()) {
+            String lb = topology.balancers().get(0).host().name();
+            findings.add(new Finding(Kind.SECURITY, "TLS ends at the load balancer (" + lb + ")",
+                    "The balancer decrypts every request and sends it on in plain HTTP to the web servers: inside "
+                            + "the network, passwords and cookies travel readable, and anyone who gets onto it (or "
+                            + "onto a server) can read or change them. Encrypting again to the servers "
+                            + "(to-servers: tls) closes that gap, for a second handshake per server connection.",
+                    "curl --cacert data/" + topology.name() + "/" + lb + "/lb/tls/ca.pem --resolve www."
+                            + topology.domain() + ":" + tls.get().port() + ":" + topology.balancers().get(0).host()
+                            .address().getHostAddress() + " https://www." + topology.domain() + ":"
+                            + tls.get().port() + "/api/whoami   # then open it on the dashboard: the balancer's hop "
+                            + "says encrypted from the client, plaintext to the web server"));
+        }
     }
 
     /** Whether only the app servers (and replicas) may open the database's port, by the host's firewall. */

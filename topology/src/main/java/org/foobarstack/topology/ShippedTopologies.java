@@ -15,12 +15,12 @@ import java.util.stream.Collectors;
 public final class ShippedTopologies {
 
     private static final String DIRECTORY = "org/foobarstack/topology/shipped/";
-    private static final List<String> NAMES = List.of("simple", "distributed");
+    private static final List<String> NAMES = List.of("simple", "distributed", "secured");
 
     private ShippedTopologies() {
     }
 
-    /** The shipped designs' names, simplest first: {@code simple}, {@code distributed}. */
+    /** The shipped designs' names, simplest first: {@code simple}, {@code distributed}, {@code secured}. */
     public static List<String> names() {
         return NAMES;
     }

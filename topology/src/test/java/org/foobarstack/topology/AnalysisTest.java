@@ -45,6 +45,18 @@ class AnalysisTest {
     }
 
     @Test
+    void theSecuredDesignRemovesTheFirewallAndPlainHttpFindingsButTlsEndsAtTheBalancer() {
+        assertThat(findings(ShippedTopologies.load("secured"))).containsExactly(
+                "spof: the name server (ns1)",
+                "spof: the load balancer (lb-1)",
+                "spof: the write primary (server-1)",
+                "security: TLS ends at the load balancer (lb-1)",
+                "monitoring: the whole design",
+                "scaling: server-1",
+                "scaling: server-2");
+    }
+
+    @Test
     void aFirewallThatLetsOnlyTheAppServersReachTheDatabaseRemovesThatFinding() {
         Topology t = TopologyLoader.load("t.yaml", """
                 name: t

@@ -17,7 +17,7 @@ class ShippedTopologiesTest {
 
     @Test
     void theShippedNamesAreSimpleThenDistributed() {
-        assertThat(ShippedTopologies.names()).containsExactly("simple", "distributed");
+        assertThat(ShippedTopologies.names()).containsExactly("simple", "distributed", "secured");
     }
 
     @Test
@@ -102,7 +102,8 @@ class ShippedTopologiesTest {
     void describeGivesEachNameAndTheFirstLineOfItsDescription() {
         assertThat(ShippedTopologies.describe()).isEqualTo("""
                 simple       The seeds' single-server design: one host runs every tier.
-                distributed  The course's second design: a load balancer in front of two servers, and the name server on a host of its own.""");
+                distributed  The course's second design: a load balancer in front of two servers, and the name server on a host of its own.
+                secured      The course's third design: the distributed design with a firewall on every host and HTTPS at the balancer.""");
     }
 
     @Test
@@ -140,14 +141,14 @@ class ShippedTopologiesTest {
     void resolveListsTheShippedNamesWhenNeitherExists() {
         assertThatThrownBy(() -> ShippedTopologies.resolve("distribute"))
                 .isInstanceOf(TopologyException.class)
-                .hasMessage("distribute: neither a shipped topology (simple, distributed) nor a topology file");
+                .hasMessage("distribute: neither a shipped topology (simple, distributed, secured) nor a topology file");
     }
 
     @Test
     void loadRefusesAnUnknownName() {
         assertThatThrownBy(() -> ShippedTopologies.load("huge"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no shipped topology named \"huge\" (shipped: simple, distributed)");
+                .hasMessage("no shipped topology named \"huge\" (shipped: simple, distributed, secured)");
     }
 
     static List<String> addresses(List<InetAddress> addresses) {
