@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "A whole web stack for foobar.com on this machine: DNS, web server, app server, database.",
         subcommands = {RunCommand.class, TopologiesCommand.class, AnalyzeCommand.class, FirewallCommand.class,
+                ExportCommand.class,
                 CtlCommand.class, DeployCommand.class,
                 ScaleCommand.class,
                 org.foobarstack.loadgen.cli.LoadCommand.class, org.foobarstack.launcher.demo.DemoCommand.class,
