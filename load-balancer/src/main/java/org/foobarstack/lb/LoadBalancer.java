@@ -82,6 +82,12 @@ public final class LoadBalancer implements AutoCloseable {
     private final BalancerMetrics metrics;
     private final Set<Channel> clients = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
+    /** The listeners on virtual addresses this balancer holds now (a balancer pair's shared address). */
+    private final java.util.Map<InetAddress, List<Channel>> virtualListeners = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What each frontend connection is set up with, kept to listen on a virtual address later. */
+    private ChannelHandler frontendInitializer;
+    private ChannelHandler httpsInitializer;
+    private Class<? extends ServerChannel> listenerChannel;
     private final List<Consumer<Server.Transition>> transitionListeners = new CopyOnWriteArrayList<>();
     private final long startMillis = System.currentTimeMillis();
     /**
@@ -141,8 +147,7 @@ public final class LoadBalancer implements AutoCloseable {
                 httpFrontend = new HttpFrontend(config, backend, frontend, metrics, self, clientChannel, onTransition,
                         serverTls, () -> httpsAddress.getPort());
                 if (config.tls() != null) {
-                    httpsAddress = bind(serverChannel, config.httpsPort(), "HTTPS",
-                            new ChannelInitializer<SocketChannel>() {
+                    httpsInitializer = new ChannelInitializer<SocketChannel>() {
                                 @Override
                                 protected void initChannel(SocketChannel ch) {
                                     if (!config.acceptFilter().test(ch)) {
@@ -151,7 +156,8 @@ public final class LoadBalancer implements AutoCloseable {
                                     track(ch);
                                     httpFrontend.initTlsClientChannel(ch);
                                 }
-                            });
+                            };
+                    httpsAddress = bind(serverChannel, config.httpsPort(), "HTTPS", httpsInitializer);
                 }
                 frontendInit = new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -178,6 +184,8 @@ public final class LoadBalancer implements AutoCloseable {
                 };
             }
             address = bind(serverChannel, config.port(), "frontend", frontendInit);
+            frontendInitializer = frontendInit;
+            listenerChannel = serverChannel;
             if (config.statsPort() != BalancerConfig.NO_STATS) {
                 statsAddress = bind(serverChannel, config.statsPort(), "stats", new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -222,6 +230,75 @@ public final class LoadBalancer implements AutoCloseable {
 
     private InetSocketAddress bind(Class<? extends ServerChannel> channelType, int port, String what,
                                    ChannelHandler init) throws IOException {
+        Channel channel = bindOn(channelType, parseAddress(config.bindAddress()), port, what, init);
+        listeners.add(channel);
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * Listens on {@code virtualAddress} too, on the frontend's ports (and the HTTPS port): what the active member of
+     * a balancer pair does when it takes the pair's shared address (keepalived's {@code virtual_ipaddress}). The
+     * same frontend, backend and counters serve it.
+     *
+     * @return the addresses bound
+     * @throws IOException when the address or a port is taken (the other member still holds it)
+     */
+    public synchronized List<InetSocketAddress> listenOn(InetAddress virtualAddress) throws IOException {
+        if (listenerChannel == null || closed) {
+            throw new IllegalStateException("load balancer " + config.name() + " is not running");
+        }
+        if (virtualListeners.containsKey(virtualAddress)) {
+            return virtualListeners.get(virtualAddress).stream()
+                    .map(ch -> (InetSocketAddress) ch.localAddress()).toList();
+        }
+        List<Channel> bound = new ArrayList<>();
+        try {
+            bound.add(bindOn(listenerChannel, virtualAddress, address.getPort(), "frontend", frontendInitializer));
+            if (httpsInitializer != null) {
+                bound.add(bindOn(listenerChannel, virtualAddress, httpsAddress.getPort(), "HTTPS", httpsInitializer));
+            }
+        } catch (IOException e) {
+            bound.forEach(Channel::close);
+            throw e;
+        }
+        virtualListeners.put(virtualAddress, bound);
+        log.info("load balancer {} now also listens on {}", config.name(),
+                bound.stream().map(ch -> ch.localAddress().toString()).toList());
+        return bound.stream().map(ch -> (InetSocketAddress) ch.localAddress()).toList();
+    }
+
+    /**
+     * Stops listening on {@code virtualAddress}, and resets the connections clients made to it: the address is
+     * gone from this host, as when a balancer hands the shared address to the other member of its pair.
+     */
+    public synchronized void stopListeningOn(InetAddress virtualAddress) {
+        List<Channel> bound = virtualListeners.remove(virtualAddress);
+        if (bound == null) {
+            return;
+        }
+        for (Channel listener : bound) {
+            listener.close().awaitUninterruptibly();
+        }
+        for (Channel client : List.copyOf(clients)) {
+            if (client.localAddress() instanceof InetSocketAddress local && local.getAddress().equals(virtualAddress)) {
+                try {
+                    client.config().setOption(ChannelOption.SO_LINGER, 0);
+                } catch (RuntimeException closedMeanwhile) {
+                    // nothing to reset
+                }
+                client.close();
+            }
+        }
+        log.info("load balancer {} no longer listens on {}", config.name(), virtualAddress.getHostAddress());
+    }
+
+    /** The virtual addresses this balancer listens on now. */
+    public java.util.Set<InetAddress> virtualAddresses() {
+        return java.util.Set.copyOf(virtualListeners.keySet());
+    }
+
+    private Channel bindOn(Class<? extends ServerChannel> channelType, InetAddress host, int port, String what,
+                           ChannelHandler init) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
@@ -229,16 +306,14 @@ public final class LoadBalancer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(init);
-        InetSocketAddress requested = new InetSocketAddress(config.bindAddress(), port);
+        InetSocketAddress requested = new InetSocketAddress(host, port);
         try {
-            Channel channel = bootstrap.bind(requested).syncUninterruptibly().channel();
-            listeners.add(channel);
-            return (InetSocketAddress) channel.localAddress();
+            return bootstrap.bind(requested).syncUninterruptibly().channel();
         } catch (Exception e) {
             boolean inUse = e instanceof BindException || e.getCause() instanceof BindException
                     || String.valueOf(e.getMessage()).contains("in use");
             throw new IOException("load balancer " + config.name() + ": cannot listen on " + what + " port "
-                    + config.bindAddress() + ":" + port + (inUse
+                    + host.getHostAddress() + ":" + port + (inUse
                     ? " (address already in use); stop whatever holds it or choose another port"
                     : ": " + e.getMessage()), e);
         }
@@ -425,6 +500,8 @@ public final class LoadBalancer implements AutoCloseable {
         for (Channel listener : listeners) {
             listener.close().awaitUninterruptibly();
         }
+        virtualListeners.values().forEach(bound -> bound.forEach(ch -> ch.close().awaitUninterruptibly()));
+        virtualListeners.clear();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Channel ch : List.copyOf(clients)) {
             if (ch.localAddress() instanceof InetSocketAddress local && statsAddress != null
@@ -455,6 +532,8 @@ public final class LoadBalancer implements AutoCloseable {
         for (Channel listener : listeners) {
             listener.close();
         }
+        virtualListeners.values().forEach(bound -> bound.forEach(Channel::close));
+        virtualListeners.clear();
         stopEverything(true);
     }
 
