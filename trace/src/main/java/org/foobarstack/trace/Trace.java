@@ -24,11 +24,18 @@ public record Trace(String traceId, List<Hop> hops) {
         return hops.isEmpty();
     }
 
-    /** The tiers the request crossed, in the order it reached them. */
+    /**
+     * The tiers the request crossed, in the order it reached them. The database records no hops of its own (its
+     * SQL is recorded by the app server that sent it), so a request with SQL hops crossed {@code db} too, right
+     * after the tier that sent them.
+     */
     public Set<String> tiers() {
         Set<String> tiers = new LinkedHashSet<>();
         for (Hop hop : hops) {
             tiers.add(hop.tier());
+            if (hop.protocol() == Protocol.SQL) {
+                tiers.add("db");
+            }
         }
         return tiers;
     }
