@@ -40,6 +40,15 @@ public interface StackControl {
         throw new ControlException(409, "this admin server controls no hosts");
     }
 
+    /**
+     * The monitoring server's HTTP address, when the design has a monitor tier and it runs: the dashboard's
+     * monitoring panel reads its {@code /api/summary}, {@code /api/hosts} and {@code /api/alerts} through the admin
+     * server. Empty otherwise.
+     */
+    default java.util.Optional<java.net.InetSocketAddress> monitoringServer() {
+        return java.util.Optional.empty();
+    }
+
     /** The operation running now, or the last one; empty when there was none. */
     default java.util.Optional<Operation.Snapshot> operation() {
         return java.util.Optional.empty();

@@ -120,7 +120,7 @@ public final class Stack implements AutoCloseable, StackControl {
             for (TierSpec tier : spec.tiers()) {
                 tiers.add(runtimeOf(spec, tier));
             }
-            hosts.put(spec.name(), new HostRuntime(spec, context.dataDirectory(spec), tiers));
+            hosts.put(spec.name(), new HostRuntime(context, spec, context.dataDirectory(spec), tiers));
             tiers.forEach(context::register);
         }
         this.operations = new Operations(this);
@@ -140,7 +140,7 @@ public final class Stack implements AutoCloseable, StackControl {
         for (TierSpec tier : spec.tiers()) {
             tiers.add(runtimeOf(spec, tier));
         }
-        HostRuntime host = new HostRuntime(spec, context.dataDirectory(spec), tiers);
+        HostRuntime host = new HostRuntime(context, spec, context.dataDirectory(spec), tiers);
         tiers.forEach(context::register);
         Map<String, HostRuntime> more = new LinkedHashMap<>(hosts);
         more.put(spec.name(), host);
@@ -167,6 +167,10 @@ public final class Stack implements AutoCloseable, StackControl {
         }
         Topology changed = topology.withoutHost(name);
         host.close();
+        // taken out on purpose: its silence is not an outage
+        context.tiers(Role.MONITOR).stream().filter(TierRuntime::running)
+                .map(t -> ((org.foobarstack.launcher.hosts.MonitorTierRuntime) t).server())
+                .forEach(server -> server.forget(name));
         started.removeAll(host.tiers());
         endpoints.removeIf(e -> host.tiers().stream().anyMatch(t -> t.address().equals(e.address())));
         context.unregister(name);
@@ -195,6 +199,12 @@ public final class Stack implements AutoCloseable, StackControl {
         return operations.current();
     }
 
+    @Override
+    public Optional<InetSocketAddress> monitoringServer() {
+        return context.tiers(Role.MONITOR).stream().filter(TierRuntime::running).map(TierRuntime::address)
+                .findFirst();
+    }
+
     /** The deploys and scalings of this stack, for tests and demos that run them in-process. */
     public Operations operations() {
         return operations;
@@ -212,6 +222,9 @@ public final class Stack implements AutoCloseable, StackControl {
         }
         if (tier instanceof WebTier web) {
             return new WebTierRuntime(context, host, web);
+        }
+        if (tier instanceof org.foobarstack.topology.MonitorTier monitor) {
+            return new org.foobarstack.launcher.hosts.MonitorTierRuntime(context, host, monitor);
         }
         return new LbTierRuntime(context, host, (LbTier) tier);
     }
@@ -260,6 +273,11 @@ public final class Stack implements AutoCloseable, StackControl {
             startAdmin(progress);
             for (CompletableFuture<Void> database : databases) {
                 awaitStorage(database);
+            }
+            // 3. the monitoring server last, once every host is up: its clients start pushing as it does, so it
+            //    never sees a host as down that was only still booting its database
+            for (TierRuntime tier : context.tiers(Role.MONITOR)) {
+                startTier(tier, progress);
             }
             failover = AutoFailover.start(context, replication).orElse(null);
             hosts.values().forEach(HostRuntime::markRunningFromStack);
@@ -395,6 +413,7 @@ public final class Stack implements AutoCloseable, StackControl {
             case WEB -> "web server";
             case APP -> "app server";
             case DB -> "storage";
+            case MONITOR -> "monitoring server";
         };
     }
 
@@ -572,7 +591,8 @@ public final class Stack implements AutoCloseable, StackControl {
         if (admin != null) {
             admin.close();
         }
-        for (Role role : List.of(Role.LB, Role.WEB, Role.DNS, Role.APP, Role.DB)) {
+        hosts.values().forEach(HostRuntime::stopMonitoringFromStack);
+        for (Role role : List.of(Role.LB, Role.WEB, Role.DNS, Role.APP, Role.DB, Role.MONITOR)) {
             for (TierRuntime tier : context.tiers(role)) {
                 if (!started.contains(tier)) {
                     continue;

@@ -154,17 +154,25 @@ public final class MonitoringClient implements AutoCloseable {
         }
     }
 
-    /** The exposition this host would push now: the registry's samples of this host's instances. */
+    /**
+     * The exposition this host would push now: the registry's samples of this host's instances, and the samples
+     * about the host itself (its firewall's, labelled {@code host}). A sample of no instance and no host (the
+     * registry's own) belongs to no host and is not pushed.
+     */
     public String batch() {
         List<MetricFamily> mine = new ArrayList<>();
         for (MetricFamily family : parse(metrics.exposition())) {
-            List<Sample> samples = family.samples().stream()
-                    .filter(s -> instances.contains(s.label(INSTANCE_LABEL))).toList();
+            List<Sample> samples = family.samples().stream().filter(this::isMine).toList();
             if (!samples.isEmpty()) {
                 mine.add(family.withSamples(samples));
             }
         }
         return ExpositionWriter.write(mine);
+    }
+
+    private boolean isMine(Sample sample) {
+        String instance = sample.label(INSTANCE_LABEL);
+        return instance != null ? instances.contains(instance) : hostName.equals(sample.label("host"));
     }
 
     private static List<MetricFamily> parse(String exposition) {

@@ -30,12 +30,15 @@ import java.util.Set;
  *                                  which is told its targets, would show it down. Naming them here closes that gap.
  * @param maxPushBytes              the largest push body accepted (413 beyond)
  * @param idleTimeout               an HTTP connection silent this long is closed
+ * @param acceptFilter              decides, for each accepted connection, whether it goes on (the host's firewall);
+ *                                  false means the filter has already dealt with it (closed, reset or held)
  */
 public record MonitoringConfig(String serverName, String bindAddress, int port, Duration pushInterval,
                                int missedPushesForDown, Duration retention, Duration rateWindow,
                                Duration evaluationInterval, double highRequestRate, Duration highRequestRateFor,
                                double replicationLagSeconds, Duration replicationLagFor, Set<String> expectedHosts,
-                               long maxPushBytes, Duration idleTimeout) {
+                               long maxPushBytes, Duration idleTimeout,
+                               java.util.function.Predicate<io.netty.channel.Channel> acceptFilter) {
 
     public static final int DEFAULT_PORT = 9300;
 
@@ -63,6 +66,7 @@ public record MonitoringConfig(String serverName, String bindAddress, int port, 
             throw new IllegalArgumentException("maxPushBytes must be positive");
         }
         expectedHosts = Set.copyOf(expectedHosts);
+        acceptFilter = acceptFilter == null ? channel -> true : acceptFilter;
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -94,7 +98,7 @@ public record MonitoringConfig(String serverName, String bindAddress, int port, 
                 .evaluationInterval(evaluationInterval).highRequestRate(highRequestRate)
                 .highRequestRateFor(highRequestRateFor).replicationLagSeconds(replicationLagSeconds)
                 .replicationLagFor(replicationLagFor).expectedHosts(expectedHosts).maxPushBytes(maxPushBytes)
-                .idleTimeout(idleTimeout);
+                .idleTimeout(idleTimeout).acceptFilter(acceptFilter);
     }
 
     public static final class Builder {
@@ -113,6 +117,7 @@ public record MonitoringConfig(String serverName, String bindAddress, int port, 
         private Set<String> expectedHosts = Set.of();
         private long maxPushBytes = 1024 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private java.util.function.Predicate<io.netty.channel.Channel> acceptFilter = channel -> true;
 
         private Builder() {
         }
@@ -192,10 +197,15 @@ public record MonitoringConfig(String serverName, String bindAddress, int port, 
             return this;
         }
 
+        public Builder acceptFilter(java.util.function.Predicate<io.netty.channel.Channel> v) {
+            acceptFilter = v;
+            return this;
+        }
+
         public MonitoringConfig build() {
             return new MonitoringConfig(serverName, bindAddress, port, pushInterval, missedPushesForDown, retention,
                     rateWindow, evaluationInterval, highRequestRate, highRequestRateFor, replicationLagSeconds,
-                    replicationLagFor, expectedHosts, maxPushBytes, idleTimeout);
+                    replicationLagFor, expectedHosts, maxPushBytes, idleTimeout, acceptFilter);
         }
     }
 }

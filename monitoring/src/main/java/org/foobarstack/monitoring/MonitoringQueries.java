@@ -44,6 +44,16 @@ public final class MonitoringQueries {
         this.startedAt = startedAt;
     }
 
+    /**
+     * Expected hosts taken out of the design on purpose: no longer expected. One that pushes again is listed
+     * again from its pushes.
+     */
+    private final java.util.Set<String> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void forget(String host) {
+        forgotten.add(host);
+    }
+
     /** Every host that has pushed or is expected to, by name. */
     public List<HostStatus> hosts(Instant now) {
         Map<String, HostStatus> byName = new TreeMap<>();
@@ -54,6 +64,9 @@ public final class MonitoringQueries {
                     record.sampleCount()));
         }
         for (String expected : config.expectedHosts()) {
+            if (forgotten.contains(expected)) {
+                continue;
+            }
             byName.computeIfAbsent(expected, h -> new HostStatus(h, null, null, Duration.between(startedAt, now),
                     false, 0, 0));
         }

@@ -115,6 +115,9 @@ public final class MonitoringServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!config.acceptFilter().test(ch)) {
+                            return; // refused by the host's firewall: nothing of it reaches the server
+                        }
                         channels.add(ch);
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(),
@@ -181,6 +184,22 @@ public final class MonitoringServer implements AutoCloseable {
 
     public List<InstanceSummary> summary() {
         return queries.summary(clock.now());
+    }
+
+    /** Started and not closed. */
+    public synchronized boolean running() {
+        return started && !closed;
+    }
+
+    /**
+     * Forgets a host that was taken out of the design on purpose (scaled in): its series go, it is no longer
+     * expected, and its silence is therefore not an outage (a HostDown alert for it resolves at the next
+     * evaluation). A host of that name that pushes again is simply new.
+     */
+    public void forget(String host) {
+        queries.forget(host);
+        store.forget(host);
+        log.info("monitoring {}: forgot host {} (taken out of the design)", config.serverName(), host);
     }
 
     /** The bound address; null before {@link #start()}. */

@@ -63,6 +63,11 @@ public final class SeriesStore {
         data.rings.values().removeIf(ring -> !ring.latest().at().isAfter(oldest));
     }
 
+    /** Drops everything {@code host} pushed: it was taken out of the design. */
+    public synchronized void forget(String host) {
+        hosts.remove(host);
+    }
+
     /** Every host that has pushed, in the order they first did. */
     public synchronized List<HostRecord> hosts() {
         List<HostRecord> result = new ArrayList<>();

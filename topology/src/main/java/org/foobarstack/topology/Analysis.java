@@ -18,7 +18,7 @@ import java.util.Optional;
  *       replicas (a promotion is needed before writes work again);</li>
  *   <li>security: a host without a firewall; a database that more than its app servers can reach; the site served
  *       in plain HTTP at its entry point; TLS that ends at the balancer, plain HTTP behind it;</li>
- *   <li>monitoring: nothing collects the hosts' metrics and logs;</li>
+ *   <li>monitoring: nothing collects the hosts' metrics and logs (no host runs a monitor tier);</li>
  *   <li>scaling: a host running the web, app and database tiers together, so that no tier can be given more
  *       machines without the others.</li>
  * </ol>
@@ -56,11 +56,14 @@ public final class Analysis {
         List<Finding> findings = new ArrayList<>();
         singlePoints(topology, findings);
         security(topology, findings);
-        findings.add(new Finding(Kind.MONITORING, "the whole design",
-                "Nothing collects the hosts' metrics and logs in one place: a server that slows down, a disk that "
-                        + "fills or an error rate that climbs is seen when users complain. Each tier exposes "
-                        + "metrics, but no monitoring client ships them and no alert watches them.",
-                "curl -s http://127.0.0.1:9090/metrics | head   # the numbers exist; nobody is watching them"));
+        if (topology.hostsWith(Role.MONITOR).isEmpty()) {
+            findings.add(new Finding(Kind.MONITORING, "the whole design",
+                    "Nothing collects the hosts' metrics and logs in one place: a server that slows down, a disk "
+                            + "that fills or an error rate that climbs is seen when users complain. Each tier "
+                            + "exposes metrics, but no monitoring client ships them and no alert watches them "
+                            + "(a host with a monitor tier would give every other host a client).",
+                    "curl -s http://127.0.0.1:9090/metrics | head   # the numbers exist; nobody is watching them"));
+        }
         for (HostSpec host : topology.hosts()) {
             if (host.runs(Role.WEB) && host.runs(Role.APP) && host.runs(Role.DB)) {
                 findings.add(new Finding(Kind.SCALING, host.name(),
@@ -107,6 +110,7 @@ public final class Analysis {
             case WEB -> "web server";
             case APP -> "application server";
             case DB -> "database";
+            case MONITOR -> "monitoring server";
         };
     }
 
@@ -117,6 +121,7 @@ public final class Analysis {
             case WEB -> "the site does not answer at all";
             case APP -> "every page that needs the application fails (502)";
             case DB -> "every read and write fails";
+            case MONITOR -> "nobody sees the other hosts' numbers or alerts, while the site itself goes on";
         };
     }
 

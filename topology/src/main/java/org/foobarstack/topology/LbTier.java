@@ -52,10 +52,12 @@ import java.util.Set;
  * @param timeouts HAProxy's {@code timeout connect}, {@code timeout server} and {@code timeout client}
  * @param servers the servers, at least one, each host at most once
  * @param tls HTTPS at the balancer ({@link LbTls#OFF} by default)
+ * @param vrrp its place in an active-passive pair of balancers sharing a virtual address (keepalived's
+ *     {@code vrrp_instance}); empty for a balancer on its own
  */
 public record LbTier(int port, int statsPort, LbMode mode, Balance balance, HealthCheckSpec check, int retries,
                      boolean redispatch, List<RetryOn> retryOn, LbTimeouts timeouts, List<LbServer> servers,
-                     LbTls tls)
+                     LbTls tls, java.util.Optional<LbVrrp> vrrp)
         implements TierSpec {
 
     public static final int DEFAULT_STATS_PORT = 8404;
@@ -70,6 +72,7 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
         Objects.requireNonNull(balance, "balance");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(vrrp, "vrrp");
         retryOn = List.copyOf(retryOn);
         servers = List.copyOf(servers);
         Objects.requireNonNull(tls, "tls");
@@ -99,6 +102,13 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
                 throw new IllegalArgumentException(server.host() + " is listed twice as a server");
             }
         }
+    }
+
+    /** A balancer that is not one of a pair. */
+    public LbTier(int port, int statsPort, LbMode mode, Balance balance, HealthCheckSpec check, int retries,
+                  boolean redispatch, List<RetryOn> retryOn, LbTimeouts timeouts, List<LbServer> servers, LbTls tls) {
+        this(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, servers, tls,
+                java.util.Optional.empty());
     }
 
     /** A balancer without HTTPS. */
@@ -144,13 +154,20 @@ public record LbTier(int port, int statsPort, LbMode mode, Balance balance, Heal
 
     @Override
     public LbTier withEphemeralPorts() {
+        // the advertisements' port stays: the members of a pair must know it of each other before they start
         return new LbTier(0, Ports.ephemeral(statsPort), mode, balance, check, retries, redispatch, retryOn, timeouts,
-                servers, tls.withEphemeralPort());
+                servers, tls.withEphemeralPort(), vrrp);
     }
 
     /** The same balancer with another list of servers (a server added or removed while the stack runs). */
     public LbTier withServers(List<LbServer> newServers) {
         return new LbTier(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, newServers,
-                tls);
+                tls, vrrp);
+    }
+
+    /** The same balancer with its pair's virtual address moved (a relocated topology). */
+    public LbTier withVrrp(java.util.Optional<LbVrrp> moved) {
+        return new LbTier(port, statsPort, mode, balance, check, retries, redispatch, retryOn, timeouts, servers,
+                tls, moved);
     }
 }

@@ -17,7 +17,8 @@ public enum Role {
     LB("lb", 8080, "load balancer (HAProxy-like)"),
     WEB("web", 8080, "web server: static files, /api/* to the app tier"),
     APP("app", 9000, "application server (FastCGI responder)"),
-    DB("db", 1527, "database server (Derby Network Server)");
+    DB("db", 1527, "database server (Derby Network Server)"),
+    MONITOR("monitor", 9300, "monitoring server: every host pushes its metrics here; alerts; /metrics for Prometheus");
 
     private final String key;
     private final int defaultPort;
@@ -29,7 +30,7 @@ public enum Role {
         this.description = description;
     }
 
-    /** The tier's name in a topology file, lower case: {@code dns}, {@code lb}, {@code web}, {@code app}, {@code db}. */
+    /** The tier's name in a topology file, lower case: {@code dns}, {@code lb}, {@code web}, {@code app}, {@code db}, {@code monitor}. */
     public String key() {
         return key;
     }

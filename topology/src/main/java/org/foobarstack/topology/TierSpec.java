@@ -6,14 +6,14 @@ import java.util.Locale;
 /**
  * One tier a host runs: its role, the port it listens on, and what else it needs to reach.
  *
- * <p>The interface is sealed: the five records below are all the tiers there are, one per
+ * <p>The interface is sealed: the six records below are all the tiers there are, one per
  * {@link Role}, so code that handles every kind of tier can be checked for completeness.
  * A tier names the other tiers it talks to by <em>host name</em> ({@link #references()}), never by
  * address and port: the launcher looks those up when it starts the stack, which is what lets
  * {@link Topology#withEphemeralPorts()} and {@link Topology#relocated(int)} change ports and
  * addresses without touching a single reference.
  */
-public sealed interface TierSpec permits DnsTier, LbTier, WebTier, AppTier, DbTier {
+public sealed interface TierSpec permits DnsTier, LbTier, WebTier, AppTier, DbTier, MonitorTier {
 
     /** A port value meaning "this listener is not opened" (a web tier without HTTPS, a balancer without stats). */
     int OFF = -1;

@@ -141,8 +141,14 @@ public record Topology(String name, String description, String domain, WwwRecord
      * though, unlike with a balancer, a server that is down keeps getting its share of them.
      */
     public List<InetAddress> wwwAddresses() {
-        List<Placed<TierSpec>> front = balancers().isEmpty() ? tiers(Role.WEB) : tiers(Role.LB);
-        return front.stream().map(Placed::address).toList();
+        if (balancers().isEmpty()) {
+            return tiers(Role.WEB).stream().map(Placed::address).toList();
+        }
+        // a pair of balancers is reached at its virtual address, whichever of them holds it; balancers on their
+        // own at their own addresses (two of them: active-active, by DNS)
+        return balancers().stream()
+                .map(p -> p.tier().vrrp().map(LbVrrp::address).orElse(p.address()))
+                .distinct().toList();
     }
 
     /**
@@ -172,7 +178,16 @@ public record Topology(String name, String description, String domain, WwwRecord
                 return host;
             }
             bytes[2] = (byte) thirdOctet;
-            return host.withAddress(numericAddress(bytes));
+            HostSpec moved = host.withAddress(numericAddress(bytes));
+            // a balancer pair's virtual address moves with its members
+            return moved.withTiers(moved.tiers().stream().map(tier -> tier instanceof LbTier lb
+                    && lb.vrrp().isPresent() && lb.vrrp().get().address().getAddress()[0] == 127
+                    ? lb.withVrrp(lb.vrrp().map(v -> {
+                        byte[] vip = v.address().getAddress();
+                        vip[2] = (byte) thirdOctet;
+                        return v.withAddress(numericAddress(vip));
+                    }))
+                    : tier).toList());
         });
     }
 

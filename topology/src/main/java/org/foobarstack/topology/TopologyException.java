@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 /**
  * A topology file was refused. Its message lists every problem found, one a line, in file order:
  * <pre>
- * distributed.yaml:14:7: unknown role "wbe" (roles: dns, lb, web, app, db)
+ * distributed.yaml:14:7: unknown role "wbe" (roles: dns, lb, web, app, db, monitor)
  * distributed.yaml:21:15: expected a number for port, got "http"
  * </pre>
  * All problems are reported at once, not only the first, so a file can be fixed in one go.

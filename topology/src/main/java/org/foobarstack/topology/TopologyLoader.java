@@ -55,7 +55,9 @@ public final class TopologyLoader {
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?");
     private static final Pattern MATCH = Pattern.compile("(tcp|udp)(?:/(\\d{1,5}))?|any");
     private static final List<String> LB_KEYS = List.of("port", "stats-port", "mode", "balance", "check", "retries",
-            "redispatch", "retry-on", "timeout", "servers", "https");
+            "redispatch", "retry-on", "timeout", "servers", "https", "vrrp");
+    private static final List<String> VRRP_KEYS = List.of("address", "router-id", "priority", "advert-interval",
+            "preempt", "port");
     private static final List<String> HTTPS_KEYS = List.of("port", "redirect", "hsts-max-age", "to-servers");
     private static final List<String> CAPACITY_KEYS = List.of("workers", "service-time", "queue");
     private static final List<String> CHECK_KEYS = List.of("type", "path", "inter", "timeout", "rise", "fall");
@@ -81,6 +83,14 @@ public final class TopologyLoader {
     private final Map<String, AddressGiven> addresses = new HashMap<>();
     /** The {@code dns:} key of the first name server, and its host. */
     private Scalar nameServerKey;
+    /** The virtual address of each balancer pair, by router id, where it was first given. */
+    private final Map<Integer, VirtualAddress> virtualAddresses = new java.util.HashMap<>();
+
+    private record VirtualAddress(String address, String host, int line) {
+    }
+    /** Where the monitor tier was first named, so that a second one can point at it. */
+    private Scalar monitorKeyAt;
+    private String monitorHost;
     private String nameServerHost;
 
     private record AddressGiven(String host, int line) {
@@ -223,6 +233,12 @@ public final class TopologyLoader {
         if (bytes.get()[0] != 127) {
             report(node, text.get() + " is not on the loopback network 127.0.0.0/8, where every host of a topology lives");
             return Optional.empty();
+        }
+        for (VirtualAddress vip : virtualAddresses.values()) {
+            if (vip.address().equals(text.get())) {
+                report(node, text.get() + " is the virtual address of a balancer pair (line " + vip.line() + ")");
+                return Optional.empty();
+            }
         }
         AddressGiven first = addresses.putIfAbsent(text.get(), new AddressGiven(host, node.line()));
         if (first != null) {
@@ -373,6 +389,9 @@ public final class TopologyLoader {
             if (role.get() == Role.DNS) {
                 checkOneNameServer(entry.key(), host);
             }
+            if (role.get() == Role.MONITOR) {
+                checkOneMonitoringServer(entry.key(), host);
+            }
             Optional<Mapping> settings = map(entry.value(), "the " + role.get().key() + " tier");
             if (settings.isEmpty()) {
                 continue;
@@ -392,6 +411,7 @@ public final class TopologyLoader {
             case WEB -> List.of("port", "https-port", "app");
             case APP -> List.of("port", "db", "version", "capacity");
             case LB -> LB_KEYS;
+            case MONITOR -> List.of("port", "high-request-rate", "replication-lag");
         };
     }
 
@@ -418,7 +438,15 @@ public final class TopologyLoader {
                 yield ifNoNewProblems(before, () -> new AppTier(port, dbHost, version, capacity));
             }
             case LB -> readBalancer(fields, port, host, before);
+            case MONITOR -> readMonitor(fields, port, before);
         };
+    }
+
+    /** A monitor tier: its port and its alert thresholds. */
+    private Optional<TierSpec> readMonitor(Fields monitor, int port, int before) {
+        int rate = monitor.atLeastOne("high-request-rate", (int) MonitorTier.DEFAULT_HIGH_REQUEST_RATE);
+        Duration lag = monitor.duration("replication-lag", MonitorTier.DEFAULT_REPLICATION_LAG);
+        return ifNoNewProblems(before, () -> new MonitorTier(port, rate, lag));
     }
 
     /** A db tier: a primary, or with {@code replica-of:} a replica, and how it fails over. */
@@ -466,6 +494,23 @@ public final class TopologyLoader {
             report(replicas.values().iterator().next(), "a replica needs a dns tier in the topology: the app servers "
                     + "find the primary and the replicas through DNS names (db.<domain>, replicas.db.<domain>)");
         }
+    }
+
+    /** Every host's client pushes to one monitoring server: a second would see half the hosts each. */
+    private void checkOneMonitoringServer(Scalar monitorKey, String host) {
+        if (monitorKey(monitorKey, host)) {
+            report(monitorKey, "a second monitor tier: every host pushes to one monitoring server, here on "
+                    + monitorHost + " (line " + monitorKeyAt.line() + ")");
+        }
+    }
+
+    private boolean monitorKey(Scalar key, String host) {
+        if (monitorKeyAt == null) {
+            monitorKeyAt = key;
+            monitorHost = host;
+            return false;
+        }
+        return true;
     }
 
     private void checkOneNameServer(Scalar dnsKey, String host) {
@@ -591,8 +636,52 @@ public final class TopologyLoader {
             }
         }
         LbTls finalTls = tls;
+        Optional<LbVrrp> vrrp = lb.child("vrrp", " in the vrrp of the lb tier of " + host, VRRP_KEYS)
+                .flatMap(fields -> readVrrp(fields, host));
         return ifNoNewProblems(before, () -> new LbTier(port, statsPort, mode, balance, check, retries, redispatch,
-                retryOn, timeouts, servers, finalTls));
+                retryOn, timeouts, servers, finalTls, vrrp));
+    }
+
+    /**
+     * {@code vrrp: { address: 127.0.0.100, router-id: 51, priority: 150 }}: the balancer's place in a pair. The
+     * members of one pair share a router id and a virtual address, which is no host's own address.
+     */
+    private Optional<LbVrrp> readVrrp(Fields vrrp, String host) {
+        int before = problems.size();
+        Optional<LocatedNode> addressNode = vrrp.required("address");
+        Optional<String> text = addressNode.flatMap(node -> text(node, "address"));
+        Optional<byte[]> bytes = text.flatMap(TopologyLoader::dottedQuad);
+        if (text.isPresent() && (bytes.isEmpty() || bytes.get()[0] != 127)) {
+            report(addressNode.get(), "\"" + text.get() + "\" is not an address on the loopback network 127.0.0.0/8, "
+                    + "as in 127.0.0.100");
+        } else if (text.isPresent() && addresses.containsKey(text.get())) {
+            AddressGiven owner = addresses.get(text.get());
+            report(addressNode.get(), text.get() + " is the address of " + owner.host() + " (line " + owner.line()
+                    + "): a virtual address belongs to no host, only to whichever balancer is master");
+        }
+        int routerId = vrrp.integer("router-id", 0);
+        if (routerId < 1 || routerId > 255) {
+            report(vrrp.at("router-id"), "router-id must be 1..255 (keepalived's virtual_router_id), the same on "
+                    + "both balancers of the pair" + (vrrp.value("router-id").isEmpty() ? ": it is missing" : ""));
+        }
+        int priority = vrrp.integer("priority", LbVrrp.DEFAULT_PRIORITY);
+        if (priority < 1 || priority > 254) {
+            report(vrrp.at("priority"), "priority must be 1..254, got " + priority + " (higher is master)");
+        }
+        Duration interval = vrrp.duration("advert-interval", LbVrrp.DEFAULT_ADVERT_INTERVAL);
+        boolean preempt = vrrp.flag("preempt", true);
+        int port = vrrp.port("port", LbVrrp.DEFAULT_PORT, false);
+        if (text.isPresent() && routerId >= 1 && routerId <= 255) {
+            VirtualAddress first = virtualAddresses.putIfAbsent(routerId,
+                    new VirtualAddress(text.get(), host, addressNode.get().line()));
+            if (first != null && !first.address().equals(text.get())) {
+                report(addressNode.get(), "router-id " + routerId + " already has the virtual address "
+                        + first.address() + " (" + first.host() + ", line " + first.line()
+                        + "): the members of a pair share one");
+            }
+        }
+        return ifNoNewProblems(before, () -> new LbVrrp(Topology.numericAddress(bytes.orElseThrow()), routerId,
+                priority, interval, preempt, port));
     }
 
     /**

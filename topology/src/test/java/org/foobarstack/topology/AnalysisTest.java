@@ -45,13 +45,12 @@ class AnalysisTest {
     }
 
     @Test
-    void theSecuredDesignRemovesTheFirewallAndPlainHttpFindingsButTlsEndsAtTheBalancer() {
+    void theSecuredDesignRemovesTheFirewallPlainHttpAndMonitoringFindingsButTlsEndsAtTheBalancer() {
         assertThat(findings(ShippedTopologies.load("secured"))).containsExactly(
                 "spof: the name server (ns1)",
                 "spof: the load balancer (lb-1)",
                 "spof: the write primary (server-1)",
                 "security: TLS ends at the load balancer (lb-1)",
-                "monitoring: the whole design",
                 "scaling: server-1",
                 "scaling: server-2");
     }

@@ -58,8 +58,8 @@ class FirewallSpecTest {
                 "t.yaml:9:21: \"http\" is not what a rule matches: tcp/PORT, udp/PORT, tcp, udp or any",
                 "t.yaml:10:21: port 70000 is out of range 1..65535",
                 "t.yaml:11:38: \"nobody\" in from: is neither a host of this topology (s), a role (dns, lb, web, app, "
-                        + "db), an IPv4 address or block (127.0.0.0/24), nor any",
+                        + "db, monitor), an IPv4 address or block (127.0.0.0/24), nor any",
                 "t.yaml:11:46: \"10.0.0.0/33\" in from: is neither a host of this topology (s), a role (dns, lb, web, "
-                        + "app, db), an IPv4 address or block (127.0.0.0/24), nor any");
+                        + "app, db, monitor), an IPv4 address or block (127.0.0.0/24), nor any");
     }
 }

@@ -258,7 +258,7 @@ class LoaderErrorsTest {
                     tiers:
                       wbe: {}
                       db: {}
-                """)).containsExactly("t.yaml:6:7: unknown role \"wbe\" (roles: dns, lb, web, app, db)");
+                """)).containsExactly("t.yaml:6:7: unknown role \"wbe\" (roles: dns, lb, web, app, db, monitor)");
     }
 
     @Test
@@ -269,7 +269,7 @@ class LoaderErrorsTest {
                   s:
                     address: 127.0.0.11
                     tiers: {}
-                """)).containsExactly("t.yaml:5:12: a host runs at least one tier (roles: dns, lb, web, app, db)");
+                """)).containsExactly("t.yaml:5:12: a host runs at least one tier (roles: dns, lb, web, app, db, monitor)");
     }
 
     @Test
@@ -805,7 +805,7 @@ class LoaderErrorsTest {
                 distributed.yaml:7:48: unknown host "server-3" (hosts: lb-1, server-1, server-2)
                 distributed.yaml:12:20: expected a number for port, got "http"
                 distributed.yaml:15:14: 127.0.0.11 is already the address of server-1 (line 9)
-                distributed.yaml:17:7: unknown role "wbe" (roles: dns, lb, web, app, db)""");
+                distributed.yaml:17:7: unknown role "wbe" (roles: dns, lb, web, app, db, monitor)""");
         assertThat(refused.problems()).first()
                 .isEqualTo(new Problem("distributed.yaml", 7, 28, "server-2 runs no web tier (hosts that do: server-1)"));
     }

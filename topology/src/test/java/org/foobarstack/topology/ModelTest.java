@@ -20,7 +20,7 @@ class ModelTest {
         assertThat(Role.fromKey("lb")).contains(Role.LB);
         assertThat(Role.fromKey("LB")).isEmpty();
         assertThat(Role.fromKey("wbe")).isEmpty();
-        assertThat(Role.values()).extracting(Role::defaultPort).containsExactly(5300, 8080, 8080, 9000, 1527);
+        assertThat(Role.values()).extracting(Role::defaultPort).containsExactly(5300, 8080, 8080, 9000, 1527, 9300);
         assertThat(Role.LB.description()).isEqualTo("load balancer (HAProxy-like)");
         assertThat(Role.WEB.description()).isEqualTo("web server: static files, /api/* to the app tier");
     }

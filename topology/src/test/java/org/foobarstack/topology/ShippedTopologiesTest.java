@@ -103,7 +103,7 @@ class ShippedTopologiesTest {
         assertThat(ShippedTopologies.describe()).isEqualTo("""
                 simple       The seeds' single-server design: one host runs every tier.
                 distributed  The course's second design: a load balancer in front of two servers, and the name server on a host of its own.
-                secured      The course's third design: the distributed design with a firewall on every host and HTTPS at the balancer.""");
+                secured      The course's third design: the distributed design with a firewall on every host, HTTPS at the balancer and a monitoring client on every host.""");
     }
 
     @Test

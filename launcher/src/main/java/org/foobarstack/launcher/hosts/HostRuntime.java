@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  * of them at once, as pulling its power cable would; starting it brings them back on the same address and
  * ports, with their data.
  *
- * <p>Its tiers start bottom up, each waiting for the one below it (database, app server, name server, web
- * server, load balancer), and stop top down, so that no tier of the host outlives the one it forwards to.
+ * <p>Its tiers start bottom up, each waiting for the one below it (monitoring server, database, name server, app
+ * server, web server, load balancer), and stop top down, so that no tier of the host outlives the one it forwards
+ * to. Its monitoring client, when the design has a monitoring server, pushes while every tier is up: it starts
+ * last and stops first.
  */
 public final class HostRuntime {
 
@@ -28,20 +30,23 @@ public final class HostRuntime {
     public enum State { STOPPED, STARTING, RUNNING, KILLED, STOPPING }
 
     /** Tiers start in this order: each needs the one before it to be reachable. */
-    static final List<Role> START_ORDER = List.of(Role.DB, Role.DNS, Role.APP, Role.WEB, Role.LB);
+    static final List<Role> START_ORDER = List.of(Role.MONITOR, Role.DB, Role.DNS, Role.APP, Role.WEB, Role.LB);
 
     private final HostSpec spec;
     private final Path dataDirectory;
     private final List<TierRuntime> tiers;
+    /** Its monitoring client: pushes while the host runs, in a design with a monitor tier. */
+    private final MonitoringAgent monitoring;
     private volatile State state = State.STOPPED;
     private volatile long changedAtMillis = System.currentTimeMillis();
 
-    public HostRuntime(HostSpec spec, Path dataDirectory, List<TierRuntime> tiers) {
+    public HostRuntime(StackContext stack, HostSpec spec, Path dataDirectory, List<TierRuntime> tiers) {
         this.spec = spec;
         this.dataDirectory = dataDirectory;
         List<TierRuntime> ordered = new ArrayList<>(tiers);
         ordered.sort(Comparator.comparingInt(t -> START_ORDER.indexOf(t.role())));
         this.tiers = List.copyOf(ordered);
+        this.monitoring = new MonitoringAgent(stack, spec, this.tiers);
     }
 
     public String name() {
@@ -78,9 +83,20 @@ public final class HostRuntime {
         setState(State.STARTING);
     }
 
-    /** The stack's start finished: every tier of this host is up. */
+    /** The stack's start finished: every tier of this host is up, and its monitoring client starts pushing. */
     public void markRunningFromStack() {
+        monitoring.start();
         setState(State.RUNNING);
+    }
+
+    /** Its monitoring client. */
+    public MonitoringAgent monitoring() {
+        return monitoring;
+    }
+
+    /** The stack is about to stop every tier: the monitoring client stops first. */
+    public void stopMonitoringFromStack() {
+        monitoring.stop();
     }
 
     /** The stack stopped every tier. */
@@ -118,6 +134,7 @@ public final class HostRuntime {
                 progress.accept(String.format("  %-9s %-6s %-10s up in %d ms", spec.name(), tier.instance(),
                         tier.role().key(), (System.nanoTime() - began) / 1_000_000));
             }
+            monitoring.start();
             setState(State.RUNNING);
         } catch (RuntimeException e) {
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -139,6 +156,7 @@ public final class HostRuntime {
 
     /** Every tier at once, top down, with resets: the host is gone. */
     public synchronized void kill() {
+        monitoring.stop();
         for (int i = tiers.size() - 1; i >= 0; i--) {
             tiers.get(i).kill();
         }
@@ -151,6 +169,7 @@ public final class HostRuntime {
             return;
         }
         setState(State.STOPPING);
+        monitoring.stop();
         for (int i = tiers.size() - 1; i >= 0; i--) {
             tiers.get(i).close();
         }

@@ -19,6 +19,13 @@ import org.foobarstack.lb.config.Timeouts;
 import org.foobarstack.topology.HostSpec;
 import org.foobarstack.topology.LbServer;
 import org.foobarstack.topology.LbTier;
+import org.foobarstack.topology.LbVrrp;
+import org.foobarstack.vrrp.State;
+import org.foobarstack.vrrp.Transition;
+import org.foobarstack.vrrp.VrrpConfig;
+import org.foobarstack.vrrp.VrrpInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.foobarstack.topology.Role;
 
 import java.io.IOException;
@@ -37,6 +44,8 @@ import java.util.Set;
  * is named after the web tier it reaches ({@code web-2}), the way a HAProxy configuration names its servers.
  */
 public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
+
+    private static final Logger log = LoggerFactory.getLogger(LbTierRuntime.class);
 
     private final LbTier lb;
     private int boundStatsPort;
@@ -126,8 +135,8 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         }
         String domain = stack.topology().domain();
         try {
-            LocalCertificateAuthority ca = LocalCertificateAuthority.openOrCreate(
-                    stack.dataDirectory(host).resolve("lb").resolve("tls"), List.of(domain, "www." + domain));
+            LocalCertificateAuthority ca = LocalCertificateAuthority.openOrCreate(tlsDirectory(),
+                    List.of(domain, "www." + domain));
             builder.tls(TlsContexts.forServer(ca))
                     .httpsPort(portToBind(boundHttpsPort, lb.tls().port()))
                     .redirectToHttps(lb.tls().redirect())
@@ -157,7 +166,94 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     /** Where a client finds the certificate authority to trust for the balancer's HTTPS, or null. */
     public Path caCertificate() {
-        return lb.tls().enabled() ? stack.dataDirectory(host).resolve("lb").resolve("tls").resolve("ca.pem") : null;
+        return lb.tls().enabled() ? tlsDirectory().resolve("ca.pem") : null;
+    }
+
+    /**
+     * Where the site's certificate and its authority are kept: {@code <host dir>/lb/tls}. The two balancers of a
+     * pair serve one certificate, the first member's (as both would hold the site's one certificate in real life),
+     * so a browser that trusts it keeps trusting the site after the virtual address moves.
+     */
+    Path tlsDirectory() {
+        HostSpec keeper = lb.vrrp().flatMap(mine -> stack.topology().balancers().stream()
+                .filter(p -> p.tier().vrrp().map(v -> v.routerId() == mine.routerId()).orElse(false))
+                .map(org.foobarstack.topology.Placed::host).findFirst()).orElse(host);
+        return stack.dataDirectory(keeper).resolve("lb").resolve("tls");
+    }
+
+    // ---------------------------------------------------------------- a balancer pair (keepalived's VRRP)
+
+    /** This run's place in the pair; null for a balancer on its own, or before the first start. */
+    private volatile VrrpInstance vrrp;
+    /** Every change of this balancer's VRRP state, newest last, for the dashboard and demos. */
+    private final List<Transition> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The pair's virtual address, when this balancer is one of a pair. */
+    public Optional<java.net.InetAddress> virtualAddress() {
+        return lb.vrrp().map(LbVrrp::address);
+    }
+
+    /** Its VRRP state now (MASTER holds the virtual address); empty for a balancer on its own. */
+    public Optional<State> vrrpState() {
+        VrrpInstance current = vrrp;
+        return current == null ? Optional.empty() : Optional.of(current.state());
+    }
+
+    /** Its VRRP transitions so far, oldest first. */
+    public List<Transition> vrrpTransitions() {
+        return List.copyOf(transitions);
+    }
+
+    /** The other members of its pair: their address and advertisement port (keepalived's unicast_peer). */
+    private List<InetSocketAddress> vrrpPeers(LbVrrp mine) {
+        return stack.topology().balancers().stream()
+                .filter(p -> !p.host().name().equals(host.name()))
+                .filter(p -> p.tier().vrrp().map(v -> v.routerId() == mine.routerId()).orElse(false))
+                .map(p -> new InetSocketAddress(p.address(), p.tier().vrrp().orElseThrow().port()))
+                .toList();
+    }
+
+    /**
+     * Joins the pair: 1. an instance of the election, on this host's address; 2. when it becomes MASTER, the
+     * balancer listens on the virtual address too (its ports and frontend, as on its own address); 3. when it
+     * leaves MASTER, or is killed, it lets go of it, and the other member can take it.
+     */
+    private void joinPair(LoadBalancer balancer, LbVrrp mine) {
+        VrrpConfig config = VrrpConfig.builder("VI_" + mine.routerId())
+                .virtualRouterId(mine.routerId())
+                .priority(mine.priority())
+                .advertInterval(mine.advertInterval())
+                .preempt(mine.preempt())
+                .local(new InetSocketAddress(host.address(), mine.port()))
+                .peers(vrrpPeers(mine))
+                .virtualAddress(mine.address())
+                .build();
+        VrrpInstance instance = new VrrpInstance(config, address -> {
+            try {
+                balancer.listenOn(address);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, balancer::stopListeningOn);
+        instance.onStateChange(transition -> {
+            transitions.add(transition);
+            log.info("{} on {}: {}", this.instance, host.name(), transition.describe());
+        });
+        instance.start();
+        vrrp = instance;
+    }
+
+    @Override
+    protected void beforeStop(boolean graceful) {
+        VrrpInstance current = vrrp;
+        if (current != null) {
+            if (graceful) {
+                current.close(); // priority 0: the backup takes over after its skew, not three intervals
+            } else {
+                current.kill(); // a crash: silence, and the address let go with the listener
+            }
+            vrrp = null;
+        }
     }
 
     /** The balancer's configuration, in HAProxy's terms, built from the topology. */
@@ -207,6 +303,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
             boundHttpsPort = fresh.httpsAddress() == null ? 0 : fresh.httpsAddress().getPort();
         }
         started(fresh, fresh.address().getPort());
+        lb.vrrp().ifPresent(mine -> joinPair(fresh, mine));
     }
 
     /** The balancer of the current run, or null before the first start. */
@@ -249,6 +346,9 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         if (stats != null) {
             endpoints.add(hostPort(stats) + "/tcp stats");
         }
+        lb.vrrp().ifPresent(v -> endpoints.add(v.address().getHostAddress() + " virtual ("
+                + vrrpState().map(state -> state.name()).orElse("not running") + ", priority " + v.priority()
+                + ", VRRP " + host.address().getHostAddress() + ":" + v.port() + "/udp)"));
         boolean up = current != null && current.running() && TierProbe.tcp(address, probeTimeout);
         long requests = current == null ? 0 : current.stats().frontend().requests();
         return new TierStatus("lb", instance, "load balancer", lb.mode() == org.foobarstack.topology.LbMode.TCP

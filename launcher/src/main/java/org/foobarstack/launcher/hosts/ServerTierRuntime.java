@@ -61,6 +61,7 @@ abstract class ServerTierRuntime<S> extends TierRuntime {
     @Override
     public final synchronized void kill() {
         if (server != null) {
+            beforeStop(false);
             kill.accept(server);
         }
     }
@@ -68,8 +69,17 @@ abstract class ServerTierRuntime<S> extends TierRuntime {
     @Override
     public final synchronized void close() {
         if (server != null) {
+            beforeStop(true);
             close.accept(server);
         }
+    }
+
+    /**
+     * What must go before the server itself (a balancer's place in its pair); nothing by default.
+     *
+     * @param graceful true for a graceful stop, false for a kill
+     */
+    protected void beforeStop(boolean graceful) {
     }
 
     @Override
