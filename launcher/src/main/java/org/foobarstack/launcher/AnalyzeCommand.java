@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
                 "Each finding says what it concerns, why it is a weakness, and a command that shows it."})
 final class AnalyzeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "TOPOLOGY", description = "A shipped design (simple, distributed, secured) or a "
+    @Parameters(index = "0", paramLabel = "TOPOLOGY", description = "A shipped design (simple, distributed, secured, scaled) or a "
             + "topology file.")
     String topology;
 

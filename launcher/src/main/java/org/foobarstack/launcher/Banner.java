@@ -78,8 +78,15 @@ final class Banner {
                 if (tier instanceof WebTierRuntime web && web.httpsAddress() != null) {
                     t.append(" https :").append(web.httpsAddress().getPort());
                 }
+                if (tier instanceof LbTierRuntime lb && lb.httpsAddress() != null) {
+                    t.append(" https :").append(lb.httpsAddress().getPort());
+                }
                 if (tier instanceof LbTierRuntime lb && lb.statsAddress() != null) {
                     t.append(" stats :").append(lb.statsAddress().getPort());
+                }
+                if (tier instanceof LbTierRuntime lb && lb.virtualAddress().isPresent()) {
+                    t.append(" vrrp ").append(lb.vrrpState().map(Enum::name).orElse("-").toLowerCase())
+                            .append(" of ").append(lb.virtualAddress().get().getHostAddress());
                 }
                 tiers.add(t.toString());
             }
@@ -96,11 +103,24 @@ final class Banner {
                 .append(stack.topologySpec().balancers().isEmpty() ? "the web servers" : "the load balancer")
                 .append(")\n"));
         InetSocketAddress front = stack.front();
-        if (front != null) {
+        LbTierRuntime firstBalancer = stack.context().tiers(Role.LB).stream().map(t -> (LbTierRuntime) t)
+                .findFirst().orElse(null);
+        if (firstBalancer != null && firstBalancer.httpsAddress() != null && front != null) {
+            int port = firstBalancer.httpsAddress().getPort();
+            b.append("  curl -s --cacert ").append(firstBalancer.caCertificate()).append(" --resolve www.foobar.com:")
+                    .append(port).append(':').append(front.getAddress().getHostAddress())
+                    .append(" https://www.foobar.com:").append(port)
+                    .append("/api/whoami     (twice: which web server answered?)\n");
+            b.append("  curl -si http://").append(hostPort(front))
+                    .append("/api/whoami     (plain HTTP: 301 to https, no page)\n");
+        } else if (front != null) {
             String base = "http://" + hostPort(front);
             b.append("  curl -s ").append(base).append("/api/whoami     (twice: which web server answered?)\n");
             b.append("  curl -si ").append(base).append("/ | grep X-Backend-Server\n");
         }
+        stack.monitoringServer().ifPresent(monitor -> b.append("  curl -s http://").append(hostPort(monitor))
+                .append("/api/summary     (the monitoring server: requests/s, errors, p99 per server; also ")
+                .append("/api/hosts, /api/alerts, /metrics)\n"));
         for (TierRuntime tier : stack.context().tiers(Role.LB)) {
             InetSocketAddress stats = ((LbTierRuntime) tier).statsAddress();
             if (stats != null) {
@@ -109,6 +129,11 @@ final class Banner {
             }
         }
         b.append("  bin/foobar-stack ctl status\n");
+        if (firstBalancer != null && firstBalancer.virtualAddress().isPresent()) {
+            b.append("  bin/foobar-stack ctl kill ").append(firstBalancer.host().name())
+                    .append("      (the other balancer takes ").append(firstBalancer.virtualAddress().get()
+                            .getHostAddress()).append(" over; demo spof measures how long it takes)\n");
+        }
         String victim = stack.hosts().stream().filter(h -> h.spec().runs(Role.WEB)).reduce((a, z) -> z)
                 .map(HostRuntime::name).orElse(stack.hosts().get(stack.hosts().size() - 1).name());
         b.append("  bin/foobar-stack ctl kill ").append(victim).append("      (then: ctl start ")

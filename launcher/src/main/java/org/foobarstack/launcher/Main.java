@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A whole web stack for foobar.com on this machine: DNS, web server, app server, database.",
-        subcommands = {RunCommand.class, TopologiesCommand.class, AnalyzeCommand.class, FirewallCommand.class,
+        subcommands = {RunCommand.class, TopologiesCommand.class, AnalyzeCommand.class, DrawCommand.class, FirewallCommand.class,
                 ExportCommand.class,
                 CtlCommand.class, DeployCommand.class,
                 ScaleCommand.class,

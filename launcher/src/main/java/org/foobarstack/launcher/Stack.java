@@ -568,9 +568,18 @@ public final class Stack implements AutoCloseable, StackControl {
         return first(Role.LB).map(t -> ((LbTierRuntime) t).balancer()).orElse(null);
     }
 
-    /** Where clients send HTTP requests for www: the first balancer, or else the first web server. */
+    /**
+     * Where clients send HTTP requests for www: the first balancer (its pair's virtual address, when it is one of
+     * a pair), or else the first web server.
+     */
     public InetSocketAddress front() {
-        return first(Role.LB).or(() -> first(Role.WEB)).map(TierRuntime::address).orElse(null);
+        Optional<TierRuntime> lb = first(Role.LB);
+        if (lb.isPresent()) {
+            LbTierRuntime balancer = (LbTierRuntime) lb.get();
+            return balancer.virtualAddress().map(vip -> new InetSocketAddress(vip, balancer.address().getPort()))
+                    .orElse(balancer.address());
+        }
+        return first(Role.WEB).map(TierRuntime::address).orElse(null);
     }
 
     private Optional<TierRuntime> first(Role role) {

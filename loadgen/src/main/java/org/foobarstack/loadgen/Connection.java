@@ -142,6 +142,16 @@ final class Connection {
         Bootstrap bootstrap = run.bootstrap().clone().handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                LoadConfig config = run.config();
+                if (config.tls() != null) {
+                    // HTTPS: the handshake runs first; a request written before it ends waits in the handler
+                    io.netty.handler.ssl.SslHandler tls = config.tls().newHandler(ch.alloc(), config.serverName(),
+                            config.target().getPort());
+                    javax.net.ssl.SSLParameters parameters = tls.engine().getSSLParameters();
+                    parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must be on the certificate
+                    tls.engine().setSSLParameters(parameters);
+                    ch.pipeline().addLast(tls);
+                }
                 ch.pipeline().addLast(ENCODER, responseParser, new Reader(ch));
             }
         });

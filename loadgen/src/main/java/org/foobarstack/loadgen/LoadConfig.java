@@ -35,10 +35,13 @@ import java.util.Objects;
  *                      replaces it
  * @param countedHeader the name of a response header whose values the report counts, e.g. "X-App-Version", or
  *                      null to count none; see {@link Builder#countHeader}
+ * @param tls           TLS on every connection (HTTPS), or null for plain HTTP; the server name sent (SNI) and
+ *                      checked on its certificate is the Host header's name
  */
 public record LoadConfig(InetSocketAddress target, String hostHeader, String path, String method, byte[] body,
                          String contentType, int rate, Duration duration, int connections, Duration timeout,
-                         InetAddress sourceAddress, List<Header> extraHeaders, String countedHeader) {
+                         InetAddress sourceAddress, List<Header> extraHeaders, String countedHeader,
+                         io.netty.handler.ssl.SslContext tls) {
 
     /**
      * The most requests one run may schedule (rate × duration). Far more than a demo needs: a run above it is
@@ -108,6 +111,24 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
         if (countedHeader != null && !isToken(countedHeader)) {
             throw new IllegalArgumentException("not a header name: '" + countedHeader + "'");
         }
+    }
+
+    /** A configuration over plain HTTP. */
+    public LoadConfig(InetSocketAddress target, String hostHeader, String path, String method, byte[] body,
+                      String contentType, int rate, Duration duration, int connections, Duration timeout,
+                      InetAddress sourceAddress, List<Header> extraHeaders, String countedHeader) {
+        this(target, hostHeader, path, method, body, contentType, rate, duration, connections, timeout,
+                sourceAddress, extraHeaders, countedHeader, null);
+    }
+
+    /** The name a TLS connection asks for and checks: the Host header without its port. */
+    public String serverName() {
+        String host = hostHeader;
+        if (host.startsWith("[")) {
+            return host.substring(1, host.indexOf(']'));
+        }
+        int colon = host.lastIndexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
     }
 
     /** A configuration that counts no response header. */
@@ -181,7 +202,7 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
 
     /** "http://www.foobar.com:8080/api/messages": the URL the requests ask for, as a person would write it. */
     public String url() {
-        return "http://" + hostHeader + path;
+        return (tls == null ? "http://" : "https://") + hostHeader + path;
     }
 
     /** Records compare arrays by identity; a configuration is equal to another with the same body bytes. */
@@ -192,26 +213,28 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
                 && Objects.equals(contentType, other.contentType) && rate == other.rate
                 && duration.equals(other.duration) && connections == other.connections
                 && timeout.equals(other.timeout) && Objects.equals(sourceAddress, other.sourceAddress)
-                && extraHeaders.equals(other.extraHeaders) && Objects.equals(countedHeader, other.countedHeader);
+                && extraHeaders.equals(other.extraHeaders) && Objects.equals(countedHeader, other.countedHeader)
+                && Objects.equals(tls, other.tls);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(target, hostHeader, path, method, Arrays.hashCode(body), contentType, rate, duration,
-                connections, timeout, sourceAddress, extraHeaders, countedHeader);
+                connections, timeout, sourceAddress, extraHeaders, countedHeader, tls);
     }
 
     @Override
     public String toString() {
         return method + " " + url() + " at " + target.getAddress().getHostAddress() + ":" + target.getPort()
                 + ", " + rate + "/s for " + duration.toMillis() + " ms, " + connections + " connections, timeout "
-                + timeout.toMillis() + " ms" + (countedHeader == null ? "" : ", counting " + countedHeader);
+                + timeout.toMillis() + " ms" + (countedHeader == null ? "" : ", counting " + countedHeader)
+                + (tls == null ? "" : ", over TLS");
     }
 
     /** The same load aimed at another address: the Host header and everything else stay as they are. */
     public LoadConfig withTarget(InetSocketAddress newTarget) {
         return new LoadConfig(newTarget, hostHeader, path, method, body, contentType, rate, duration, connections,
-                timeout, sourceAddress, extraHeaders, countedHeader);
+                timeout, sourceAddress, extraHeaders, countedHeader, tls);
     }
 
     /** A builder whose Host header defaults to the target's address (with its port when not 80). */
@@ -234,6 +257,7 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
         private InetAddress sourceAddress;
         private final List<Header> extraHeaders = new ArrayList<>();
         private String countedHeader;
+        private io.netty.handler.ssl.SslContext tls;
 
         private Builder(InetSocketAddress target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -266,6 +290,9 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
          */
         public Builder countHeader(String name) { this.countedHeader = name; return this; }
 
+        /** HTTPS: every connection starts with a TLS handshake made from {@code context} (see {@code tls} above). */
+        public Builder tls(io.netty.handler.ssl.SslContext context) { this.tls = context; return this; }
+
         public LoadConfig build() {
             String host = hostHeader;
             if (host == null && !target.isUnresolved()) {
@@ -276,7 +303,7 @@ public record LoadConfig(InetSocketAddress target, String hostHeader, String pat
                 }
             }
             return new LoadConfig(target, host, path, method, body, contentType, rate, duration, connections,
-                    timeout, sourceAddress, extraHeaders, countedHeader);
+                    timeout, sourceAddress, extraHeaders, countedHeader, tls);
         }
     }
 }

@@ -19,8 +19,9 @@ import java.util.Optional;
  *   <li>security: a host without a firewall; a database that more than its app servers can reach; the site served
  *       in plain HTTP at its entry point; TLS that ends at the balancer, plain HTTP behind it;</li>
  *   <li>monitoring: nothing collects the hosts' metrics and logs (no host runs a monitor tier);</li>
- *   <li>scaling: a host running the web, app and database tiers together, so that no tier can be given more
- *       machines without the others.</li>
+ *   <li>scaling: the passive balancer of an active-passive pair, which serves nothing while the master lives; a
+ *       host running the web, app and database tiers together, so that no tier can be given more machines
+ *       without the others.</li>
  * </ol>
  */
 public final class Analysis {
@@ -64,6 +65,7 @@ public final class Analysis {
                             + "(a host with a monitor tier would give every other host a client).",
                     "curl -s http://127.0.0.1:9090/metrics | head   # the numbers exist; nobody is watching them"));
         }
+        passiveBalancers(topology, findings);
         for (HostSpec host : topology.hosts()) {
             if (host.runs(Role.WEB) && host.runs(Role.APP) && host.runs(Role.DB)) {
                 findings.add(new Finding(Kind.SCALING, host.name(),
@@ -74,6 +76,33 @@ public final class Analysis {
             }
         }
         return List.copyOf(findings);
+    }
+
+    /**
+     * An active-passive pair: the backup serves nothing while the master lives. It buys availability, not
+     * capacity, and the pair can carry no more than one balancer can.
+     */
+    private static void passiveBalancers(Topology topology, List<Finding> findings) {
+        for (Placed<LbTier> backup : topology.balancers()) {
+            Optional<LbVrrp> mine = backup.tier().vrrp();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            Optional<Placed<LbTier>> master = topology.balancers().stream()
+                    .filter(other -> other != backup && other.tier().vrrp()
+                            .map(v -> v.routerId() == mine.get().routerId() && v.priority() > mine.get().priority())
+                            .orElse(false))
+                    .findFirst();
+            master.ifPresent(m -> findings.add(new Finding(Kind.SCALING, "the passive balancer ("
+                    + backup.host().name() + ")",
+                    backup.host().name() + " serves nothing while " + m.host().name() + " holds the virtual address "
+                            + mine.get().address().getHostAddress() + ": an active-passive pair buys availability, "
+                            + "not capacity, and carries no more requests than one balancer can. Active-active (no "
+                            + "vrrp:, www answering both addresses) uses both, but a client that cached the address "
+                            + "of a dead balancer keeps trying it until the record's TTL runs out.",
+                    "curl -s http://" + backup.host().address().getHostAddress() + ":"
+                            + backup.tier().statsPort() + "/   # its frontend's request count stays at 0")));
+        }
     }
 
     private static void singlePoints(Topology topology, List<Finding> findings) {
@@ -184,8 +213,8 @@ public final class Analysis {
                             + "onto a server) can read or change them. Encrypting again to the servers "
                             + "(to-servers: tls) closes that gap, for a second handshake per server connection.",
                     "curl --cacert data/" + topology.name() + "/" + lb + "/lb/tls/ca.pem --resolve www."
-                            + topology.domain() + ":" + tls.get().port() + ":" + topology.balancers().get(0).host()
-                            .address().getHostAddress() + " https://www." + topology.domain() + ":"
+                            + topology.domain() + ":" + tls.get().port() + ":" + topology.wwwAddresses().get(0)
+                            .getHostAddress() + " https://www." + topology.domain() + ":"
                             + tls.get().port() + "/api/whoami   # then open it on the dashboard: the balancer's hop "
                             + "says encrypted from the client, plaintext to the web server"));
         }

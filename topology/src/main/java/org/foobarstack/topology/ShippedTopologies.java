@@ -15,12 +15,12 @@ import java.util.stream.Collectors;
 public final class ShippedTopologies {
 
     private static final String DIRECTORY = "org/foobarstack/topology/shipped/";
-    private static final List<String> NAMES = List.of("simple", "distributed", "secured");
+    private static final List<String> NAMES = List.of("simple", "distributed", "secured", "scaled");
 
     private ShippedTopologies() {
     }
 
-    /** The shipped designs' names, simplest first: {@code simple}, {@code distributed}, {@code secured}. */
+    /** The shipped designs' names, simplest first: {@code simple}, {@code distributed}, {@code secured}, {@code scaled}. */
     public static List<String> names() {
         return NAMES;
     }

@@ -88,6 +88,9 @@ public final class TopologyLoader {
 
     private record VirtualAddress(String address, String host, int line) {
     }
+
+    /** Every virtual address given, with the line it was first given on: no host may have one as its own. */
+    private final Map<String, Integer> virtualAddressLines = new java.util.HashMap<>();
     /** Where the monitor tier was first named, so that a second one can point at it. */
     private Scalar monitorKeyAt;
     private String monitorHost;
@@ -234,11 +237,10 @@ public final class TopologyLoader {
             report(node, text.get() + " is not on the loopback network 127.0.0.0/8, where every host of a topology lives");
             return Optional.empty();
         }
-        for (VirtualAddress vip : virtualAddresses.values()) {
-            if (vip.address().equals(text.get())) {
-                report(node, text.get() + " is the virtual address of a balancer pair (line " + vip.line() + ")");
-                return Optional.empty();
-            }
+        Integer vipLine = virtualAddressLines.get(text.get());
+        if (vipLine != null) {
+            report(node, text.get() + " is the virtual address of a balancer pair (line " + vipLine + ")");
+            return Optional.empty();
         }
         AddressGiven first = addresses.putIfAbsent(text.get(), new AddressGiven(host, node.line()));
         if (first != null) {
@@ -659,6 +661,7 @@ public final class TopologyLoader {
             report(addressNode.get(), text.get() + " is the address of " + owner.host() + " (line " + owner.line()
                     + "): a virtual address belongs to no host, only to whichever balancer is master");
         }
+        text.ifPresent(vip -> virtualAddressLines.putIfAbsent(vip, addressNode.get().line()));
         int routerId = vrrp.integer("router-id", 0);
         if (routerId < 1 || routerId > 255) {
             report(vrrp.at("router-id"), "router-id must be 1..255 (keepalived's virtual_router_id), the same on "

@@ -56,6 +56,15 @@ class AnalysisTest {
     }
 
     @Test
+    void theScaledDesignLeavesTheNameServerTheOnePrimaryTlsAtTheBalancerAndTheIdleBackup() {
+        assertThat(findings(ShippedTopologies.load("scaled"))).containsExactly(
+                "spof: the name server (ns1)",
+                "spof: the write primary (db-1)",
+                "security: TLS ends at the load balancer (lb-1)",
+                "scaling: the passive balancer (lb-2)");
+    }
+
+    @Test
     void aFirewallThatLetsOnlyTheAppServersReachTheDatabaseRemovesThatFinding() {
         Topology t = TopologyLoader.load("t.yaml", """
                 name: t

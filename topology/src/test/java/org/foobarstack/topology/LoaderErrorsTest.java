@@ -66,7 +66,7 @@ class LoaderErrorsTest {
                 """)).containsExactly(
                 "t.yaml:4:5: unknown key \"adress\" in host lb-1 (known keys: address, description, tiers, firewall)",
                 "t.yaml:8:9: unknown key \"bind\" in the lb tier of lb-1 (known keys: port, stats-port, mode,"
-                        + " balance, check, retries, redispatch, retry-on, timeout, servers, https)",
+                        + " balance, check, retries, redispatch, retry-on, timeout, servers, https, vrrp)",
                 "t.yaml:9:18: unknown key \"interval\" in the check of the lb tier of lb-1"
                         + " (known keys: type, path, inter, timeout, rise, fall)",
                 "t.yaml:10:20: unknown key \"queue\" in the timeout of the lb tier of lb-1"

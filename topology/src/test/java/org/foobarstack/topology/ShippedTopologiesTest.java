@@ -17,7 +17,7 @@ class ShippedTopologiesTest {
 
     @Test
     void theShippedNamesAreSimpleThenDistributed() {
-        assertThat(ShippedTopologies.names()).containsExactly("simple", "distributed", "secured");
+        assertThat(ShippedTopologies.names()).containsExactly("simple", "distributed", "secured", "scaled");
     }
 
     @Test
@@ -103,7 +103,8 @@ class ShippedTopologiesTest {
         assertThat(ShippedTopologies.describe()).isEqualTo("""
                 simple       The seeds' single-server design: one host runs every tier.
                 distributed  The course's second design: a load balancer in front of two servers, and the name server on a host of its own.
-                secured      The course's third design: the distributed design with a firewall on every host, HTTPS at the balancer and a monitoring client on every host.""");
+                secured      The course's third design: the distributed design with a firewall on every host, HTTPS at the balancer and a monitoring client on every host.
+                scaled       The course's fourth design: every component on a server of its own, and two load balancers clustered as an active-passive pair behind one virtual address.""");
     }
 
     @Test
@@ -141,14 +142,14 @@ class ShippedTopologiesTest {
     void resolveListsTheShippedNamesWhenNeitherExists() {
         assertThatThrownBy(() -> ShippedTopologies.resolve("distribute"))
                 .isInstanceOf(TopologyException.class)
-                .hasMessage("distribute: neither a shipped topology (simple, distributed, secured) nor a topology file");
+                .hasMessage("distribute: neither a shipped topology (simple, distributed, secured, scaled) nor a topology file");
     }
 
     @Test
     void loadRefusesAnUnknownName() {
         assertThatThrownBy(() -> ShippedTopologies.load("huge"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no shipped topology named \"huge\" (shipped: simple, distributed, secured)");
+                .hasMessage("no shipped topology named \"huge\" (shipped: simple, distributed, secured, scaled)");
     }
 
     static List<String> addresses(List<InetAddress> addresses) {

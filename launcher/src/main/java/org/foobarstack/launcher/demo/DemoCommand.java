@@ -54,7 +54,8 @@ public final class DemoCommand implements Runnable {
                 + "server-1 also holds the primary database: see the database act for that).")
         String kill;
 
-        @Option(names = "--only", description = "Run one part only: simple, distributed or database.")
+        @Option(names = "--only", description = "Run one part only: simple, distributed, scaled (the active balancer "
+                + "of the pair killed) or database.")
         String only;
 
         @Option(names = "--json", description = "Print the runs as JSON.")
@@ -80,8 +81,8 @@ public final class DemoCommand implements Runnable {
                 err.println("need --rate >= 1 and 0 < --kill-at < --restart-at < --duration");
                 return 2;
             }
-            if (only != null && !only.equals("simple") && !only.equals("distributed") && !only.equals("database")) {
-                err.println("--only takes simple, distributed or database");
+            if (only != null && !List.of("simple", "distributed", "scaled", "database").contains(only)) {
+                err.println("--only takes simple, distributed, scaled or database");
                 return 2;
             }
             quietLogs(out);
@@ -100,6 +101,9 @@ public final class DemoCommand implements Runnable {
                 }
                 if (only == null || only.equals("distributed")) {
                     runs.add(demo.run("distributed", kill, 78));
+                }
+                if (only == null || only.equals("scaled")) {
+                    runs.add(demo.run("scaled", null, 80));
                 }
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());

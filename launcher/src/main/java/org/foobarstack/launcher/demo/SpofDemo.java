@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -90,22 +91,35 @@ public final class SpofDemo {
         try {
             progress.accept("starting " + design + " on 127.0." + thirdOctet + ".x ...");
             stack.start(line -> { });
-            InetSocketAddress front = stack.front();
-            warmUp(front);
+            InetSocketAddress front = target(stack);
+            warmUp(stack);
             List<SpofRun.Event> events = new CopyOnWriteArrayList<>();
-            RunningLoad load = new LoadGenerator().start(LoadConfig.builder(front)
-                    .hostHeader("www.foobar.com")
+            RunningLoad load = new LoadGenerator().start(aimedAt(stack)
                     .path(settings.path())
                     .rate(settings.rate())
                     .duration(settings.duration())
                     .connections(settings.connections())
                     .build());
+            for (var tier : stack.context().tiers(Role.LB)) {
+                org.foobarstack.launcher.hosts.LbTierRuntime lb = (org.foobarstack.launcher.hosts.LbTierRuntime) tier;
+                lb.virtualAddress().ifPresent(vip -> lb.onVrrpTransition(t -> {
+                    if (t.to() == org.foobarstack.vrrp.State.MASTER) {
+                        events.add(new SpofRun.Event(load.elapsedMillis(), lb.instance() + ": "
+                                + SpofRun.TOOK_THE_ADDRESS + " " + vip.getHostAddress() + " (" + t.describe() + ")",
+                                false));
+                    } else if (t.from() == org.foobarstack.vrrp.State.MASTER) {
+                        events.add(new SpofRun.Event(load.elapsedMillis(), lb.instance() + ": let go of the virtual "
+                                + "address " + vip.getHostAddress() + " (" + t.describe() + ")", false));
+                    }
+                }));
+            }
             for (LoadBalancer balancer : balancers(stack)) {
                 balancer.onTransition(t -> events.add(new SpofRun.Event(load.elapsedMillis(),
                         balancer.config().name() + ": " + t.server().name() + " is " + (t.nowUp() ? "UP" : "DOWN")
                                 + " (" + t.cause().describe() + ")", !t.nowUp())));
             }
-            progress.accept("  " + settings.rate() + " requests/s to http://" + hostPort(front) + settings.path()
+            progress.accept("  " + settings.rate() + " requests/s to " + (front.getPort() == stack.front().getPort()
+                    ? "http://" : "https://") + hostPort(front) + settings.path()
                     + " for " + settings.duration().toSeconds() + " s; kill " + kill + " at "
                     + settings.killAt().toSeconds() + " s, start it at " + settings.restartAt().toSeconds() + " s");
             waitUntil(load, settings.killAt());
@@ -134,8 +148,17 @@ public final class SpofDemo {
         }
     }
 
-    /** The host whose loss the design is meant to survive, if it can survive any. */
+    /**
+     * The host whose loss the design is meant to survive, if it can survive any: the master of a balancer pair
+     * (its highest priority member), else the last web server.
+     */
     static String defaultVictim(Topology topology) {
+        Optional<String> master = topology.balancers().stream().filter(p -> p.tier().vrrp().isPresent())
+                .max(Comparator.comparingInt(p -> p.tier().vrrp().orElseThrow().priority()))
+                .map(p -> p.host().name());
+        if (master.isPresent()) {
+            return master.get();
+        }
         List<String> webHosts = topology.hostsWith(Role.WEB).stream().map(h -> h.name()).toList();
         return webHosts.get(webHosts.size() - 1);
     }
@@ -156,10 +179,38 @@ public final class SpofDemo {
         return list;
     }
 
+    /**
+     * Where the load goes: the site's front door, as a browser would knock: over HTTPS to the balancer's HTTPS
+     * port when the design sends plain HTTP there (secured, scaled), else plain HTTP.
+     */
+    static InetSocketAddress target(Stack stack) {
+        InetSocketAddress front = stack.front();
+        return httpsBalancer(stack).map(lb -> new InetSocketAddress(front.getAddress(), lb.httpsAddress().getPort()))
+                .orElse(front);
+    }
+
+    private static Optional<org.foobarstack.launcher.hosts.LbTierRuntime> httpsBalancer(Stack stack) {
+        return stack.context().tiers(Role.LB).stream().map(t -> (org.foobarstack.launcher.hosts.LbTierRuntime) t)
+                .filter(lb -> lb.httpsAddress() != null).findFirst();
+    }
+
+    /** A load for www.foobar.com at {@link #target}, trusting the balancer's certificate authority over HTTPS. */
+    static LoadConfig.Builder aimedAt(Stack stack) {
+        LoadConfig.Builder builder = LoadConfig.builder(target(stack)).hostHeader("www.foobar.com");
+        httpsBalancer(stack).ifPresent(lb -> {
+            try {
+                builder.tls(io.netty.handler.ssl.SslContextBuilder.forClient()
+                        .trustManager(lb.caCertificate().toFile()).build());
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("cannot trust " + lb.caCertificate() + ": " + e.getMessage(), e);
+            }
+        });
+        return builder;
+    }
+
     /** A few hundred requests, so that the measured run does not pay for the JIT compiler's first seconds. */
-    private void warmUp(InetSocketAddress front) throws InterruptedException {
-        new LoadGenerator().start(LoadConfig.builder(front)
-                .hostHeader("www.foobar.com")
+    private void warmUp(Stack stack) throws InterruptedException {
+        new LoadGenerator().start(aimedAt(stack)
                 .path(settings.path())
                 .rate(Math.max(50, settings.rate()))
                 .duration(Duration.ofSeconds(2))

@@ -48,6 +48,10 @@ public final class SpofReport {
         rows.add(row(runs, "balancer noticed", r -> !r.balanced() ? "no balancer"
                 : r.noticedAfterMillis().isPresent() ? r.noticedAfterMillis().getAsLong() + " ms after the kill"
                 : "nothing to notice"));
+        if (runs.stream().anyMatch(SpofRun::killedABalancer)) {
+            rows.add(row(runs, "virtual address taken over", r -> r.takeoverAfterMillis().isPresent()
+                    ? r.takeoverAfterMillis().getAsLong() + " ms after the kill" : "no balancer pair"));
+        }
         rows.add(row(runs, "latency p50 / p99 / max", r -> String.format("%.1f / %.1f / %.1f ms",
                 r.load().latency().p50(), r.load().latency().p99(), r.load().latency().max())));
         table(b, rows);
@@ -69,14 +73,32 @@ public final class SpofReport {
             }
             b.append("    ").append(verdict(run)).append("\n\n");
         }
-        b.append("What is emulated: every host of both designs runs in this one JVM on this machine's cores; a\n")
-                .append("host is a loopback address, and killing it stops its tiers at once and resets their\n")
-                .append("sockets, as a server losing power looks from the network. The load is a constant rate\n")
-                .append("measured from each request's intended start, so waiting counts as slowness.\n");
+        b.append("What is emulated: every host of each design runs in this one JVM on this machine's cores;\n")
+                .append("a host is a loopback address, and killing it stops its tiers at once and resets their\n")
+                .append("sockets, as a server losing power looks from the network. A balancer pair elects its\n")
+                .append("master with VRRP advertisements sent in UDP to each other (keepalived's unicast mode, not\n")
+                .append("IP protocol 112), and \"holding the virtual address\" means listening on it. The load is\n")
+                .append("a constant rate measured from each request's intended start, so waiting counts as\n")
+                .append("slowness.\n");
         return b.toString();
     }
 
     private static String verdict(SpofRun run) {
+        if (run.killedABalancer() && run.takeoverAfterMillis().isPresent()) {
+            long takeover = run.takeoverAfterMillis().getAsLong();
+            return "The active balancer " + run.killedHost() + " was killed; the passive one missed its "
+                    + "advertisements and took the virtual address " + takeover + " ms later (three advertisement "
+                    + "intervals plus its skew: keepalived's Master_Down_Interval). " + run.failed()
+                    + " requests failed" + (run.load().firstFailureMillis().isPresent() ? " between "
+                    + SpofDemo.seconds(run.load().firstFailureMillis().getAsLong()).trim() + " and "
+                    + SpofDemo.seconds(run.load().lastFailureMillis().getAsLong()).trim() : "")
+                    + ": the takeover window, and the connections reset when an address changes hands. "
+                    + "Active-passive shortens an outage of the balancer to seconds; it does not remove it.";
+        }
+        if (run.killedABalancer()) {
+            return "The only balancer was killed: while it was down, every request failed, however many servers "
+                    + "stood behind it. It is a single point of failure.";
+        }
         if (!run.balanced()) {
             return "One server: while it was down, every request failed. It is a single point of failure.";
         }

@@ -36,6 +36,21 @@ public record SpofRun(String design, String description, String killedHost, List
     public record Event(long atMillis, String what, boolean down) {
     }
 
+    /** The words of an event in which a balancer of a pair took the virtual address (entered VRRP MASTER). */
+    public static final String TOOK_THE_ADDRESS = "took the virtual address";
+
+    /** How long after the kill another balancer took the pair's virtual address over, or empty (no pair). */
+    public OptionalLong takeoverAfterMillis() {
+        return events.stream().filter(e -> e.what().contains(TOOK_THE_ADDRESS) && e.atMillis() >= killedAtMillis
+                        && !e.what().startsWith(killedTiers.isEmpty() ? "\0" : killedTiers.get(0) + ":"))
+                .mapToLong(e -> e.atMillis() - killedAtMillis).findFirst();
+    }
+
+    /** Whether the killed host was a balancer (one of a pair, when {@link #takeoverAfterMillis()} is present). */
+    public boolean killedABalancer() {
+        return killedTiers.stream().anyMatch(t -> t.startsWith("lb-"));
+    }
+
     /** Requests that failed (no answer) or were answered 5xx: what a user saw as "the site is broken". */
     public long failed() {
         return load.failedTotal() + load.answeredBetween(500, 599);

@@ -24,8 +24,6 @@ import org.foobarstack.vrrp.State;
 import org.foobarstack.vrrp.Transition;
 import org.foobarstack.vrrp.VrrpConfig;
 import org.foobarstack.vrrp.VrrpInstance;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.foobarstack.topology.Role;
 
 import java.io.IOException;
@@ -44,8 +42,6 @@ import java.util.Set;
  * is named after the web tier it reaches ({@code web-2}), the way a HAProxy configuration names its servers.
  */
 public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
-
-    private static final Logger log = LoggerFactory.getLogger(LbTierRuntime.class);
 
     private final LbTier lb;
     private int boundStatsPort;
@@ -187,6 +183,14 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
     private volatile VrrpInstance vrrp;
     /** Every change of this balancer's VRRP state, newest last, for the dashboard and demos. */
     private final List<Transition> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Who hears each transition, across restarts (each start makes a new VRRP instance). */
+    private final List<java.util.function.Consumer<Transition>> vrrpListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Calls {@code listener} with every VRRP transition of this balancer from now on, on the VRRP thread. */
+    public void onVrrpTransition(java.util.function.Consumer<Transition> listener) {
+        vrrpListeners.add(listener);
+    }
 
     /** The pair's virtual address, when this balancer is one of a pair. */
     public Optional<java.net.InetAddress> virtualAddress() {
@@ -235,9 +239,9 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
                 throw new UncheckedIOException(e);
             }
         }, balancer::stopListeningOn);
-        instance.onStateChange(transition -> {
+        instance.onStateChange(transition -> { // the instance logs each one itself
             transitions.add(transition);
-            log.info("{} on {}: {}", this.instance, host.name(), transition.describe());
+            vrrpListeners.forEach(listener -> listener.accept(transition));
         });
         instance.start();
         vrrp = instance;

@@ -59,7 +59,7 @@ public final class LoadCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "http://HOST[:PORT]/PATH; https is not supported.")
+    @Parameters(index = "0", paramLabel = "URL", description = "http://HOST[:PORT]/PATH, or https://... (see --cacert).")
     String url;
 
     @Option(names = "--rate", required = true, paramLabel = "N", description = "Requests per second.")
@@ -110,6 +110,11 @@ public final class LoadCommand implements Callable<Integer> {
                     + " X-App-Version to see which version answered during a deploy; the name's case does not"
                     + " matter.")
     String countHeader;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "For an https URL: trust the certificate authority in this PEM file (the stack's own, as "
+                    + "curl --cacert), instead of the JDK's trusted authorities.")
+    java.nio.file.Path cacert;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -212,6 +217,21 @@ public final class LoadCommand implements Callable<Integer> {
                 .countHeader(countHeader);
         if (data != null) {
             builder.body(data.getBytes(StandardCharsets.UTF_8), contentType);
+        }
+        if (cacert != null && !target.https()) {
+            throw new IllegalArgumentException("--cacert is for an https URL");
+        }
+        if (target.https()) {
+            try {
+                io.netty.handler.ssl.SslContextBuilder tls = io.netty.handler.ssl.SslContextBuilder.forClient();
+                if (cacert != null) {
+                    tls.trustManager(cacert.toFile());
+                }
+                builder.tls(tls.build());
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("--cacert " + cacert + ": not a PEM certificate we can trust ("
+                        + e.getMessage() + ")");
+            }
         }
         if (source != null) {
             builder.sourceAddress(HostResolver.literal(source, "--source"));

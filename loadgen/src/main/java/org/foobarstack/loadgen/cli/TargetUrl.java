@@ -5,17 +5,17 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * The URL on the command line, taken apart: {@code http://HOST[:PORT]/PATH[?QUERY]}.
+ * The URL on the command line, taken apart: {@code http[s]://HOST[:PORT]/PATH[?QUERY]}.
  *
+ * @param https        whether the URL is https: every connection then starts with a TLS handshake
  * @param host         the host as written, without the brackets of an IPv6 literal
- * @param port         the port, 80 when the URL names none
+ * @param port         the port, 80 (443 for https) when the URL names none
  * @param pathAndQuery the request-target to send, "/" when the URL has no path
  */
-record TargetUrl(String host, int port, String pathAndQuery) {
+record TargetUrl(boolean https, String host, int port, String pathAndQuery) {
 
     /**
-     * @throws IllegalArgumentException with a message for the user when {@code text} is not an http URL; an https
-     *                                  URL is refused, since the generator does not speak TLS
+     * @throws IllegalArgumentException with a message for the user when {@code text} is not an http or https URL
      */
     static TargetUrl parse(String text) {
         URI uri;
@@ -26,9 +26,7 @@ record TargetUrl(String host, int port, String pathAndQuery) {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         switch (scheme) {
-            case "http" -> { }
-            case "https" -> throw new IllegalArgumentException("https is not supported yet: the load generator"
-                    + " speaks plain HTTP/1.1 only; use an http:// URL");
+            case "http", "https" -> { }
             case "" -> throw new IllegalArgumentException("the URL needs a scheme: http://HOST[:PORT]/PATH, not "
                     + text);
             default -> throw new IllegalArgumentException("not an http URL: " + text);
@@ -40,15 +38,16 @@ record TargetUrl(String host, int port, String pathAndQuery) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        boolean https = scheme.equals("https");
+        int port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return new TargetUrl(host, port, path + query);
+        return new TargetUrl(https, host, port, path + query);
     }
 
-    /** The Host header: the host as the URL names it, with the port when it is not 80 (RFC 9110 §7.2). */
+    /** The Host header: the host as the URL names it, with the port when it is not the scheme's (RFC 9110 §7.2). */
     String hostHeader() {
         String name = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return port == 80 ? name : name + ":" + port;
+        return port == (https ? 443 : 80) ? name : name + ":" + port;
     }
 }

@@ -211,8 +211,8 @@ class LoadCommandTest {
         return Stream.of(
                 Arguments.of(new String[]{"http://127.0.0.1/", "--duration", "1"}, "--rate"),
                 Arguments.of(new String[]{"http://127.0.0.1/", "--rate", "10"}, "--duration"),
-                Arguments.of(new String[]{"https://www.foobar.com/", "--rate", "10", "--duration", "1"},
-                        "https is not supported yet"),
+                Arguments.of(new String[]{"http://127.0.0.1/", "--rate", "10", "--duration", "1", "--cacert",
+                        "ca.pem"}, "--cacert is for an https URL"),
                 Arguments.of(new String[]{"www.foobar.com/", "--rate", "10", "--duration", "1"}, "scheme"),
                 Arguments.of(new String[]{"http://127.0.0.1/", "--rate", "10", "--duration", "0"}, "--duration"),
                 Arguments.of(new String[]{"http://127.0.0.1/", "--rate", "10", "--duration", "3601"}, "3600"),

@@ -1,0 +1,46 @@
+package org.foobarstack.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code draw}: the picture of a design says where www points, every host in a box, and who calls whom. */
+class DrawingTest {
+
+    @Test
+    void theScaledDesignShowsThePairsVirtualAddressAndEveryTierOnItsOwnHost() {
+        String picture = Drawing.of(ShippedTopologies.load("scaled"));
+
+        assertThat(picture).startsWith("scaled: 10 hosts\nwww.foobar.com -> 127.0.0.100  (the balancer pair's");
+        for (HostSpec host : ShippedTopologies.load("scaled").hosts()) {
+            assertThat(picture).contains("| " + host.name() + "  " + host.address().getHostAddress());
+        }
+        assertThat(picture).contains("vrrp 127.0.0.100 prio 150", "vrrp 127.0.0.100 prio 100",
+                "| lb-1 -> web on web-1, web-2", "| web-1 -> app on app-1",
+                "| app-1 -> db on db-1 (writes; reads on its replica db-2)",
+                "| db-2 -> db-1: follows its change log (replication)",
+                "firewall: 1 rule, else drop");
+        // rows in the order a request meets them: the balancers' row above the web servers', above the databases'
+        assertThat(picture.indexOf("| lb-1  ")).isLessThan(picture.indexOf("| web-1  "));
+        assertThat(picture.indexOf("| web-1  ")).isLessThan(picture.indexOf("| db-1  "));
+    }
+
+    @Test
+    void theSimpleDesignIsOneBoxWithEveryTier() {
+        String picture = Drawing.of(ShippedTopologies.load("simple"));
+
+        assertThat(picture).isEqualTo("""
+                simple: 1 host
+                www.foobar.com -> 127.0.0.1  (the web server)
+
+                +------------------------+
+                | server-1  127.0.0.1    |
+                |  dns :5300             |
+                |  web :8080 https :8443 |
+                |  app :9000             |
+                |  db :1527              |
+                |    primary             |
+                +------------------------+
+                """);
+    }
+}
