@@ -31,6 +31,10 @@ import org.foobarstack.trace.TraceHub;
  *                                 token; 202 Accepted, Location: /api/operation
  *   POST /api/scale?role=web&count=3               start bringing the web servers to 3; needs the token; 202
  *   GET /api/operation            the running or last deploy or scaling, with its steps so far; 404 before any
+ *   GET /api/monitoring/summary   the monitoring server's /api/summary, /api/hosts, /api/alerts and
+ *   GET /api/monitoring/hosts     /api/series?host=H&amp;metric=M, passed on as it answers them, in a design with a
+ *   GET /api/monitoring/alerts    monitor tier; 404 without one, 502 when it does not answer (see
+ *   GET /api/monitoring/series    {@link MonitoringProxy})
  *   GET /  (and its files)        the dashboard page
  * </pre>
  *
@@ -73,6 +77,7 @@ public final class AdminRoutes {
     private final Supplier<String> adminEndpoint;
     private final DashboardAssets assets = new DashboardAssets();
     private final AdminJson json = new AdminJson();
+    private final MonitoringProxy monitoring = new MonitoringProxy(json);
     /** The last demo report stored, or null: only the last one is kept, in memory, gone when the stack stops. */
     private final AtomicReference<DemoReport> lastDemo = new AtomicReference<>();
 
@@ -105,6 +110,10 @@ public final class AdminRoutes {
         }
         if (path.equals(DEMO)) {
             return demo(request);
+        }
+        if (path.startsWith(MonitoringProxy.PREFIX)) {
+            // the stack is asked on every request: its monitor tier may be stopped or started while it runs
+            return monitoring.handle(request, stack.monitoringServer());
         }
         if (path.equals(DEPLOY) || path.equals(SCALE)) {
             return startOperation(request, path);

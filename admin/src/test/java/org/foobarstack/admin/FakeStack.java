@@ -1,5 +1,6 @@
 package org.foobarstack.admin;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * an {@link Operation} that does nothing by itself: the test moves it on ({@link #lastOperation()}, then
  * {@code step}, {@code done}) and changes what the topology reports with it ({@link #runVersion}), so that it
  * decides what the dashboard sees between two of its reads.
+ *
+ * <p>{@link #monitoringServer(InetSocketAddress)} names a monitoring server, as a design with a monitor tier has.
  */
 final class FakeStack implements StackControl {
 
@@ -50,6 +53,8 @@ final class FakeStack implements StackControl {
     private final Map<String, String> appVersions = new LinkedHashMap<>();
     /** The deploy or scaling asked for last; null before any. */
     private Operation operation;
+    /** The monitoring server the stack names, as the secured design's mon-1; null for none (distributed has none). */
+    private InetSocketAddress monitoringServer;
     private long operations;
 
     FakeStack() {
@@ -214,6 +219,16 @@ final class FakeStack implements StackControl {
         }
         operation = new Operation(++operations, kind, description);
         return operation;
+    }
+
+    @Override
+    public synchronized Optional<InetSocketAddress> monitoringServer() {
+        return Optional.ofNullable(monitoringServer);
+    }
+
+    /** From now on, the stack names {@code address} as its monitoring server; null takes it away. */
+    synchronized void monitoringServer(InetSocketAddress address) {
+        monitoringServer = address;
     }
 
     /** The operation started last, for the test to move on; null before any. */

@@ -100,7 +100,10 @@ final class Banner {
         stack.context().nameServer().ifPresent(ns -> b.append("  dig @").append(ns.address().getAddress()
                 .getHostAddress()).append(" -p ").append(ns.address().getPort())
                 .append(" www.foobar.com A                 (www points at ")
-                .append(stack.topologySpec().balancers().isEmpty() ? "the web servers" : "the load balancer")
+                .append(stack.topologySpec().balancers().isEmpty() ? "the web servers"
+                        : stack.topologySpec().balancers().stream().anyMatch(p -> p.tier().vrrp().isPresent())
+                        ? "the balancer pair's virtual address" : stack.topologySpec().balancers().size() > 1
+                        ? "every balancer" : "the load balancer")
                 .append(")\n"));
         InetSocketAddress front = stack.front();
         LbTierRuntime firstBalancer = stack.context().tiers(Role.LB).stream().map(t -> (LbTierRuntime) t)
@@ -138,7 +141,13 @@ final class Banner {
                 .map(HostRuntime::name).orElse(stack.hosts().get(stack.hosts().size() - 1).name());
         b.append("  bin/foobar-stack ctl kill ").append(victim).append("      (then: ctl start ")
                 .append(victim).append(")\n");
-        if (front != null) {
+        if (firstBalancer != null && firstBalancer.httpsAddress() != null && front != null) {
+            int port = firstBalancer.httpsAddress().getPort();
+            b.append("  bin/foobar-stack load https://www.foobar.com:").append(port)
+                    .append("/api/messages --resolve www.foobar.com:").append(port).append(':')
+                    .append(front.getAddress().getHostAddress()).append(" --cacert ")
+                    .append(firstBalancer.caCertificate()).append(" --rate 100 --duration 20\n");
+        } else if (front != null) {
             b.append("  bin/foobar-stack load http://").append(hostPort(front))
                     .append("/api/messages --rate 100 --duration 20\n");
         }

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,6 +271,7 @@ public final class Stack implements AutoCloseable, StackControl {
                     startTier(tier, progress);
                 }
             }
+            awaitBalancerPairs(progress);
             startAdmin(progress);
             for (CompletableFuture<Void> database : databases) {
                 awaitStorage(database);
@@ -288,6 +290,37 @@ public final class Stack implements AutoCloseable, StackControl {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Every balancer pair elects its master before the stack says it is up: until then nobody listens on the
+     * virtual address www points at. The election takes the backups' Master_Down_Interval (3.4 s at advert_int
+     * 1 s), since every member starts as a backup (RFC 9568 §6.4.1).
+     */
+    private void awaitBalancerPairs(Consumer<String> progress) {
+        Map<InetAddress, List<LbTierRuntime>> pairs = new LinkedHashMap<>();
+        for (TierRuntime tier : context.tiers(Role.LB)) {
+            LbTierRuntime lb = (LbTierRuntime) tier;
+            lb.virtualAddress().ifPresent(vip -> pairs.computeIfAbsent(vip, v -> new ArrayList<>()).add(lb));
+        }
+        pairs.forEach((vip, members) -> {
+            long began = System.nanoTime();
+            InetSocketAddress front = new InetSocketAddress(vip, members.get(0).address().getPort());
+            if (!PortProbe.waitUntilAccepting(front, READY_TIMEOUT)) {
+                throw new TierStartException("balancer pair " + vip.getHostAddress(), new IllegalStateException(
+                        "no member became VRRP master and listened on " + hostPort(front) + " within "
+                                + READY_TIMEOUT.toSeconds() + " s"));
+            }
+            String master = members.stream()
+                    .filter(m -> m.vrrpState().map(s -> s == org.foobarstack.vrrp.State.MASTER).orElse(false))
+                    .map(TierRuntime::instance).findFirst().orElse("?");
+            progress.accept(String.format("  %-9s %-6s %-14s up in %d ms", "pair", vip.getHostAddress(),
+                    master + " master", (System.nanoTime() - began) / 1_000_000));
+        });
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 
     private CompletableFuture<Void> startInBackground(DbTierRuntime db, Consumer<String> progress,

@@ -32,8 +32,8 @@ final class VrrpStateMachine {
 
     /** RFC 9568 §7.1 asks for the log of discarded packets to be rate limited: one line per reason this often. */
     static final Duration IGNORED_LOG_WINDOW = Duration.ofSeconds(10);
-    /** How often a new master tries again to take an address that is still held (see {@link #tryAcquire()}). */
-    static final int ACQUIRE_RETRIES_PER_ADVERT_INTERVAL = 10;
+    /** How often a new master tries again to take an address that is still held (see {@link #tryAcquire()}): every 10 ms at advert_int 1 s, so a preempting master listens at most 10 ms after the old one lets go. */
+    static final int ACQUIRE_RETRIES_PER_ADVERT_INTERVAL = 100;
 
     private final VrrpConfig config;
     private final Scheduler scheduler;

@@ -311,10 +311,10 @@ class VrrpStateMachineTest {
         assertThat(lb1.state()).isEqualTo(State.FAULT);
         SimulatedLan.Seen fault = last(lan.seenAt(lb1));
         // first failure at 3.414 s; it gives up once it has failed for a Master_Down_Interval (3.414 s),
-        // at the first retry after that, 3.5 s later
-        assertThat(fault.at()).isEqualTo(DOWN_150.plus(Duration.ofMillis(3_500)));
+        // at the first retry after that (one every 10 ms), 3.42 s later
+        assertThat(fault.at()).isEqualTo(DOWN_150.plus(Duration.ofMillis(3_420)));
         assertThat(fault.transition().describe()).isEqualTo("VRRP_Instance(VI_1) Entering FAULT STATE (onAcquire("
-                + "127.0.0.100) kept failing for 3.5 s: IllegalStateException: cannot listen on 127.0.0.100:80)");
+                + "127.0.0.100) kept failing for 3.4 s: IllegalStateException: cannot listen on 127.0.0.100:80)");
         // the faulting master sent priority 0, so lb-2 waited only its Skew_Time
         SimulatedLan.Seen takeover = last(lan.seenAt(lb2));
         assertThat(takeover.transition().to()).isEqualTo(State.MASTER);

@@ -1,5 +1,5 @@
 // foobar-stack dashboard. Plain JavaScript, no build step, no library: it reads the admin server's JSON APIs
-// and draws five panels.
+// and draws six panels.
 //
 //   1. Topology      GET /api/topology every 2 s  -> the hosts as boxes with their tiers, the load balancer's view
 //                                                    of its servers, arrows in the order a request crosses them,
@@ -20,6 +20,10 @@
 //   5. Operation     GET /api/operation every 1 s -> while a deploy or a scaling runs, and after: what was asked,
 //                                                    its state, its steps (newest at the bottom) and its result;
 //                                                    the hosts it names outlined in the topology while it runs
+//   6. Monitoring    GET /api/monitoring/summary, -> in a design with a monitoring server (secured): which hosts
+//                    .../hosts and .../alerts        push, each web server's requests per second, error rate and
+//                    every 2 s                       p99 with a line of its last 5 minutes, each replica's lag,
+//                                                    and the alert rules with their state and their alerts
 //
 // Every piece of text from the server goes into the page through textContent or an SVG text node, never as
 // HTML, so a header value such as "<script>" shows as those characters and runs nothing.
@@ -31,6 +35,7 @@
   const TOPOLOGY_EVERY_MS = 2000;
   const DEMO_EVERY_MS = 5000;
   const OPERATION_EVERY_MS = 1000;
+  const MONITORING_EVERY_MS = 2000;
   const LIST_LIMIT = 50;
   const TIERS = ['client', 'dns', 'lb', 'web', 'app', 'db'];
 
@@ -1870,6 +1875,267 @@
     }
   }
 
+  // ------------------------------------------------------------------ 6. monitoring: hosts, rates, alerts
+  //
+  // A design with a monitor tier (secured: mon-1) runs a monitoring server, and every other host pushes its
+  // numbers to it once a second. The admin server passes that server's JSON on under /api/monitoring/, since the
+  // page may talk to nothing but the admin server. The panel stays hidden while /api/monitoring/summary answers
+  // 404 (the design has no monitoring server); once it answers 200 the page asks for the hosts and the alerts as
+  // well, every 2 s, and draws:
+  //
+  //   Hosts        [server-1 0.4 s ago] [server-2 0.6 s ago] [ns1 never pushed]     green up, red down
+  //   Requests     web-1  server-1  100.0  5.0 %  23.5 ms  ▁▂▂▅▇▇                   the line: kept by this page
+  //   Replication  db-2  on server-2  2.5 s behind
+  //   Alerts       firing    HostDown         no push for 3.0 s
+  //                            ns1  never pushed, expected for 4.0 s
+  //                pending   HighRequestRate  requests per second above 50 for 30.0 s
+  //                inactive  ReplicationLag   replication lag above 5 s for 30.0 s
+  //
+  // The monitoring server computes every number; the page only formats them. A number it cannot know (fewer than
+  // two pushes in the window, no request at all) is null in its JSON and a dash here: no data is not zero. When
+  // it does not answer (502: its host was killed, say), the last picture stays, under a line saying why.
+
+  /** How far back each instance's line of requests per second goes: the last 5 minutes of polls. */
+  const SPARKLINE_MS = 5 * 60 * 1000;
+  const SPARKLINE = { width: 120, height: 24 };
+  const ALERT_STATES = ['inactive', 'pending', 'firing', 'resolved'];
+
+  const monitor = {
+    loading: false,
+    /**
+     * Per "host/instance", the requests per second of each poll, oldest first: [{at, value}], at in the browser's
+     * milliseconds, value null when the server had no number. The monitoring server keeps ten minutes of every
+     * series too (GET /api/monitoring/series), but only as raw counters; the rate it has already worked out is
+     * what the line shows, so the page keeps the rates it was given.
+     */
+    history: new Map(),
+  };
+
+  async function refreshMonitoring() {
+    if (monitor.loading) return; // an answer still on its way (the admin server waits 1 s at most): skip a tick
+    monitor.loading = true;
+    try {
+      const summary = await getJson('/api/monitoring/summary');
+      if (summary.status === 404) { // this design has no monitoring server
+        hideMonitoring();
+        return;
+      }
+      if (summary.status !== 200) { // 502: it did not answer; keep the last picture and say why
+        monitoringProblem(summary.body.error || 'the monitoring server answered ' + summary.status);
+        return;
+      }
+      const [hosts, alerts] = await Promise.all([getJson('/api/monitoring/hosts'),
+        getJson('/api/monitoring/alerts')]);
+      const failed = [hosts, alerts].find(answer => answer.status !== 200);
+      monitoringProblem(failed ? failed.body.error || 'the monitoring server answered ' + failed.status : '');
+      drawMonitoring(summary.body, hosts.status === 200 ? hosts.body : null,
+          alerts.status === 200 ? alerts.body : null);
+    } catch (e) {
+      // the admin server is unreachable (the header says so), or sent no JSON: keep what is drawn
+    } finally {
+      monitor.loading = false;
+    }
+  }
+
+  function hideMonitoring() {
+    document.getElementById('monitoring').hidden = true;
+    monitor.history.clear();
+  }
+
+  function monitoringProblem(text) {
+    const line = document.getElementById('monitoring-error');
+    line.textContent = text;
+    line.hidden = !text;
+  }
+
+  /** Draws the three answers; hosts or alerts is null when that one failed, and its part keeps what it showed. */
+  function drawMonitoring(summary, hosts, alerts) {
+    const at = typeof summary.at === 'string' ? Date.parse(summary.at) : NaN;
+    document.getElementById('monitoring-at').textContent = Number.isNaN(at) ? ''
+      : 'as of ' + formatTime(at * 1000) + ' on its clock';
+    if (num(summary.windowSeconds) !== null) {
+      document.getElementById('monitoring-window').textContent = summary.windowSeconds;
+    }
+    const instances = objectsIn(summary.instances);
+    rememberRates(instances);
+    drawRequestRates(instances);
+    drawReplicationLags(instances);
+    if (hosts) drawMonitoredHosts(hosts);
+    if (alerts) drawAlertRules(alerts);
+    document.getElementById('monitoring').hidden = false;
+  }
+
+  /** "0.4 s", "12 s", "3 min". */
+  function formatSeconds(seconds) {
+    if (seconds < 10) return seconds.toFixed(1) + ' s';
+    if (seconds < 120) return Math.round(seconds) + ' s';
+    return Math.round(seconds / 60) + ' min';
+  }
+
+  // ---- hosts: one badge each, green while it pushes
+
+  function drawMonitoredHosts(body) {
+    if (num(body.downAfterSeconds) !== null) {
+      document.getElementById('monitoring-down-after').textContent = body.downAfterSeconds;
+    }
+    const badges = objectsIn(body.hosts).map(host => {
+      const up = host.up === true;
+      const since = num(host.secondsSinceLastPush);
+      const badge = el('span', 'monitor-host');
+      badge.dataset.host = host.host;
+      badge.dataset.up = String(up);
+      const sinceText = !host.lastPush ? 'never pushed' : since === null ? '' : formatSeconds(since) + ' ago';
+      badge.append(el('span', 'monitor-host-name', host.host), el('span', 'since', sinceText));
+      // a host named in the design that never pushed is down too: a push-based server only notices silence
+      badge.title = (up ? 'up' : 'down') + ': ' + (host.lastPush
+        ? 'last push from ' + host.address + ', ' + host.pushes + ' pushes so far, ' + host.samples
+          + ' samples in the last one'
+        : 'expected, and has never pushed');
+      return badge;
+    });
+    document.getElementById('monitor-hosts').replaceChildren(...badges);
+  }
+
+  // ---- requests: per web server, rate, errors, p99 and the line of the last 5 minutes
+
+  /** Which instances get a row: every web server, and a balancer or an app server that counts requests too. */
+  function showsRequests(instance) {
+    const name = String(instance.instance || '');
+    if (name.startsWith('web-')) return true;
+    return (name.startsWith('lb-') || name.startsWith('app-')) && num(instance.requestsPerSecond) !== null;
+  }
+
+  function drawRequestRates(instances) {
+    const rows = instances.filter(showsRequests).map(instance => {
+      const rps = num(instance.requestsPerSecond);
+      const errors = num(instance.errorRate);
+      const p99 = num(instance.p99LatencySeconds);
+      const tr = el('tr', 'monitor-instance');
+      tr.dataset.instance = instance.instance;
+      tr.dataset.host = instance.host;
+      tr.dataset.hostUp = String(instance.hostUp === true);
+      const name = el('td', 'instance');
+      name.appendChild(el('span', 'tier-chip ' + tierClass(instance.instance.split('-')[0]), instance.instance));
+      const rate = el('td', 'num rps', rps === null ? '—' : rps.toFixed(1));
+      if (rps === null) rate.title = 'fewer than two pushes of its counters in the window';
+      const share = el('td', 'num err' + (errors > 0 ? ' err-some' : ''),
+          errors === null ? '—' : (100 * errors).toFixed(1) + ' %');
+      if (errors === null) share.title = 'no requests in the window, so no share of them';
+      const latency = el('td', 'num p99', p99 === null ? '—' : (1000 * p99).toFixed(1) + ' ms');
+      latency.title = '99 of 100 requests were answered within this, estimated from the latency histogram\'s '
+          + 'buckets as histogram_quantile(0.99, ...) does';
+      const line = el('td', 'spark');
+      line.appendChild(sparkline(monitor.history.get(historyKey(instance)) || []));
+      tr.append(name, el('td', 'instance-host', instance.host), rate, share, latency, line);
+      return tr;
+    });
+    document.getElementById('monitor-instances').replaceChildren(...rows);
+    document.getElementById('monitor-instances-empty').hidden = rows.length > 0;
+  }
+
+  function historyKey(instance) {
+    return instance.host + '/' + instance.instance;
+  }
+
+  /** Adds this poll's rate of every instance to its history, and forgets what is older than the line shows. */
+  function rememberRates(instances) {
+    const now = Date.now();
+    for (const instance of instances) {
+      const key = historyKey(instance);
+      if (!monitor.history.has(key)) monitor.history.set(key, []);
+      monitor.history.get(key).push({ at: now, value: num(instance.requestsPerSecond) });
+    }
+    for (const [key, points] of monitor.history) {
+      while (points.length && points[0].at < now - SPARKLINE_MS) points.shift();
+      if (!points.length) monitor.history.delete(key); // an instance gone for 5 minutes
+    }
+  }
+
+  /**
+   * The requests per second of the last 5 minutes as a small inline SVG line: now at the right edge, each poll at
+   * its time, from 0 at the foot to the highest rate of the 5 minutes at the top, so that the line shows the
+   * shape and the number beside it the value. A poll without a number breaks the line; a dot marks the newest.
+   */
+  function sparkline(points) {
+    const { width, height } = SPARKLINE;
+    const now = Date.now();
+    const values = points.map(p => p.value).filter(v => v !== null);
+    const top = Math.max(1, ...values);
+    const x = at => width * (1 - (now - at) / SPARKLINE_MS);
+    const y = value => height - 2 - (height - 4) * value / top;
+    const chart = svg('svg', { class: 'sparkline', width, height, viewBox: '0 0 ' + width + ' ' + height,
+      role: 'img', 'data-points': values.length,
+      'aria-label': 'requests per second over the last 5 minutes, at most ' + top.toFixed(1) });
+    chart.appendChild(svg('line', { class: 'spark-base', x1: 0, x2: width, y1: height - 1.5, y2: height - 1.5 }));
+    let run = [];
+    const endRun = () => {
+      if (run.length > 1) chart.appendChild(svg('polyline', { class: 'spark-line', points: run.join(' ') }));
+      run = [];
+    };
+    for (const point of points) {
+      if (point.value === null) endRun();
+      else run.push(x(point.at).toFixed(1) + ',' + y(point.value).toFixed(1));
+    }
+    endRun();
+    const last = points[points.length - 1];
+    if (last && last.value !== null) {
+      chart.appendChild(svg('circle', { class: 'spark-now', cx: x(last.at), cy: y(last.value), r: 2 }));
+    }
+    chart.appendChild(svg('title', {}, values.length
+      ? 'requests per second, last 5 minutes: ' + values.length + ' polls, highest ' + top.toFixed(1)
+      : 'no rate yet'));
+    return chart;
+  }
+
+  // ---- replication: each replica's lag, as its database reports it
+
+  function drawReplicationLags(instances) {
+    const items = instances.filter(instance => num(instance.replicationLagSeconds) !== null).map(instance => {
+      const lagMillis = 1000 * instance.replicationLagSeconds;
+      const item = el('li', 'monitor-lag');
+      item.dataset.instance = instance.instance;
+      item.dataset.lagging = String(lagMillis > LAG_WARNING_MS); // the topology's rule: amber past a second
+      item.append(el('span', 'lag-instance', instance.instance), el('span', 'lag-host', 'on ' + instance.host),
+          el('span', 'lag', formatMillis(lagMillis) + ' behind'));
+      return item;
+    });
+    document.getElementById('monitor-replication').replaceChildren(...items);
+    document.getElementById('monitor-replication-part').hidden = items.length === 0;
+  }
+
+  // ---- alerts: each rule with its state, and its alerts
+
+  function drawAlertRules(body) {
+    const rules = objectsIn(body.rules).map(rule => {
+      const ruleState = ALERT_STATES.includes(rule.state) ? rule.state : 'inactive';
+      const item = el('li', 'alert-rule');
+      item.dataset.rule = rule.name;
+      item.dataset.state = ruleState;
+      const head = el('div', 'alert-rule-head');
+      head.append(el('span', 'rule-state', ruleState), el('span', 'rule-name', rule.name),
+          el('span', 'rule-condition', rule.condition || ''));
+      item.appendChild(head);
+      const alerts = objectsIn(rule.alerts).map(alert => {
+        const alertState = ALERT_STATES.includes(alert.state) ? alert.state : 'inactive';
+        const line = el('li', 'alert');
+        line.dataset.subject = alert.subject;
+        line.dataset.state = alertState;
+        line.append(el('span', 'alert-state', alertState), el('span', 'alert-subject', alert.subject),
+            el('span', 'alert-description', alert.description || ''));
+        const since = typeof alert.since === 'string' ? Date.parse(alert.since) : NaN;
+        if (!Number.isNaN(since)) line.title = alertState + ' since ' + formatTime(since * 1000);
+        return line;
+      });
+      if (alerts.length) {
+        const list = el('ul', 'alerts');
+        list.append(...alerts);
+        item.appendChild(list);
+      }
+      return item;
+    });
+    document.getElementById('monitor-alerts').replaceChildren(...rules);
+  }
+
   // ------------------------------------------------------------------ wiring
 
   function step(delta) {
@@ -1908,10 +2174,12 @@
     refreshRequests();
     refreshDemo();
     refreshOperation();
+    refreshMonitoring();
     setInterval(refreshTopology, TOPOLOGY_EVERY_MS);
     setInterval(refreshRequests, REQUESTS_EVERY_MS);
     setInterval(refreshDemo, DEMO_EVERY_MS);
     setInterval(refreshOperation, OPERATION_EVERY_MS);
+    setInterval(refreshMonitoring, MONITORING_EVERY_MS);
     // a link such as /#trace=4bf92f35...&hop=3 opens that request at that message
     const link = /trace=([0-9a-f]{1,32})(?:&hop=(\d+))?/.exec(location.hash);
     if (link) openTrace(link[1], link[2] ? Number(link[2]) - 1 : 0);

@@ -71,7 +71,7 @@ public final class MonitorTierRuntime extends ServerTierRuntime<MonitoringServer
                 .filter(a -> a.state() == AlertState.FIRING).count();
         long hostsUp = current == null ? 0 : current.hosts().stream().filter(h -> h.up()).count();
         return new TierStatus("monitor", instance, "monitoring server", "HTTP",
-                List.of(hostPort(address) + " push, /metrics"), up,
+                List.of(hostPort(address) + "/tcp http (push, /metrics)"), up,
                 Map.of("hosts up", hostsUp, "alerts firing", firing), references(), null);
     }
 }

@@ -56,6 +56,7 @@ final class Deployer {
                     + stack.topologySpec().name() + " has none: --strategy all-at-once is what a one-server design "
                     + "can do (with downtime)");
         }
+        servers.requireWebAndAppTogether(strategy.word());
         if (strategy == Strategy.ROLLING && servers.live().size() < 2) {
             throw new ControlException(409, "rolling needs two or more servers taking requests: with "
                     + servers.live().size() + ", draining one leaves none");

@@ -49,6 +49,7 @@ final class Scaler {
                     + "over more servers: scale a design with one (distributed)");
         }
         List<String> live = servers.live();
+        servers.requireWebAndAppTogether("scale");
         if (live.isEmpty()) {
             throw new ControlException(409, "no server takes requests now to copy");
         }

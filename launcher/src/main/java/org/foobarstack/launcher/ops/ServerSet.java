@@ -52,6 +52,20 @@ final class ServerSet {
                 .toList();
     }
 
+    /**
+     * Refuses a design whose balanced servers run a web server only, their app servers on hosts of their own
+     * (scaled): deploys and scaling here replace or copy a server that runs both.
+     */
+    void requireWebAndAppTogether(String what) {
+        List<LbTierRuntime> all = balancers.all();
+        if (!all.isEmpty() && !all.get(0).serverHosts().isEmpty() && behindBalancer().isEmpty()) {
+            throw new org.foobarstack.admin.StackControl.ControlException(409, "the servers behind the balancer in "
+                    + stack.topology().name() + " run a web server only, their app servers on hosts of their "
+                    + "own: " + what + " works on servers that run both (distributed, secured), not one tier at a "
+                    + "time");
+        }
+    }
+
     boolean runsWebAndApp(String host) {
         HostSpec spec = stack.topology().host(host).orElse(null);
         return spec != null && spec.runs(Role.WEB) && spec.runs(Role.APP);
