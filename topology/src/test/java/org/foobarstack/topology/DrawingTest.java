@@ -25,6 +25,17 @@ class DrawingTest {
         assertThat(picture.indexOf("| web-1  ")).isLessThan(picture.indexOf("| db-1  "));
     }
 
+    /** Each design's page shows the drawing of its shipped topology as it is now: a changed file fails here. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"simple, learn.md", "distributed, distributed.md",
+            "secured, secured.md", "scaled, scaled.md"})
+    void eachDesignsPageShowsItsCurrentDrawing(String design, String page) throws Exception {
+        java.nio.file.Path doc = java.nio.file.Path.of("..", "docs", page);
+
+        assertThat(java.nio.file.Files.readString(doc)).as("docs/%s: run bin/foobar-stack draw %s and paste it",
+                page, design).contains("```\n" + Drawing.of(ShippedTopologies.load(design)) + "```\n");
+    }
+
     @Test
     void theSimpleDesignIsOneBoxWithEveryTier() {
         String picture = Drawing.of(ShippedTopologies.load("simple"));
