@@ -2,18 +2,11 @@ package org.foobarstack.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.foobarstack.launcher.hosts.LbTierRuntime;
 import org.foobarstack.topology.Role;
 import org.foobarstack.topology.Topology;
@@ -67,28 +60,8 @@ class HttpsAtTheBalancerTest {
         return (LbTierRuntime) stack.context().tiers(Role.LB).get(0);
     }
 
-    /** One request over TLS, trusting only the balancer's authority; the whole response as text. */
     static String overTls(String path) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream pem = Files.newInputStream(balancer().caCertificate())) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        InetSocketAddress https = balancer().httpsAddress();
-        try (Socket plain = new Socket(https.getAddress(), https.getPort());
-             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "www.foobar.com",
-                     https.getPort(), true)) {
-            javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must be on the certificate
-            tls.setSSLParameters(parameters);
-            tls.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: www.foobar.com\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return new String(tls.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return BalancerTls.get(balancer(), balancer().httpsAddress(), path);
     }
 
     @Test

@@ -4,25 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.foobarstack.admin.HostAction;
 import org.foobarstack.launcher.hosts.LbTierRuntime;
 import org.foobarstack.topology.Role;
@@ -85,26 +75,7 @@ class MonitoredDesignTest {
 
     static String overTls(String path) throws Exception {
         LbTierRuntime lb = (LbTierRuntime) stack.context().tiers(Role.LB).get(0);
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream pem = Files.newInputStream(lb.caCertificate())) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        InetSocketAddress https = lb.httpsAddress();
-        try (Socket tcp = new Socket(https.getAddress(), https.getPort());
-             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, "www.foobar.com",
-                     https.getPort(), true)) {
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            tls.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: www.foobar.com\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return new String(tls.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return BalancerTls.get(lb, lb.httpsAddress(), path);
     }
 
     @Test

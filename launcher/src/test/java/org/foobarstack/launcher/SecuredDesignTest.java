@@ -3,20 +3,12 @@ package org.foobarstack.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.foobarstack.launcher.hosts.LbTierRuntime;
 import org.foobarstack.topology.Role;
 import org.foobarstack.topology.ShippedTopologies;
@@ -52,29 +44,9 @@ class SecuredDesignTest {
         }
     }
 
-    /** One GET over TLS to the balancer, checking that its certificate names www.foobar.com; the whole response. */
     static String overTls(String path) throws Exception {
-        LbTierRuntime lb = (LbTierRuntime) stack.context().tiers(Role.LB).get(0);
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream pem = Files.newInputStream(lb.caCertificate())) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        // connect to the balancer's address, but speak to it as www.foobar.com (SNI and the name check), as a
-        // browser would after DNS gave it that address
-        try (Socket tcp = new Socket("127.0.92.10", 8443);
-             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, "www.foobar.com", 8443, true)) {
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            tls.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: www.foobar.com\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return new String(tls.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return BalancerTls.get((LbTierRuntime) stack.context().tiers(Role.LB).get(0),
+                new InetSocketAddress("127.0.92.10", 8443), path);
     }
 
     static String overPlainHttp(String path) throws Exception {

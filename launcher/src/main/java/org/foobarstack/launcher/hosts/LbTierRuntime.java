@@ -171,9 +171,8 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
      * so a browser that trusts it keeps trusting the site after the virtual address moves.
      */
     Path tlsDirectory() {
-        HostSpec keeper = lb.vrrp().flatMap(mine -> stack.topology().balancers().stream()
-                .filter(p -> p.tier().vrrp().map(v -> v.routerId() == mine.routerId()).orElse(false))
-                .map(org.foobarstack.topology.Placed::host).findFirst()).orElse(host);
+        HostSpec keeper = lb.vrrp().flatMap(mine -> pairMembers(mine).findFirst()
+                .map(org.foobarstack.topology.Placed::host)).orElse(host);
         return stack.dataDirectory(keeper).resolve("lb").resolve("tls");
     }
 
@@ -210,11 +209,15 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
 
     /** The other members of its pair: their address and advertisement port (keepalived's unicast_peer). */
     private List<InetSocketAddress> vrrpPeers(LbVrrp mine) {
-        return stack.topology().balancers().stream()
-                .filter(p -> !p.host().name().equals(host.name()))
-                .filter(p -> p.tier().vrrp().map(v -> v.routerId() == mine.routerId()).orElse(false))
+        return pairMembers(mine).filter(p -> !p.host().name().equals(host.name()))
                 .map(p -> new InetSocketAddress(p.address(), p.tier().vrrp().orElseThrow().port()))
                 .toList();
+    }
+
+    /** Every balancer of the design in the pair {@code mine} names (its router id), this one included. */
+    private java.util.stream.Stream<org.foobarstack.topology.Placed<LbTier>> pairMembers(LbVrrp mine) {
+        return stack.topology().balancers().stream()
+                .filter(p -> p.tier().vrrp().map(v -> v.routerId() == mine.routerId()).orElse(false));
     }
 
     /**
