@@ -29,6 +29,7 @@ public final class AdminJson {
         root.put("admin", adminEndpoint);
         root.put("name", topology.name());
         root.put("description", topology.description());
+        root.put("drawing", topology.drawing());
         ArrayNode hosts = root.putArray("hosts");
         for (HostStatus host : topology.hosts()) {
             ObjectNode node = hosts.addObject();
@@ -66,6 +67,16 @@ public final class AdminJson {
             node.put("host", balancer.host());
             node.put("algorithm", balancer.algorithm());
             node.put("statsUrl", balancer.statsUrl());
+            if (balancer.vrrp() != null) {
+                BalancerStatus.Vrrp vrrp = balancer.vrrp();
+                ObjectNode v = node.putObject("vrrp");
+                v.put("virtualAddress", vrrp.virtualAddress());
+                v.put("state", vrrp.state());
+                v.put("priority", vrrp.priority());
+                v.put("preempt", vrrp.preempt());
+                ArrayNode lines = v.putArray("transitions");
+                vrrp.transitions().forEach(lines::add);
+            }
             ArrayNode servers = node.putArray("servers");
             for (BalancerStatus.Server server : balancer.servers()) {
                 ObjectNode s = servers.addObject();

@@ -69,7 +69,7 @@ public final class AdminServer implements AutoCloseable {
     private final AdminConfig config;
     private final AdminRoutes routes;
     private final DateHeader date = new DateHeader();
-    private final RateLimitedLog badRequests = new RateLimitedLog(log);
+    private final RateLimitedLog badRequests = new RateLimitedLog(log, RateLimitedLog.Policy.FIVE_PER_SECOND);
 
     private EventLoopGroup loop;
     private EventExecutorGroup workers;

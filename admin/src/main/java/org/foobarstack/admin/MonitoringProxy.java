@@ -27,6 +27,7 @@ import org.foobarstack.httpcodec.response.HttpStatus;
  *   GET /api/monitoring/summary                   requests/s, error rate, p99 latency, replication lag per instance
  *   GET /api/monitoring/hosts                     each host: last push, up or down
  *   GET /api/monitoring/alerts                    the alert rules, their state and their alerts
+ *   GET /api/monitoring/rates?span=S&amp;step=T     requests/s per instance over time, from the stored series
  *   GET /api/monitoring/series?host=H&amp;metric=M    the points of one metric of one host
  * </pre>
  *
@@ -50,7 +51,7 @@ final class MonitoringProxy {
 
     static final String PREFIX = "/api/monitoring/";
     /** The routes passed on, each to the monitoring server's {@code /api/<route>}. */
-    static final List<String> ROUTES = List.of("summary", "hosts", "alerts", "series");
+    static final List<String> ROUTES = List.of("summary", "rates", "hosts", "alerts", "series");
     /**
      * How long to wait for a connection, and then for the answer. The monitoring server answers from memory in a
      * few milliseconds; one that takes a second is in trouble, and the dashboard asks again two seconds later.

@@ -10,13 +10,20 @@ import java.util.List;
  * @param description what it is, from its file
  * @param hosts       every host, in the file's order
  * @param balancers   every load balancer
+ * @param drawing     the design as a text picture, the one {@code foobar-stack draw} prints; "" when unknown
  */
 public record TopologyStatus(String name, String description, List<HostStatus> hosts,
-                             List<BalancerStatus> balancers) {
+                             List<BalancerStatus> balancers, String drawing) {
 
     public TopologyStatus {
         hosts = List.copyOf(hosts);
         balancers = List.copyOf(balancers);
+        drawing = drawing == null ? "" : drawing;
+    }
+
+    /** A topology without its drawing. */
+    public TopologyStatus(String name, String description, List<HostStatus> hosts, List<BalancerStatus> balancers) {
+        this(name, description, hosts, balancers, "");
     }
 
     /** Every tier of every host, in order: the flat list the dashboard's tier boxes and /health use. */

@@ -106,10 +106,23 @@ final class FakeStack implements StackControl {
                             : "L4CON Connection refused in 0 ms", up ? -1 : 1_795_310_603_000L));
         }
         BalancerStatus balancer = new BalancerStatus("lb-1", "lb-1", "roundrobin", "http://127.0.0.10:8404/stats",
-                servers);
+                servers, vrrp);
         return new TopologyStatus("distributed", "The course's second design: a load balancer in front of two "
                 + "servers, and the name server on a host of its own.", hosts,
-                List.of(balancer));
+                List.of(balancer), drawing);
+    }
+
+    /** lb-1's place in a balancer pair, or null (the default) for a balancer on its own. */
+    private BalancerStatus.Vrrp vrrp;
+    /** The design's text drawing; none by default. */
+    private String drawing = "";
+
+    synchronized void vrrp(BalancerStatus.Vrrp vrrp) {
+        this.vrrp = vrrp;
+    }
+
+    synchronized void drawing(String drawing) {
+        this.drawing = drawing;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.foobarstack.trace.TraceContext;
 import org.foobarstack.trace.TraceHub;
 import org.foobarstack.trace.TraceRecorder;
 import org.foobarstack.trace.fields.DnsFields;
-import org.foobarstack.trace.fields.HttpFields;
+import org.foobarstack.trace.fields.HttpHeadFields;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -71,7 +71,7 @@ final class FourTierTrace {
                 .timing(t0 + 60_000, t0 + 90_000).fields(DnsFields.of(answer.toWire())).build());
         web.record(web.hop(traceId, Protocol.HTTP, Direction.RECEIVED).summary("GET /api/messages HTTP/1.1")
                 .peer("127.0.0.1:50412").timing(t0 + 300_000, t0 + 340_000)
-                .fields(HttpFields.requestHead(REQUEST_HEAD.getBytes(StandardCharsets.ISO_8859_1))).build());
+                .fields(HttpHeadFields.requestHead(REQUEST_HEAD.getBytes(StandardCharsets.ISO_8859_1))).build());
         web.record(web.hop(traceId, Protocol.FASTCGI, Direction.SENT).summary("BEGIN_REQUEST id=1 role=RESPONDER")
                 .peer("127.0.0.1:9000").timing(t0 + 360_000, t0 + 380_000)
                 .fields(fastCgiHeader(1, "BEGIN_REQUEST", 8)).build());
@@ -94,7 +94,7 @@ final class FourTierTrace {
                 .fields(fastCgiHeader(6, "STDOUT", 96)).build());
         web.record(web.hop(traceId, Protocol.HTTP, Direction.SENT).summary("HTTP/1.1 200 OK")
                 .peer("127.0.0.1:50412").timing(t0 + 1_000_000, t0 + 1_050_000)
-                .fields(HttpFields.responseHead(RESPONSE_HEAD.getBytes(StandardCharsets.ISO_8859_1))).build());
+                .fields(HttpHeadFields.responseHead(RESPONSE_HEAD.getBytes(StandardCharsets.ISO_8859_1))).build());
         return traceId;
     }
 

@@ -49,9 +49,12 @@ class MonitoringBrowserTest {
         MonitoringFixture monitoring = new MonitoringFixture(Set.of("ns1", "lb-1", "server-1", "server-2"), 50);
         try (monitoring) {
             monitoring.advanceSeconds(3);
-            pushSecond(monitoring, 0, true);
-            monitoring.advanceSeconds(1);
-            pushSecond(monitoring, 1, true);
+            for (long n = 0; n <= 6; n++) { // seven pushes a second apart, from 3 s to 9 s on its clock
+                if (n > 0) {
+                    monitoring.advanceSeconds(1);
+                }
+                pushSecond(monitoring, n, true);
+            }
             monitoring.evaluateAlerts();
             FakeStack stack = new FakeStack();
             stack.monitoringServer(monitoring.address());
@@ -90,9 +93,10 @@ class MonitoringBrowserTest {
                     assertThat(text(browser, web1 + " .instance-host")).isEqualTo("server-1");
                     assertThat(text(browser, ".monitor-instance[data-instance=\"lb-1\"] .rps")).isEqualTo("200.0");
                     assertThat(text(browser, ".monitor-instance[data-instance=\"web-2\"] .err")).isEqualTo("0.0 %");
-                    // the line of the last 5 minutes grows with each read of the page, every 2 s
-                    browser.waitFor("Number(document.querySelector('" + web1 + " svg.sparkline')"
-                            + ".getAttribute('data-points')) >= 2", 10_000);
+                    // the line of the last 5 minutes, worked out by the monitoring server from the series it
+                    // stores, a point every 5 s: the windows ending at 9 s and 4 s each hold two pushes or more,
+                    // the one ending at -1 s none, so the line has two points at the first read of the page
+                    assertThat(attribute(browser, web1 + " svg.sparkline", "data-points")).isEqualTo("2");
                     assertThat(count(browser, web1 + " svg.sparkline polyline.spark-line")).isEqualTo(1);
                     assertThat(count(browser, web1 + " svg.sparkline circle.spark-now")).isEqualTo(1);
 
@@ -113,7 +117,7 @@ class MonitoringBrowserTest {
                             .isEqualTo(GREY);
                     assertThat(text(browser, hostDown + " .rule-condition")).isEqualTo("no push for 3.0 s");
                     assertThat(text(browser, hostDown + " .alert[data-subject=\"ns1\"] .alert-description"))
-                            .isEqualTo("never pushed, expected for 4.0 s");
+                            .isEqualTo("never pushed, expected for 9.0 s");
                     assertThat(browser.evaluate("[...document.querySelectorAll('.alert-rule[data-rule="
                             + "\"HighRequestRate\"] .alert')].map(a => a.dataset.subject + ' ' + a.dataset.state)")
                             .toString()).isEqualTo("[\"lb-1 pending\",\"web-1 pending\",\"web-2 pending\"]");
@@ -123,7 +127,7 @@ class MonitoringBrowserTest {
 
                     // (2) server-2 stops pushing: three seconds later it is down, and HostDown fires for it too
                     monitoring.advanceSeconds(3);
-                    pushSecond(monitoring, 4, false);
+                    pushSecond(monitoring, 9, false);
                     monitoring.evaluateAlerts();
                     browser.waitFor("document.querySelector('.monitor-host[data-host=\"server-2\"]')"
                             + ".dataset.up === 'false'", 10_000);

@@ -27,6 +27,7 @@ import org.foobarstack.app.net.SourceAddressRelay;
 import org.foobarstack.fastcgi.FastCgiRecordDecoder;
 import org.foobarstack.fastcgi.FastCgiRecordEncoder;
 import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +70,8 @@ import java.util.concurrent.TimeUnit;
 public final class AppServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppServer.class);
-    /** Bad input is logged at most this many lines per second per server; the rest is counted. */
-    private static final int BAD_INPUT_LOG_LINES_PER_SECOND = 20;
+    /** Bad input is logged at most 20 lines a second per server; the rest is counted. */
+    private static final RateLimitedLog.Policy BAD_INPUT_LOG_POLICY = RateLimitedLog.Policy.perSecond(20);
     /** Connections the kernel may queue before they are accepted (a burst of web-server connections). */
     private static final int ACCEPT_BACKLOG = 1024;
     /** How long the event loops get to finish their queued writes when the server closes. */
@@ -167,7 +168,7 @@ public final class AppServer implements AutoCloseable {
             context = new ResponderContext(config, application, workers, capacity,
                     new RateLimitedLog(config.badInputLog() != null ? config.badInputLog()
                             : LoggerFactory.getLogger(FastCgiResponderHandler.class),
-                            BAD_INPUT_LOG_LINES_PER_SECOND, 1000), recorder, metrics);
+                            BAD_INPUT_LOG_POLICY), recorder, metrics);
             ResponderContext open = context;
             metrics.gauge(AppMetrics.CONNECTIONS_OPEN, "FastCGI connections open now", open::openConnections);
             FastCgiRecordEncoder encoder = new FastCgiRecordEncoder();

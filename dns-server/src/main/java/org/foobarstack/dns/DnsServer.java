@@ -23,6 +23,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.foobarstack.trace.Metrics;
+import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,6 +70,8 @@ public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
     /** Logger of bad input (malformed packets...), at most one line per kind per minute. */
     public static final String PROBLEM_LOGGER = "org.foobarstack.dns.problems";
+    /** Bad packets are cheap to send: one line per kind of problem per minute, with a count of the rest. */
+    static final RateLimitedLog.Policy PROBLEM_LOG_POLICY = RateLimitedLog.Policy.perMinute(1);
     /** Logger of the query log, one INFO line per query; format in the module README. */
     public static final String QUERY_LOGGER = QueryLog.LOGGER_NAME;
     /** The tier name in traces. */
@@ -111,7 +114,7 @@ public final class DnsServer implements AutoCloseable {
     public DnsServer(DnsServerConfig config) {
         this.config = config;
         this.loader = new ZoneLoader(config.webAddress(), config.bindAddress());
-        this.problemLog = new RateLimitedLog(LoggerFactory.getLogger(PROBLEM_LOGGER)::warn, System::nanoTime);
+        this.problemLog = new RateLimitedLog(LoggerFactory.getLogger(PROBLEM_LOGGER), PROBLEM_LOG_POLICY);
         this.traceRecorder = config.traceRecorder() != null ? config.traceRecorder()
                 : new TraceRecorder(TRACE_TIER, config.instanceName());
         this.metrics = config.metrics() != null ? config.metrics() : new Metrics();
@@ -261,7 +264,7 @@ public final class DnsServer implements AutoCloseable {
      */
     private void warmUp() {
         QueryProcessor scratch = new QueryProcessor(() -> catalog, config.axfrAllowFrom(), new StatsCounters(),
-                new QueryLog(NOPLogger.NOP_LOGGER), new RateLimitedLog(line -> { }, System::nanoTime),
+                new QueryLog(NOPLogger.NOP_LOGGER), new RateLimitedLog(NOPLogger.NOP_LOGGER),
                 new QueryTracer(null, 0, () -> { }));
         InetSocketAddress nobody = new InetSocketAddress(config.bindAddress(), 0);
         for (AuthoritativeZone zone : catalog.zones()) {

@@ -1,41 +1,95 @@
 package org.foobarstack.dns;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the DNS tier alone: {@code java org.foobarstack.dns.DnsServerMain [--bind ADDR] [--port N]
- * [--zones DIR] [--www-cname] [--web-address ADDR] [--threads N] [--native] [--print-zone ORIGIN]}. Stops on SIGINT/SIGTERM.
+ * [--zones DIR] [--www-cname] [--web-address ADDR] [--threads N] [--native] [--print-zone ORIGIN]}.
+ * {@code --help} lists the options; the defaults are {@link DnsServerConfig}'s. Stops on SIGINT/SIGTERM.
  */
-public final class DnsServerMain {
+@Command(name = "DnsServerMain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the DNS tier alone: authoritative DNS for foobar.com over UDP and TCP.",
+                "Once listening it prints 'dns-server listening on udp ... and tcp ...'; SIGINT or SIGTERM stop it."})
+public final class DnsServerMain implements Callable<Integer> {
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to listen on, UDP and TCP (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "" + DnsServerConfig.DEFAULT_PORT,
+            description = "Port for UDP and TCP, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--zones", paramLabel = "DIR",
+            description = "Directory of <origin>.zone files (default: the zone shipped in the jar).")
+    Path zones;
+
+    @Option(names = "--www-cname", description = "Shipped zone only: www as a CNAME to the apex instead of an A record.")
+    boolean wwwCname;
+
+    @Option(names = "--web-address", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "IPv4 address written for $${web.address} (apex and www) (default: ${DEFAULT-VALUE}).")
+    String webAddress;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Event loop threads; more than one adds UDP sockets (SO_REUSEPORT) (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--native", description = "Linux epoll transport instead of Java NIO, when available.")
+    boolean nativeTransport;
+
+    @Option(names = "--print-zone", paramLabel = "ORIGIN",
+            description = "Print the zone as it would be served, placeholders filled in, and exit.")
+    String printZone;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
 
     private DnsServerMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        DnsServerConfig.Builder config = DnsServerConfig.builder();
-        String printZone = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--bind" -> config.bindAddress(value(args, ++i));
-                case "--port" -> config.port(Integer.parseInt(value(args, ++i)));
-                case "--zones" -> config.zonesDirectory(Path.of(value(args, ++i)));
-                case "--www-cname" -> config.wwwAsCname(true);
-                case "--web-address" -> config.webAddress(value(args, ++i));
-                case "--native" -> config.nativeTransport(true);
-                case "--threads" -> config.ioThreads(Integer.parseInt(value(args, ++i)));
-                case "--print-zone" -> printZone = value(args, ++i);
-                default -> {
-                    System.err.println("unknown argument " + args[i] + "; usage: [--bind ADDR] [--port N] "
-                            + "[--zones DIR] [--www-cname] [--web-address ADDR] [--threads N] [--native] [--print-zone ORIGIN]");
-                    System.exit(2);
-                }
-            }
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        // 0 after a stop by signal: the JVM is already shutting down, and exit() would wait on its own hooks
+        if (code != 0) {
+            System.exit(code);
         }
-        DnsServer server = new DnsServer(config.build());
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new DnsServerMain());
+    }
+
+    /** The config these options describe. */
+    DnsServerConfig config() {
+        DnsServerConfig.Builder config = DnsServerConfig.builder()
+                .bindAddress(bind)
+                .port(port)
+                .wwwAsCname(wwwCname)
+                .webAddress(webAddress)
+                .ioThreads(threads)
+                .nativeTransport(nativeTransport);
+        if (zones != null) {
+            config.zonesDirectory(zones);
+        }
+        return config.build();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        DnsServer server = new DnsServer(config());
         if (printZone != null) {
-            System.out.print(server.zoneText(printZone));
-            return;
+            out.print(server.zoneText(printZone));
+            out.flush();
+            return 0;
         }
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -43,15 +97,10 @@ public final class DnsServerMain {
             server.close();
             stopped.countDown();
         }, "dns-shutdown"));
-        System.out.println("dns-server listening on udp " + server.udpAddress() + " and tcp " + server.tcpAddress()
+        out.println("dns-server listening on udp " + server.udpAddress() + " and tcp " + server.tcpAddress()
                 + ", zones " + server.zoneSerials());
+        out.flush();
         stopped.await();
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
+        return 0;
     }
 }

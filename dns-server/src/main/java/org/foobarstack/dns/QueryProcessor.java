@@ -1,5 +1,6 @@
 package org.foobarstack.dns;
 
+import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceContext;
 
 import java.io.IOException;
@@ -375,8 +376,8 @@ final class QueryProcessor {
 
     private void problem(MessageProblem problem, InetSocketAddress client, String detail) {
         if (problem.isBadInput()) {
-            problemLog.warn(problem.name(), "from " + client.getAddress().getHostAddress() + "#" + client.getPort()
-                    + ": " + problem + (detail == null || detail.isEmpty() ? "" : ": " + detail));
+            problemLog.warnOfKind(problem.name(), "from {}#{}: {}{}", client.getAddress().getHostAddress(),
+                    client.getPort(), problem, detail == null || detail.isEmpty() ? "" : ": " + detail);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.foobarstack.trace.RateLimitedLog;
 
 /**
  * TCP transport (RFC 1035 §4.2.2, RFC 7766). The pipeline in front of this handler has already
@@ -57,7 +58,7 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // One broken connection must not affect the others: log (rate-limited) and close it.
-        problemLog.warn("tcp-exception", "TCP connection " + ctx.channel().remoteAddress() + ": " + cause);
+        problemLog.warnOfKind("tcp-exception", "TCP connection {}: {}", ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.util.List;
+import org.foobarstack.trace.RateLimitedLog;
 
 /**
  * UDP transport (RFC 1035 §4.2.1): one datagram in, at most one datagram out, to the sender.
@@ -52,6 +53,6 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A UDP socket serves everyone: never close it because of one bad exchange.
-        problemLog.warn("udp-exception", "UDP listener " + ctx.channel().localAddress() + ": " + cause);
+        problemLog.warnOfKind("udp-exception", "UDP listener {}: {}", ctx.channel().localAddress(), cause);
     }
 }

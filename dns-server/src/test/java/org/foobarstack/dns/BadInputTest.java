@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import org.foobarstack.trace.RateLimitedLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,15 +180,16 @@ class BadInputTest {
     void problemLogWritesOneLinePerKindPerMinute() {
         List<String> lines = new ArrayList<>();
         AtomicLong now = new AtomicLong(0);
-        RateLimitedLog log = new RateLimitedLog(lines::add, now::get);
+        RateLimitedLog log = new RateLimitedLog((level, line) -> lines.add(line), DnsServer.PROBLEM_LOG_POLICY,
+                now::get);
 
-        log.warn("FORMERR", "bad 1");
-        log.warn("FORMERR", "bad 2");
-        log.warn("NOTIMP", "other kind");
-        now.addAndGet(RateLimitedLog.INTERVAL_NANOS - 1);
-        log.warn("FORMERR", "bad 3");
+        log.warnOfKind("FORMERR", "bad 1");
+        log.warnOfKind("FORMERR", "bad 2");
+        log.warnOfKind("NOTIMP", "other kind");
+        now.addAndGet(DnsServer.PROBLEM_LOG_POLICY.window().toNanos() - 1);
+        log.warnOfKind("FORMERR", "bad 3");
         now.addAndGet(2);
-        log.warn("FORMERR", "bad 4");
+        log.warnOfKind("FORMERR", "bad 4");
 
         assertThat(lines).containsExactly("bad 1", "other kind", "bad 4 (2 more of this kind in the last minute)");
     }

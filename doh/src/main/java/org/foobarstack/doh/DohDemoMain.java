@@ -13,6 +13,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.foobarstack.dns.DnsServer;
 import org.foobarstack.dns.DnsServerConfig;
@@ -21,6 +22,9 @@ import org.foobarstack.http.WebServerConfig;
 import org.foobarstack.trace.Hop;
 import org.foobarstack.trace.TraceHub;
 import org.foobarstack.trace.TraceRecorder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The DNS tier and the web tier with its DoH route, and nothing else: what a browser needs to
@@ -37,36 +41,45 @@ import org.foobarstack.trace.TraceRecorder;
  * then {@code doh demo: ready}. On exit (Ctrl+C, SIGTERM) it prints every DNS hop recorded by the
  * DNS tier and by the DoH endpoint, one line each.
  */
-public final class DohDemoMain {
+@Command(name = "DohDemoMain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the DNS tier and the web tier with its DoH route (/dns-query), and no app tier.",
+                "Prints the addresses, the DoH template and the certificate's SPKI hash, then 'doh demo: ready';"
+                        + " on SIGINT or SIGTERM it prints every DNS hop recorded and stops."})
+public final class DohDemoMain implements Callable<Integer> {
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address both tiers listen on, and www.foobar.com's address (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--dns-port", paramLabel = "N", defaultValue = "" + DnsServerConfig.DEFAULT_PORT,
+            description = "DNS server UDP and TCP port (default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "" + WebServerConfig.DEFAULT_HTTP_PORT,
+            description = "Web server HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--https-port", paramLabel = "N", defaultValue = "" + WebServerConfig.DEFAULT_HTTPS_PORT,
+            description = "Web server HTTPS port, where /dns-query answers (default: ${DEFAULT-VALUE}).")
+    int httpsPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/web",
+            description = "The web server's site and certificates (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
 
     private DohDemoMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String bind = "127.0.0.1";
-        int dnsPort = DnsServerConfig.DEFAULT_PORT;
-        int httpPort = WebServerConfig.DEFAULT_HTTP_PORT;
-        int httpsPort = WebServerConfig.DEFAULT_HTTPS_PORT;
-        Path dataDir = Path.of("data", "web");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--bind" -> bind = args[++i];
-                case "--dns-port" -> dnsPort = Integer.parseInt(args[++i]);
-                case "--http-port" -> httpPort = Integer.parseInt(args[++i]);
-                case "--https-port" -> httpsPort = Integer.parseInt(args[++i]);
-                case "--data-dir" -> dataDir = Path.of(args[++i]);
-                case "--help", "-h" -> {
-                    System.out.println("usage: DohDemoMain [--bind ADDR] [--dns-port N] [--http-port N] "
-                            + "[--https-port N] [--data-dir DIR]");
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + args[i] + " (try --help)");
-                    System.exit(2);
-                }
-            }
+    public static void main(String[] args) {
+        int code = new CommandLine(new DohDemoMain()).execute(args);
+        // 0 after a stop by signal: the JVM is already shutting down, and exit() would wait on its own hooks
+        if (code != 0) {
+            System.exit(code);
         }
+    }
 
+    @Override
+    public Integer call() throws Exception {
         TraceHub hub = new TraceHub();
         TraceRecorder dnsRecorder = hub.newRecorder("dns", "dns-1");
         TraceRecorder webRecorder = hub.newRecorder("web", "web-1");
@@ -111,6 +124,7 @@ public final class DohDemoMain {
             stopped.countDown();
         }, "doh-demo-stop"));
         stopped.await();
+        return 0;
     }
 
     private static String host(InetSocketAddress a) {

@@ -99,7 +99,7 @@ public final class DohHandler implements RequestHandler, AutoCloseable {
     private final DnsForwarder forwarder;
     private final TraceRecorder recorder;
     private final ThreadPoolExecutor workers;
-    private final RateLimitedLog problemLog = new RateLimitedLog(log);
+    private final RateLimitedLog problemLog = new RateLimitedLog(log, RateLimitedLog.Policy.FIVE_PER_SECOND);
 
     /**
      * @param dnsServer where our DNS server listens (UDP and TCP on the same port, {@code DnsServer.udpAddress()})

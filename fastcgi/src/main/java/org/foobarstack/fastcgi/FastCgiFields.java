@@ -78,9 +78,7 @@ public final class FastCgiFields {
 
     /** The header as one group field, {@code Header [0+8]}, with the six fields as its children. */
     public static Field headerGroup(RecordHeader header) {
-        return Field.group("Header", 0, RecordHeader.LENGTH, RecordType.nameOf(header.type()) + ", request "
-                + header.requestId() + ", " + header.contentLength() + " content bytes, " + header.paddingLength()
-                + " padding bytes (FastCGI §3.3)", header(header));
+        return Field.group("Header", 0, RecordHeader.LENGTH, header + " (FastCGI §3.3)", header(header));
     }
 
     /** One decoded record: header, body fields by type, padding. The content's reader index is not moved. */

@@ -81,10 +81,15 @@ public record RecordHeader(int version, int type, int requestId, int contentLeng
         return LENGTH + contentLength + paddingLength;
     }
 
+    /**
+     * The header as a reader wants it, type by name: {@code "PARAMS, request 1, 412 content bytes, 4 padding
+     * bytes"}. A type FastCGI 1.0 does not define shows its number ({@code "type 42"}); a version other than 1 is
+     * added at the end, since no other exists.
+     */
     @Override
     public String toString() {
-        return "{version=" + version + ", type=" + RecordType.nameOf(type) + ", requestId=" + requestId
-                + ", contentLength=" + contentLength + ", paddingLength=" + paddingLength + "}";
+        return RecordType.nameOf(type) + ", request " + requestId + ", " + contentLength + " content bytes, "
+                + paddingLength + " padding bytes" + (version == VERSION_1 ? "" : ", version " + version);
     }
 
     private static void checkRange(String field, int value, int min, int max) {

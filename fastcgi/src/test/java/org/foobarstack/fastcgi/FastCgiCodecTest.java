@@ -304,4 +304,14 @@ class FastCgiCodecTest {
         assertThat(records.get(0).hexContent()).hasSize(2 * 0xFFFF);
         assertThat(records.get(1).id()).isEqualTo(0xFFFF);
     }
+
+    @Test
+    void aHeaderPrintsItsTypeByNameItsRequestAndItsLengths() {
+        assertThat(RecordHeader.of(RecordType.PARAMS, 1, 412))
+                .hasToString("PARAMS, request 1, 412 content bytes, 4 padding bytes");
+        assertThat(new RecordHeader(RecordHeader.VERSION_1, 42, 0, 0, 0))
+                .hasToString("type 42, request 0, 0 content bytes, 0 padding bytes");
+        assertThat(new RecordHeader(2, RecordType.STDIN.code(), 3, 8, 0))
+                .hasToString("STDIN, request 3, 8 content bytes, 0 padding bytes, version 2");
+    }
 }

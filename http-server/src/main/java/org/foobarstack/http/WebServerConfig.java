@@ -90,61 +90,71 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
     }
 
     /**
-     * Sizes and timeouts that protect the server from slow, greedy or broken clients and upstreams.
+     * Sizes and timeouts that protect the server from slow, greedy or broken clients and upstreams. Build them with
+     * {@link #builder()}; every value has a default.
      *
-     * @param maxRequestLineBytes request line (414 beyond), 8 KiB
-     * @param maxHeaderBytes      header section (431 beyond), 16 KiB
-     * @param maxHeaderFields     header field lines (431 beyond), 100
-     * @param maxBodyBytes        request body (413 beyond), 10 MiB
+     * @param parserLimits        the sizes the request parser enforces, {@link ParserLimits#defaults()}: request
+     *                            line 8 KiB (414 beyond), header section 16 KiB and 100 field lines (431 beyond),
+     *                            body 10 MiB (413 beyond)
      * @param headerTimeout       the whole header section must arrive within this, 10 s (408 after)
      * @param keepAliveTimeout    an idle persistent connection is closed after this, 60 s
-     * @param maxConnections      concurrent connections over both ports; more are refused with 503
+     * @param maxConnections      concurrent connections over both ports; more are refused with 503, 10,000
      * @param appConnectTimeout   connecting to the app tier (502 after), 2 s
      * @param appTimeout          the app tier must answer, and keep answering, within this (504 after), 30 s
      * @param shutdownTimeout     how long {@link WebServer#close()} waits for in-flight requests, 10 s
      */
-    public record Limits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaderFields, long maxBodyBytes,
-                         Duration headerTimeout, Duration keepAliveTimeout, int maxConnections,
-                         Duration appConnectTimeout, Duration appTimeout, Duration shutdownTimeout) {
+    public record Limits(ParserLimits parserLimits, Duration headerTimeout, Duration keepAliveTimeout,
+                         int maxConnections, Duration appConnectTimeout, Duration appTimeout,
+                         Duration shutdownTimeout) {
+
+        public Limits {
+            Objects.requireNonNull(parserLimits, "parserLimits");
+            Objects.requireNonNull(headerTimeout, "headerTimeout");
+            Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
+            Objects.requireNonNull(appConnectTimeout, "appConnectTimeout");
+            Objects.requireNonNull(appTimeout, "appTimeout");
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        }
 
         public static Limits defaults() {
-            return new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, Duration.ofSeconds(10),
-                    Duration.ofSeconds(60), 10_000, Duration.ofSeconds(2), Duration.ofSeconds(30),
-                    Duration.ofSeconds(10));
+            return builder().build();
         }
 
-        public ParserLimits parserLimits() {
-            return new ParserLimits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes);
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Limits withHeaderTimeout(Duration d) {
-            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, d,
-                    keepAliveTimeout, maxConnections, appConnectTimeout, appTimeout, shutdownTimeout);
+        public Builder toBuilder() {
+            return new Builder().parserLimits(parserLimits).headerTimeout(headerTimeout)
+                    .keepAliveTimeout(keepAliveTimeout).maxConnections(maxConnections)
+                    .appConnectTimeout(appConnectTimeout).appTimeout(appTimeout).shutdownTimeout(shutdownTimeout);
         }
 
-        public Limits withKeepAliveTimeout(Duration d) {
-            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
-                    d, maxConnections, appConnectTimeout, appTimeout, shutdownTimeout);
-        }
+        /** Mutable builder, starting from the defaults. */
+        public static final class Builder {
+            private ParserLimits parserLimits = ParserLimits.defaults();
+            private Duration headerTimeout = Duration.ofSeconds(10);
+            private Duration keepAliveTimeout = Duration.ofSeconds(60);
+            private int maxConnections = 10_000;
+            private Duration appConnectTimeout = Duration.ofSeconds(2);
+            private Duration appTimeout = Duration.ofSeconds(30);
+            private Duration shutdownTimeout = Duration.ofSeconds(10);
 
-        public Limits withMaxConnections(int n) {
-            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
-                    keepAliveTimeout, n, appConnectTimeout, appTimeout, shutdownTimeout);
-        }
+            private Builder() {
+            }
 
-        public Limits withMaxBodyBytes(long n) {
-            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, n, headerTimeout,
-                    keepAliveTimeout, maxConnections, appConnectTimeout, appTimeout, shutdownTimeout);
-        }
+            public Builder parserLimits(ParserLimits v) { this.parserLimits = v; return this; }
+            public Builder headerTimeout(Duration v) { this.headerTimeout = v; return this; }
+            public Builder keepAliveTimeout(Duration v) { this.keepAliveTimeout = v; return this; }
+            public Builder maxConnections(int v) { this.maxConnections = v; return this; }
+            public Builder appConnectTimeout(Duration v) { this.appConnectTimeout = v; return this; }
+            public Builder appTimeout(Duration v) { this.appTimeout = v; return this; }
+            public Builder shutdownTimeout(Duration v) { this.shutdownTimeout = v; return this; }
 
-        public Limits withAppTimeout(Duration d) {
-            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
-                    keepAliveTimeout, maxConnections, appConnectTimeout, d, shutdownTimeout);
-        }
-
-        public Limits withShutdownTimeout(Duration d) {
-            return new Limits(maxRequestLineBytes, maxHeaderBytes, maxHeaderFields, maxBodyBytes, headerTimeout,
-                    keepAliveTimeout, maxConnections, appConnectTimeout, appTimeout, d);
+            public Limits build() {
+                return new Limits(parserLimits, headerTimeout, keepAliveTimeout, maxConnections, appConnectTimeout,
+                        appTimeout, shutdownTimeout);
+            }
         }
     }
 

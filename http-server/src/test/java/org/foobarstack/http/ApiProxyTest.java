@@ -38,7 +38,7 @@ class ApiProxyTest {
     private void start(InetSocketAddress app, Duration appTimeout) throws IOException {
         server = new WebServer(WebServerConfig.builder().httpPort(0).httpsEnabled(false)
                 .documentRoot(ShippedSite.install(dir.resolve("www"))).dataDirectory(dir.resolve("data"))
-                .appServerAddress(app).limits(WebServerConfig.Limits.defaults().withAppTimeout(appTimeout))
+                .appServerAddress(app).limits(WebServerConfig.Limits.builder().appTimeout(appTimeout).build())
                 .build());
         server.start();
     }

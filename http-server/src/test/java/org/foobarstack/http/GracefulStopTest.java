@@ -51,7 +51,7 @@ class GracefulStopTest {
         server = new WebServer(WebServerConfig.builder().httpPort(0).httpsEnabled(false)
                 .documentRoot(ShippedSite.install(dir.resolve("www"))).dataDirectory(dir.resolve("data"))
                 .appServerAddress(app.address())
-                .limits(WebServerConfig.Limits.defaults().withAppTimeout(Duration.ofSeconds(30))).build());
+                .limits(WebServerConfig.Limits.builder().appTimeout(Duration.ofSeconds(30)).build()).build());
         server.start();
         InetSocketAddress address = server.httpAddress();
         try (RawHttp idle = new RawHttp(address); RawHttp busy = new RawHttp(address)) {

@@ -73,7 +73,7 @@ class TracingTest {
         server = new WebServer(config.httpPort(0)
                 .documentRoot(ShippedSite.install(dir.resolve("www"))).dataDirectory(dir.resolve("data"))
                 .appServerAddress(responder.address())
-                .limits(WebServerConfig.Limits.defaults().withAppTimeout(Duration.ofSeconds(10)))
+                .limits(WebServerConfig.Limits.builder().appTimeout(Duration.ofSeconds(10)).build())
                 .traceRecorder(recorder)
                 .metrics(metrics)
                 .build());

@@ -321,7 +321,7 @@ class WebServerSocketTest {
 
     @Test
     void aHeaderSectionThatDoesNotArriveInTimeGets408() throws IOException {
-        start(WebServerConfig.Limits.defaults().withHeaderTimeout(Duration.ofMillis(300)), false);
+        start(WebServerConfig.Limits.builder().headerTimeout(Duration.ofMillis(300)).build(), false);
         try (RawHttp c = connect()) {
             c.send("GET / HTTP/1.1\r\nHost: www.foo"); // and then nothing
             RawHttp.Response r = c.read();
@@ -332,7 +332,7 @@ class WebServerSocketTest {
 
     @Test
     void anIdleKeepAliveConnectionIsClosed() throws IOException {
-        start(WebServerConfig.Limits.defaults().withKeepAliveTimeout(Duration.ofMillis(300)), false);
+        start(WebServerConfig.Limits.builder().keepAliveTimeout(Duration.ofMillis(300)).build(), false);
         try (RawHttp c = connect()) {
             assertThat(c.send("GET /hello.txt HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);
             long start = System.nanoTime();
@@ -343,7 +343,7 @@ class WebServerSocketTest {
 
     @Test
     void connectionsOverTheCapAreRefusedWith503() throws IOException {
-        start(WebServerConfig.Limits.defaults().withMaxConnections(2), false);
+        start(WebServerConfig.Limits.builder().maxConnections(2).build(), false);
         try (RawHttp a = connect(); RawHttp b = connect()) {
             assertThat(a.send("GET /hello.txt HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);
             assertThat(b.send("GET /hello.txt HTTP/1.1\r\n" + H + "\r\n").read().status()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package org.foobarstack.launcher;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
                 org.foobarstack.loadgen.cli.LoadCommand.class, org.foobarstack.launcher.demo.DemoCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class, org.foobarstack.launcher.walk.WalkCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,14 +31,13 @@ public final class Main implements Runnable {
         return new CommandLine(new Main());
     }
 
-    /** No subcommand: run the stack with default settings, which is what a first-time user expects. */
+    /**
+     * No subcommand: run the stack with default settings, which is what a first-time user expects. Its exit code
+     * is ours; {@code run} has already said what went wrong.
+     */
     @Override
-    public void run() {
-        CommandLine run = spec.commandLine().getSubcommands().get("run");
-        int code = run.execute();
-        if (code != 0) {
-            throw new CommandLine.ExecutionException(spec.commandLine(), "the stack stopped with exit code " + code);
-        }
+    public Integer call() {
+        return spec.commandLine().getSubcommands().get("run").execute();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

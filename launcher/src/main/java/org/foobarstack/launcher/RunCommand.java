@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -74,6 +75,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Serve the zone in which www.foobar.com is a CNAME for foobar.com instead of an A record.")
     boolean wwwCname;
 
+    @Option(names = "--verbose", description = "When a tier cannot start, print the whole error with its stack trace.")
+    boolean verbose;
+
+    /** Exit code of a start that failed on a port already in use: like a usage error, the user's to fix. */
+    static final int PORT_IN_USE = 2;
+
     @Override
     public Integer call() throws InterruptedException {
         Topology topology = null;
@@ -114,22 +121,43 @@ final class RunCommand implements Callable<Integer> {
         Stack stack = new Stack(config);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGINT and SIGTERM both run shutdown hooks: that is where the tiers stop, top down.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread shutdown = new Thread(() -> {
             out.println("Stopping foobar-stack...");
             stack.close();
             out.println("foobar-stack stopped.");
             stopped.countDown();
-        }, "foobar-stack-shutdown"));
+        }, "foobar-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             stack.start(out::println);
         } catch (Stack.TierStartException e) {
-            System.err.println("foobar-stack could not start: " + e.getMessage());
-            return 1;
+            // start() has stopped the tiers it had started: nothing is left for the hook to stop
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            return startFailed(e, topology == null);
         }
         out.println();
         out.print(Banner.of(stack));
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Says why the stack did not start: for a taken port, who to ask and which flag moves the tier. */
+    private int startFailed(Stack.TierStartException e, boolean simpleDesign) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        var conflict = PortConflict.of(e, simpleDesign);
+        if (conflict.isPresent()) {
+            conflict.get().lines().forEach(err::println);
+        } else {
+            err.println("foobar-stack could not start: " + e.getMessage());
+        }
+        if (!verbose) {
+            err.println("  (--verbose prints the whole error)");
+        }
+        err.flush();
+        return conflict.isPresent() ? PORT_IN_USE : 1;
     }
 }

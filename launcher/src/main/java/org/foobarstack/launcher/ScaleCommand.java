@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 final class ScaleCommand extends OperationCommand {
 
     @Parameters(index = "0", paramLabel = "ROLE=N", description = "web=N or app=N: the servers behind the balancer, "
-            + "each running a web and an app server.")
+            + "each running a web and an app server; in a design whose tiers have hosts of their own (scaled), "
+            + "web=N: the web servers alone.")
     String assignment;
 
     @Override

@@ -311,12 +311,51 @@ public final class Stack implements AutoCloseable, StackControl {
                         "no member became VRRP master and listened on " + hostPort(front) + " within "
                                 + READY_TIMEOUT.toSeconds() + " s"));
             }
+            awaitSettled(front, members);
             String master = members.stream()
                     .filter(m -> m.vrrpState().map(s -> s == org.foobarstack.vrrp.State.MASTER).orElse(false))
                     .map(TierRuntime::instance).findFirst().orElse("?");
             progress.accept(String.format("  %-9s %-6s %-14s up in %d ms", "pair", vip.getHostAddress(),
                     master + " master", (System.nanoTime() - began) / 1_000_000));
         });
+    }
+
+    /**
+     * A pair is settled once the member that will keep the address holds it. Members start one after another,
+     * so a lower-priority one can win the first election (its timer started earlier) and, with preempt, hand the
+     * address over to the higher one a moment later, resetting every connection made to it in between. The stack
+     * is not up until that handover, if it comes, is behind it.
+     */
+    private static void awaitSettled(InetSocketAddress front, List<LbTierRuntime> members) {
+        LbTierRuntime keeper = members.stream()
+                .max(java.util.Comparator.comparingInt(m -> m.vrrpSettings().orElseThrow().priority()))
+                .orElseThrow();
+        if (!keeper.vrrpSettings().orElseThrow().preempt()) {
+            return; // whoever won first keeps the address
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!(isMaster(keeper) && members.stream().filter(m -> m != keeper).noneMatch(Stack::isMaster))) {
+            if (System.nanoTime() > deadline) {
+                throw new TierStartException("balancer pair " + hostPort(front), new IllegalStateException(
+                        keeper.instance() + " (the highest priority, preempting) did not become the only VRRP "
+                                + "master within " + READY_TIMEOUT.toSeconds() + " s"));
+            }
+            try {
+                Thread.sleep(10); // an election moves in advertisement intervals (1 s); 10 ms is fine-grained
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TierStartException("balancer pair " + hostPort(front), e);
+            }
+        }
+        // the keeper has entered MASTER; it listens once the one it preempted has let go
+        if (!PortProbe.waitUntilAccepting(front, READY_TIMEOUT)) {
+            throw new TierStartException("balancer pair " + hostPort(front), new IllegalStateException(
+                    keeper.instance() + " is VRRP master but nothing listens on " + hostPort(front)));
+        }
+    }
+
+    private static boolean isMaster(LbTierRuntime lb) {
+        return lb.vrrpState().map(s -> s == org.foobarstack.vrrp.State.MASTER).orElse(false);
     }
 
     private static String hostPort(InetSocketAddress address) {
@@ -355,12 +394,14 @@ public final class Stack implements AutoCloseable, StackControl {
 
     private void startTier(TierRuntime tier, Consumer<String> progress) {
         long began = System.nanoTime();
+        // listed before it starts: a start that fails half-way, or a tier that never becomes ready, is closed
+        // with the rest (closing a tier that has no server yet does nothing)
+        started.add(tier);
         try {
             tier.start();
         } catch (Exception e) {
             throw new TierStartException(tierName(tier), e);
         }
-        started.add(tier);
         InetSocketAddress address = tier.address();
         endpoints.add(new Endpoint(tierName(tier), address));
         if (!PortProbe.waitUntilAccepting(address, READY_TIMEOUT)) {
@@ -462,7 +503,8 @@ public final class Stack implements AutoCloseable, StackControl {
         for (TierRuntime tier : context.tiers(Role.LB)) {
             balancers.add(((LbTierRuntime) tier).balancerStatus());
         }
-        return new TopologyStatus(topology.name(), topology.description(), statuses, balancers);
+        return new TopologyStatus(topology.name(), topology.description(), statuses, balancers,
+                org.foobarstack.topology.Drawing.of(topology));
     }
 
     /**

@@ -33,7 +33,9 @@ class BalancerPairTest {
         SpofRun run = demo.run("scaled", null, 85);
 
         assertThat(run.killedHost()).as("the master of the pair").isEqualTo("lb-1");
-        assertThat(run.failedBeforeKill()).as("healthy before the kill").isZero();
+        assertThat(run.failedBeforeKill()).as("healthy before the kill (kill at %d ms; failing buckets %s)",
+                run.killedAtMillis(), run.load().timeline().buckets().stream()
+                        .filter(b -> b.failedTotal() + b.serverErrors() > 0).toList()).isZero();
         assertThat(run.takeoverAfterMillis()).as("lb-2 took the virtual address").isPresent();
         long takeover = run.takeoverAfterMillis().getAsLong();
         // lb-2 (priority 100, advert_int 1 s) waits Master_Down_Interval = 3.609 s after the last advertisement it
@@ -76,6 +78,13 @@ class BalancerPairTest {
             assertThat(answer.getSection(Section.ANSWER)).filteredOn(r -> r instanceof ARecord)
                     .extracting(r -> ((ARecord) r).getAddress().getHostAddress()).containsExactly("127.0.87.100");
             assertThat(stack.front().getAddress().getHostAddress()).isEqualTo("127.0.87.100");
+            // what the dashboard draws: each member's VRRP state, and the design as text
+            org.foobarstack.admin.TopologyStatus status = stack.topology();
+            assertThat(status.balancers()).extracting(b -> b.instance() + " " + b.vrrp().state() + " "
+                    + b.vrrp().virtualAddress()).containsExactly("lb-1 MASTER 127.0.87.100", "lb-2 BACKUP 127.0.87.100");
+            assertThat(status.balancers().get(0).vrrp().transitions()).last().asString()
+                    .contains("Entering MASTER STATE");
+            assertThat(status.drawing()).isEqualTo(org.foobarstack.topology.Drawing.of(scaled));
         } finally {
             stack.close();
         }

@@ -77,6 +77,32 @@ final class MonitoringJson {
         return write(root);
     }
 
+    /** {@code {"at", "stepSeconds", "windowSeconds", "instances": [{"host", "instance", "points": [[t, r], ...]}]}} */
+    byte[] rates(Instant at, Duration step, Duration window, List<RateHistory> histories) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("at", at.toString());
+        root.put("stepSeconds", seconds(step));
+        root.put("windowSeconds", seconds(window));
+        ArrayNode list = root.putArray("instances");
+        for (RateHistory history : histories) {
+            ObjectNode node = list.addObject();
+            node.put("host", history.host());
+            node.put("instance", history.instance());
+            ArrayNode points = node.putArray("points");
+            for (RateHistory.Point point : history.points()) {
+                ArrayNode pair = points.addArray(); // [epoch seconds, rate or null], as query_range writes it
+                pair.add(point.at().toEpochMilli() / 1000.0);
+                Double rate = point.requestsPerSecond();
+                if (rate == null || rate.isNaN() || rate.isInfinite()) {
+                    pair.addNull();
+                } else {
+                    pair.add(rate);
+                }
+            }
+        }
+        return write(root);
+    }
+
     /**
      * {@code {"at", "rules": [{"name", "condition", "forSeconds", "state", "alerts": [{"subject", "state", ...}]}]}}.
      * A rule's state is its most urgent alert's: firing, else pending, else inactive (resolved alerts are listed

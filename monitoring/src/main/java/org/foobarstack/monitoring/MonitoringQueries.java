@@ -109,6 +109,43 @@ public final class MonitoringQueries {
         return result;
     }
 
+    /**
+     * Each instance's request rate over the last {@code span}, one value every {@code step}, oldest first: what
+     * Prometheus's {@code query_range} gives for {@code sum by (host, instance) (rate(requests[window]))}. Each
+     * value is the rate over the window that ends at its instant, from the stored points alone, so a page opened
+     * now draws the last minutes at once. A value is null where fewer than two points fall in its window.
+     */
+    public List<RateHistory> rateHistory(Instant now, Duration span, Duration step) {
+        Duration window = config.rateWindow();
+        List<Series> requests = store.select(k -> k.name().equals(HTTP_REQUESTS) && k.label("instance") != null,
+                now, span.plus(window));
+        Map<InstanceKey, List<Series>> byInstance = new TreeMap<>();
+        for (Series s : requests) {
+            byInstance.computeIfAbsent(new InstanceKey(s.key().host(), s.key().label("instance")),
+                    k -> new ArrayList<>()).add(s);
+        }
+        int steps = (int) (span.toMillis() / step.toMillis());
+        List<RateHistory> result = new ArrayList<>();
+        byInstance.forEach((instance, series) -> {
+            List<RateHistory.Point> points = new ArrayList<>();
+            for (int i = steps; i >= 0; i--) {
+                Instant at = now.minus(step.multipliedBy(i));
+                Instant after = at.minus(window);
+                List<Series> inWindow = new ArrayList<>();
+                for (Series s : series) {
+                    List<Point> mine = s.points().stream()
+                            .filter(p -> p.at().isAfter(after) && !p.at().isAfter(at)).toList();
+                    if (!mine.isEmpty()) {
+                        inWindow.add(new Series(s.key(), mine));
+                    }
+                }
+                points.add(new RateHistory.Point(at, sumOfRates(inWindow)));
+            }
+            result.add(new RateHistory(instance.host(), instance.instance(), points));
+        });
+        return result;
+    }
+
     /** Hosts and instances at one instant, for the alert rules. */
     public MonitoringSnapshot snapshot(Instant now) {
         return new MonitoringSnapshot(now, hosts(now), summary(now));

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  *   GET  /api/hosts     each host: last push, up or down
  *   GET  /api/series?host=H&amp;metric=M   the points of every series of M (a sample or family name) from H
  *   GET  /api/summary   per instance: requests/s, error rate, p99 latency, replication lag, host up
+ *   GET  /api/rates?span=S&amp;step=T   per instance: requests/s every T seconds over the last S (300, 10)
  *   GET  /api/alerts    the alert rules and their alerts
  *   GET  /              this list
  * </pre>
@@ -41,7 +43,7 @@ final class MonitoringRoutes {
     /** A host name as the topology writes them: "web-server-1", "db.foobar.internal". */
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     private static final Set<String> GET_PATHS =
-            Set.of("/", "/metrics", "/api/hosts", "/api/series", "/api/summary", "/api/alerts");
+            Set.of("/", "/metrics", "/api/hosts", "/api/series", "/api/summary", "/api/rates", "/api/alerts");
     private static final String INDEX = String.join("\n",
             "foobar-stack monitoring server",
             "",
@@ -50,6 +52,7 @@ final class MonitoringRoutes {
             "GET  /api/hosts     hosts, last push, up",
             "GET  /api/series?host=H&metric=M",
             "GET  /api/summary   requests/s, error rate, p99 latency, replication lag per instance",
+            "GET  /api/rates?span=300&step=10   requests/s per instance over time",
             "GET  /api/alerts    alert rules and their state");
 
     private final MonitoringConfig config;
@@ -100,6 +103,7 @@ final class MonitoringRoutes {
             case "/api/series" -> series(request.query(), now);
             case "/api/summary" -> MonitoringResponse.json(json.summary(now, config.rateWindow(),
                     queries.summary(now)));
+            case "/api/rates" -> rates(request.query(), now);
             case "/api/alerts" -> MonitoringResponse.json(json.alerts(now, evaluator.rules(), evaluator.alerts()));
             default -> MonitoringResponse.text(HttpStatus.OK, INDEX);
         };
@@ -158,6 +162,32 @@ final class MonitoringRoutes {
             return new MonitoringResponse(HttpStatus.NOT_FOUND, MonitoringResponse.JSON, json.error(why), List.of());
         }
         return MonitoringResponse.json(json.series(host, metric, series));
+    }
+
+    /** The span and step default to the dashboard's sparkline: 5 minutes, a point every 10 seconds. */
+    private MonitoringResponse rates(Map<String, String> query, Instant now) {
+        long span;
+        long step;
+        try {
+            span = Long.parseLong(query.getOrDefault("span", "300"));
+            step = Long.parseLong(query.getOrDefault("step", "10"));
+        } catch (NumberFormatException e) {
+            return badRates();
+        }
+        long retained = store.retention().toSeconds();
+        if (step < 1 || span < step || span > retained || span / step > 600) {
+            return badRates();
+        }
+        Duration spanning = Duration.ofSeconds(span);
+        Duration stepping = Duration.ofSeconds(step);
+        return MonitoringResponse.json(json.rates(now, stepping, config.rateWindow(),
+                queries.rateHistory(now, spanning, stepping)));
+    }
+
+    private MonitoringResponse badRates() {
+        return new MonitoringResponse(HttpStatus.BAD_REQUEST, MonitoringResponse.JSON, json.error("/api/rates takes "
+                + "span and step in whole seconds: 1 <= step <= span <= " + store.retention().toSeconds()
+                + " (the retention), at most 600 steps"), List.of());
     }
 
     private static MonitoringResponse notAllowed(String allow) {

@@ -86,6 +86,44 @@ class SummaryTest {
     }
 
     @Test
+    void theRateHistoryIsComputedFromTheStoredSeriesAtEachStep() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            oneSecondOfTraffic();
+        }
+        for (int i = 0; i < 30; i++) {
+            clock.advanceSeconds(1); // pushes go on, the counter stays
+        }
+
+        JsonNode rates = Http.json(server.address(), "/api/rates?span=60&step=10");
+        JsonNode web = null;
+        for (JsonNode instance : rates.get("instances")) {
+            if (instance.get("instance").asText().equals("web-1")) {
+                web = instance;
+            }
+        }
+
+        assertThat(rates.get("stepSeconds").asDouble()).isEqualTo(10.0);
+        assertThat(web).isNotNull();
+        JsonNode points = web.get("points");
+        assertThat(points).hasSize(7); // 0, 10, ... 60 s ago
+        // each point is the rate over the 10 s window ending at it: 60 s ago (the start) no two pushes yet; 50, 40
+        // and 30 s ago inside the busy half, 100 a second; 20 s ago and later inside the idle half, 0
+        assertThat(points.get(4).get(1).asDouble()).isZero();
+        assertThat(points.get(0).get(1).isNull()).isTrue();
+        assertThat(points.get(1).get(1).asDouble()).isEqualTo(100.0);
+        assertThat(points.get(3).get(1).asDouble()).isEqualTo(100.0);
+        assertThat(points.get(5).get(1).asDouble()).isZero();
+        assertThat(points.get(6).get(1).asDouble()).isZero();
+        assertThat(points.get(6).get(0).asDouble()).isGreaterThan(points.get(5).get(0).asDouble());
+    }
+
+    @Test
+    void aRateHistoryBeyondTheRetentionIsRefused() throws Exception {
+        assertThat(Http.get(server.address(), "/api/rates?span=86400&step=10").statusCode()).isEqualTo(400);
+        assertThat(Http.get(server.address(), "/api/rates?span=60&step=0").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void theReplicationLagIsTheLastPushedValue() throws Exception {
         oneSecondOfTraffic();
         lag.set(7.25);

@@ -45,13 +45,7 @@ final class DerbyConsole extends Writer {
         if (text.isEmpty()) {
             return;
         }
-        if (text.contains("Could not connect to Derby Network Server") && text.contains("Connection refused")) {
-            // Derby's start first asks whether a server already holds the port, and says so when none answers:
-            // the expected answer at every start, not a failure, so it is kept out of the start's log
-            LOG.debug("[{}] {} (the check that no other server holds the port: expected)", name, text);
-        } else {
-            LOG.info("[{}] {}", name, text);
-        }
+        LOG.info("[{}] {}", name, text);
         recent.addLast(text);
         while (recent.size() > KEPT_LINES) {
             recent.removeFirst();

@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,6 +85,7 @@ public final class StorageServer implements AutoCloseable {
     private final Object lock = new Object();
     private State state = State.NEW;
     private volatile NetworkServerControl networkServer;
+    private volatile DerbyConsole console;
     private volatile InetSocketAddress address;
     /** Chosen once, before the Network Server starts; see {@link #plannedAddress()}. Guarded by lock. */
     private InetSocketAddress plannedAddress;
@@ -138,17 +140,32 @@ public final class StorageServer implements AutoCloseable {
             if (role == DatabaseRole.REPLICA) {
                 startReplicationClient(prepared.head());
             }
+            boolean closedMeanwhile;
             synchronized (lock) {
-                state = State.RUNNING;
+                closedMeanwhile = state == State.CLOSED; // close() was called while we were starting
+                if (!closedMeanwhile) {
+                    state = State.RUNNING;
+                }
+            }
+            if (closedMeanwhile) {
+                throw new StorageException(Problem.CLOSED_WHILE_STARTING, "close() came before the server was "
+                        + "ready on " + address + ".");
             }
             LOG.info("storage listening on {} (database {}, schema version {}, {})",
                     address, config.databaseDir(), migrationResult.currentVersion(), role.key()
                             + (role == DatabaseRole.REPLICA ? " of " + config.replication().sourceUrl() : ""));
         } catch (RuntimeException e) {
+            boolean closedMeanwhile;
+            synchronized (lock) {
+                closedMeanwhile = state == State.CLOSED;
+                state = State.CLOSED;
+            }
             // The failed step may have booted the database in this engine: release it (and its lock file).
             stopQuietly();
-            synchronized (lock) {
-                state = State.CLOSED;
+            if (closedMeanwhile && !(e instanceof StorageException s && s.problem() == Problem.CLOSED_WHILE_STARTING)) {
+                // close() shut the database down under the step in progress, which then failed: that is why
+                throw new StorageException(Problem.CLOSED_WHILE_STARTING, "close() came while it was starting, "
+                        + "and the step under way failed: " + e.getMessage(), e);
             }
             throw e;
         }
@@ -213,12 +230,13 @@ public final class StorageServer implements AutoCloseable {
         requirePortFree(host, port);
 
         DerbyConsole console = new DerbyConsole(config.host() + ":" + port);
+        this.console = console;
         try {
             NetworkServerControl control = new NetworkServerControl(host, port);
             networkServer = control;
             // start() returns at once; the listener comes up on Derby's own thread.
             control.start(new PrintWriter(console, true));
-            waitUntilPingAnswers(control, console, port);
+            waitUntilPingAnswers(control, console, host, port);
         } catch (StorageException e) {
             throw e;
         } catch (Exception e) {
@@ -263,17 +281,23 @@ public final class StorageServer implements AutoCloseable {
 
     /**
      * The Network Server offers no start future: ping() is the documented way to learn that it is up.
-     * We poll it with a deadline, and give up early when the console reports a bind failure.
+     * We poll it with a deadline, and give up early when the console reports a bind failure. A ping that
+     * finds nothing listening writes "Could not connect to Derby Network Server ... Connection refused" to
+     * the console, which a learner would read as a failure; so the port is first asked with a bare TCP
+     * connect, which says nothing, and pinged only once it accepts.
      */
-    private void waitUntilPingAnswers(NetworkServerControl control, DerbyConsole console, int port) throws Exception {
+    private void waitUntilPingAnswers(NetworkServerControl control, DerbyConsole console, InetAddress host, int port)
+            throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            try {
-                control.ping();
-                return;
-            } catch (Exception notYet) {
-                last = notYet;
+            if (accepts(host, port)) {
+                try {
+                    control.ping();
+                    return;
+                } catch (Exception notYet) {
+                    last = notYet;
+                }
             }
             for (String line : console.recentLines()) {
                 if (line.contains("BindException") || line.contains("Address already in use")) {
@@ -283,7 +307,24 @@ public final class StorageServer implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(PING_INTERVAL_MILLIS);
         }
         throw new StorageException(Problem.SERVER_DID_NOT_START, "no answer to ping on " + config.host() + ":" + port
-                + " within " + START_TIMEOUT.toSeconds() + " s: " + last + " " + console.recentLines(), last);
+                + " within " + START_TIMEOUT.toSeconds() + " s: " + (last == null ? "the port never accepted" : last)
+                + " " + console.recentLines(), last);
+    }
+
+    /** Whether something accepts TCP connections on host:port: the listener is up. */
+    private static boolean accepts(InetAddress host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) PING_INTERVAL_MILLIS);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** What the Network Server wrote to its console, the last lines of it (for tests). */
+    List<String> consoleLines() {
+        DerbyConsole current = console;
+        return current == null ? List.of() : current.recentLines();
     }
 
     /**
@@ -577,12 +618,16 @@ public final class StorageServer implements AutoCloseable {
         }
     }
 
-    /** Moves to CLOSED; true when the server was running, so that there is something to stop. */
+    /**
+     * Moves to CLOSED; true when the server was running or still starting, so that there is something to stop.
+     * A start in progress stops what it has started so far here, and the starting thread, which sees CLOSED when
+     * it is done, stops the rest and throws {@link Problem#CLOSED_WHILE_STARTING}.
+     */
     private boolean markClosed() {
         synchronized (lock) {
-            boolean wasRunning = state == State.RUNNING;
+            boolean started = state == State.RUNNING || state == State.STARTING;
             state = State.CLOSED;
-            return wasRunning;
+            return started;
         }
     }
 

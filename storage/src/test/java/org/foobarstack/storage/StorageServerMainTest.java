@@ -3,9 +3,12 @@ package org.foobarstack.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class StorageServerMainTest {
 
@@ -35,12 +38,26 @@ class StorageServerMainTest {
 
     @Test
     void rejectsBadFlagsWithAMessage() {
-        assertThatThrownBy(() -> StorageServerMain.parse(new String[] {"--port", "http"}))
-                .hasMessageContaining("--port needs a number");
-        assertThatThrownBy(() -> StorageServerMain.parse(new String[] {"--colour", "red"}))
-                .hasMessageContaining("unknown option --colour");
-        assertThatThrownBy(() -> StorageServerMain.parse(new String[] {"--bind"}))
-                .hasMessageContaining("missing value after --bind");
-        assertThat(StorageServerMain.parse(new String[] {"--help"})).isNull();
+        assertThatThrownBy(() -> StorageServerMain.parse("--port", "http"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--port");
+        assertThatThrownBy(() -> StorageServerMain.parse("--colour", "red"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--colour");
+        assertThatThrownBy(() -> StorageServerMain.parse("--bind"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--bind");
+        assertThatThrownBy(() -> StorageServerMain.parse("--role", "leader"))
+                .hasMessageContaining("--role is standalone, primary or replica, got 'leader'");
+        assertThatThrownBy(() -> StorageServerMain.parse("--role", "replica"))
+                .hasMessageContaining("--role replica needs --source");
+        assertThat(StorageServerMain.parse("--help")).isNull();
+    }
+
+    @Test
+    void aBadCommandLineExitsWithExUsageAndSaysWhy() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = StorageServerMain.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        assertThat(commandLine.execute("--colour", "red")).isEqualTo(64);
+        assertThat(err.toString()).contains("--colour").contains("--data-dir");
     }
 }

@@ -236,24 +236,32 @@ public record Topology(String name, String description, String domain, WwwRecord
     }
 
     /**
-     * The lowest free address after the highest one in use in the same /24 as {@code near} (127.0.0.13 after
-     * 127.0.0.11 and 127.0.0.12): where a new host goes.
+     * The lowest free address after {@code near} in its /24 (127.0.0.13 after 127.0.0.11 when 127.0.0.12 is
+     * taken): where a new host goes, next to the one it copies, so that a design that numbers its tiers by range
+     * (web servers at .2x, app servers at .3x) keeps doing so. An address is taken when a host or a balancer
+     * pair's virtual address uses it.
      */
     public InetAddress nextFreeAddress(InetAddress near) {
         byte[] base = near.getAddress();
-        int highest = base[3] & 0xff;
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
         for (HostSpec host : hosts) {
-            byte[] a = host.address().getAddress();
-            if (a[0] == base[0] && a[1] == base[1] && a[2] == base[2]) {
-                highest = Math.max(highest, a[3] & 0xff);
+            List<InetAddress> used = new ArrayList<>(List.of(host.address()));
+            host.tier(LbTier.class).flatMap(LbTier::vrrp).ifPresent(v -> used.add(v.address()));
+            for (InetAddress address : used) {
+                byte[] a = address.getAddress();
+                if (a.length == 4 && a[0] == base[0] && a[1] == base[1] && a[2] == base[2]) {
+                    taken.add(a[3] & 0xff);
+                }
             }
         }
-        if (highest >= 254) {
-            throw new IllegalArgumentException("no free address left after " + near.getHostAddress());
+        for (int last = (base[3] & 0xff) + 1; last <= 254; last++) {
+            if (!taken.contains(last)) {
+                byte[] next = base.clone();
+                next[3] = (byte) last;
+                return numericAddress(next);
+            }
         }
-        byte[] next = base.clone();
-        next[3] = (byte) (highest + 1);
-        return numericAddress(next);
+        throw new IllegalArgumentException("no free address left after " + near.getHostAddress());
     }
 
     private static HostSpec withBalancedServers(HostSpec host, UnaryOperator<List<LbServer>> change) {

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -60,6 +61,9 @@ public final class VrrpInstance implements AutoCloseable {
     private volatile Channel channel;
     private boolean started;
     private boolean stopped;
+
+    /** The packet filter in front of the socket; everything passes unless {@link #admitting} says otherwise. */
+    private volatile BiPredicate<InetSocketAddress, InetSocketAddress> admit = (from, to) -> true;
 
     /** An instance with no hooks: it takes part in the election, and nothing is bound anywhere. */
     public VrrpInstance(VrrpConfig config) {
@@ -119,6 +123,22 @@ public final class VrrpInstance implements AutoCloseable {
                     + config.local() + ": " + e.getMessage(), cause);
         }
         channel.eventLoop().submit(machine::start).syncUninterruptibly();
+    }
+
+    /**
+     * Puts a packet filter in front of the socket, as a host's firewall sits in front of keepalived: each
+     * advertisement whose sender {@code admit} refuses is dropped before the state machine hears it. A firewall
+     * that drops the other member's advertisements therefore makes this instance believe it is alone, and take
+     * the address while the other still holds it (split brain). Call before {@link #start()}.
+     *
+     * @param admit takes the sender and this instance's own address; true lets the datagram in
+     */
+    public synchronized VrrpInstance admitting(BiPredicate<InetSocketAddress, InetSocketAddress> admit) {
+        if (started) {
+            throw new IllegalStateException("VRRP_Instance(" + config.name() + ") is started: filter it before");
+        }
+        this.admit = Objects.requireNonNull(admit, "admit");
+        return this;
     }
 
     /** The current state; readable from any thread. */
@@ -198,6 +218,9 @@ public final class VrrpInstance implements AutoCloseable {
     private final class AdvertisementReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            if (!admit.test(packet.sender(), config.local())) {
+                return; // dropped by the host's packet filter: never heard
+            }
             machine.receive(ByteBufUtil.getBytes(packet.content()), packet.sender().getAddress());
         }
 

@@ -178,8 +178,9 @@
     return JSON.stringify([
       body.name, body.description,
       (body.hosts || []).map(h => [h.name, h.address, h.description, h.tiers.map(t => [t.role, t.instance])]),
-      (body.balancers || []).map(b => [b.instance, b.host, b.algorithm, b.statsUrl,
+      (body.balancers || []).map(b => [b.instance, b.host, b.algorithm, b.statsUrl, !!b.vrrp,
         b.servers.map(s => [s.name, s.host, s.address])]),
+      body.drawing || '',
       replicatedTopology(body),
     ]);
   }
@@ -195,6 +196,9 @@
   function buildTopology(body) {
     document.getElementById('topology-name').textContent = body.name || '';
     document.getElementById('topology-description').textContent = body.description || '';
+    const drawing = typeof body.drawing === 'string' ? body.drawing : '';
+    document.getElementById('topology-drawing').textContent = drawing;
+    document.getElementById('drawing-part').hidden = !drawing;
     const replicated = replicatedTopology(body);
     document.getElementById('replication-hint').hidden = !replicated;
     const hosts = body.hosts || [];
@@ -277,6 +281,25 @@
     return box;
   }
 
+  /**
+   * A pair member's VRRP line: "VRRP MASTER of 127.0.0.100, priority 150, preempt", green for MASTER (it holds
+   * the address and takes the traffic), grey for BACKUP, red for FAULT or a stopped balancer; under it its last
+   * transitions as keepalived logs them, so a takeover can be read where it happened.
+   */
+  function fillVrrp(pair, vrrp) {
+    const state = String(vrrp.state || '');
+    const badge = el('span', 'vrrp-state', state);
+    badge.dataset.state = state.toLowerCase();
+    const what = el('span', 'vrrp-what', 'of ' + vrrp.virtualAddress + ', priority ' + vrrp.priority
+        + (vrrp.preempt ? ', preempt' : ', nopreempt'));
+    const lines = el('ol', 'vrrp-transitions');
+    for (const line of Array.isArray(vrrp.transitions) ? vrrp.transitions : []) {
+      lines.appendChild(el('li', '', String(line)));
+    }
+    pair.dataset.state = state.toLowerCase();
+    pair.replaceChildren(el('span', 'vrrp-label', 'VRRP'), badge, what, lines);
+  }
+
   function buildBalancer(balancer) {
     const view = el('section', 'balancer');
     view.dataset.balancer = balancer.instance;
@@ -291,6 +314,9 @@
       link.title = balancer.instance + "'s own statistics, laid out like HAProxy's: " + balancer.statsUrl;
       head.appendChild(link);
     }
+    // a member of a VRRP pair: its state (MASTER holds the virtual address), and its last transitions
+    const pair = el('div', 'vrrp');
+    pair.hidden = !balancer.vrrp;
     const table = el('table', 'balancer-servers');
     const header = el('tr');
     for (const title of ['server', 'status', 'cur', 'total', 'last check']) header.appendChild(el('th', '', title));
@@ -298,8 +324,8 @@
     thead.appendChild(header);
     const tbody = el('tbody');
     table.append(thead, tbody);
-    view.append(head, table);
-    topo.balancers.set(balancer.instance, { view, tbody });
+    view.append(head, pair, table);
+    topo.balancers.set(balancer.instance, { view, tbody, pair });
     return view;
   }
 
@@ -314,7 +340,9 @@
       updateButtons(host, balancers, view);
     }
     for (const balancer of balancers) {
-      topo.balancers.get(balancer.instance).tbody.replaceChildren(...balancer.servers.map(serverRow));
+      const drawn = topo.balancers.get(balancer.instance);
+      drawn.tbody.replaceChildren(...balancer.servers.map(serverRow));
+      if (balancer.vrrp) fillVrrp(drawn.pair, balancer.vrrp);
     }
     updateTokenNote();
   }
@@ -1895,18 +1923,19 @@
   // two pushes in the window, no request at all) is null in its JSON and a dash here: no data is not zero. When
   // it does not answer (502: its host was killed, say), the last picture stays, under a line saying why.
 
-  /** How far back each instance's line of requests per second goes: the last 5 minutes of polls. */
+  /** How far back each instance's line of requests per second goes, and how far apart its points are. */
   const SPARKLINE_MS = 5 * 60 * 1000;
+  const SPARKLINE_STEP_S = 5;
   const SPARKLINE = { width: 120, height: 24 };
   const ALERT_STATES = ['inactive', 'pending', 'firing', 'resolved'];
 
   const monitor = {
     loading: false,
     /**
-     * Per "host/instance", the requests per second of each poll, oldest first: [{at, value}], at in the browser's
-     * milliseconds, value null when the server had no number. The monitoring server keeps ten minutes of every
-     * series too (GET /api/monitoring/series), but only as raw counters; the rate it has already worked out is
-     * what the line shows, so the page keeps the rates it was given.
+     * Per "host/instance", its requests per second over the last 5 minutes, oldest first: [{at, value}], at in
+     * the monitoring server's epoch milliseconds, value null where it had no number. The monitoring server works
+     * the line out from the series it stores (GET /api/monitoring/rates, one point every 5 s), so a page opened
+     * now draws the last 5 minutes at once, and every open page draws the same line.
      */
     history: new Map(),
   };
@@ -1924,9 +1953,11 @@
         monitoringProblem(summary.body.error || 'the monitoring server answered ' + summary.status);
         return;
       }
-      const [hosts, alerts] = await Promise.all([getJson('/api/monitoring/hosts'),
-        getJson('/api/monitoring/alerts')]);
-      const failed = [hosts, alerts].find(answer => answer.status !== 200);
+      const [hosts, alerts, rates] = await Promise.all([getJson('/api/monitoring/hosts'),
+        getJson('/api/monitoring/alerts'),
+        getJson('/api/monitoring/rates?span=' + SPARKLINE_MS / 1000 + '&step=' + SPARKLINE_STEP_S)]);
+      const failed = [hosts, alerts, rates].find(answer => answer.status !== 200);
+      if (rates.status === 200) rememberRates(rates.body);
       monitoringProblem(failed ? failed.body.error || 'the monitoring server answered ' + failed.status : '');
       drawMonitoring(summary.body, hosts.status === 200 ? hosts.body : null,
           alerts.status === 200 ? alerts.body : null);
@@ -1957,7 +1988,6 @@
       document.getElementById('monitoring-window').textContent = summary.windowSeconds;
     }
     const instances = objectsIn(summary.instances);
-    rememberRates(instances);
     drawRequestRates(instances);
     drawReplicationLags(instances);
     if (hosts) drawMonitoredHosts(hosts);
@@ -2037,28 +2067,27 @@
     return instance.host + '/' + instance.instance;
   }
 
-  /** Adds this poll's rate of every instance to its history, and forgets what is older than the line shows. */
-  function rememberRates(instances) {
-    const now = Date.now();
-    for (const instance of instances) {
-      const key = historyKey(instance);
-      if (!monitor.history.has(key)) monitor.history.set(key, []);
-      monitor.history.get(key).push({ at: now, value: num(instance.requestsPerSecond) });
-    }
-    for (const [key, points] of monitor.history) {
-      while (points.length && points[0].at < now - SPARKLINE_MS) points.shift();
-      if (!points.length) monitor.history.delete(key); // an instance gone for 5 minutes
+  /** Keeps the lines of the monitoring server's latest answer: [[epoch seconds, rate or null], ...] each. */
+  function rememberRates(body) {
+    const at = typeof body.at === 'string' ? Date.parse(body.at) : NaN;
+    monitor.now = Number.isNaN(at) ? Date.now() : at;
+    monitor.history.clear();
+    for (const instance of objectsIn(body.instances)) {
+      const points = Array.isArray(instance.points) ? instance.points : [];
+      monitor.history.set(historyKey(instance), points
+        .filter(p => Array.isArray(p) && num(p[0]) !== null)
+        .map(p => ({ at: 1000 * p[0], value: num(p[1]) })));
     }
   }
 
   /**
-   * The requests per second of the last 5 minutes as a small inline SVG line: now at the right edge, each poll at
+   * The requests per second of the last 5 minutes as a small inline SVG line: now at the right edge, each point at
    * its time, from 0 at the foot to the highest rate of the 5 minutes at the top, so that the line shows the
-   * shape and the number beside it the value. A poll without a number breaks the line; a dot marks the newest.
+   * shape and the number beside it the value. A point without a number breaks the line; a dot marks the newest.
    */
   function sparkline(points) {
     const { width, height } = SPARKLINE;
-    const now = Date.now();
+    const now = monitor.now || Date.now(); // the monitoring server's "now", which its points are measured from
     const values = points.map(p => p.value).filter(v => v !== null);
     const top = Math.max(1, ...values);
     const x = at => width * (1 - (now - at) / SPARKLINE_MS);
@@ -2082,7 +2111,7 @@
       chart.appendChild(svg('circle', { class: 'spark-now', cx: x(last.at), cy: y(last.value), r: 2 }));
     }
     chart.appendChild(svg('title', {}, values.length
-      ? 'requests per second, last 5 minutes: ' + values.length + ' polls, highest ' + top.toFixed(1)
+      ? 'requests per second, last 5 minutes: ' + values.length + ' points, highest ' + top.toFixed(1)
       : 'no rate yet'));
     return chart;
   }

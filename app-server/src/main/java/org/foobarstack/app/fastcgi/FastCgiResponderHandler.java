@@ -12,21 +12,15 @@ import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.app.api.AppRequest;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.fastcgi.BeginRequestBody;
-import org.foobarstack.fastcgi.FastCgiFields;
 import org.foobarstack.fastcgi.FastCgiProtocolException;
 import org.foobarstack.fastcgi.FastCgiRecord;
 import org.foobarstack.fastcgi.FastCgiRecordDecoder;
 import org.foobarstack.fastcgi.FastCgiRecords;
 import org.foobarstack.fastcgi.NameValuePairs;
 import org.foobarstack.fastcgi.ProtocolStatus;
-import org.foobarstack.fastcgi.RecordHeader;
 import org.foobarstack.fastcgi.RecordType;
 import org.foobarstack.fastcgi.Role;
-import org.foobarstack.trace.Direction;
-import org.foobarstack.trace.Field;
-import org.foobarstack.trace.Protocol;
 import org.foobarstack.trace.TraceContext;
-import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.DUPLICATE_REQUEST_ID;
-import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.PARAMS_TOO_LARGE;
 import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.STDIN_TOO_LARGE;
 import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.STREAM_ORDER;
 import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.STREAM_TIMEOUT;
@@ -78,11 +70,8 @@ import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_R
  * reset connection rather than the answer. A request whose streams do not end within the request timeout closes
  * the connection.
  *
- * <p>Tracing (when {@link TraceRecorder#enabled()}): each request's records become hops under the trace id that
- * arrives in the {@code HTTP_TRACEPARENT} param (a fresh one when there is none): BEGIN_REQUEST received (recorded
- * once PARAMS has brought the id), the PARAMS stream received as one hop with every pair as a field, the STDIN stream
- * received, then STDOUT (and STDERR) sent as one hop each, and END_REQUEST sent. Each hop carries the records'
- * field tree from {@link FastCgiFields}. With tracing off nothing of this is built.
+ * <p>Each record received and sent is also told to {@link ResponderTrace}, which makes the request's hops when
+ * tracing is on and does nothing when it is off.
  *
  * <p>Threads: every method runs on this connection's event loop, except the application call, which runs on a
  * worker and posts its result back with {@code ctx.executor().execute}. So the request table needs no locks.
@@ -120,18 +109,21 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private final AppServerConfig config;
     /** Active requests by id (§3.3). Event-loop only. */
     private final Map<Integer, ResponderRequest> active = new HashMap<>();
-    private final TraceRecorder recorder;
+    /** This connection's hops; made when the handler joins its channel. */
+    private ResponderTrace trace;
     private ConnectionState state = ConnectionState.OPEN;
     /** A close was asked for while other requests were active: it happens when the last of them has ended. */
     private boolean closeWhenIdle;
     private boolean counted;
-    /** The web server's end of this connection, as hops show it; made once, when the first hop needs it. */
-    private String peerText;
 
     public FastCgiResponderHandler(ResponderContext server) {
         this.server = server;
         this.config = server.config();
-        this.recorder = server.recorder();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        trace = new ResponderTrace(server.recorder(), ctx.channel());
     }
 
     @Override
@@ -211,8 +203,8 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                 }
                 switch (type) {
                     case ABORT_REQUEST -> abort(ctx, request, record);
-                    case PARAMS -> params(ctx, request, record);
-                    case STDIN -> stdin(ctx, request, record);
+                    case PARAMS -> streamRecord(ctx, request, RequestStream.PARAMS, record);
+                    case STDIN -> streamRecord(ctx, request, RequestStream.STDIN, record);
                     default -> throw new FastCgiProtocolException(UNEXPECTED_RECORD,
                             "DATA belongs to the FILTER role (§6.4), this is a RESPONDER request");
                 }
@@ -277,67 +269,78 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         ResponderRequest request = new ResponderRequest(id, body.keepConnection(),
                 ctx.alloc().compositeBuffer(), ctx.alloc().compositeBuffer());
         request.begunNanos(received);
-        if (recorder.enabled()) {
-            ResponderRequest.Tracing tracing = new ResponderRequest.Tracing();
-            tracing.beginFields = FastCgiFields.recordLater(record);
-            tracing.beginStart = received;
-            tracing.beginEnd = System.nanoTime();
-            request.tracing(tracing);
-        }
+        trace.begun(request, record, received);
         active.put(id, request);
         server.requestAccepted();
         request.timeout(ctx.executor().schedule(() -> timedOut(ctx, request),
                 config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    // Step 3
-    private void params(ChannelHandlerContext ctx, ResponderRequest request, FastCgiRecord record) {
-        if (request.state() != ResponderRequest.State.PARAMS) {
-            throw new FastCgiProtocolException(STREAM_ORDER, "PARAMS for " + request);
+    // Steps 3 and 4: PARAMS (§5.2), then STDIN (§5.3), each collected until its empty record
+    private void streamRecord(ChannelHandlerContext ctx, ResponderRequest request, RequestStream stream,
+                              FastCgiRecord record) {
+        if (request.state() != stream.state()) {
+            throw new FastCgiProtocolException(STREAM_ORDER, stream + " for " + request);
         }
+        trace.streamRecord(request, stream, record.header());
         ByteBuf content = record.content();
-        ResponderRequest.Tracing tracing = request.tracing();
-        if (tracing != null) {
-            if (tracing.paramsHeaders.isEmpty()) {
-                tracing.paramsStart = System.nanoTime();
-            }
-            tracing.paramsHeaders.add(record.header());
-        }
         if (content.isReadable()) {
-            if (request.rejected()) {
-                return;
-            }
-            int size = request.appendParams(server, content);
-            if (size < 0) {
-                rejectForBudget(ctx, request);
-            } else if (size > config.maxParamsBytes()) {
-                String why = "PARAMS stream over " + config.maxParamsBytes() + " bytes";
-                server.log().warn("{}: request {}: {}, answering 431 ({})", peer(ctx), request.id(), why,
-                        PARAMS_TOO_LARGE.section());
-                reject(request, 431, why + " (" + PARAMS_TOO_LARGE.section() + ")");
-            }
-            return;
+            collect(ctx, request, stream, content);
+        } else if (stream == RequestStream.PARAMS) {
+            paramsEnded(ctx, request);
+        } else {
+            stdinEnded(ctx, request);
         }
+    }
+
+    /** One record's content joins its stream, unless the request is refused already or the stream is too large. */
+    private void collect(ChannelHandlerContext ctx, ResponderRequest request, RequestStream stream, ByteBuf content) {
+        if (request.rejected()) {
+            return; // read and dropped until STDIN ends
+        }
+        int size = request.append(stream, server, content);
+        int limit = stream.limit(config);
+        if (size < 0) {
+            rejectForBudget(ctx, request);
+        } else if (size > limit) {
+            server.log().warn("{}: request {}: {}, answering {} ({})", peer(ctx), request.id(),
+                    stream.overLimitLogText(limit), stream.tooLargeStatus(), stream.tooLarge().section());
+            reject(request, stream.tooLargeStatus(), stream.overLimitAnswer(limit));
+        }
+    }
+
+    /** §5.2: the empty PARAMS record; the pairs are decoded (§3.4) and STDIN comes next. */
+    private void paramsEnded(ChannelHandlerContext ctx, ResponderRequest request) {
         request.state(ResponderRequest.State.STDIN);
         if (request.rejected()) {
-            traceParams(ctx, request, null);
+            trace.paramsReceived(request, null);
             return;
         }
         // one copy of the stream serves both the parse and, when tracing, the hop's field tree
-        byte[] params = ByteBufUtil.getBytes(request.paramsBytes());
-        Supplier<List<Field>> paramsFields = tracing == null ? null
-                : FastCgiFields.streamLater(tracing.paramsHeaders, params);
+        byte[] params = ByteBufUtil.getBytes(request.received(RequestStream.PARAMS));
         request.params(NameValuePairs.readMap(params));
         // W3C Trace Context §3.2: a missing or invalid traceparent starts a new trace, never fails the request
         request.trace(TraceContext.parseOrFresh(request.params().get(AppRequest.TRACEPARENT_PARAM)));
-        traceParams(ctx, request, paramsFields);
+        trace.paramsReceived(request, params);
         String declared = request.params().get("CONTENT_LENGTH");
         if (declared != null && declaredTooLong(declared)) {
             server.log().warn("{}: request {}: CONTENT_LENGTH {} over {} bytes, answering 413 ({})", peer(ctx),
                     request.id(), declared, config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-            reject(request, 413,
-                    "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
+            reject(request, 413, RequestStream.STDIN.overLimitAnswer(config.maxStdinBytes()));
         }
+    }
+
+    /** §5.3: the empty STDIN record; the request is complete and runs, or its refusal is answered now. */
+    private void stdinEnded(ChannelHandlerContext ctx, ResponderRequest request) {
+        request.cancelTimeout();
+        trace.stdinReceived(request);
+        if (request.rejected()) {
+            // the streams were read to their end, so the web server is listening now
+            respondWithError(ctx, request, request.rejectionStatus(), request.rejectionMessage());
+            return;
+        }
+        request.state(ResponderRequest.State.RUNNING);
+        run(ctx, request);
     }
 
     /** From now on the request's streams are read and dropped; the answer goes out when STDIN ends. */
@@ -369,51 +372,6 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         // more digits than any long holds is certainly more than the limit
         return digits.length() > MAX_LENGTH_DIGITS || Long.parseLong(digits) > config.maxStdinBytes();
-    }
-
-    // Step 4
-    private void stdin(ChannelHandlerContext ctx, ResponderRequest request, FastCgiRecord record) {
-        if (request.state() != ResponderRequest.State.STDIN) {
-            throw new FastCgiProtocolException(STREAM_ORDER, "STDIN for " + request);
-        }
-        ByteBuf content = record.content();
-        ResponderRequest.Tracing tracing = request.tracing();
-        if (tracing != null) {
-            if (tracing.stdinHeaders.isEmpty()) {
-                tracing.stdinStart = System.nanoTime();
-            }
-            tracing.stdinHeaders.add(record.header());
-        }
-        if (content.isReadable()) {
-            if (request.rejected()) {
-                return;
-            }
-            int size = request.appendStdin(server, content);
-            if (size < 0) {
-                rejectForBudget(ctx, request);
-            } else if (size > config.maxStdinBytes()) {
-                server.log().warn("{}: request {}: STDIN over {} bytes, answering 413 ({})", peer(ctx),
-                        request.id(), config.maxStdinBytes(), STDIN_TOO_LARGE.section());
-                reject(request, 413,
-                        "request body over " + config.maxStdinBytes() + " bytes (" + STDIN_TOO_LARGE.section() + ")");
-            }
-            return;
-        }
-        request.cancelTimeout();
-        if (tracing != null) {
-            int bytes = tracing.stdinHeaders.stream().mapToInt(RecordHeader::contentLength).sum();
-            recordHop(ctx, request, Direction.RECEIVED, "STDIN id=" + request.id() + ", " + bytes + " bytes in "
-                    + tracing.stdinHeaders.size() + " records", tracing.stdinStart,
-                    FastCgiFields.streamLater(tracing.stdinHeaders, request.rejected() ? null
-                            : ByteBufUtil.getBytes(request.stdinBuffer())));
-        }
-        if (request.rejected()) {
-            // the streams were read to their end, so the web server is listening now
-            respondWithError(ctx, request, request.rejectionStatus(), request.rejectionMessage());
-            return;
-        }
-        request.state(ResponderRequest.State.RUNNING);
-        run(ctx, request);
     }
 
     // Step 5: off the event loop.
@@ -475,30 +433,22 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         boolean head = "HEAD".equalsIgnoreCase(request.params().get("REQUEST_METHOD"));
         List<FastCgiRecord> records = new ArrayList<>(
-                outputStream(ctx, request, RecordType.STDOUT, CgiResponseWriter.write(response, head, ctx.alloc()),
+                outputStream(request, RecordType.STDOUT, CgiResponseWriter.write(response, head, ctx.alloc()),
                         response.status() + " " + response.reason()));
         if (stderr != null) {
-            records.addAll(outputStream(ctx, request, RecordType.STDERR,
+            records.addAll(outputStream(request, RecordType.STDERR,
                     ctx.alloc().buffer().writeBytes(stderr.getBytes(StandardCharsets.UTF_8)), "application error"));
         }
         finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_OK, response.status());
     }
 
-    /** A whole output stream as records, its terminating empty record included; one hop when tracing. */
-    private List<FastCgiRecord> outputStream(ChannelHandlerContext ctx, ResponderRequest request, RecordType type,
-                                             ByteBuf data, String what) {
+    /** A whole output stream as records of at most 65,535 bytes, its terminating empty record included (§3.3). */
+    private List<FastCgiRecord> outputStream(ResponderRequest request, RecordType type, ByteBuf data, String what) {
         long start = System.nanoTime();
-        byte[] copy = request.tracing() == null ? null : ByteBufUtil.getBytes(data);
+        byte[] traced = trace.copyIfTraced(request, data);
         List<FastCgiRecord> records = new ArrayList<>(FastCgiRecords.stream(type, request.id(), data));
         records.add(FastCgiRecord.empty(type, request.id()));
-        if (copy != null) {
-            List<RecordHeader> headers = new ArrayList<>(records.size());
-            for (FastCgiRecord record : records) {
-                headers.add(record.header());
-            }
-            recordHop(ctx, request, Direction.SENT, type + " id=" + request.id() + ", " + what + ", "
-                    + copy.length + " bytes in " + records.size() + " records", start, FastCgiFields.streamLater(headers, copy));
-        }
+        trace.streamSent(request, type, records, traced, what, start);
         return records;
     }
 
@@ -506,7 +456,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     private void respondWithError(ChannelHandlerContext ctx, ResponderRequest request, int status, String message) {
         AppResponse response = server.errorResponse(status, message);
         ByteBuf cgi = CgiResponseWriter.write(response, false, ctx.alloc());
-        List<FastCgiRecord> records = outputStream(ctx, request, RecordType.STDOUT, cgi,
+        List<FastCgiRecord> records = outputStream(request, RecordType.STDOUT, cgi,
                 status + " " + response.reason());
         finish(ctx, request, records, ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED, status);
     }
@@ -514,10 +464,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
     /** §5.4: the web server gave up on this request; END_REQUEST makes its id inactive. */
     private void abort(ChannelHandlerContext ctx, ResponderRequest request, FastCgiRecord record) {
         LOG.debug("{}: {} aborted by the web server", peer(ctx), request);
-        if (request.tracing() != null) {
-            recordHop(ctx, request, Direction.RECEIVED, "ABORT_REQUEST id=" + request.id(), System.nanoTime(),
-                    FastCgiFields.recordLater(record));
-        }
+        trace.aborted(request, record);
         finish(ctx, request, List.of(), ProtocolStatus.REQUEST_COMPLETE, APP_STATUS_NOT_COMPLETED,
                 STATUS_ABORTED);
     }
@@ -534,10 +481,7 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         long start = System.nanoTime();
         FastCgiRecord end = FastCgiRecords.endRequest(ctx.alloc(), request.id(), appStatus, status);
         // recorded and counted before the write: once END_REQUEST is on the wire the peer may already ask for them
-        if (request.tracing() != null) {
-            recordHop(ctx, request, Direction.SENT, "END_REQUEST id=" + request.id() + " " + status + " appStatus="
-                    + appStatus, start, FastCgiFields.recordLater(end));
-        }
+        trace.ended(request, end, status, appStatus, start);
         if (request.route() == null) {
             // answered by the responder itself (413, 431, 503, OVERLOADED, aborted): name the route if PARAMS came
             request.route(request.params() == null ? "unparsed" : server.application().route(new AppRequest(
@@ -569,23 +513,13 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
     }
 
-    /** END_REQUEST for a request that never became active; traced under a fresh trace id (no PARAMS came). */
+    /** END_REQUEST for a request that never became active. */
     private void refuse(ChannelHandlerContext ctx, FastCgiRecord begin, long received, boolean keepConnection,
                         ProtocolStatus status) {
         int id = begin.requestId();
         server.metrics().protocolError(status.name());
         FastCgiRecord end = FastCgiRecords.endRequest(ctx.alloc(), id, APP_STATUS_NOT_COMPLETED, status);
-        if (recorder.enabled()) {
-            String traceId = TraceContext.fresh().traceId();
-            recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.RECEIVED)
-                    .summary("BEGIN_REQUEST id=" + id + " (refused)").peer(peerText(ctx))
-                    .timing(received, System.nanoTime()).fields(FastCgiFields.recordLater(begin)).build());
-            long start = System.nanoTime();
-            Supplier<List<Field>> fields = FastCgiFields.recordLater(end);
-            recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.SENT)
-                    .summary("END_REQUEST id=" + id + " " + status).peer(peerText(ctx))
-                    .timing(start, System.nanoTime()).fields(fields).build());
-        }
+        trace.refused(begin, received, end, status);
         var written = ctx.writeAndFlush(end);
         if (!keepConnection || state == ConnectionState.OVER_CAPACITY) {
             closeAfter(written);
@@ -650,51 +584,6 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             server.log().warn("{}: closing the connection after an unexpected error: {}", peer(ctx), root.toString());
             ctx.close();
         }
-    }
-
-    /** The PARAMS hop, and the BEGIN_REQUEST hop that waited for the trace id PARAMS carries. */
-    private void traceParams(ChannelHandlerContext ctx, ResponderRequest request, Supplier<List<Field>> fields) {
-        ResponderRequest.Tracing tracing = request.tracing();
-        if (tracing == null) {
-            return;
-        }
-        int bytes = tracing.paramsHeaders.stream().mapToInt(RecordHeader::contentLength).sum();
-        String summary = "PARAMS id=" + request.id() + ", " + bytes + " bytes in " + tracing.paramsHeaders.size()
-                + " records";
-        if (request.params() != null) {
-            summary += ", " + request.params().size() + " params: " + request.params().getOrDefault("REQUEST_METHOD",
-                    "") + " " + request.params().getOrDefault("REQUEST_URI", "");
-        }
-        recordHop(ctx, request, Direction.RECEIVED, summary, tracing.paramsStart,
-                fields != null ? fields : FastCgiFields.streamLater(tracing.paramsHeaders, null));
-    }
-
-    /**
-     * Records one hop of a request under its trace id; first the BEGIN_REQUEST hop if it still waits for the id
-     * (a request aborted or refused before its PARAMS ended gets a fresh id).
-     */
-    private void recordHop(ChannelHandlerContext ctx, ResponderRequest request, Direction direction, String summary,
-                           long startNanos, Supplier<List<Field>> fields) {
-        ResponderRequest.Tracing tracing = request.tracing();
-        String traceId = request.traceOrFresh().traceId();
-        if (!tracing.beginRecorded) {
-            tracing.beginRecorded = true;
-            boolean keep = request.keepConnection();
-            recorder.record(recorder.hop(traceId, Protocol.FASTCGI, Direction.RECEIVED)
-                    .summary("BEGIN_REQUEST id=" + request.id() + " role=RESPONDER" + (keep ? " keep-conn" : ""))
-                    .peer(peerText(ctx)).timing(tracing.beginStart, tracing.beginEnd)
-                    .fields(tracing.beginFields).build());
-        }
-        recorder.record(recorder.hop(traceId, Protocol.FASTCGI, direction).summary(summary).peer(peerText(ctx))
-                .timing(startNanos, Math.max(startNanos, System.nanoTime())).fields(fields).build());
-    }
-
-    private String peerText(ChannelHandlerContext ctx) {
-        if (peerText == null) {
-            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            peerText = remote == null ? "" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
-        }
-        return peerText;
     }
 
     private static String peer(ChannelHandlerContext ctx) {

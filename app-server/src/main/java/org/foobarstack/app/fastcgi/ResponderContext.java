@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.foobarstack.app.AppMetrics;
 import org.foobarstack.app.AppServerConfig;
 import org.foobarstack.app.EmulatedCapacity;
-import org.foobarstack.app.RateLimitedLog;
 import org.foobarstack.app.api.Application;
 import org.foobarstack.app.api.AppResponse;
+import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
 
 import java.nio.charset.StandardCharsets;

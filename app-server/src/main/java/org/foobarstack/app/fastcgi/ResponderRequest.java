@@ -3,14 +3,9 @@ package org.foobarstack.app.fastcgi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.foobarstack.fastcgi.RecordHeader;
-import org.foobarstack.trace.Field;
 import org.foobarstack.trace.TraceContext;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * One request being assembled on one connection, from BEGIN_REQUEST until END_REQUEST is sent.
@@ -54,23 +49,8 @@ final class ResponderRequest {
      * worker's answer is handed over), or when the request is answered without the application.
      */
     private volatile String route;
-    /**
-     * What a trace needs about the records received, kept only while tracing is on: the BEGIN_REQUEST hop waits
-     * here until the trace id arrives in PARAMS; stream headers are kept so that a stream is one hop.
-     */
-    private Tracing tracing;
-
-    /** The pieces of this request's received hops, gathered while its records arrive. */
-    static final class Tracing {
-        Supplier<List<Field>> beginFields;
-        long beginStart;
-        long beginEnd;
-        boolean beginRecorded;
-        final List<RecordHeader> paramsHeaders = new ArrayList<>(2);
-        long paramsStart;
-        final List<RecordHeader> stdinHeaders = new ArrayList<>(2);
-        long stdinStart;
-    }
+    /** What {@link ResponderTrace} gathers for this request's hops; null while tracing is off. */
+    private ResponderTrace.RequestHops hops;
 
     ResponderRequest(int id, boolean keepConnection, CompositeByteBuf params, CompositeByteBuf stdin) {
         this.id = id;
@@ -140,12 +120,12 @@ final class ResponderRequest {
     }
 
     /** Non-null while this request's hops are being recorded. */
-    Tracing tracing() {
-        return tracing;
+    ResponderTrace.RequestHops hops() {
+        return hops;
     }
 
-    void tracing(Tracing value) {
-        tracing = value;
+    void hops(ResponderTrace.RequestHops value) {
+        hops = value;
     }
 
     boolean keepConnection() {
@@ -164,20 +144,13 @@ final class ResponderRequest {
      * Appends one record's content (retained) and returns the stream's size so far, or -1 when the server-wide
      * buffer budget has no room for it (then nothing is appended).
      */
-    int appendParams(ResponderContext server, ByteBuf content) {
+    int append(RequestStream stream, ResponderContext server, ByteBuf content) {
         if (!reserve(server, content)) {
             return -1;
         }
-        params.addComponent(true, content.retain());
-        return params.readableBytes();
-    }
-
-    int appendStdin(ResponderContext server, ByteBuf content) {
-        if (!reserve(server, content)) {
-            return -1;
-        }
-        stdin.addComponent(true, content.retain());
-        return stdin.readableBytes();
+        CompositeByteBuf buffer = received(stream);
+        buffer.addComponent(true, content.retain());
+        return buffer.readableBytes();
     }
 
     private boolean reserve(ResponderContext server, ByteBuf content) {
@@ -194,8 +167,9 @@ final class ResponderRequest {
         reserved = 0;
     }
 
-    ByteBuf paramsBytes() {
-        return params;
+    /** A stream received so far, records joined (not copied; reader index untouched). */
+    CompositeByteBuf received(RequestStream stream) {
+        return stream == RequestStream.PARAMS ? params : stdin;
     }
 
     Map<String, String> params() {
@@ -204,11 +178,6 @@ final class ResponderRequest {
 
     void params(Map<String, String> decoded) {
         decodedParams = decoded;
-    }
-
-    /** The STDIN stream received so far, records joined (not copied; reader index untouched). */
-    ByteBuf stdinBuffer() {
-        return stdin;
     }
 
     byte[] stdinBytes() {

@@ -9,7 +9,7 @@ import org.foobarstack.app.EmulatedCapacity;
 import org.foobarstack.app.api.AppRequest;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.app.api.Application;
-import org.foobarstack.app.RateLimitedLog;
+import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +73,7 @@ public final class GuestbookApplication implements Application {
     private final ObjectMapper json = new ObjectMapper();
     private final MessageJson messageJson = new MessageJson(json.getFactory());
     /** While the database is down every request fails the same way: a few lines a second tell the story. */
-    private final RateLimitedLog unavailableLog = new RateLimitedLog(LOG, 5, 1000);
+    private final RateLimitedLog unavailableLog = new RateLimitedLog(LOG, RateLimitedLog.Policy.perSecond(5));
     /** The cookie that carries a writer's last position to its next reads. */
     public static final String POSITION_COOKIE = "foobar_db_position";
     /** How long the cookie lives: far longer than any lag a replica should have. */

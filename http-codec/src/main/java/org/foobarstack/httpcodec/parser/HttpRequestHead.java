@@ -1,5 +1,7 @@
 package org.foobarstack.httpcodec.parser;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A request's line and header section, as the parser hands it on. Its body follows as {@link HttpBodyPart}s.
  *
@@ -36,6 +38,24 @@ public record HttpRequestHead(String method, RequestTarget target, HttpVersion v
     /** "GET /index.html HTTP/1.1", as an access log shows it. */
     public String requestLine() {
         return method + " " + target.raw() + " " + version.text();
+    }
+
+    /**
+     * The head as it is sent (RFC 9112 §2.1): the bytes as they came over the wire when they were kept, else rebuilt
+     * from the parts: the request line, one "name: value" line per field in the order they arrived (names
+     * lower-cased, as stored), and the empty line, each ended by CRLF. The parser's decisions (framing, keep-alive)
+     * are left out: they are not part of the message. {@link ReceivedResponseHead} prints a response the same way.
+     */
+    @Override
+    public String toString() {
+        if (rawHead != null) {
+            return new String(rawHead, StandardCharsets.ISO_8859_1);
+        }
+        StringBuilder text = new StringBuilder(requestLine()).append("\r\n");
+        for (HttpFields.Field field : fields.asList()) {
+            text.append(field.name()).append(": ").append(field.value()).append("\r\n");
+        }
+        return text.append("\r\n").toString();
     }
 
     /** A copy that will close the connection after its response. */

@@ -64,7 +64,6 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-
     private final ParserLimits limits;
     private final BooleanSupplier captureHeads;
 
@@ -81,6 +80,10 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     private HttpVersion version;
     private final List<HttpFields.Field> fields = new ArrayList<>();
     private int headerBytes;
+    /** The Content-Length, checked when its line arrived; -1 while none has. */
+    private long contentLength = -1;
+    /** Whether a Transfer-Encoding line has arrived. */
+    private boolean transferEncoded;
     private boolean keepAlive;
 
     public HttpRequestParser(ParserLimits limits) {
@@ -128,6 +131,9 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
     // ---------------------------------------------------------------- REQUEST_LINE
 
     private boolean readRequestLine(ByteBuf in) {
+        if (!rejectTlsRecord(in)) {
+            return false;
+        }
         int lineLength = findLine(in, limits.maxRequestLineBytes(), HttpViolation.REQUEST_LINE_TOO_LONG);
         if (lineLength < 0) {
             return false;
@@ -184,9 +190,41 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         }
         fields.clear();
         headerBytes = 0;
+        contentLength = -1;
+        transferEncoded = false;
         state = State.HEADER_FIELDS;
         return true;
     }
+
+    /**
+     * A TLS record starts with its header (RFC 8446 §5.1): a content type byte, 22 (0x16) for a handshake, then
+     * the legacy record version, 0x03 0x0X (0x0301 in a ClientHello). No request line can start with 0x16, a
+     * control character that is not a token character, so those bytes are a client speaking TLS to a plain
+     * HTTP port: refused with a reason that says so, instead of the syntax error the binary bytes would cause
+     * further on.
+     *
+     * @return false while too few bytes have arrived to tell; true when the bytes are not a TLS record header
+     */
+    private static boolean rejectTlsRecord(ByteBuf in) {
+        int start = in.readerIndex();
+        if (in.getUnsignedByte(start) != TLS_HANDSHAKE) {
+            return true;
+        }
+        if (in.readableBytes() < 3) {
+            return false;
+        }
+        int major = in.getUnsignedByte(start + 1);
+        int minor = in.getUnsignedByte(start + 2);
+        if (major == 3 && minor <= 0x0F) {
+            throw new Rejection(HttpViolation.TLS_HANDSHAKE_ON_PLAIN_PORT, String.format(
+                    "record header %02x %02x %02x: content type 22 (handshake), version %d.%d", TLS_HANDSHAKE,
+                    major, minor, major, minor));
+        }
+        return true;
+    }
+
+    /** The content type of a TLS handshake record (RFC 8446 §5.1, B.1). */
+    private static final int TLS_HANDSHAKE = 0x16;
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3); 1.x above 1.1 is answered as 1.1 (RFC 9110 §6.2). */
     private static HttpVersion parseVersion(String text) {
@@ -206,20 +244,20 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
 
     private boolean readHeaderField(ByteBuf in, List<Object> out) {
         FieldLine line = readFieldLine(in);
-        if (line == FieldLine.END_OF_SECTION) {
+        if (line == FieldLine.SECTION_ENDED) {
             endOfHeaderSection(out);
         }
-        return line != FieldLine.INCOMPLETE;
+        return line != FieldLine.NEED_MORE_BYTES;
     }
 
     /** What {@link #readFieldLine} found at the reader index. */
     private enum FieldLine {
+        /** A field line was read and added to {@link #fields}. */
+        LINE_READ,
+        /** The empty line that ends the section was read. */
+        SECTION_ENDED,
         /** The line has not fully arrived; nothing was consumed. */
-        INCOMPLETE,
-        /** A field line, added to {@link #fields}. */
-        FIELD,
-        /** The empty line that ends the section. */
-        END_OF_SECTION
+        NEED_MORE_BYTES
     }
 
     /**
@@ -232,7 +270,7 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         int room = limits.maxHeaderBytes() - headerBytes;
         int lineLength = findLine(in, Math.max(room, 0), HttpViolation.HEADER_SECTION_TOO_LARGE);
         if (lineLength < 0) {
-            return FieldLine.INCOMPLETE;
+            return FieldLine.NEED_MORE_BYTES;
         }
         int start = in.readerIndex();
         in.skipBytes(lineLength + CRLF_LENGTH);
@@ -241,43 +279,41 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             headCopy.add(in, start, lineLength + CRLF_LENGTH);
         }
         if (lineLength == 0) {
-            return FieldLine.END_OF_SECTION;
+            return FieldLine.SECTION_ENDED;
         }
         HttpFields.Field field = parseFieldLine(in, start, lineLength);
         if (fields.size() >= limits.maxHeaderFields()) {
             throw new Rejection(HttpViolation.TOO_MANY_FIELDS, "limit " + limits.maxHeaderFields());
         }
         if (state == State.HEADER_FIELDS) {
-            checkFramingFieldEarly(field);
+            checkFramingField(field);
         }
         fields.add(field);
-        return FieldLine.FIELD;
+        return FieldLine.LINE_READ;
     }
 
     /**
-     * The framing fields are checked as soon as their line is complete, not only at the end of the header
-     * section: a request that is already certain to be refused is refused before the client sends more.
+     * The home of the framing rules that one line can break (§6.3): Content-Length must be digits and come once,
+     * and never with Transfer-Encoding (rule 3: a message with both is a smuggling attempt or a broken sender; the
+     * server MUST close). They are checked as soon as the line is complete, not at the end of the header section: a
+     * request that is already certain to be refused is refused before the client sends more. The rules that need
+     * the whole section are in {@link #endOfHeaderSection}.
      */
-    private void checkFramingFieldEarly(HttpFields.Field field) {
-        boolean isContentLength = field.name().equals("content-length");
-        boolean isTransferEncoding = field.name().equals("transfer-encoding");
-        if (!isContentLength && !isTransferEncoding) {
-            return;
-        }
-        boolean seenContentLength = false;
-        boolean seenTransferEncoding = false;
-        for (HttpFields.Field f : fields) {
-            seenContentLength |= f.name().equals("content-length");
-            seenTransferEncoding |= f.name().equals("transfer-encoding");
-        }
-        if (isContentLength) {
-            parseContentLength(field.value());
-            if (seenContentLength) {
+    private void checkFramingField(HttpFields.Field field) {
+        if (field.name().equals("content-length")) {
+            long length = parseContentLength(field.value());
+            if (contentLength >= 0) {
                 throw new Rejection(HttpViolation.MULTIPLE_CONTENT_LENGTHS, "a second Content-Length: " + field.value());
             }
-        }
-        if ((isContentLength && seenTransferEncoding) || (isTransferEncoding && seenContentLength)) {
-            throw new Rejection(HttpViolation.CONTENT_LENGTH_WITH_TRANSFER_ENCODING, null);
+            if (transferEncoded) {
+                throw new Rejection(HttpViolation.CONTENT_LENGTH_WITH_TRANSFER_ENCODING, null);
+            }
+            contentLength = length;
+        } else if (field.name().equals("transfer-encoding")) {
+            if (contentLength >= 0) {
+                throw new Rejection(HttpViolation.CONTENT_LENGTH_WITH_TRANSFER_ENCODING, null);
+            }
+            transferEncoded = true;
         }
     }
 
@@ -299,27 +335,16 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             throw new Rejection(HttpViolation.INVALID_HOST, printable(host));
         }
 
-        // Framing (§6.3): Transfer-Encoding, then Content-Length, then nothing
-        List<String> transferEncodings = headers.getAll("transfer-encoding");
-        List<String> contentLengths = headers.getAll("content-length");
+        // Framing (§6.3): Transfer-Encoding, then Content-Length, then nothing. Content-Length's syntax, a second
+        // Content-Length and the two together were refused as their lines arrived (checkFramingField).
         BodyFraming framing;
-        long contentLength = -1;
-        if (!transferEncodings.isEmpty()) {
-            if (!contentLengths.isEmpty()) {
-                // rule 3: a message with both is a smuggling attempt or a broken sender; the server MUST close
-                throw new Rejection(HttpViolation.CONTENT_LENGTH_WITH_TRANSFER_ENCODING,
-                        "Content-Length: " + contentLengths.get(0));
-            }
+        if (transferEncoded) {
             if (version == HttpVersion.HTTP_1_0) {
                 throw new Rejection(HttpViolation.TRANSFER_ENCODING_IN_HTTP_1_0, null);
             }
-            checkTransferCodings(transferEncodings);
+            checkTransferCodings(headers.getAll("transfer-encoding"));
             framing = BodyFraming.CHUNKED;
-        } else if (!contentLengths.isEmpty()) {
-            if (contentLengths.size() > 1) {
-                throw new Rejection(HttpViolation.MULTIPLE_CONTENT_LENGTHS, String.join(", ", contentLengths));
-            }
-            contentLength = parseContentLength(contentLengths.get(0));
+        } else if (contentLength >= 0) {
             if (contentLength > limits.maxBodyBytes()) {
                 throw new Rejection(HttpViolation.BODY_TOO_LARGE,
                         contentLength + " bytes, limit " + limits.maxBodyBytes());
@@ -439,11 +464,11 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
      */
     private boolean readTrailerField(ByteBuf in, List<Object> out) {
         FieldLine line = readFieldLine(in);
-        if (line == FieldLine.END_OF_SECTION) {
+        if (line == FieldLine.SECTION_ENDED) {
             fields.clear();
             endOfMessage(out);
         }
-        return line != FieldLine.INCOMPLETE;
+        return line != FieldLine.NEED_MORE_BYTES;
     }
 
     // ---------------------------------------------------------------- end of a message

@@ -9,6 +9,13 @@ package org.foobarstack.httpcodec.parser;
 public enum HttpViolation {
     // ---- request line (RFC 9112 §3) ----
     REQUEST_LINE_TOO_LONG("RFC 9112 §3", 414, "the request line is longer than this server accepts"),
+    /**
+     * The first bytes are a TLS record header (RFC 8446 §5.1: content type 22, handshake; legacy version 3.x), not
+     * a request line: a client, typically a browser trying HTTPS first, began a TLS handshake on a port that speaks
+     * plain HTTP. Answered as nginx answers bytes it cannot read as a request line: 400, then the connection closes.
+     */
+    TLS_HANDSHAKE_ON_PLAIN_PORT("RFC 8446 §5.1", 400,
+            "a TLS handshake sent to the plain HTTP port: use http:// here, or https:// and the HTTPS port"),
     BARE_LF("RFC 9112 §2.2", 400, "a line ends in LF without CR"),
     BARE_CR("RFC 9112 §2.2", 400, "a CR is not followed by LF"),
     MALFORMED_REQUEST_LINE("RFC 9112 §3", 400, "the request line is not: method SP request-target SP HTTP-version"),

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -106,6 +107,44 @@ class HttpRequestParserTest {
     @Test
     void obsTextInAFieldValueIsAccepted() {
         assertThat(parseAtEverySplit("GET / HTTP/1.1\r\n" + H + "X-City: D\u00fcsseldorf\r\n\r\n")).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------ a TLS handshake on the plain port
+
+    /** A real ClientHello: the first flight the JDK's SSLEngine wraps in client mode. */
+    private static byte[] clientHello() throws Exception {
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine("www.foobar.com", 8080);
+        engine.setUseClientMode(true);
+        engine.beginHandshake();
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        return hello;
+    }
+
+    @Test
+    void aTlsClientHelloIsRefusedAsATlsHandshakeWholeOrByteByByte() throws Exception {
+        byte[] hello = clientHello();
+        assertThat(hello[0]).isEqualTo((byte) 0x16);
+        assertThat(ParserHarness.parse(ParserLimits.defaults(), hello))
+                .containsExactly("ERROR " + HttpViolation.TLS_HANDSHAKE_ON_PLAIN_PORT);
+        byte[][] single = new byte[hello.length][];
+        for (int i = 0; i < hello.length; i++) {
+            single[i] = new byte[] {hello[i]};
+        }
+        assertThat(ParserHarness.parse(ParserLimits.defaults(), single))
+                .containsExactly("ERROR " + HttpViolation.TLS_HANDSHAKE_ON_PLAIN_PORT);
+        assertThat(HttpViolation.TLS_HANDSHAKE_ON_PLAIN_PORT.toString())
+                .isEqualTo("RFC 8446 §5.1: a TLS handshake sent to the plain HTTP port: use http:// here, "
+                        + "or https:// and the HTTPS port");
+    }
+
+    @Test
+    void aByte0x16NotFollowedByATlsVersionIsAnOrdinaryBadRequestLine() {
+        assertThat(parseAtEverySplit("\u0016\u0004\u0001 / HTTP/1.1\r\n" + H + "\r\n"))
+                .containsExactly("ERROR " + HttpViolation.INVALID_METHOD);
     }
 
     // ------------------------------------------------------------------ rejected requests: one case per rule
@@ -241,5 +280,27 @@ class HttpRequestParserTest {
     void afterARejectionNothingMoreIsParsed() {
         assertThat(ParserHarness.parse("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n" + H + "\r\n"))
                 .containsExactly("ERROR " + HttpViolation.MISSING_HOST);
+    }
+
+    // ------------------------------------------------------------------ printing a head
+
+    @Test
+    void aHeadPrintsAsItIsSentOnTheWire() {
+        HttpRequestHead head = new HttpRequestHead("POST", RequestTarget.parse("/api/messages?page=2"),
+                HttpVersion.HTTP_1_1, HttpFields.of(List.of(new HttpFields.Field("host", "www.foobar.com"),
+                        new HttpFields.Field("content-length", "5"))), BodyFraming.CONTENT_LENGTH, 5, true, false);
+
+        assertThat(head).hasToString("POST /api/messages?page=2 HTTP/1.1\r\n"
+                + "host: www.foobar.com\r\ncontent-length: 5\r\n\r\n");
+    }
+
+    @Test
+    void aCapturedHeadPrintsItsBytesAsTheyArrived() {
+        String wire = "GET / HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n";
+        HttpRequestHead head = new HttpRequestHead("GET", RequestTarget.parse("/"), HttpVersion.HTTP_1_1,
+                HttpFields.of(List.of(new HttpFields.Field("host", "www.foobar.com"))), BodyFraming.NONE, -1, true,
+                false, wire.getBytes(StandardCharsets.ISO_8859_1), 1);
+
+        assertThat(head).hasToString(wire);
     }
 }

@@ -8,7 +8,7 @@ import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;
 import org.foobarstack.trace.TraceRecorder;
-import org.foobarstack.trace.fields.HttpFields;
+import org.foobarstack.trace.fields.HttpHeadFields;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -114,7 +114,7 @@ public final class ConnectionTrace {
                 .peer(peer)
                 .timing(start, Math.max(start, System.nanoTime()))
                 .fields(() -> {
-                    List<Field> fields = raw != null ? new ArrayList<>(HttpFields.requestHead(raw)) : new ArrayList<>();
+                    List<Field> fields = raw != null ? new ArrayList<>(HttpHeadFields.requestHead(raw)) : new ArrayList<>();
                     fields.add(Field.info("Connection", number == 1
                             ? "first request on this connection"
                             : "request " + number + " on this kept-alive connection (RFC 9112 §9.3), opened by trace "
@@ -125,7 +125,7 @@ public final class ConnectionTrace {
     }
 
     /** A request the parser refused never got a trace of its own: it gets one here, for its error response. */
-    public void requestRefused(String traceId, String violation, String rule) {
+    public void requestRefused(String traceId, String violation, String rule, String reason) {
         requests++;
         if (!recorder.enabled()) {
             return;
@@ -140,6 +140,7 @@ public final class ConnectionTrace {
                 .peer(peer)
                 .timing(now, now)
                 .field(Field.info("Refused", violation + (rule == null ? "" : " (" + rule + ")")))
+                .field(Field.info("Reason", reason))
                 .build());
     }
 
@@ -153,7 +154,7 @@ public final class ConnectionTrace {
                 .summary("HTTP/1.1 " + head.status().code() + " " + head.status().reason())
                 .peer(peer)
                 .timing(startNanos, Math.max(startNanos, endNanos))
-                .fields(() -> HttpFields.responseHead(ResponseHeadEncoder.toBytes(head)))
+                .fields(() -> HttpHeadFields.responseHead(ResponseHeadEncoder.toBytes(head)))
                 .build());
     }
 

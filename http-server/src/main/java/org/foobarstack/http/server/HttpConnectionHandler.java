@@ -229,7 +229,8 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         server.httpMetrics().rejected(error.violation().name());
         HttpStatus status = HttpStatus.of(error.status());
         TraceContext refused = TraceContext.fresh();
-        trace.requestRefused(refused.traceId(), error.violation().name(), error.violation().rule());
+        trace.requestRefused(refused.traceId(), error.violation().name(), error.violation().rule(),
+                error.message());
         writeErrorAndClose(refused, status, error.violation().description()
                 + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule());
     }
@@ -293,10 +294,11 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                         releaseInbox();
                         server.httpMetrics().rejected("REQUEST_TIMEOUT");
                         TraceContext refused = TraceContext.fresh();
-                        trace.requestRefused(refused.traceId(), "REQUEST_TIMEOUT", "RFC 9110 §15.5.9");
-                        writeErrorAndClose(refused, HttpStatus.REQUEST_TIMEOUT,
-                                "the request's header section did not arrive within " + server.config().limits().headerTimeout().toSeconds()
-                                + " s", "RFC 9110 §15.5.9");
+                        String reason = "the request's header section did not arrive within "
+                                + server.config().limits().headerTimeout().toSeconds() + " s";
+                        trace.requestRefused(refused.traceId(), "REQUEST_TIMEOUT", "RFC 9110 §15.5.9",
+                                "RFC 9110 §15.5.9: " + reason);
+                        writeErrorAndClose(refused, HttpStatus.REQUEST_TIMEOUT, reason, "RFC 9110 §15.5.9");
                     }
                 }
                 case IDLE_TIMEOUT -> {

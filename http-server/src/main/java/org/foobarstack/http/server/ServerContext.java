@@ -38,7 +38,8 @@ public final class ServerContext {
         this.metrics = config.metrics() != null ? config.metrics() : new Metrics();
         this.httpMetrics = new HttpMetrics(metrics, config.serverName(), openConnections::get);
         this.accessLog = new AccessLog(config.serverName());
-        this.rateLimitedLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.http.WebServer"));
+        this.rateLimitedLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.http.WebServer"),
+                RateLimitedLog.Policy.FIVE_PER_SECOND);
         this.serverHeader = "foobar-stack/0.1 (" + config.serverName() + ")";
     }
 

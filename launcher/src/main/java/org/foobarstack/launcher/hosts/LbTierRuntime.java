@@ -196,6 +196,11 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         return lb.vrrp().map(LbVrrp::address);
     }
 
+    /** Its VRRP priority and whether it takes the address back from a lower one (preempt); empty on its own. */
+    public Optional<LbVrrp> vrrpSettings() {
+        return lb.vrrp();
+    }
+
     /** Its VRRP state now (MASTER holds the virtual address); empty for a balancer on its own. */
     public Optional<State> vrrpState() {
         VrrpInstance current = vrrp;
@@ -242,6 +247,12 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
                 throw new UncheckedIOException(e);
             }
         }, balancer::stopListeningOn);
+        // the host's firewall judges each advertisement as it judges the name server's datagrams: a pair whose
+        // rules drop each other's advertisements splits in two, each member believing the other dead
+        var filter = stack.firewall(host).datagramFilter(() -> new InetSocketAddress(host.address(), mine.port()));
+        if (filter != null) {
+            instance.admitting(filter);
+        }
         instance.onStateChange(transition -> { // the instance logs each one itself
             transitions.add(transition);
             vrrpListeners.forEach(listener -> listener.accept(transition));
@@ -379,7 +390,20 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
                     s == null ? "" : (s.checked() ? s.lastCheck().describe() : "no check"),
                     s == null ? -1 : s.downSinceMillis()));
         }
+        BalancerStatus.Vrrp pair = lb.vrrp().map(v -> new BalancerStatus.Vrrp(v.address().getHostAddress(),
+                vrrpState().map(State::name).orElse("stopped"), v.priority(), v.preempt(),
+                lastTransitions(5))).orElse(null);
         return new BalancerStatus(instance, host.name(), lb.balance().key(),
-                stats == null ? null : "http://" + hostPort(stats) + "/stats", statuses);
+                stats == null ? null : "http://" + hostPort(stats) + "/stats", statuses, pair);
+    }
+
+    /** Its last {@code n} VRRP transitions as keepalived logs them, each after its time of day. */
+    private List<String> lastTransitions(int n) {
+        List<Transition> all = vrrpTransitions();
+        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                .withZone(java.time.ZoneId.systemDefault());
+        return all.subList(Math.max(0, all.size() - n), all.size()).stream()
+                .map(t -> time.format(java.time.Instant.ofEpochMilli(t.atMillis())) + " " + t.describe())
+                .toList();
     }
 }

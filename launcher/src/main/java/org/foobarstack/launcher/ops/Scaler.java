@@ -9,6 +9,7 @@ import org.foobarstack.launcher.hosts.LbTierRuntime;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.topology.HostSpec;
 import org.foobarstack.topology.Role;
+import org.foobarstack.topology.WebTier;
 
 /**
  * Brings the number of servers behind the balancer to a count, the cure the seeds name for "one server cannot take
@@ -17,6 +18,10 @@ import org.foobarstack.topology.Role;
  * once its health check has risen. A server removed is drained first, then put in maintenance, taken out of the
  * balancer, stopped gracefully and removed from the zone. Only servers that run web and app alone are removed: a
  * server that also runs a database or the name server stays.
+ *
+ * <p>In a design whose tiers live on hosts of their own (scaled), {@code web=N} scales the web tier alone: a web
+ * server added is a new host running only a web server, which passes /api/* to the app server that the fewest
+ * web servers use (each web server names one, as nginx's {@code fastcgi_pass} names one address).
  */
 final class Scaler {
 
@@ -48,8 +53,14 @@ final class Scaler {
             throw new ControlException(409, stack.topologySpec().name() + " has no load balancer to spread requests "
                     + "over more servers: scale a design with one (distributed)");
         }
-        List<String> live = servers.live();
-        servers.requireWebAndAppTogether("scale");
+        boolean split = servers.tiersSplit();
+        if (split && !role.equals("web")) {
+            throw new ControlException(409, "in " + stack.topologySpec().name() + " each tier has hosts of its own: "
+                    + "scale web=N adds or removes web servers, each passing /api/* to the app server fewest web "
+                    + "servers use; app servers are added in the topology file (a host with an app: tier), since "
+                    + "each web server sends to one app server and a new one would get no request");
+        }
+        List<String> live = live();
         if (live.isEmpty()) {
             throw new ControlException(409, "no server takes requests now to copy");
         }
@@ -67,15 +78,15 @@ final class Scaler {
     }
 
     void scale(int count, Operation op) {
-        int from = servers.live().size();
-        while (servers.live().size() < count) {
+        int from = live().size();
+        while (live().size() < count) {
             addOne(op);
         }
-        while (servers.live().size() > count) {
-            List<String> removable = removable(servers.live());
+        while (live().size() > count) {
+            List<String> removable = removable(live());
             removeOne(removable.get(removable.size() - 1), op);
         }
-        List<String> now = servers.live();
+        List<String> now = live();
         op.done(from == count ? "already " + count + " servers: " + String.join(", ", now)
                 : now.size() + (now.size() == 1 ? " server" : " servers") + " take requests now: "
                 + String.join(", ", now));
@@ -89,7 +100,16 @@ final class Scaler {
         }).toList();
     }
 
+    /** The servers scaling counts: web and app together, or the web servers alone when the tiers are split. */
+    private List<String> live() {
+        return servers.tiersSplit() ? servers.liveWebOnly() : servers.live();
+    }
+
     private void addOne(Operation op) {
+        if (servers.tiersSplit()) {
+            addWebServer(op);
+            return;
+        }
         String templateName = servers.live().get(0);
         HostSpec template = stack.topologySpec().host(templateName).orElseThrow();
         int n = 1;
@@ -112,6 +132,47 @@ final class Scaler {
         op.step(name, "added to " + balancers.names(name) + ": DOWN until its health check rises, so no request "
                 + "reaches it before it can answer");
         op.step(name, "health check passed after " + balancers.awaitUp(name, 0) + " ms: UP, takes its share");
+    }
+
+    /** A web server on a host of its own, a copy of the first one's, sent to the least used app server. */
+    private void addWebServer(Operation op) {
+        String templateName = live().get(0);
+        HostSpec template = stack.topologySpec().host(templateName).orElseThrow();
+        WebTier web = template.tier(WebTier.class).orElseThrow();
+        int n = 1;
+        while (stack.topologySpec().host("web-" + n).isPresent()) {
+            n++;
+        }
+        String name = "web-" + n;
+        String app = leastUsedAppServer();
+        HostSpec spec = new HostSpec(name, stack.topologySpec().nextFreeAddress(template.address()),
+                "added by scale: a web server and nothing else, like " + templateName + "; /api/* goes to " + app,
+                List.of(new WebTier(web.port(), web.httpsPort(), app)), template.firewall());
+        long start = System.nanoTime();
+        servers.copyTlsIdentity(templateName, spec);
+        stack.addHost(spec, line -> { });
+        op.step(name, "started at " + spec.address().getHostAddress() + " in " + (System.nanoTime() - start) / 1_000_000
+                + " ms: " + servers.instances(name) + ", passing /api/* to " + app);
+        for (LbTierRuntime lb : balancers.of(templateName)) {
+            lb.addServer(name);
+        }
+        op.step(name, "added to " + balancers.names(name) + ": DOWN until its health check rises, so no request "
+                + "reaches it before it can answer");
+        op.step(name, "health check passed after " + balancers.awaitUp(name, 0) + " ms: UP, takes its share");
+    }
+
+    /** The host running an app server that the fewest web servers pass /api/* to; the first such in the file. */
+    private String leastUsedAppServer() {
+        java.util.Map<String, Integer> users = new java.util.LinkedHashMap<>();
+        for (HostSpec host : stack.topologySpec().hosts()) {
+            if (host.runs(Role.APP)) {
+                users.put(host.name(), 0);
+            }
+        }
+        for (HostSpec host : stack.topologySpec().hosts()) {
+            host.tier(WebTier.class).ifPresent(w -> users.computeIfPresent(w.appHost(), (h, c) -> c + 1));
+        }
+        return users.entrySet().stream().min(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
     }
 
     private void removeOne(String host, Operation op) {

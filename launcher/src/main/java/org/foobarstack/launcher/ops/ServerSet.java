@@ -39,14 +39,43 @@ final class ServerSet {
         return all.get(0).serverHosts().stream().filter(this::runsWebAndApp).toList();
     }
 
+    /**
+     * The first balancer's servers that run a web server and no app server, in its order: the web tier of a
+     * design whose tiers are split over hosts of their own (scaled).
+     */
+    List<String> webOnlyBehindBalancer() {
+        List<LbTierRuntime> all = balancers.all();
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        return all.get(0).serverHosts().stream().filter(host -> {
+            HostSpec spec = stack.topology().host(host).orElse(null);
+            return spec != null && spec.runs(Role.WEB) && !spec.runs(Role.APP);
+        }).toList();
+    }
+
+    /** Whether the balanced servers run a web server only, their app servers on hosts of their own. */
+    boolean tiersSplit() {
+        return behindBalancer().isEmpty() && !webOnlyBehindBalancer().isEmpty();
+    }
+
     /** Those of them the balancer sends new requests to now (READY, not drained or in maintenance). */
     List<String> live() {
+        return ready(behindBalancer());
+    }
+
+    /** The web-only servers the balancer sends new requests to now. */
+    List<String> liveWebOnly() {
+        return ready(webOnlyBehindBalancer());
+    }
+
+    private List<String> ready(List<String> hosts) {
         List<LbTierRuntime> all = balancers.all();
         if (all.isEmpty()) {
             return List.of();
         }
         LbTierRuntime first = all.get(0);
-        return behindBalancer().stream()
+        return hosts.stream()
                 .filter(host -> first.serverStats(host).map(ServerStats::adminState)
                         .orElse(Server.AdminState.READY) == Server.AdminState.READY)
                 .toList();

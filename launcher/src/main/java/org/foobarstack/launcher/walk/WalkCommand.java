@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.foobarstack.trace.walk.Walk;
-import org.foobarstack.trace.walk.WalkRequest;
+import org.foobarstack.launcher.StackConfig;
+import org.foobarstack.walk.Walk;
+import org.foobarstack.walk.WalkRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,13 +15,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code walk URL}: follow one request through the stack hop by hop. Only parses the command line; the
- * walk itself is {@link Walk} in the trace module.
+ * walk itself is {@link Walk} in the walk module.
  */
 @Command(name = "walk", mixinStandardHelpOptions = true,
         description = {
             "Walk one request through the stack and print every hop: the DNS query and answer (dig style),"
                     + " the TCP connection, TLS for https, the HTTP request and response (curl -v style),"
-                    + " then, with --trace-api, the hops the stack recorded (FastCGI records, SQL statements).",
+                    + " then the hops the stack recorded (FastCGI records, SQL statements), fetched from its admin"
+                    + " server.",
             "Exit code 0 when a response arrived, otherwise curl's code (6 resolve, 7 connect, 28 timeout, 35 TLS)."})
 public final class WalkCommand implements Callable<Integer> {
 
@@ -45,8 +47,12 @@ public final class WalkCommand implements Callable<Integer> {
             description = "DNS server to resolve the host with (default: ${DEFAULT-VALUE}).")
     String dns;
 
+    /** Where a stack started with its defaults serves its admin API: what walk asks when not told otherwise. */
+    static final String DEFAULT_TRACE_API = "http://127.0.0.1:" + StackConfig.DEFAULT_ADMIN_PORT;
+
     @Option(names = "--trace-api", paramLabel = "URL",
-            description = "Admin server base URL, e.g. http://127.0.0.1:9090, to fetch the server-side hops.")
+            description = "Admin server base URL to fetch the server-side hops from (default: the stack's, "
+                    + DEFAULT_TRACE_API + "; one line says so when nothing answers there).")
     String traceApi;
 
     @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of the CA to trust for https.")
@@ -66,20 +72,29 @@ public final class WalkCommand implements Callable<Integer> {
     public Integer call() {
         WalkRequest request;
         try {
-            WalkRequest.Builder builder = WalkRequest.builder(url)
-                    .method(method)
-                    .data(data)
-                    .dns(dns)
-                    .traceApi(traceApi)
-                    .caCert(caCert)
-                    .timeout(Duration.ofSeconds(timeoutSeconds));
-            headers.forEach(builder::header);
-            request = builder.build();
+            request = request();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("walk: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return USAGE;
         }
         return Walk.run(request, json, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The request the options describe; throws {@link IllegalArgumentException} naming what is wrong. */
+    WalkRequest request() {
+        WalkRequest.Builder builder = WalkRequest.builder(url)
+                .method(method)
+                .data(data)
+                .dns(dns)
+                .caCert(caCert)
+                .timeout(Duration.ofSeconds(timeoutSeconds));
+        if (traceApi != null) {
+            builder.traceApi(traceApi);
+        } else {
+            builder.defaultTraceApi(DEFAULT_TRACE_API);
+        }
+        headers.forEach(builder::header);
+        return builder.build();
     }
 }

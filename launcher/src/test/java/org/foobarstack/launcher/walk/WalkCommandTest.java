@@ -12,6 +12,8 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
+import org.foobarstack.launcher.StackConfig;
+import org.foobarstack.walk.WalkRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,26 @@ class WalkCommandTest {
         assertThat(run.err()).isEqualTo("walk: the DNS server must be an IP address and port, e.g. 127.0.0.1:5300,"
                 + " not: ns1.foobar.com:5300" + System.lineSeparator());
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void withoutTraceApiTheStacksDefaultAdminAddressIsAsked() {
+        WalkCommand command = new WalkCommand();
+        new CommandLine(command).parseArgs(url());
+
+        WalkRequest request = command.request();
+        assertThat(request.traceApi()).hasToString("http://127.0.0.1:" + StackConfig.DEFAULT_ADMIN_PORT);
+        assertThat(request.traceApiIsDefault()).isTrue();
+    }
+
+    @Test
+    void traceApiNamesAnotherAdminServer() {
+        WalkCommand command = new WalkCommand();
+        new CommandLine(command).parseArgs("--trace-api", "http://127.0.0.10:9090", url());
+
+        WalkRequest request = command.request();
+        assertThat(request.traceApi()).hasToString("http://127.0.0.10:9090");
+        assertThat(request.traceApiIsDefault()).isFalse();
     }
 
     @Test

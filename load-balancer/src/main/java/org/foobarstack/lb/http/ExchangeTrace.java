@@ -10,7 +10,7 @@ import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;
 import org.foobarstack.trace.TraceRecorder;
-import org.foobarstack.trace.fields.HttpFields;
+import org.foobarstack.trace.fields.HttpHeadFields;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -123,7 +123,7 @@ final class ExchangeTrace {
                 .peer(clientPeer)
                 .timing(start, Math.max(start, System.nanoTime()))
                 .fields(() -> {
-                    List<Field> fields = raw != null ? new ArrayList<>(HttpFields.requestHead(raw)) : new ArrayList<>();
+                    List<Field> fields = raw != null ? new ArrayList<>(HttpHeadFields.requestHead(raw)) : new ArrayList<>();
                     fields.add(Field.info("Connection", requestOnConnection == 1 ? "first request on this connection"
                             : "request " + requestOnConnection + " on this kept-alive connection"));
                     fields.add(Field.info("Client leg", clientLeg));
@@ -188,7 +188,7 @@ final class ExchangeTrace {
                 .peer(serverAddress)
                 .timing(startNanos, Math.max(startNanos, System.nanoTime()))
                 .fields(() -> {
-                    List<Field> fields = new ArrayList<>(HttpFields.requestHead(RequestHeadEncoder.toBytes(head)));
+                    List<Field> fields = new ArrayList<>(HttpHeadFields.requestHead(RequestHeadEncoder.toBytes(head)));
                     fields.add(Field.info("Balancer decision", decision));
                     fields.add(Field.info("Server", server + " " + serverAddress));
                     fields.add(Field.info("Attempt", Integer.toString(attempt)));
@@ -211,7 +211,7 @@ final class ExchangeTrace {
                 .peer(clientPeer)
                 .timing(startNanos, Math.max(startNanos, System.nanoTime()))
                 .fields(() -> {
-                    List<Field> fields = new ArrayList<>(HttpFields.responseHead(ResponseHeadEncoder.toBytes(head)));
+                    List<Field> fields = new ArrayList<>(HttpHeadFields.responseHead(ResponseHeadEncoder.toBytes(head)));
                     if (note != null) {
                         fields.add(Field.info("Made by the balancer", note));
                     }

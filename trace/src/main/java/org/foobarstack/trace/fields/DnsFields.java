@@ -129,8 +129,11 @@ public final class DnsFields {
                 flag("Z", Z, flags, "reserved (must be zero)", "reserved (0)"),
                 flag("Authentic data", AD, flags, "Answer authenticated by the server (RFC 4035 §3.2.3)",
                         "Answer/authority portion was not authenticated by the server"),
-                flag("Checking disabled", CD, flags, "Non-authenticated data is acceptable",
-                        "Unacceptable"),
+                flag("Checking disabled", CD, flags,
+                        "Set: the client checks DNSSEC itself, data a resolver has not validated is acceptable "
+                                + "(RFC 4035 §3.2.2)",
+                        "Not set: a validating resolver checks DNSSEC signatures before it answers "
+                                + "(RFC 4035 §3.2.2)"),
                 Field.of("Reply code", FLAGS_OFFSET, WORD, Field.bits(16, RCODE, flags) + " = Reply code: "
                         + Rcode.string(rcode) + " (" + rcode + ")"));
         String flagsSummary = String.format("0x%04x %s%s", flags,

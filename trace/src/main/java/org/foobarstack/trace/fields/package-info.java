@@ -3,7 +3,7 @@
  * tree a learner reads, with byte offsets into the message as it crossed the wire.
  *
  * <p>Convention, for the builders here ({@link org.foobarstack.trace.fields.DnsFields},
- * {@link org.foobarstack.trace.fields.HttpFields}) and those a tier adds for its own protocol (FastCGI
+ * {@link org.foobarstack.trace.fields.HttpHeadFields}) and those a tier adds for its own protocol (FastCGI
  * records, SQL statements): a final class named {@code <Protocol>Fields} with static methods that take
  * the message's bytes (or its decoded value plus its bytes) and return {@code List<Field>}, offsets
  * counted from the first byte of that message. A tier that decodes a message inside a larger buffer

@@ -7,7 +7,7 @@ import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;
 import org.foobarstack.trace.TraceContext;
 import org.foobarstack.trace.TraceRecorder;
-import org.foobarstack.trace.fields.HttpFields;
+import org.foobarstack.trace.fields.HttpHeadFields;
 
 /**
  * What tracing one HTTP request head costs a tier: parse or adopt the traceparent, build the head's field
@@ -72,7 +72,7 @@ public final class RecordCostBenchmark {
         long start = System.nanoTime();
         TraceContext context = TraceContext.parseOrFresh(
                 "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-        List<Field> fields = HttpFields.requestHead(HEAD);
+        List<Field> fields = HttpHeadFields.requestHead(HEAD);
         recorder.record(recorder.hop(context.traceId(), Protocol.HTTP, Direction.RECEIVED)
                 .summary("GET /api/messages HTTP/1.1").peer("127.0.0.1:50412")
                 .timing(start, System.nanoTime()).fields(fields).build());

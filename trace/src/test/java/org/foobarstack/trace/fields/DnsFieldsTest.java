@@ -69,7 +69,19 @@ class DnsFieldsTest {
         assertThat(flags.child("Authoritative").value()).startsWith(".... .1.. .... .... = Authoritative: Server is");
         assertThat(flags.child("Truncated").value()).startsWith(".... ..0.");
         assertThat(flags.child("Reply code").value()).isEqualTo(".... .... .... 0000 = Reply code: NOERROR (0)");
+        assertThat(flags.child("Checking disabled").value()).isEqualTo(".... .... ...0 .... = Checking disabled: "
+                + "Not set: a validating resolver checks DNSSEC signatures before it answers (RFC 4035 §3.2.2)");
         assertThat(header.child("Answer RRs").value()).isEqualTo("1");
+    }
+
+    @Test
+    void theCheckingDisabledBitOfAQuerySaysWhatItAsksFor() throws Exception {
+        Message query = Message.newQuery(Record.newRecord(Name.fromString("www.foobar.com."), Type.A, DClass.IN));
+        query.getHeader().setFlag(Flags.CD);
+        Field flags = find(DnsFields.of(query.toWire()), "Header").child("Flags");
+        assertThat(flags.child("Checking disabled").value()).isEqualTo(".... .... ...1 .... = Checking disabled: "
+                + "Set: the client checks DNSSEC itself, data a resolver has not validated is acceptable "
+                + "(RFC 4035 §3.2.2)");
     }
 
     @Test

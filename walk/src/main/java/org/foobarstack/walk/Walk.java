@@ -1,0 +1,42 @@
+package org.foobarstack.walk;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code walk} command's whole behaviour, for the launcher's picocli wrapper to call:
+ * walk the URL, print the journey as text or JSON, return the exit code.
+ */
+public final class Walk {
+
+    private Walk() {
+    }
+
+    /**
+     * @param out  where the journey goes (standard output)
+     * @param err  where the one-line failure summary goes in JSON mode (standard error)
+     * @return 0 when an HTTP response arrived, else curl's exit code for the failure ({@link WalkFailure})
+     */
+    public static int run(WalkRequest request, boolean json, PrintStream out, PrintStream err) {
+        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        return run(request, json, outWriter, errWriter);
+    }
+
+    /** The same, writing to writers (picocli gives a command its own {@code getOut()} and {@code getErr()}). */
+    public static int run(WalkRequest request, boolean json, PrintWriter out, PrintWriter err) {
+        Journey journey = new Walker().walk(request);
+        if (json) {
+            out.print(new JourneyJson().render(journey));
+            if (journey.failure() != null) {
+                err.println("walk: " + journey.failure().description() + ": " + journey.failureMessage());
+                err.flush();
+            }
+        } else {
+            out.print(new TextRenderer().render(journey));
+        }
+        out.flush();
+        return journey.exitCode();
+    }
+}
