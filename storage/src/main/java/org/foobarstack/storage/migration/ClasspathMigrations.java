@@ -9,14 +9,12 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Finds the migration files in a classpath folder (by default {@value #DEFAULT_LOCATION}), whether the
@@ -47,11 +45,14 @@ public final class ClasspathMigrations {
         try {
             URI uri = url.toURI();
             if ("jar".equals(uri.getScheme())) {
-                // A folder inside a jar is read through the zip file system provider.
-                try (FileSystem zip = openZip(uri)) {
-                    readFolder(zip.provider().getPath(uri), migrations);
-                } catch (UnsupportedOperationException alreadyOpenElsewhere) {
-                    readFolder(Path.of(uri), migrations);
+                // A folder inside a jar is read through a zip file system of this call's own, opened on the jar's
+                // path: one opened by URI is shared by the whole JVM, and two stacks starting at once would close
+                // it under each other.
+                String spec = uri.getRawSchemeSpecificPart();
+                int separator = spec.indexOf("!/");
+                Path jar = Path.of(URI.create(spec.substring(0, separator)));
+                try (FileSystem zip = FileSystems.newFileSystem(jar)) {
+                    readFolder(zip.getPath(spec.substring(separator + 1)), migrations);
                 }
             } else {
                 readFolder(Path.of(uri), migrations);
@@ -64,15 +65,6 @@ public final class ClasspathMigrations {
         migrations.sort(Comparator.comparingInt(Migration::version));
         requireContiguous(migrations, location);
         return List.copyOf(migrations);
-    }
-
-    private static FileSystem openZip(URI uri) throws IOException {
-        try {
-            return FileSystems.newFileSystem(uri, Map.of());
-        } catch (FileSystemAlreadyExistsException e) {
-            // Someone else holds it open: we must not close theirs, so signal the caller to use it directly.
-            throw new UnsupportedOperationException(e);
-        }
     }
 
     private static void readFolder(Path folder, List<Migration> into) throws IOException {
