@@ -38,6 +38,9 @@ import static org.foobarstack.httpcodec.parser.MessageSyntax.*;
  */
 public final class HttpRequestParser extends ByteToMessageDecoder {
 
+    /** The content type of a TLS handshake record (RFC 8446 §5.1, B.1). */
+    private static final int TLS_HANDSHAKE = 0x16;
+
     /** The parser's position in RFC 9112's grammar. */
     public enum State {
         /** Waiting for "method SP request-target SP HTTP-version CRLF" (§3); empty lines before it are skipped. */
@@ -222,9 +225,6 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         }
         return true;
     }
-
-    /** The content type of a TLS handshake record (RFC 8446 §5.1, B.1). */
-    private static final int TLS_HANDSHAKE = 0x16;
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT (§2.3); 1.x above 1.1 is answered as 1.1 (RFC 9110 §6.2). */
     private static HttpVersion parseVersion(String text) {

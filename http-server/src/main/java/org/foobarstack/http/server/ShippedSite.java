@@ -14,7 +14,7 @@ import java.util.List;
 public final class ShippedSite {
 
     /** Every file of the site; a jar has no directory listing, so the list is kept here. */
-    public static final List<String> FILES = List.of("index.html", "style.css", "guestbook.js", "favicon.svg");
+    public static final List<String> FILES = List.of("index.html", "style.css", "stack.js", "guestbook.js", "favicon.svg");
 
     private ShippedSite() {
     }

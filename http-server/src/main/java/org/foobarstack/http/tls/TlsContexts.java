@@ -25,7 +25,8 @@ import java.util.List;
  *
  * <p>What a TLS server needs, step by step:
  * <ol>
- *   <li>its private key and certificate chain (leaf first), read from the local CA's PEM files;</li>
+ *   <li>its private key and certificate chain (leaf first), read from the local CA's PEM files, without the
+ *       root (see {@link #withoutTrustAnchor});</li>
  *   <li>a key store holding them, from which a key manager picks the certificate to present in the handshake
  *       (RFC 8446 §4.4.2);</li>
  *   <li>an {@link SSLContext} built on that key manager: the JDK's TLS engine;</li>
@@ -52,7 +53,7 @@ public final class TlsContexts {
 
     public static SslContext forServer(LocalCertificateAuthority ca) throws IOException {
         PrivateKey key = PemFiles.readPrivateKey(ca.serverKey());
-        List<X509Certificate> chain = PemFiles.readCertificates(ca.serverCertificateChain());
+        List<X509Certificate> chain = withoutTrustAnchor(PemFiles.readCertificates(ca.serverCertificateChain()));
         SSLContext jdkContext;
         try {
             KeyStore store = KeyStore.getInstance(IN_MEMORY_STORE_TYPE);
@@ -67,6 +68,23 @@ public final class TlsContexts {
         }
         return new JdkSslContext(jdkContext, false, null, IdentityCipherSuiteFilter.INSTANCE, null,
                 ClientAuth.NONE, PROTOCOLS, false);
+    }
+
+    /**
+     * The chain to present, without the self-signed root at its end. A client trusts a server because it already
+     * holds the root that signed the chain (curl's {@code --cacert}, a browser's store): a root sent by the server
+     * proves nothing, since anyone can sign a root of their own, so RFC 8446 §4.4.2 lets the server leave it out,
+     * and nginx and HAProxy send what their certificate file holds, usually the leaf and intermediates. Left out,
+     * a client without our CA says what is really missing ("unable to get local issuer certificate") instead of
+     * pointing at a root it was sent ("self-signed certificate in certificate chain").
+     */
+    static List<X509Certificate> withoutTrustAnchor(List<X509Certificate> chain) {
+        if (chain.size() < 2) {
+            return chain;
+        }
+        X509Certificate last = chain.get(chain.size() - 1);
+        boolean selfSigned = last.getSubjectX500Principal().equals(last.getIssuerX500Principal());
+        return selfSigned ? chain.subList(0, chain.size() - 1) : chain;
     }
 
     /**

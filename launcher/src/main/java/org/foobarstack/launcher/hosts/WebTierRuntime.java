@@ -71,6 +71,8 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
             boundHttpsPort = fresh.httpsAddress() == null ? 0 : fresh.httpsAddress().getPort();
         }
         started(fresh, fresh.httpAddress().getPort());
+        // the home page names the stack that serves it: its ports, its www record, its tiers
+        SiteFacts.write(fresh.documentRoot(), SiteFacts.json(stack, this, fresh.httpsAddress(), web.appHost()));
     }
 
     /** The HTTPS address, or null when the tier serves plain HTTP only. */
