@@ -125,11 +125,12 @@ final class DnsLookup {
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(dns);
             socket.setSoTimeout(timeoutMillis());
+            SocketFlow flow = SocketFlow.udp(socket.getLocalPort(), dns);
             long sendStart = System.nanoTime();
             socket.send(new DatagramPacket(queryWire, queryWire.length));
             long sent = System.nanoTime();
             log.add(Protocol.DNS, Direction.SENT, "query " + name + " A over UDP", server, sendStart, sent,
-                    DnsFields.of(queryWire), queryTranscript(name, query, "UDP"));
+                    DnsFields.of(queryWire), queryTranscript(name, query, "UDP"), flow);
             byte[] buffer = new byte[MAX_DATAGRAM];
             long deadline = sendStart + request.timeout().toNanos();
             while (true) {
@@ -147,7 +148,7 @@ final class DnsLookup {
                 }
                 long decoded = System.nanoTime();
                 log.add(Protocol.DNS, Direction.RECEIVED, answerSummary(answer, "UDP"), server, received, decoded,
-                        DnsFields.of(wire), answerTranscript(answer, wire.length, received - sendStart, "UDP"));
+                        DnsFields.of(wire), answerTranscript(answer, wire.length, received - sendStart, "UDP"), flow);
                 return answer;
             }
         } catch (SocketTimeoutException e) {
@@ -163,6 +164,7 @@ final class DnsLookup {
             long connectStart = System.nanoTime();
             socket.connect(request.dns(), timeoutMillis());
             socket.setSoTimeout(timeoutMillis());
+            SocketFlow flow = SocketFlow.tcp(socket.getLocalPort(), request.dns());
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             out.writeShort(queryWire.length);
             out.write(queryWire);
@@ -172,7 +174,7 @@ final class DnsLookup {
             transcript.add(";; Truncated, retrying in TCP mode.");
             transcript.addAll(queryTranscript(name, query, "TCP"));
             log.add(Protocol.DNS, Direction.SENT, "query " + name + " A over TCP (the UDP answer had TC=1)",
-                    server, connectStart, sent, withLengthPrefix(queryWire), transcript);
+                    server, connectStart, sent, withLengthPrefix(queryWire), transcript, flow);
 
             DataInputStream in = new DataInputStream(socket.getInputStream());
             int length = in.readUnsignedShort();
@@ -188,7 +190,7 @@ final class DnsLookup {
             }
             long decoded = System.nanoTime();
             log.add(Protocol.DNS, Direction.RECEIVED, answerSummary(answer, "TCP"), server, received, decoded,
-                    withLengthPrefix(wire), answerTranscript(answer, wire.length, decoded - connectStart, "TCP"));
+                    withLengthPrefix(wire), answerTranscript(answer, wire.length, decoded - connectStart, "TCP"), flow);
             return answer;
         } catch (SocketTimeoutException e) {
             throw new WalkException(WalkFailure.TIMEOUT, "no DNS answer from " + server + " over TCP within "

@@ -24,6 +24,12 @@ final class StepLog {
 
     void add(Protocol protocol, Direction direction, String summary, String peer, long startNanos, long endNanos,
              List<Field> fields, List<String> transcript) {
+        add(protocol, direction, summary, peer, startNanos, endNanos, fields, transcript, null);
+    }
+
+    /** The same, for a step that used a socket: {@code flow} names it, for finding its packets. */
+    void add(Protocol protocol, Direction direction, String summary, String peer, long startNanos, long endNanos,
+             List<Field> fields, List<String> transcript, SocketFlow flow) {
         Hop hop = Hop.builder(traceId, protocol, direction)
                 .tier(TIER, INSTANCE)
                 .clock(clock)
@@ -32,7 +38,7 @@ final class StepLog {
                 .timing(startNanos, endNanos)
                 .fields(fields)
                 .build();
-        steps.add(new WalkStep(hop, transcript));
+        steps.add(new WalkStep(hop, transcript, flow));
     }
 
     List<WalkStep> steps() {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Hop;
+import org.foobarstack.walk.packet.Packet;
+import org.foobarstack.walk.packet.PacketLayer;
 
 /**
  * The human form of a journey: each hop numbered, with its timing, its dig or curl transcript, and its
@@ -38,15 +40,28 @@ public final class TextRenderer {
         out.add("  trace " + journey.context().traceId() + "  request " + journey.context().requestId()
                 + "  traceparent " + journey.context().toHeader());
         out.add("  DNS server " + request.dns().getHostString() + ":" + request.dns().getPort());
+        WalkPackets captured = journey.packets();
+        if (captured != null) {
+            out.add("  packets: " + captured.ofWalk() + " of the walk's sockets, captured on " + captured.iface()
+                    + " by tcpdump (filter '" + captured.filter() + "', link type " + captured.linkType() + ")");
+            if (captured.note() != null) {
+                out.add("  packets: " + captured.note());
+            }
+        }
         out.add("");
         long origin = journey.steps().isEmpty() ? 0 : journey.steps().get(0).hop().startNanos();
+        long packetOrigin = firstPacketMicros(captured);
         int number = 1;
-        for (WalkStep step : journey.steps()) {
+        for (int i = 0; i < journey.steps().size(); i++) {
+            WalkStep step = journey.steps().get(i);
             out.add(heading(number++, step.hop(), origin));
             for (String line : step.transcript()) {
                 out.add("    " + line);
             }
             fields(out, step.hop().fields());
+            if (captured != null && step.flow() != null) {
+                packets(out, captured.ofStep(i), packetOrigin);
+            }
             out.add("");
         }
         if (journey.failure() != null) {
@@ -94,6 +109,37 @@ public final class TextRenderer {
         for (Field child : field.children()) {
             field(out, child, indent + 2);
         }
+    }
+
+    /**
+     * A step's packets: one line each like Wireshark's packet list (number in the capture file, time since the
+     * walk's first packet, addresses, the info column), then its headers layer by layer.
+     */
+    private void packets(List<String> out, List<Packet> packets, long origin) {
+        out.add("    packets: " + packets.size());
+        for (Packet packet : packets) {
+            out.add(String.format("      #%d  +%s ms  %s -> %s  %d bytes  %s", packet.number(),
+                    millis((packet.epochMicros() - origin) * 1000), packet.source(), packet.destination(),
+                    packet.wireLength(), packet.info()));
+            if (showFields) {
+                for (PacketLayer layer : packet.layers()) {
+                    field(out, layer.field(), 8);
+                }
+            }
+        }
+    }
+
+    private static long firstPacketMicros(WalkPackets captured) {
+        if (captured == null) {
+            return 0;
+        }
+        long first = Long.MAX_VALUE;
+        for (List<Packet> packets : captured.byStep()) {
+            for (Packet packet : packets) {
+                first = Math.min(first, packet.epochMicros());
+            }
+        }
+        return first == Long.MAX_VALUE ? 0 : first;
     }
 
     private static long lastEnd(Journey journey) {

@@ -3,6 +3,7 @@ package org.foobarstack.walk;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.foobarstack.walk.packet.CaptureUnavailableException;
 
 /**
  * The {@code walk} command's whole behaviour, for the launcher's picocli wrapper to call:
@@ -16,7 +17,8 @@ public final class Walk {
     /**
      * @param out  where the journey goes (standard output)
      * @param err  where the one-line failure summary goes in JSON mode (standard error)
-     * @return 0 when an HTTP response arrived, else curl's exit code for the failure ({@link WalkFailure})
+     * @return 0 when an HTTP response arrived, else curl's exit code for the failure ({@link WalkFailure}), or
+     *         {@link #CANNOT_CAPTURE} when {@code --packets} was asked for and cannot be done here
      */
     public static int run(WalkRequest request, boolean json, PrintStream out, PrintStream err) {
         PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
@@ -24,9 +26,23 @@ public final class Walk {
         return run(request, json, outWriter, errWriter);
     }
 
+    /** The exit code when {@code --packets} cannot capture here (not root, no tcpdump): a usage error. */
+    public static final int CANNOT_CAPTURE = 2;
+
     /** The same, writing to writers (picocli gives a command its own {@code getOut()} and {@code getErr()}). */
     public static int run(WalkRequest request, boolean json, PrintWriter out, PrintWriter err) {
-        Journey journey = new Walker().walk(request);
+        Journey journey;
+        if (request.packets()) {
+            try {
+                journey = new CapturingWalker().walk(request);
+            } catch (CaptureUnavailableException e) {
+                err.println("walk: " + e.getMessage());
+                err.flush();
+                return CANNOT_CAPTURE;
+            }
+        } else {
+            journey = new Walker().walk(request);
+        }
         if (json) {
             out.print(new JourneyJson().render(journey));
             if (journey.failure() != null) {

@@ -58,6 +58,8 @@ final class WalkHttpExchange {
     private final WalkRequest request;
     private final StepLog log;
     private int status;
+    /** The connection's socket, once connected: every step after the connect used it. */
+    private SocketFlow flow;
 
     WalkHttpExchange(WalkRequest request, StepLog log) {
         this.request = request;
@@ -83,12 +85,13 @@ final class WalkHttpExchange {
             long connected = System.nanoTime();
             tcp.setSoTimeout(timeout);
             String local = tcp.getLocalAddress().getHostAddress() + ":" + tcp.getLocalPort();
+            flow = SocketFlow.tcp(tcp.getLocalPort(), remote);
             log.add(Protocol.TCP, Direction.SENT, "connect " + local + " -> " + peer, peer, connectStart, connected,
                     List.of(Field.info("Local address", local), Field.info("Remote address", peer),
                             Field.info("Handshake", "SYN, SYN-ACK, ACK done by the kernel (RFC 9293 §3.5)")),
                     List.of("*   Trying " + peer + "...",
                             "* Connected to " + request.host() + " (" + address.getHostAddress() + ") port "
-                                    + request.port()));
+                                    + request.port()), flow);
             Socket socket = request.https() ? handshake(tcp, peer) : tcp;
             try {
                 send(socket, context, peer);
@@ -154,7 +157,7 @@ final class WalkHttpExchange {
             transcript.add("*  SSL certificate verify ok.");
         }
         log.add(Protocol.TLS, Direction.RECEIVED, session.getProtocol() + " " + session.getCipherSuite()
-                + (subject.isEmpty() ? "" : ", certificate " + subject), peer, start, done, fields, transcript);
+                + (subject.isEmpty() ? "" : ", certificate " + subject), peer, start, done, fields, transcript, flow);
         return ssl;
     }
 
@@ -224,7 +227,7 @@ final class WalkHttpExchange {
             transcript.addAll(shown(body, headerValue(head, "Content-Type")));
         }
         log.add(Protocol.HTTP, Direction.SENT, headLines(head).get(0) + " (traceparent " + context.toHeader() + ")",
-                peer, start, sent, fields, transcript);
+                peer, start, sent, fields, transcript, flow);
     }
 
     /** The request head, CRLF-terminated lines as RFC 9112 §2.1 requires. */
@@ -306,7 +309,7 @@ final class WalkHttpExchange {
         }
         transcript.add("* Closing connection");
         log.add(Protocol.HTTP, Direction.RECEIVED, headLines(head).get(0) + ", " + body.length + " body bytes",
-                peer, firstByte, done, fields, transcript);
+                peer, firstByte, done, fields, transcript, flow);
         return status;
     }
 

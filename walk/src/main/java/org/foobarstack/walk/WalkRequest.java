@@ -21,10 +21,12 @@ import org.xbill.DNS.Address;
  * @param traceApi          the admin server to fetch the server side from, or null for none
  * @param traceApiIsDefault true when nobody named {@code traceApi}: it is only where the stack's admin server
  *                          listens by default, so finding nothing there is worth one line, not an error
+ * @param packets           capture the walk's own packets on the loopback interface and show their headers
+ *                          ({@code --packets}; needs root and tcpdump)
  */
 public record WalkRequest(URI url, String method, List<Header> headers, String data, InetSocketAddress dns,
                           URI traceApi, boolean traceApiIsDefault, Path caCert, Duration timeout,
-                          int maxBodyShown) {
+                          int maxBodyShown, boolean packets) {
 
     /** Our DNS server's default address (the dns-server tier's default). */
     public static final InetSocketAddress DEFAULT_DNS = new InetSocketAddress("127.0.0.1", 5300);
@@ -105,6 +107,7 @@ public record WalkRequest(URI url, String method, List<Header> headers, String d
         private Path caCert;
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxBodyShown = DEFAULT_MAX_BODY_SHOWN;
+        private boolean packets;
 
         private Builder(URI url) {
             this.url = url;
@@ -197,11 +200,17 @@ public record WalkRequest(URI url, String method, List<Header> headers, String d
             return this;
         }
 
+        /** Capture the walk's packets with tcpdump and show each one's headers, layer by layer. */
+        public Builder packets(boolean packets) {
+            this.packets = packets;
+            return this;
+        }
+
         public WalkRequest build() {
             // Like curl: -d without -X means POST, otherwise GET.
             String m = method != null ? method.toUpperCase(Locale.ROOT) : (data != null ? "POST" : "GET");
             return new WalkRequest(url, m, headers, data, dns, traceApi, traceApiIsDefault, caCert, timeout,
-                    maxBodyShown);
+                    maxBodyShown, packets);
         }
     }
 }

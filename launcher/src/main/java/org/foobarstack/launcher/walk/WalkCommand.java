@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
                     + " the TCP connection, TLS for https, the HTTP request and response (curl -v style),"
                     + " then the hops the stack recorded (FastCGI records, SQL statements), fetched from its admin"
                     + " server.",
-            "Exit code 0 when a response arrived, otherwise curl's code (6 resolve, 7 connect, 28 timeout, 35 TLS)."})
+            "Exit code 0 when a response arrived, otherwise curl's code (6 resolve, 7 connect, 28 timeout, 35 TLS);"
+                    + " 2 for a bad command line, or --packets without root or tcpdump."})
 public final class WalkCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -65,6 +66,13 @@ public final class WalkCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the journey as JSON.")
     boolean json;
 
+    @Option(names = "--packets",
+            description = "Capture the walk's own packets on the loopback interface with tcpdump and show, under"
+                    + " each client hop, every packet's headers with byte offsets: Ethernet, IPv4/IPv6, TCP (flags,"
+                    + " sequence and acknowledgment numbers, window) or UDP, TLS records. Needs root and tcpdump;"
+                    + " exit code 2 when either is missing.")
+    boolean packets;
+
     /** Exit code for a command line that names no valid request (a bad URL, header or traceparent). */
     static final int USAGE = 2;
 
@@ -88,7 +96,8 @@ public final class WalkCommand implements Callable<Integer> {
                 .data(data)
                 .dns(dns)
                 .caCert(caCert)
-                .timeout(Duration.ofSeconds(timeoutSeconds));
+                .timeout(Duration.ofSeconds(timeoutSeconds))
+                .packets(packets);
         if (traceApi != null) {
             builder.traceApi(traceApi);
         } else {
