@@ -2,6 +2,8 @@
 # Queries per second of our DNS server against NSD, same zone, same machine, one after the other.
 #
 # Usage: bench/dns/run.sh [seconds-per-run]   (default 10; run after `mvn package`)
+#        CP_FILE=/tmp/dns.cp bench/dns/run.sh 6   (use that classpath file and the jar built already)
+#        ROUNDS=5 CLIENTS=8 WARMUP=5              (rounds, dnsperf clients, warm-up seconds)
 #
 # Both servers serve dns-server/src/test/resources/zones-lab/foobar.com.zone on free loopback
 # ports. dnsperf replays bench/dns/queries.txt (mixed names and types: answers, NXDOMAIN, NODATA,
@@ -53,8 +55,14 @@ wait_dns() {
 
 JAR=$(ls "$ROOT"/dns-server/target/dns-server-*.jar 2>/dev/null | head -1 || true)
 [[ -n "$JAR" ]] || fail "run 'mvn package' first"
-(cd "$ROOT" && { mvn -q -o -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 \
-    || mvn -q -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null; })
+if [[ -n "${CP_FILE:-}" ]]; then
+  # The classpath of a build made already (mvn -pl dns-server package dependency:build-classpath
+  # -Dmdep.outputFile=FILE): measure that jar as it is, without building again.
+  cp "$CP_FILE" "$WORK/cp.txt"
+else
+  (cd "$ROOT" && { mvn -q -o -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 \
+      || mvn -q -pl dns-server -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null; })
+fi
 mkdir -p "$WORK/zones" "$WORK/nsd"
 cp "$ROOT/dns-server/src/test/resources/zones-lab/foobar.com.zone" "$WORK/zones/"
 cp "$ROOT/dns-server/src/test/resources/zones-lab/foobar.com.zone" "$WORK/nsd/"
@@ -129,6 +137,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 ROUNDS=${ROUNDS:-3}
 declare -A MED MEDCPU
+echo "dns bench: load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "dns bench: dnsperf -m {udp,tcp} -c $CLIENTS -q 500 -l $SECONDS_PER_RUN -d bench/dns/queries.txt ($(wc -l < "$ROOT/bench/dns/queries.txt") names/types), $(nproc) cores, $ROUNDS rounds, median qps"
 declare -A RUNS CPU
 for mode in udp tcp; do
@@ -158,3 +167,4 @@ for mode in udp tcp; do
   echo "dns bench: $mode all runs (qps): nsd${RUNS[nsd-$mode]} | nio${RUNS[nio-$mode]} | native${RUNS[native-$mode]}"
 done
 grep -h -E 'Queries lost' "$WORK/dnsperf.log" | sort | uniq -c | sed 's/^/dns bench: /'
+echo "dns bench: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -36,6 +36,11 @@ import org.xbill.DNS.Type;
  * </ol>
  * Negative answers carry the zone's SOA in AUTHORITY with TTL min(SOA TTL, MINIMUM), RFC 2308 §3.
  * The class is stateless: one instance may serve every thread.
+ *
+ * <p>Records are always read in zone file order ({@code rrs(false)}): dnsjava's {@code rrs()} rotates an
+ * RRset's records on every call, so the same question would get its records in another order each time.
+ * The order carries no meaning (RFC 2181 §5), but a reply must depend on the question and the zone only,
+ * not on how many questions came before it: that is what lets {@link AnswerCache} keep replies.
  */
 final class AuthoritativeAnswerer {
 
@@ -157,7 +162,7 @@ final class AuthoritativeAnswerer {
                 answerIsApexNs = true;
             }
             if (set.getType() == Type.NS || set.getType() == Type.MX) {
-                for (Record r : set.rrs()) {
+                for (Record r : set.rrs(false)) {
                     addAddresses(zone, r.getAdditionalName(), answer, additional);
                 }
             }
@@ -179,7 +184,7 @@ final class AuthoritativeAnswerer {
      */
     private static Answer referral(AuthoritativeZone zone, RRset childNs, List<RRset> answer) {
         List<RRset> glue = new ArrayList<>(2);
-        for (Record ns : childNs.rrs()) {
+        for (Record ns : childNs.rrs(false)) {
             addAddresses(zone, ns.getAdditionalName(), answer, glue);
         }
         return new Answer(Rcode.NOERROR, !answer.isEmpty(), Answer.Kind.REFERRAL, answer, List.of(childNs), glue);
@@ -224,7 +229,7 @@ final class AuthoritativeAnswerer {
     /** RFC 4592 §3.3.1: records synthesised from a wildcard take the name that was asked. */
     private static RRset rename(RRset wildcard, Name owner) {
         RRset synthesised = new RRset();
-        for (Record r : wildcard.rrs()) {
+        for (Record r : wildcard.rrs(false)) {
             synthesised.addRR(r.withName(owner));
         }
         return synthesised;

@@ -60,7 +60,7 @@ public final class AuthoritativeZone {
         }
         this.transferOrder = List.copyOf(order);
         List<RRset> addresses = new ArrayList<>();
-        for (Record ns : apexNs.rrs()) {
+        for (Record ns : apexNs.rrs(false)) {
             addresses.addAll(addressesOf(ns.getAdditionalName()));
         }
         this.apexNsAddresses = List.copyOf(addresses);

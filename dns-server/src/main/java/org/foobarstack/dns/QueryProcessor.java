@@ -1,5 +1,9 @@
 package org.foobarstack.dns;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceContext;
 
@@ -28,8 +32,11 @@ import org.xbill.DNS.Type;
  * From query bytes to reply bytes: everything about a DNS message that is not the answering
  * algorithm itself. The transport handlers call {@link #process} and send what it returns.
  *
- * <p>Steps, in the order {@link #handle} takes them:
- * <ol>
+ * <p>Steps, in the order {@link #handle} takes them, after a step 0 that may skip most of them:
+ * <ol start="0">
+ *   <li>the transport handlers first try {@link #replyFromCache}: a question asked before, in the
+ *       same shape, gets the reply built then, with its own ID and RD bit ({@link AnswerCache}), and
+ *       goes on to steps 9 and 10; every reply {@link #process} builds is offered to the cache;</li>
  *   <li>fewer than 12 bytes, or QR set: drop, there is nothing safe to answer;</li>
  *   <li>parse the message with dnsjava; if that fails, FORMERR with only the header (RFC 1035 §4.1);</li>
  *   <li>opcode other than QUERY: NOTIMP; QDCOUNT other than 1: FORMERR (RFC 9619 §4);</li>
@@ -64,6 +71,7 @@ final class QueryProcessor {
     private final QueryLog queryLog;
     private final RateLimitedLog problemLog;
     private final QueryTracer tracer;
+    private final AnswerCache cache = new AnswerCache();
 
     QueryProcessor(Supplier<ZoneCatalog> catalog, List<Cidr> transferAllowList, StatsCounters stats,
                    QueryLog queryLog, RateLimitedLog problemLog, QueryTracer tracer) {
@@ -81,9 +89,15 @@ final class QueryProcessor {
      */
     List<byte[]> process(byte[] query, InetSocketAddress client, Transport transport) {
         long started = System.nanoTime();
+        // One version of the zones for the whole query, the same one the cache files its reply under.
+        ZoneCatalog zones = catalog.get();
         List<byte[]> replies;
         try {
-            replies = handle(query, client, transport, started);
+            RoundRobin roundRobin = new RoundRobin();
+            replies = handle(query, zones, client, transport, started, roundRobin);
+            if (!roundRobin.rotated) {
+                remember(query, replies, transport, zones);
+            }
         } catch (RuntimeException e) {
             problem(MessageProblem.INTERNAL_ERROR, client, e.toString());
             if (query.length < Header.LENGTH) {
@@ -109,7 +123,82 @@ final class QueryProcessor {
         return replies;
     }
 
-    private List<byte[]> handle(byte[] wire, InetSocketAddress client, Transport transport, long started) {
+    /**
+     * Step 0: the reply to a query asked before in the same shape (see {@link AnswerCache}), in a buffer
+     * from {@code alloc} with {@code headroom} bytes left free in front (TCP's length prefix), or null when
+     * the query must go through {@link #process}. A hit is counted and logged like any reply (step 9).
+     * Step 10 for a hit: a traced query is recorded from the cache, with the bytes it is sent. It cannot
+     * carry a trace of its own: the trace option is an EDNS option, and a query with options is never
+     * answered from the cache.
+     */
+    ByteBuf replyFromCache(ByteBuf query, InetSocketAddress client, Transport transport, ByteBufAllocator alloc,
+                           int headroom) {
+        int end = QueryShape.end(query);
+        if (end < 0) {
+            return null;
+        }
+        long started = System.nanoTime();
+        AnswerCache.Entry hit = cache.find(query, end, transport, catalog.get());
+        if (hit == null) {
+            return null;
+        }
+        ByteBuf out = alloc.ioBuffer(headroom + hit.reply().length);
+        out.writerIndex(headroom);
+        hit.writeTo(out, query);
+        stats.answered(transport, hit.qtype(), hit.rcode(), hit.tc());
+        if (queryLog.enabled()) {
+            logHit(ByteBufUtil.getBytes(query), hit, client, transport, started);
+        }
+        long done = System.nanoTime();
+        stats.answerTook(done - started);
+        if (tracer.enabled()) {
+            tracer.record(ByteBufUtil.getBytes(query), List.of(ByteBufUtil.getBytes(out, headroom, hit.reply().length)),
+                    client, transport, started, done, null);
+        }
+        return out;
+    }
+
+    /** The query log line of a cache hit: the query is parsed only for it (the line costs more than the parse). */
+    private void logHit(byte[] query, AnswerCache.Entry hit, InetSocketAddress client, Transport transport,
+                        long started) {
+        Message parsed;
+        try {
+            parsed = new Message(query);
+        } catch (IOException e) {
+            throw new IllegalStateException("a query of the cached shape did not parse", e);
+        }
+        queryLog.log(client, transport, parsed.getHeader(), parsed.getOPT(), parsed.getQuestion(), hit.rcode(),
+                hit.aa(), hit.tc(), hit.answers(), System.nanoTime() - started);
+    }
+
+    /**
+     * Offers a reply to the cache. Only a single reply to a query of the plain shape, with one of the
+     * rcodes that the question alone decides (RFC 1034 §4.3.2: an answer, NXDOMAIN, or REFUSED for a
+     * name outside our zones) is kept; its counters are read back from its header (RFC 1035 §4.1.1).
+     */
+    private void remember(byte[] query, List<byte[]> replies, Transport transport, ZoneCatalog zones) {
+        if (replies.size() != 1) {
+            return;
+        }
+        ByteBuf q = Unpooled.wrappedBuffer(query);
+        int end = QueryShape.end(q);
+        byte[] reply = replies.get(0);
+        if (end < 0 || reply.length < Header.LENGTH) {
+            return;
+        }
+        // The rcodes kept all fit the header's four bits: the OPT's extended rcode bits are zero.
+        Header h = readHeader(reply);
+        int rcode = h.getRcode();
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN && rcode != Rcode.REFUSED) {
+            return;
+        }
+        cache.store(new AnswerCache.Entry(transport, QueryShape.key(q, end), QueryShape.hash(q, end), reply,
+                QueryShape.qtype(q, end), rcode, h.getFlag(Flags.AA), h.getFlag(Flags.TC),
+                h.getCount(Section.ANSWER)), zones);
+    }
+
+    private List<byte[]> handle(byte[] wire, ZoneCatalog zones, InetSocketAddress client, Transport transport,
+                                long started, RoundRobin roundRobin) {
         // Step 1: is there a header to answer?
         if (wire.length < Header.LENGTH) {
             return drop(MessageProblem.SHORT_HEADER, client, wire.length + " bytes");
@@ -167,9 +256,9 @@ final class QueryProcessor {
         // Step 6: transfers, then ordinary questions.
         int qtype = question.getType();
         if (qtype == Type.AXFR || qtype == Type.IXFR) {
-            return transfer(query, queryOpt, question, client, transport, header, started);
+            return transfer(query, zones, queryOpt, question, client, transport, header, started);
         }
-        Answer answer = answerer.answer(catalog.get(), question.getName(), qtype);
+        Answer answer = answerer.answer(zones, question.getName(), qtype);
         EDNSOption ede = answer.kind() == Answer.Kind.REFUSED
                 ? new ExtendedErrorCodeOption(ExtendedErrorCodeOption.NOT_AUTHORITATIVE) : null;
 
@@ -182,6 +271,7 @@ final class QueryProcessor {
             reply = truncate(query, queryOpt, answer, limit);
             bytes = reply.toWire();
         }
+        roundRobin.rotated = reply.getSectionRRsets(Section.ANSWER).stream().anyMatch(set -> set.size() > 1);
         // Step 9.
         account(reply, client, transport, header, queryOpt, question, started);
         return List.of(bytes);
@@ -217,10 +307,9 @@ final class QueryProcessor {
         return Math.max(PLAIN_UDP_LIMIT, Math.min(queryOpt.getPayloadSize(), EDNS_UDP_PAYLOAD));
     }
 
-    private List<byte[]> transfer(Message query, OPTRecord queryOpt, Record question, InetSocketAddress client,
-                                  Transport transport, Header header, long started) {
+    private List<byte[]> transfer(Message query, ZoneCatalog zones, OPTRecord queryOpt, Record question,
+                                  InetSocketAddress client, Transport transport, Header header, long started) {
         boolean ixfr = question.getType() == Type.IXFR;
-        ZoneCatalog zones = catalog.get();
         AuthoritativeZone zone = zones.zoneFor(question.getName());
         MessageProblem refusal = null;
         if (zone == null) {
@@ -303,9 +392,23 @@ final class QueryProcessor {
         return reply;
     }
 
+    /**
+     * Whether a reply's ANSWER holds an RRset of several records, which are given in turn (below): such a reply
+     * changes from one query to the next, so it is not kept in the cache.
+     */
+    private static final class RoundRobin {
+        boolean rotated;
+    }
+
+    /**
+     * The sections, in zone file order but for the ANSWER's RRsets of several records, whose records are given
+     * in turn, starting one further at each reply (BIND's default {@code rrset-order cyclic}): the order has no
+     * meaning (RFC 2181 §5), but clients that take the first address then spread over all of them, which is
+     * DNS round robin, and how two balancers' addresses for www share the clients (active-active).
+     */
     private static void addSections(Message reply, Answer answer, boolean withAdditional) {
         for (RRset set : answer.answer()) {
-            for (Record r : set.rrs(false)) {
+            for (Record r : set.rrs(set.size() > 1)) {
                 reply.addRecord(r, Section.ANSWER);
             }
         }

@@ -30,9 +30,17 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        // A question asked before: the cached reply, after room for its length prefix.
+        ByteBuf cached = processor.replyFromCache(frame, client, Transport.TCP, ctx.alloc(), LENGTH_PREFIX);
+        if (cached != null) {
+            cached.setShort(0, cached.readableBytes() - LENGTH_PREFIX);
+            ctx.write(cached);
+            return;
+        }
         byte[] query = new byte[frame.readableBytes()];
         frame.readBytes(query);
-        List<byte[]> replies = processor.process(query, (InetSocketAddress) ctx.channel().remoteAddress(), Transport.TCP);
+        List<byte[]> replies = processor.process(query, client, Transport.TCP);
         for (byte[] reply : replies) {
             ByteBuf out = ctx.alloc().buffer(LENGTH_PREFIX + reply.length);
             out.writeShort(reply.length);

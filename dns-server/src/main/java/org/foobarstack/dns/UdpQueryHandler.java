@@ -12,7 +12,8 @@ import org.foobarstack.trace.RateLimitedLog;
  * UDP transport (RFC 1035 §4.2.1): one datagram in, at most one datagram out, to the sender.
  *
  * <p>Only the bytes actually received are read ({@code readableBytes()}), never a fixed-size
- * buffer. Replies are written as they are made and flushed once per batch of reads, so a burst of
+ * buffer. A question asked before is answered from {@link QueryProcessor#replyFromCache} without
+ * copying the query out of Netty's buffer; any other goes through {@link QueryProcessor#process}. Replies are written as they are made and flushed once per batch of reads, so a burst of
  * queries costs one system call per batch rather than one per reply.
  */
 @ChannelHandler.Sharable
@@ -36,6 +37,12 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             return; // dropped by the host's firewall: no answer, as a packet filter gives none
         }
         ByteBuf content = packet.content();
+        // A question asked before: its reply is copied from the cache straight into the datagram.
+        ByteBuf cached = processor.replyFromCache(content, packet.sender(), Transport.UDP, ctx.alloc(), 0);
+        if (cached != null) {
+            ctx.write(new DatagramPacket(cached, packet.sender()));
+            return;
+        }
         byte[] query = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), query);
         List<byte[]> replies = processor.process(query, packet.sender(), Transport.UDP);
