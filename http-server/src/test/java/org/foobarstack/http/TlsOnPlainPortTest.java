@@ -54,14 +54,19 @@ class TlsOnPlainPortTest {
         return hello;
     }
 
-    @Test
-    void aClientHelloOnThePlainPortIsAnsweredWithA400ThatSaysSoAndTheConnectionCloses() throws Exception {
+    /** A web server on plain HTTP only, on a free port. */
+    private void startPlainServer() throws Exception {
         server = new WebServer(WebServerConfig.builder().httpPort(0).httpsEnabled(false)
                 .documentRoot(ShippedSite.install(dir.resolve("www"))).dataDirectory(dir.resolve("data"))
                 .appServerAddress(new InetSocketAddress("127.0.0.1", 1))
                 .traceRecorder(recorder)
                 .build());
         server.start();
+    }
+
+    @Test
+    void aClientHelloOnThePlainPortIsAnsweredWithA400ThatSaysSoAndTheConnectionCloses() throws Exception {
+        startPlainServer();
         byte[] hello = clientHello();
         // RFC 8446 §5.1: content type 22 (handshake), legacy record version 0x03 0x0X (the JDK's is 0x0303)
         assertThat(Arrays.copyOf(hello, 2)).containsExactly(0x16, 0x03);
@@ -97,12 +102,7 @@ class TlsOnPlainPortTest {
 
     @Test
     void plainHttpOnTheSameServerIsStillServed() throws Exception {
-        server = new WebServer(WebServerConfig.builder().httpPort(0).httpsEnabled(false)
-                .documentRoot(ShippedSite.install(dir.resolve("www"))).dataDirectory(dir.resolve("data"))
-                .appServerAddress(new InetSocketAddress("127.0.0.1", 1))
-                .traceRecorder(recorder)
-                .build());
-        server.start();
+        startPlainServer();
         try (RawHttp c = new RawHttp(server.httpAddress())) {
             assertThat(c.send("GET / HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n").read().status()).isEqualTo(200);
         }

@@ -312,8 +312,7 @@ public final class Stack implements AutoCloseable, StackControl {
                                 + READY_TIMEOUT.toSeconds() + " s"));
             }
             awaitSettled(front, members);
-            String master = members.stream()
-                    .filter(m -> m.vrrpState().map(s -> s == org.foobarstack.vrrp.State.MASTER).orElse(false))
+            String master = members.stream().filter(Stack::isMaster)
                     .map(TierRuntime::instance).findFirst().orElse("?");
             progress.accept(String.format("  %-9s %-6s %-14s up in %d ms", "pair", vip.getHostAddress(),
                     master + " master", (System.nanoTime() - began) / 1_000_000));

@@ -207,6 +207,10 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         return current == null ? Optional.empty() : Optional.of(current.state());
     }
 
+    /** A transition's time of day on the dashboard, as keepalived's log lines start. */
+    private static final java.time.format.DateTimeFormatter TIME_OF_DAY = java.time.format.DateTimeFormatter
+            .ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneId.systemDefault());
+
     /** Its VRRP transitions so far, oldest first. */
     public List<Transition> vrrpTransitions() {
         return List.copyOf(transitions);
@@ -400,10 +404,8 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
     /** Its last {@code n} VRRP transitions as keepalived logs them, each after its time of day. */
     private List<String> lastTransitions(int n) {
         List<Transition> all = vrrpTransitions();
-        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-                .withZone(java.time.ZoneId.systemDefault());
         return all.subList(Math.max(0, all.size() - n), all.size()).stream()
-                .map(t -> time.format(java.time.Instant.ofEpochMilli(t.atMillis())) + " " + t.describe())
+                .map(t -> TIME_OF_DAY.format(java.time.Instant.ofEpochMilli(t.atMillis())) + " " + t.describe())
                 .toList();
     }
 }

@@ -125,13 +125,7 @@ final class Scaler {
         stack.addHost(spec, line -> { });
         op.step(name, "started at " + spec.address().getHostAddress() + " in " + (System.nanoTime() - start) / 1_000_000
                 + " ms: " + servers.instances(name) + ", " + servers.app(name).version().word());
-        List<LbTierRuntime> joined = balancers.of(templateName);
-        for (LbTierRuntime lb : joined) {
-            lb.addServer(name);
-        }
-        op.step(name, "added to " + balancers.names(name) + ": DOWN until its health check rises, so no request "
-                + "reaches it before it can answer");
-        op.step(name, "health check passed after " + balancers.awaitUp(name, 0) + " ms: UP, takes its share");
+        joinBalancers(name, templateName, op);
     }
 
     /** A web server on a host of its own, a copy of the first one's, sent to the least used app server. */
@@ -153,6 +147,11 @@ final class Scaler {
         stack.addHost(spec, line -> { });
         op.step(name, "started at " + spec.address().getHostAddress() + " in " + (System.nanoTime() - start) / 1_000_000
                 + " ms: " + servers.instances(name) + ", passing /api/* to " + app);
+        joinBalancers(name, templateName, op);
+    }
+
+    /** Adds the new server to every balancer of the one it copies, and waits until its check lets it in. */
+    private void joinBalancers(String name, String templateName, Operation op) {
         for (LbTierRuntime lb : balancers.of(templateName)) {
             lb.addServer(name);
         }
