@@ -167,7 +167,9 @@ public final class WebServer implements AutoCloseable {
             throw e;
         }
         log.info("{} {} listening on http://{}{}, serving {}", TIER, config.serverName(), hostPort(httpAddress),
-                httpsAddress == null ? "" : " and https://" + hostPort(httpsAddress), documentRoot);
+                httpsAddress == null ? ""
+                        : " and https://" + hostPort(httpsAddress) + " (TLS by " + TlsContexts.engineOf(tls) + ")",
+                documentRoot);
     }
 
     private InetSocketAddress bind(Class<? extends ServerChannel> channelType, int port, String scheme,

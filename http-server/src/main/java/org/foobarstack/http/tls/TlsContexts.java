@@ -1,16 +1,21 @@
 package org.foobarstack.http.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -20,18 +25,28 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * The server-side TLS configuration: the JDK's own TLS engine (no native library), TLS 1.3 and 1.2 only, and ALPN
- * offering http/1.1 alone, so that a browser never tries HTTP/2 on this port.
+ * The server-side TLS configuration: TLS 1.3 and 1.2 only, and ALPN offering http/1.1 alone, so that a browser
+ * never tries HTTP/2 on this port.
+ *
+ * <p>Two TLS engines can do the work, and which one runs is chosen once, when the context is built:
+ * <ul>
+ *   <li>{@link TlsEngine#BORINGSSL}: Google's fork of OpenSSL, the library Chrome and Envoy use, loaded from
+ *       netty-tcnative's native library. It is what nginx and HAProxy are measured with (they link OpenSSL), and
+ *       its handshakes and record encryption cost a fraction of the JDK's: the default wherever it loads;</li>
+ *   <li>{@link TlsEngine#JDK}: the JDK's own engine, pure Java, always present: the fallback where the native
+ *       library cannot load (another CPU or C library), or when asked for with
+ *       {@code -Dfoobarstack.tls.engine=jdk} (to compare the two, as {@code bench/http} does).</li>
+ * </ul>
+ * The protocol on the wire is the same either way; only the speed differs.
  *
  * <p>What a TLS server needs, step by step:
  * <ol>
  *   <li>its private key and certificate chain (leaf first), read from the local CA's PEM files, without the
  *       root (see {@link #withoutTrustAnchor});</li>
- *   <li>a key store holding them, from which a key manager picks the certificate to present in the handshake
- *       (RFC 8446 §4.4.2);</li>
- *   <li>an {@link SSLContext} built on that key manager: the JDK's TLS engine;</li>
- *   <li>Netty's {@link JdkSslContext} around it, which makes one TLS engine per connection with our protocol
- *       versions; {@link #newServerHandler} adds our ALPN choice to each.</li>
+ *   <li>BoringSSL takes the key and chain as they are; the JDK's engine wants them in a key store, from which
+ *       a key manager picks the certificate to present in the handshake (RFC 8446 §4.4.2);</li>
+ *   <li>Netty's {@link SslContext} around the engine, which makes one TLS engine per connection with our
+ *       protocol versions and our ALPN choice ({@link #newServerHandler}).</li>
  * </ol>
  */
 public final class TlsContexts {
@@ -51,9 +66,56 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
+    /** Which library encrypts: see the class comment. */
+    public enum TlsEngine { BORINGSSL, JDK }
+
+    /** The system property that asks for the JDK's engine even where BoringSSL loads. */
+    public static final String ENGINE_PROPERTY = "foobarstack.tls.engine";
+
+    /** The server context with the engine {@link #preferredEngine()} names. */
     public static SslContext forServer(LocalCertificateAuthority ca) throws IOException {
+        return forServer(ca, preferredEngine());
+    }
+
+    public static SslContext forServer(LocalCertificateAuthority ca, TlsEngine engine) throws IOException {
         PrivateKey key = PemFiles.readPrivateKey(ca.serverKey());
         List<X509Certificate> chain = withoutTrustAnchor(PemFiles.readCertificates(ca.serverCertificateChain()));
+        return engine == TlsEngine.BORINGSSL ? boringSsl(key, chain) : jdk(ca, key, chain);
+    }
+
+    /**
+     * BoringSSL where its native library loads, unless {@code -Dfoobarstack.tls.engine=jdk} says otherwise; the
+     * JDK's engine everywhere else. Loading the library is a one-time cost of a few tens of milliseconds.
+     */
+    public static TlsEngine preferredEngine() {
+        if ("jdk".equalsIgnoreCase(System.getProperty(ENGINE_PROPERTY, ""))) {
+            return TlsEngine.JDK;
+        }
+        return OpenSsl.isAvailable() ? TlsEngine.BORINGSSL : TlsEngine.JDK;
+    }
+
+    /** Which engine a context built here runs on, for logs and the start-up banner. */
+    public static TlsEngine engineOf(SslContext context) {
+        return context instanceof JdkSslContext ? TlsEngine.JDK : TlsEngine.BORINGSSL;
+    }
+
+    private static SslContext boringSsl(PrivateKey key, List<X509Certificate> chain) throws IOException {
+        try {
+            return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                    .sslProvider(SslProvider.OPENSSL)
+                    .protocols(PROTOCOLS)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            // a client that offers only h2 gets no ALPN answer and may go on with http/1.1
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN_PROTOCOLS))
+                    .build();
+        } catch (SSLException e) {
+            throw new IOException("cannot build the BoringSSL context: " + e, e);
+        }
+    }
+
+    private static SslContext jdk(LocalCertificateAuthority ca, PrivateKey key, List<X509Certificate> chain)
+            throws IOException {
         SSLContext jdkContext;
         try {
             KeyStore store = KeyStore.getInstance(IN_MEMORY_STORE_TYPE);
@@ -88,16 +150,18 @@ public final class TlsContexts {
     }
 
     /**
-     * The TLS handler for one accepted connection (step 4), offering http/1.1 alone in ALPN (RFC 7301 §3.2): a
-     * browser that would prefer h2 then speaks HTTP/1.1 with us. ALPN is set on the JDK's engine directly, which
-     * is all the JDK's TLS engine needs.
+     * The TLS handler for one accepted connection, offering http/1.1 alone in ALPN (RFC 7301 §3.2): a browser
+     * that would prefer h2 then speaks HTTP/1.1 with us. BoringSSL's contexts carry the ALPN choice already; on
+     * the JDK's engine it is set on the engine directly, which is all that engine needs.
      */
     public static SslHandler newServerHandler(SslContext context, ByteBufAllocator allocator) {
         SslHandler handler = context.newHandler(allocator);
-        SSLEngine engine = handler.engine();
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setApplicationProtocols(ALPN_PROTOCOLS);
-        engine.setSSLParameters(parameters);
+        if (context instanceof JdkSslContext) {
+            SSLEngine engine = handler.engine();
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setApplicationProtocols(ALPN_PROTOCOLS);
+            engine.setSSLParameters(parameters);
+        }
         return handler;
     }
 }
