@@ -25,14 +25,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Network: Maven runs this test's JVM through {@code src/test/netns/bin/java}, which puts it in a network
  * namespace that has only loopback; the browser, started by the JVM, inherits it, so nothing it does can leave
- * the machine. The page it loads is on 127.0.0.1 and loads nothing from elsewhere. In CI ({@code CI=true})
+ * the machine. The page it loads is on 127.0.0.1 and loads nothing from elsewhere. In CI ({@code CI=true} or {@code 1})
  * a missing browser or a missing namespace fails the test; elsewhere it is skipped or noted.
  */
 class DashboardBrowserTest {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final boolean CI = "true".equals(System.getenv("CI"));
+    private static final boolean CI = String.valueOf(System.getenv("CI")).matches("true|1");
     private static final int ARROW_LEFT = 37;
     private static final int ARROW_RIGHT = 39;
 

@@ -20,6 +20,8 @@ import org.xbill.DNS.Type;
  * foobar_dns_dropped_total{instance}                  packets dropped without a reply
  * foobar_dns_answer_duration_seconds{instance}        histogram: query read to reply bytes ready
  * foobar_dns_untraced_total{instance}                 queries over the per-second tracing budget
+ * foobar_dns_rate_limited_total{instance,action}      UDP replies held back by Response Rate Limiting,
+ *                                                     action "dropped" (not sent) or "slipped" (sent truncated)
  * </pre>
  *
  * <p>The label children are looked up once and kept, so counting a query is a few striped-adder
@@ -35,6 +37,7 @@ final class DnsMetrics {
     static final String DROPPED = "foobar_dns_dropped";
     static final String ANSWER_DURATION = "foobar_dns_answer_duration_seconds";
     static final String UNTRACED = "foobar_dns_untraced";
+    static final String RATE_LIMITED = "foobar_dns_rate_limited";
 
     /** Rcodes we can count one by one; the ones we send are all below 24 (RFC 6891 §6.1.3 allows 12 bits). */
     private static final int RCODE_SLOTS = 24;
@@ -51,6 +54,8 @@ final class DnsMetrics {
     private final CounterDataPoint dropped;
     private final DistributionDataPoint latency;
     private final CounterDataPoint untraced;
+    private final CounterDataPoint rateLimitDropped;
+    private final CounterDataPoint rateLimitSlipped;
 
     DnsMetrics(Metrics metrics, String instance) {
         this.instance = instance;
@@ -73,6 +78,20 @@ final class DnsMetrics {
                 "instance").labelValues(instance);
         untraced = metrics.counter(UNTRACED, "DNS queries answered but not traced (over the per-second tracing budget)",
                 "instance").labelValues(instance);
+        Counter rateLimited = metrics.counter(RATE_LIMITED, "DNS replies over UDP held back by Response Rate "
+                + "Limiting: dropped, or slipped (sent truncated, so that a real client retries over TCP)",
+                "instance", "action");
+        // both present at 0 from the start, like the common rcodes
+        rateLimitDropped = rateLimited.labelValues(instance, "dropped");
+        rateLimitSlipped = rateLimited.labelValues(instance, "slipped");
+    }
+
+    void rateLimitDropped() {
+        rateLimitDropped.inc();
+    }
+
+    void rateLimitSlipped() {
+        rateLimitSlipped.inc();
     }
 
     void untraced() {

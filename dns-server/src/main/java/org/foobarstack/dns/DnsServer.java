@@ -158,7 +158,8 @@ public final class DnsServer implements AutoCloseable {
                 problemLog, new QueryTracer(traceRecorder, config.tracedQueriesPerSecond(), dnsMetrics::untraced));
         boolean epoll = config.nativeTransport() && Epoll.isAvailable();
         if (config.nativeTransport() && !epoll) {
-            LOG.info("dns-server: native transport unavailable here ({}), using NIO", Epoll.unavailabilityCause().toString());
+            LOG.warn("dns-server: native transport asked for but unavailable here ({}), falling back to NIO",
+                    Epoll.unavailabilityCause().toString());
         }
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("dns-io"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -170,11 +171,14 @@ public final class DnsServer implements AutoCloseable {
             throw e;
         }
         startZoneWatcher();
-        LOG.info("dns-server: udp {} tcp {} serving {}", udpAddress(), tcpAddress(), catalog.zones());
+        LOG.info("dns-server: udp {} tcp {} serving {}{}", udpAddress(), tcpAddress(), catalog.zones(),
+                config.responseRateLimit().enabled() ? ", response rate limit " + config.responseRateLimit() : "");
     }
 
     private void bind(QueryProcessor processor) {
-        UdpQueryHandler udpHandler = new UdpQueryHandler(processor, problemLog, config.datagramFilter());
+        ResponseRateLimit limit = config.responseRateLimit();
+        UdpQueryHandler udpHandler = new UdpQueryHandler(processor, problemLog, config.datagramFilter(),
+                limit.enabled() ? new ResponseRateLimiter(limit, problemLog) : null, stats);
         boolean reusePort = config.ioThreads() > 1;
         Bootstrap udp = new Bootstrap()
                 .group(group)
@@ -348,9 +352,17 @@ public final class DnsServer implements AutoCloseable {
         throw new IllegalArgumentException("no zone " + origin);
     }
 
-    /** True if the server runs on Linux's native epoll transport rather than NIO. */
-    public boolean nativeTransportInUse() {
-        return nativeTransportInUse;
+    /**
+     * True if the server runs on Linux's native epoll transport rather than NIO, judged by the sockets actually
+     * bound: every UDP socket and the TCP listener.
+     */
+    public synchronized boolean nativeTransportInUse() {
+        requireStarted();
+        boolean epoll = udpChannel instanceof EpollDatagramChannel && tcpChannel instanceof EpollServerSocketChannel;
+        for (Channel extra : extraUdpChannels) {
+            epoll &= extra instanceof EpollDatagramChannel;
+        }
+        return epoll;
     }
 
     public DnsStats stats() {

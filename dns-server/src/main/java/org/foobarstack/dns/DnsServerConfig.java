@@ -49,6 +49,9 @@ import org.foobarstack.trace.TraceRecorder;
  *     it and never reads from it. Every connection goes on by default.
  * @param datagramFilter decides, for each UDP datagram (sender, recipient), whether it is answered; a datagram
  *     it refuses is dropped unanswered, as a packet filter drops it. Every datagram is answered by default.
+ * @param responseRateLimit Response Rate Limiting of UDP replies ({@code ResponseRateLimiter}): how many identical
+ *     replies a client network gets a second before the rest are dropped or sent truncated; {@link
+ *     ResponseRateLimit#OFF} by default, as in BIND and NSD
  */
 public record DnsServerConfig(
         InetAddress bindAddress,
@@ -66,13 +69,15 @@ public record DnsServerConfig(
         Metrics metrics,
         int tracedQueriesPerSecond,
         java.util.function.Predicate<io.netty.channel.Channel> acceptFilter,
-        java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> datagramFilter) {
+        java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> datagramFilter,
+        ResponseRateLimit responseRateLimit) {
 
     public static final int DEFAULT_PORT = 5300;
 
     public DnsServerConfig {
         acceptFilter = acceptFilter == null ? ch -> true : acceptFilter;
         datagramFilter = datagramFilter == null ? (from, to) -> true : datagramFilter;
+        responseRateLimit = responseRateLimit == null ? ResponseRateLimit.OFF : responseRateLimit;
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(webAddress, "webAddress");
         Objects.requireNonNull(tcpIdleTimeout, "tcpIdleTimeout");
@@ -131,7 +136,8 @@ public record DnsServerConfig(
                 .metrics(metrics)
                 .tracedQueriesPerSecond(tracedQueriesPerSecond)
                 .acceptFilter(acceptFilter)
-                .datagramFilter(datagramFilter);
+                .datagramFilter(datagramFilter)
+                .responseRateLimit(responseRateLimit);
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. */
@@ -166,6 +172,7 @@ public record DnsServerConfig(
         private TraceRecorder traceRecorder;
         private Metrics metrics;
         private int tracedQueriesPerSecond = DEFAULT_TRACED_QUERIES_PER_SECOND;
+        private ResponseRateLimit responseRateLimit = ResponseRateLimit.OFF;
 
         private Builder() {
         }
@@ -257,10 +264,17 @@ public record DnsServerConfig(
             return this;
         }
 
+        /** Response Rate Limiting of UDP replies, e.g. {@code ResponseRateLimit.perSecond(5)}; off by default. */
+        public Builder responseRateLimit(ResponseRateLimit value) {
+            this.responseRateLimit = value;
+            return this;
+        }
+
         public DnsServerConfig build() {
             return new DnsServerConfig(bindAddress, port, zonesDirectory, wwwAsCname, webAddress,
                     axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads, nativeTransport,
-                    instanceName, traceRecorder, metrics, tracedQueriesPerSecond, acceptFilter, datagramFilter);
+                    instanceName, traceRecorder, metrics, tracedQueriesPerSecond, acceptFilter, datagramFilter,
+                    responseRateLimit);
         }
     }
 

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Runs the DNS tier alone: {@code java org.foobarstack.dns.DnsServerMain [--bind ADDR] [--port N]
- * [--zones DIR] [--www-cname] [--web-address ADDR] [--threads N] [--native] [--print-zone ORIGIN]}.
+ * [--zones DIR] [--www-cname] [--web-address ADDR] [--threads N] [--native] [--rrl N [--rrl-slip N]
+ * [--rrl-window S]] [--print-zone ORIGIN]}.
  * {@code --help} lists the options; the defaults are {@link DnsServerConfig}'s. Stops on SIGINT/SIGTERM.
  */
 @Command(name = "DnsServerMain", mixinStandardHelpOptions = true, sortOptions = false,
@@ -45,6 +46,21 @@ public final class DnsServerMain implements Callable<Integer> {
     @Option(names = "--native", description = "Linux epoll transport instead of Java NIO, when available.")
     boolean nativeTransport;
 
+    @Option(names = "--rrl", paramLabel = "N", defaultValue = "0",
+            description = "Response Rate Limiting over UDP: at most N identical replies a second to one client "
+                    + "network (/24, /56); 0 is off (default: ${DEFAULT-VALUE}).")
+    int rrl;
+
+    @Option(names = "--rrl-slip", paramLabel = "N", defaultValue = "" + ResponseRateLimit.DEFAULT_SLIP,
+            description = "With --rrl: every N-th limited reply is sent truncated (TC) instead of dropped; 0 drops "
+                    + "them all (default: ${DEFAULT-VALUE}).")
+    int rrlSlip;
+
+    @Option(names = "--rrl-window", paramLabel = "S", defaultValue = "" + ResponseRateLimit.DEFAULT_WINDOW,
+            description = "With --rrl: seconds over which a flooding client's excess is remembered "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int rrlWindow;
+
     @Option(names = "--print-zone", paramLabel = "ORIGIN",
             description = "Print the zone as it would be served, placeholders filled in, and exit.")
     String printZone;
@@ -75,7 +91,8 @@ public final class DnsServerMain implements Callable<Integer> {
                 .wwwAsCname(wwwCname)
                 .webAddress(webAddress)
                 .ioThreads(threads)
-                .nativeTransport(nativeTransport);
+                .nativeTransport(nativeTransport)
+                .responseRateLimit(ResponseRateLimit.perSecond(rrl).withSlip(rrlSlip).withWindow(rrlWindow));
         if (zones != null) {
             config.zonesDirectory(zones);
         }
@@ -85,7 +102,14 @@ public final class DnsServerMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        DnsServer server = new DnsServer(config());
+        DnsServerConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            // a value out of range (--rrl-slip 11): a usage error, exit 2 with the usage, like a malformed one
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        DnsServer server = new DnsServer(config);
         if (printZone != null) {
             out.print(server.zoneText(printZone));
             out.flush();

@@ -10,12 +10,16 @@ import java.util.stream.Collectors;
  * @param udp of which over UDP
  * @param tcp of which over TCP
  * @param dropped packets dropped without reply (no readable header, or a response sent to us)
- * @param truncated UDP replies sent with TC set
+ * @param truncated UDP replies sent with TC set because the answer did not fit
+ * @param rateLimitDropped UDP replies that Response Rate Limiting dropped (counted in {@code queries} too: the
+ *     query was answered, the reply not sent)
+ * @param rateLimitSlipped UDP replies that Response Rate Limiting replaced with a truncated one (TC set, no
+ *     records), also counted in {@code queries}
  * @param byRcode replies per rcode mnemonic ({@code NOERROR}, {@code NXDOMAIN}...), zero counts left out
  * @param byType queries per question type mnemonic ({@code A}, {@code AAAA}...)
  */
 public record DnsStats(long queries, long udp, long tcp, long dropped, long truncated,
-                       Map<String, Long> byRcode, Map<String, Long> byType) {
+                       long rateLimitDropped, long rateLimitSlipped, Map<String, Long> byRcode, Map<String, Long> byType) {
 
     public DnsStats {
         byRcode = Map.copyOf(byRcode);
@@ -35,7 +39,8 @@ public record DnsStats(long queries, long udp, long tcp, long dropped, long trun
     @Override
     public String toString() {
         return "queries=" + queries + " (udp " + udp + ", tcp " + tcp + ") dropped=" + dropped
-                + " truncated=" + truncated + " rcodes{" + sorted(byRcode) + "} types{" + sorted(byType) + "}";
+                + " truncated=" + truncated + " rateLimited{dropped=" + rateLimitDropped + ", slipped="
+                + rateLimitSlipped + "} rcodes{" + sorted(byRcode) + "} types{" + sorted(byType) + "}";
     }
 
     private static String sorted(Map<String, Long> counts) {

@@ -14,7 +14,30 @@ enum MessageProblem {
     MALFORMED("RFC 1035 §4.1", "the header is readable but the rest is not a DNS message", Reply.of(Rcode.FORMERR)),
     QDCOUNT_NOT_ONE("RFC 9619 §4", "a query must carry exactly one question", Reply.of(Rcode.FORMERR)),
     MULTIPLE_OPT("RFC 6891 §6.1.1", "more than one OPT record", Reply.of(Rcode.FORMERR)),
-    UNKNOWN_OPCODE("RFC 1035 §4.1.1", "only opcode QUERY is implemented", Reply.of(Rcode.NOTIMP)),
+    /**
+     * IQUERY (obsolete, RFC 3425), STATUS, DSO (RFC 8490), and the unassigned opcodes: "NOTIMP is the expected
+     * rcode to an unknown or unimplemented opcode" (RFC 8906 §3.1.4). Decided from the header alone.
+     */
+    UNKNOWN_OPCODE("RFC 8906 §3.1.4", "an opcode this server does not implement: NOTIMP from the header alone",
+            Reply.of(Rcode.NOTIMP)),
+    /**
+     * NOTIFY (RFC 1996) tells a secondary that its primary's copy of a zone changed. This server is the primary of
+     * every zone it serves and the secondary of none, so it understands the message and declines to act on it:
+     * REFUSED, "refuses to perform the specified operation for policy reasons" (RFC 1035 §4.1.1), as NSD answers
+     * a NOTIFY for a zone it has not been told to take NOTIFYs for (no allow-notify). Not NOTIMP, which would say
+     * the opcode is unknown here; not silence (RFC 1996 §3.10 has a secondary ignore an unknown primary), since
+     * only an answer stops the sender resending (RFC 1996 §3.3).
+     */
+    NOTIFY_NOT_SECONDARY("RFC 1996 §3.3", "NOTIFY is for secondaries, and this server is the secondary of no zone: "
+            + "REFUSED, an answer that ends the sender's retries", Reply.of(Rcode.REFUSED)),
+    /**
+     * UPDATE (RFC 2136): NOTIMP, "the name server does not support the specified Opcode" (RFC 2136 §2.2), which is
+     * the case: the zones change only by editing their files. REFUSED would claim the server supports updates and
+     * declined this one for policy (what BIND answers for a zone without allow-update); NSD, which implements no
+     * UPDATE either, answers NOTIMP too.
+     */
+    UPDATE_NOT_IMPLEMENTED("RFC 2136 §2.2", "dynamic UPDATE is not implemented: zones change by their files only",
+            Reply.of(Rcode.NOTIMP)),
     BAD_EDNS_VERSION("RFC 6891 §6.1.3", "EDNS version above 0", Reply.of(Rcode.BADVERS)),
     NOT_CLASS_IN("RFC 1034 §4.3.2 step 2", "no zone of that class here", Reply.of(Rcode.REFUSED)),
     NOT_OUR_ZONE("RFC 1034 §4.3.2 step 2", "no zone of ours contains the name, and we do not recurse",
@@ -55,11 +78,14 @@ enum MessageProblem {
         return reply;
     }
 
-    /** Bad input (as opposed to a normal refusal): logged, once a minute at most per kind. */
+    /**
+     * Bad or misdirected input (as opposed to a normal refusal): logged, once a minute at most per kind. A NOTIFY
+     * or UPDATE sent here is a sender's configuration naming this server where it should not.
+     */
     boolean isBadInput() {
         return switch (this) {
             case SHORT_HEADER, RESPONSE_NOT_QUERY, MALFORMED, QDCOUNT_NOT_ONE, MULTIPLE_OPT, UNKNOWN_OPCODE,
-                 BAD_EDNS_VERSION, INTERNAL_ERROR -> true;
+                 NOTIFY_NOT_SECONDARY, UPDATE_NOT_IMPLEMENTED, BAD_EDNS_VERSION, INTERNAL_ERROR -> true;
             default -> false;
         };
     }

@@ -37,9 +37,11 @@ import org.xbill.DNS.Type;
  *   <li>the transport handlers first try {@link #replyFromCache}: a question asked before, in the
  *       same shape, gets the reply built then, with its own ID and RD bit ({@link AnswerCache}), and
  *       goes on to steps 9 and 10; every reply {@link #process} builds is offered to the cache;</li>
- *   <li>fewer than 12 bytes, or QR set: drop, there is nothing safe to answer;</li>
+ *   <li>fewer than 12 bytes, or QR set: drop, there is nothing safe to answer; an opcode other than QUERY is
+ *       answered from the 12-byte header alone, nothing after it read: REFUSED for NOTIFY (we are no
+ *       secondary), NOTIMP for UPDATE and every other opcode;</li>
  *   <li>parse the message with dnsjava; if that fails, FORMERR with only the header (RFC 1035 §4.1);</li>
- *   <li>opcode other than QUERY: NOTIMP; QDCOUNT other than 1: FORMERR (RFC 9619 §4);</li>
+ *   <li>QDCOUNT other than 1: FORMERR (RFC 9619 §4);</li>
  *   <li>EDNS (RFC 6891): more than one OPT is FORMERR, a version above 0 gets BADVERS;</li>
  *   <li>class other than IN: REFUSED;</li>
  *   <li>AXFR and IXFR go to {@link ZoneTransfer}; anything else to {@link AuthoritativeAnswerer};</li>
@@ -207,6 +209,19 @@ final class QueryProcessor {
         if (header.getFlag(Flags.QR)) {
             return drop(MessageProblem.RESPONSE_NOT_QUERY, client, "id " + header.getID());
         }
+        // Only QUERY is answered beyond its header. Every other opcode is decided by the header alone, before the
+        // rest is parsed: a new opcode need not lay out its body as QUERY does (RFC 8906 §3.1.4), so a body we
+        // cannot read must not turn NOTIMP into FORMERR, and the decision does not depend on the question.
+        int opcode = header.getOpcode();
+        if (opcode != Opcode.QUERY) {
+            MessageProblem refusal = switch (opcode) {
+                case Opcode.NOTIFY -> MessageProblem.NOTIFY_NOT_SECONDARY;
+                case Opcode.UPDATE -> MessageProblem.UPDATE_NOT_IMPLEMENTED;
+                default -> MessageProblem.UNKNOWN_OPCODE;
+            };
+            problem(refusal, client, "opcode " + opcode + " (" + Opcode.string(opcode) + "), id " + header.getID());
+            return List.of(headerOnly(wire, refusal.reply().rcode(), transport, -1));
+        }
 
         // Step 2: the rest of the message.
         Message query;
@@ -216,12 +231,17 @@ final class QueryProcessor {
             problem(MessageProblem.MALFORMED, client, e.getMessage());
             return List.of(headerOnly(wire, Rcode.FORMERR, transport, -1));
         }
-
-        // Step 3: opcode and question count.
-        if (header.getOpcode() != Opcode.QUERY) {
-            problem(MessageProblem.UNKNOWN_OPCODE, client, Opcode.string(header.getOpcode()));
-            return List.of(headerOnly(wire, Rcode.NOTIMP, transport, -1));
+        // dnsjava forgives a message that ends early when its TC bit is set, as a truncated reply may; a query has
+        // no such excuse: every record its header counts must be there (RFC 1035 §4.1.1).
+        for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+            if (query.getSection(section).size() != header.getCount(section)) {
+                problem(MessageProblem.MALFORMED, client, "the header counts " + header.getCount(section) + " in "
+                        + Section.string(section) + ", the message holds " + query.getSection(section).size());
+                return List.of(headerOnly(wire, Rcode.FORMERR, transport, -1));
+            }
         }
+
+        // Step 3: the question count.
         if (header.getCount(Section.QUESTION) != 1) {
             problem(MessageProblem.QDCOUNT_NOT_ONE, client, "QDCOUNT " + header.getCount(Section.QUESTION));
             return List.of(headerOnly(wire, Rcode.FORMERR, transport, -1));
@@ -447,15 +467,22 @@ final class QueryProcessor {
 
     /**
      * A reply made from the query's header alone, for messages we could not (or would not)
-     * parse further: same ID, opcode and RD, QR set, no sections. Used for FORMERR, NOTIMP and
-     * SERVFAIL, where echoing a question we may not understand could be wrong.
+     * parse further: same ID and opcode, QR set, all four counts 0, no sections. Used for FORMERR,
+     * SERVFAIL and the answers to opcodes other than QUERY, where echoing a question we may not
+     * understand could be wrong.
+     *
+     * <p>RD is copied for QUERY only (RFC 1035 §4.1.1). Recursion desired is a request about a
+     * query; for any other opcode it means nothing, and a reply that echoes it would claim a meaning
+     * that is not there. So a NOTIMP or REFUSED for another opcode has every flag but QR clear (AA,
+     * TC, RD, RA, Z, AD, CD), the shape BIND's system tests and ISC's EDNS compliance report
+     * (genreport) expect of NOTIMP. (NSD copies RD whatever the opcode.)
      */
     private byte[] headerOnly(byte[] query, int rcode, Transport transport, int qtype) {
         Header q = readHeader(query);
         Header h = new Header(q.getID());
         h.setFlag(Flags.QR);
         h.setOpcode(q.getOpcode());
-        if (q.getFlag(Flags.RD)) {
+        if (q.getOpcode() == Opcode.QUERY && q.getFlag(Flags.RD)) {
             h.setFlag(Flags.RD);
         }
         h.setRcode(rcode);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Field;
 import org.foobarstack.trace.Protocol;
@@ -44,13 +45,14 @@ final class QueryTracer {
     private static final String LENGTH_PREFIX_RULE = "RFC 1035 §4.2.2";
 
     /** The budget's window: 2^30 ns, about 1.07 s, so that the window number is a shift, not a division. */
-    private static final int WINDOW_SHIFT = 30;
+    static final int WINDOW_SHIFT = 30;
     /** ARCOUNT, the additional section's record count, sits at bytes 10-11 of the header (RFC 1035 §4.1.1). */
     private static final int ARCOUNT_OFFSET = 10;
 
     private final TraceRecorder recorder;
     private final int perSecond;
     private final Runnable untraced;
+    private final LongSupplier nanoClock;
     private final AtomicLong window = new AtomicLong();
     private final AtomicInteger tracedInWindow = new AtomicInteger();
 
@@ -60,9 +62,15 @@ final class QueryTracer {
      * @param untraced  called for each query over the budget (a counter)
      */
     QueryTracer(TraceRecorder recorder, int perSecond, Runnable untraced) {
+        this(recorder, perSecond, untraced, System::nanoTime);
+    }
+
+    /** @param nanoClock the time the windows are cut from, in nanoseconds ({@link System#nanoTime()}) */
+    QueryTracer(TraceRecorder recorder, int perSecond, Runnable untraced, LongSupplier nanoClock) {
         this.recorder = recorder;
         this.perSecond = perSecond;
         this.untraced = untraced;
+        this.nanoClock = nanoClock;
     }
 
     /**
@@ -90,7 +98,7 @@ final class QueryTracer {
         if (recorder == null || !recorder.enabled()) {
             return false;
         }
-        long now = System.nanoTime() >> WINDOW_SHIFT;
+        long now = nanoClock.getAsLong() >> WINDOW_SHIFT;
         long current = window.get();
         if (now != current && window.compareAndSet(current, now)) {
             tracedInWindow.set(0);

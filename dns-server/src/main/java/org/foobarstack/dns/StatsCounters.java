@@ -21,6 +21,8 @@ final class StatsCounters {
     private final LongAdder tcp = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder truncated = new LongAdder();
+    private final LongAdder rateLimitDropped = new LongAdder();
+    private final LongAdder rateLimitSlipped = new LongAdder();
     private final LongAdder[] byRcode = new LongAdder[RCODE_SLOTS];
     private final ConcurrentHashMap<Integer, LongAdder> byType = new ConcurrentHashMap<>();
 
@@ -62,6 +64,22 @@ final class StatsCounters {
         }
     }
 
+    /** A UDP reply that Response Rate Limiting dropped. */
+    void rateLimitDropped() {
+        rateLimitDropped.increment();
+        if (metrics != null) {
+            metrics.rateLimitDropped();
+        }
+    }
+
+    /** A UDP reply that Response Rate Limiting replaced with a truncated one. */
+    void rateLimitSlipped() {
+        rateLimitSlipped.increment();
+        if (metrics != null) {
+            metrics.rateLimitSlipped();
+        }
+    }
+
     /** Time from reading a query to having its (first) reply. */
     void answerTook(long nanos) {
         if (metrics != null) {
@@ -79,6 +97,7 @@ final class StatsCounters {
         }
         Map<String, Long> types = new HashMap<>();
         byType.forEach((type, n) -> types.put(Type.string(type), n.sum()));
-        return new DnsStats(queries.sum(), udp.sum(), tcp.sum(), dropped.sum(), truncated.sum(), rcodes, types);
+        return new DnsStats(queries.sum(), udp.sum(), tcp.sum(), dropped.sum(), truncated.sum(),
+                rateLimitDropped.sum(), rateLimitSlipped.sum(), rcodes, types);
     }
 }

@@ -1,6 +1,7 @@
 package org.foobarstack.dns;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -15,6 +16,10 @@ import org.foobarstack.trace.RateLimitedLog;
  * buffer. A question asked before is answered from {@link QueryProcessor#replyFromCache} without
  * copying the query out of Netty's buffer; any other goes through {@link QueryProcessor#process}. Replies are written as they are made and flushed once per batch of reads, so a burst of
  * queries costs one system call per batch rather than one per reply.
+ *
+ * <p>With Response Rate Limiting on, every reply, from the cache or not, is shown to the
+ * {@link ResponseRateLimiter} last, just before it is written: it goes out as made, truncated
+ * (slipped), or not at all. TCP has no such step (see the limiter for why).
  */
 @ChannelHandler.Sharable
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -23,12 +28,18 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final RateLimitedLog problemLog;
     /** The host's firewall for datagrams: one it refuses is dropped unanswered. */
     private final java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> filter;
+    /** Response Rate Limiting, or null when it is off (the default). */
+    private final ResponseRateLimiter rateLimiter;
+    private final StatsCounters stats;
 
     UdpQueryHandler(QueryProcessor processor, RateLimitedLog problemLog,
-                    java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> filter) {
+                    java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> filter,
+                    ResponseRateLimiter rateLimiter, StatsCounters stats) {
         this.processor = processor;
         this.problemLog = problemLog;
         this.filter = filter;
+        this.rateLimiter = rateLimiter;
+        this.stats = stats;
     }
 
     @Override
@@ -40,7 +51,7 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         // A question asked before: its reply is copied from the cache straight into the datagram.
         ByteBuf cached = processor.replyFromCache(content, packet.sender(), Transport.UDP, ctx.alloc(), 0);
         if (cached != null) {
-            ctx.write(new DatagramPacket(cached, packet.sender()));
+            send(ctx, cached, packet.sender());
             return;
         }
         byte[] query = new byte[content.readableBytes()];
@@ -48,7 +59,31 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         List<byte[]> replies = processor.process(query, packet.sender(), Transport.UDP);
         for (byte[] reply : replies) {
             // A direct (I/O) buffer: the socket would otherwise copy a heap buffer into one.
-            ctx.write(new DatagramPacket(ctx.alloc().ioBuffer(reply.length).writeBytes(reply), packet.sender()));
+            send(ctx, ctx.alloc().ioBuffer(reply.length).writeBytes(reply), packet.sender());
+        }
+    }
+
+    /** Writes one reply, after Response Rate Limiting when it is on; {@code reply} is consumed either way. */
+    private void send(ChannelHandlerContext ctx, ByteBuf reply, java.net.InetSocketAddress client) {
+        if (rateLimiter == null) {
+            ctx.write(new DatagramPacket(reply, client));
+            return;
+        }
+        ResponseRateLimiter.Verdict verdict = rateLimiter.check(client.getAddress(),
+                reply.nioBuffer(reply.readerIndex(), reply.readableBytes()));
+        switch (verdict) {
+            case SEND -> ctx.write(new DatagramPacket(reply, client));
+            case SLIP -> {
+                stats.rateLimitSlipped();
+                ByteBufAllocator alloc = ctx.alloc();
+                ByteBuf truncated = ResponseRateLimiter.truncated(reply, alloc);
+                reply.release();
+                ctx.write(new DatagramPacket(truncated, client));
+            }
+            case DROP -> {
+                stats.rateLimitDropped();
+                reply.release();
+            }
         }
     }
 

@@ -121,21 +121,45 @@ class TracingAndMetricsTest {
 
     @Test
     void queriesOverThePerSecondBudgetAreAnsweredButNotTraced() throws IOException {
+        // a budget of none: whatever the clock does, every query is answered, counted, and left untraced
         DnsServerConfig config = DnsServerConfig.builder().port(0).zonesDirectory(LabZone.directory())
-                .tracedQueriesPerSecond(1).build();
+                .tracedQueriesPerSecond(0).build();
         try (DnsServer server = new DnsServer(config)) {
             server.start();
             for (int i = 0; i < 3; i++) {
                 Message reply = DnsClient.udp(server.udpAddress(), DnsClient.query("www.foobar.com", Type.A).toWire());
                 assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
             }
-            // three queries within a few milliseconds: a window boundary may fall between them once at most
-            long traced = server.traceRecorder().recordedCount() / 2;
-            double untraced = parse(server.metrics().exposition()).get("foobar_dns_untraced_total{instance=\"dns-1\"}");
-            assertThat(traced).isBetween(1L, 2L);
-            assertThat(traced + (long) untraced).isEqualTo(3);
+            assertThat(server.traceRecorder().recordedCount()).isZero();
+            assertThat(parse(server.metrics().exposition())).containsEntry("foobar_dns_untraced_total{instance=\"dns-1\"}", 3.0);
             assertThat(server.stats().queries()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void theBudgetIsSpentPerWindowAndRenewedByTheNext() {
+        long window = 1L << QueryTracer.WINDOW_SHIFT;
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(5 * window);
+        java.util.concurrent.atomic.AtomicInteger untraced = new java.util.concurrent.atomic.AtomicInteger();
+        QueryTracer tracer = new QueryTracer(new TraceRecorder("dns", "dns-1"), 2, untraced::incrementAndGet, clock::get);
+
+        assertThat(tracer.enabled()).as("first of the window").isTrue();
+        clock.addAndGet(window - 2);
+        assertThat(tracer.enabled()).as("second, late in the same window").isTrue();
+        assertThat(tracer.enabled()).as("third: over the budget of 2").isFalse();
+        assertThat(untraced).hasValue(1);
+
+        clock.addAndGet(1);   // the last nanosecond of the window
+        assertThat(tracer.enabled()).isFalse();
+        clock.addAndGet(1);   // the next window
+        assertThat(tracer.enabled()).as("a new window, a new budget").isTrue();
+        assertThat(tracer.enabled()).isTrue();
+        assertThat(tracer.enabled()).isFalse();
+        assertThat(untraced).hasValue(3);
+
+        clock.addAndGet(10 * window);
+        assertThat(tracer.enabled()).as("after a quiet spell").isTrue();
+        assertThat(untraced).hasValue(3);
     }
 
     @Test

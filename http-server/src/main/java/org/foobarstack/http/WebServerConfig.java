@@ -98,7 +98,9 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
      *                            body 10 MiB (413 beyond)
      * @param headerTimeout       the whole header section must arrive within this, 10 s (408 after)
      * @param keepAliveTimeout    an idle persistent connection is closed after this, 60 s
-     * @param maxConnections      concurrent connections over both ports; more are refused with 503, 10,000
+     * @param maxConnections      concurrent connections over both ports, 10,000; at the limit a new connection
+     *                            takes the place of the one silent (not a byte sent) for longest, which gets 503,
+     *                            or, with none silent, is itself refused with 503 (see ConnectionLimiter)
      * @param appConnectTimeout   connecting to the app tier (502 after), 2 s
      * @param appTimeout          the app tier must answer, and keep answering, within this (504 after), 30 s
      * @param shutdownTimeout     how long {@link WebServer#close()} waits for in-flight requests, 10 s

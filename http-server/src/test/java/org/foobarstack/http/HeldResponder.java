@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * A FastCGI responder for the web tier's tests that answers when the test says so, built on the shared codec.
  * Each request, once its STDIN has ended, either waits until {@link #release()} and is then answered 200 with a
  * body of {@link #BODY_SIZE} bytes, or, when the responder was made {@code overloaded}, is refused at once with
- * END_REQUEST OVERLOADED, as an app server whose workers and queue are all taken refuses it (FastCGI §5.5).
+ * END_REQUEST OVERLOADED, as an app server whose workers and queue are all taken refuses it (FastCGI §5.5), or
+ * with whichever refusal it was made with.
  */
 final class HeldResponder implements AutoCloseable {
 
@@ -38,7 +39,8 @@ final class HeldResponder implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
-    private final boolean overloaded;
+    /** The protocolStatus every request is refused with, or null to hold requests. */
+    private final ProtocolStatus refusal;
     /** Requests waiting for {@link #release()}: their connection and id. Event-loop only. */
     private final List<Held> held = new ArrayList<>();
     /** Counted down when a request has arrived in full, so that a test knows it is in flight. */
@@ -48,7 +50,12 @@ final class HeldResponder implements AutoCloseable {
     }
 
     HeldResponder(boolean overloaded) {
-        this.overloaded = overloaded;
+        this(overloaded ? ProtocolStatus.OVERLOADED : null);
+    }
+
+    /** Refuses every request with END_REQUEST {@code refusal} (CANT_MPX_CONN, OVERLOADED, UNKNOWN_ROLE). */
+    HeldResponder(ProtocolStatus refusal) {
+        this.refusal = refusal;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -92,9 +99,8 @@ final class HeldResponder implements AutoCloseable {
                         FastCgiRecords.FCGI_MAX_CONNS, "10", FastCgiRecords.FCGI_MAX_REQS, "50",
                         FastCgiRecords.FCGI_MPXS_CONNS, "1")));
             } else if (record.type() == RecordType.STDIN && record.isEndOfStream()) {
-                if (overloaded) {
-                    ctx.writeAndFlush(FastCgiRecords.endRequest(ctx.alloc(), record.requestId(), 1,
-                            ProtocolStatus.OVERLOADED));
+                if (refusal != null) {
+                    ctx.writeAndFlush(FastCgiRecords.endRequest(ctx.alloc(), record.requestId(), 1, refusal));
                 } else {
                     held.add(new Held(ctx, record.requestId()));
                     arrived.countDown();

@@ -417,8 +417,20 @@ class WebServerSocketTest {
             assertThat(js.header("content-type")).isEqualTo("text/javascript; charset=utf-8");
             assertThat(js.text()).contains("textContent").doesNotContain("innerHTML");
         }
-        assertThat(new String(Files.readAllBytes(dir.resolve("fresh/www/index.html")), StandardCharsets.UTF_8))
-                .contains("/api/messages".substring(0, 1));
+        // every shipped file is there byte for byte, and the home page is served from that copy
+        for (String name : ShippedSite.FILES) {
+            try (java.io.InputStream shipped = ShippedSite.class.getClassLoader().getResourceAsStream("site/" + name)) {
+                assertThat(shipped).as("site/%s on the classpath", name).isNotNull();
+                assertThat(Files.readAllBytes(dir.resolve("fresh/www").resolve(name))).as(name)
+                        .isEqualTo(shipped.readAllBytes());
+            }
+        }
+        Files.writeString(dir.resolve("fresh/www/index.html"), "<p>edited</p>");
+        try (RawHttp c = connect()) {
+            RawHttp.Response home = c.send("GET / HTTP/1.1\r\n" + H + "\r\n").read();
+            assertThat(home.status()).isEqualTo(200);
+            assertThat(home.text()).isEqualTo("<p>edited</p>");
+        }
     }
 
     @Test

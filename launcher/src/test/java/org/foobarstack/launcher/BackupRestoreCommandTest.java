@@ -1,5 +1,6 @@
 package org.foobarstack.launcher;
 
+import org.foobarstack.storage.StorageException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,8 +69,15 @@ class BackupRestoreCommandTest {
             int code = Main.commandLine().setErr(new PrintWriter(err)).execute("restore",
                     "--from", backups.resolve("foobar").toString(), "--data-dir", dataDir.toString());
 
-            assertThat(code).isEqualTo(1);
-            assertThat(err.toString()).startsWith("restore failed:");
+            // refused because the other JVM holds the database (Derby's XSDB6), not for any other reason
+            Path database = Stack.storageConfig(StackConfig.builder().dataDir(dataDir).build()).databaseDir();
+            Problem locked = Problem.DATABASE_LOCKED;
+            assertThat(code).as("restore exit code, errors: %s", err).isEqualTo(1);
+            assertThat(err.toString())
+                    .startsWith("restore failed: storage: " + locked.meaning() + " [DATABASE_LOCKED, Derby SQLState XSDB6]"
+                            + " restore refused, nothing changed: " + database + ": ")
+                    .containsPattern("\\(SQLStates \\[[^]]*XSDB6[^]]*\\]\\)")
+                    .endsWith(" -> What to do: " + locked.whatToDo() + System.lineSeparator());
             assertThat(RawHttp.get(stack.web(), "/api/messages").body()).contains("kept").contains("newer");
         }
     }

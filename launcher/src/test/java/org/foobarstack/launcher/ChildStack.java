@@ -22,12 +22,14 @@ final class ChildStack implements AutoCloseable {
 
     private static final Pattern WEB = Pattern.compile("web server\\s+http://([0-9.]+):(\\d+)/");
     private static final Pattern DATABASE = Pattern.compile("database\\s+([0-9.]+):(\\d+)");
+    private static final Pattern DNS = Pattern.compile("DNS server\\s+([0-9.]+):(\\d+)");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private volatile InetSocketAddress web;
     private volatile InetSocketAddress database;
+    private volatile InetSocketAddress dns;
 
     private ChildStack(Process process) {
         this.process = process;
@@ -36,13 +38,15 @@ final class ChildStack implements AutoCloseable {
         reader.start();
     }
 
-    static ChildStack start(Path dataDir) throws Exception {
+    static ChildStack start(Path dataDir, String... moreRunFlags) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process process = new ProcessBuilder(java, "-cp", classpath, Main.class.getName(), "run",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", classpath, Main.class.getName(), "run",
                 "--dns-port", "0", "--http-port", "0", "--https-port", "0", "--app-port", "0", "--db-port", "0",
                 "--admin-port", "0",
-                "--data-dir", dataDir.toString())
+                "--data-dir", dataDir.toString()));
+        command.addAll(List.of(moreRunFlags));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         ChildStack child = new ChildStack(process);
@@ -65,6 +69,10 @@ final class ChildStack implements AutoCloseable {
                 if (m.find()) {
                     web = new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
                 }
+                m = DNS.matcher(line);
+                if (m.find()) {
+                    dns = new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
+                }
                 m = DATABASE.matcher(line);
                 if (m.find()) {
                     database = new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
@@ -85,6 +93,11 @@ final class ChildStack implements AutoCloseable {
 
     InetSocketAddress database() {
         return database;
+    }
+
+    /** The DNS server's address, as the banner shows it (UDP and TCP). */
+    InetSocketAddress dns() {
+        return dns;
     }
 
     String output() {

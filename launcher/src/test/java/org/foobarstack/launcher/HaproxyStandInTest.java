@@ -33,7 +33,7 @@ class HaproxyStandInTest {
 
     static void requireTool(Path tool) {
         if (!Files.isExecutable(tool)) {
-            if ("true".equals(System.getenv("CI"))) {
+            if (String.valueOf(System.getenv("CI")).matches("true|1")) {
                 throw new AssertionError(tool + " is missing: CI installs it (.ci/run)");
             }
             assumeTrue(false, tool + " is not installed");

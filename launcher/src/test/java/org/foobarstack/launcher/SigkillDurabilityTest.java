@@ -1,6 +1,7 @@
 package org.foobarstack.launcher;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -48,7 +49,14 @@ class SigkillDurabilityTest {
     @TempDir
     Path dataDir;
 
+    /**
+     * Longer than the default two minutes, and longer than the test's own deadlines added up: 90 s for the child
+     * stack to come up ({@link ChildStack}), 90 s for the 1,000 acknowledgements, 30 s for the kill and 30 s for
+     * the writer to stop, then the restart. A slow machine then fails on the assertion that prints what the stack
+     * printed, not on the timeout.
+     */
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void everyAcknowledgedMessageSurvivesSigkill() throws Exception {
         List<long[]> acknowledged = new CopyOnWriteArrayList<>(); // {id, sequence number}
         CompletableFuture<Void> enough = new CompletableFuture<>();

@@ -190,7 +190,9 @@ class StorageServerTest {
             try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.appUser(), server.appPassword());
                  Statement st = c.createStatement()) {
                 assertThatThrownBy(() -> st.execute("DROP TABLE MESSAGES"))
-                        .as("SQL authorization is on after the repair").isInstanceOf(SQLException.class);
+                        .as("SQL authorization is on after the repair: the app user may not drop the owner's table")
+                        .isInstanceOfSatisfying(SQLException.class,
+                                e -> assertThat(e.getSQLState()).isEqualTo("42507"));
             }
         }
     }

@@ -100,7 +100,7 @@ class DigFormatTest {
 
     @Test
     void digPrintsTheSameLinesForAnAnswerACnameAnNxdomainAndEdnsOptions() throws Exception {
-        if ("true".equals(System.getenv("CI"))) {
+        if (String.valueOf(System.getenv("CI")).matches("true|1")) {
             assertThat(DIG).as("dig (Debian package bind9-dnsutils) is needed for this test in CI").isExecutable();
         } else {
             assumeThat(Files.isExecutable(DIG)).as("dig installed at " + DIG).isTrue();

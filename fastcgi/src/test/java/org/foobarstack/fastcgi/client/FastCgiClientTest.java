@@ -178,8 +178,11 @@ class FastCgiClientTest {
         client(responder.address(), FastCgiClientConfig.defaults());
         List<CompletableFuture<Result>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            calls.add(call(params("SLOW"), List.of(("n" + i).getBytes())));
+            calls.add(call(params("HELD"), List.of(("n" + i).getBytes())));
         }
+        // all three are at the responder, none answered yet: they overlap however slow the machine is
+        assertThat(responder.held.tryAcquire(3, 10, TimeUnit.SECONDS)).as("three requests held").isTrue();
+        responder.releaseHeld();
         for (int i = 0; i < 3; i++) {
             assertThat(await(calls.get(i)).stdout()).endsWith("--body--\nn" + i);
         }
@@ -271,8 +274,10 @@ class FastCgiClientTest {
         client(responder.address(), FastCgiClientConfig.defaults());
         List<CompletableFuture<Result>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            calls.add(call(params("SLOW"), List.of()));
+            calls.add(call(params("HELD"), List.of()));
         }
+        assertThat(responder.held.tryAcquire(3, 10, TimeUnit.SECONDS)).as("three requests held").isTrue();
+        responder.releaseHeld();
         for (CompletableFuture<Result> c : calls) {
             assertThat(await(c).error()).isNull();
         }

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small FastCGI responder for tests, built on the shared codec. What it does is chosen per request by the
  * param TEST_MODE, or by "mode=..." in QUERY_STRING:
- * ECHO (default: params and body back as text/plain), SLOW (ECHO after 200 ms), SILENT (never answers),
+ * ECHO (default: params and body back as text/plain), SLOW (ECHO after 200 ms), HELD (ECHO once the test calls
+ * {@link #releaseHeld()}; {@link #held} counts the requests waiting so), SILENT (never answers),
  * CLOSE (closes the connection), BIG (200,000 bytes of 'x'), GARBAGE (STDOUT that is no CGI response).
  */
 public final class TestResponder implements AutoCloseable {
@@ -46,6 +47,10 @@ public final class TestResponder implements AutoCloseable {
     final AtomicInteger maxConcurrentOnOneConnection = new AtomicInteger();
     /** Counted down at each BEGIN_REQUEST, so that a test can wait until a request has reached the responder. */
     public final java.util.concurrent.CountDownLatch requestArrived = new java.util.concurrent.CountDownLatch(1);
+    /** One permit per HELD request that has arrived whole and waits for {@link #releaseHeld()}. */
+    public final java.util.concurrent.Semaphore held = new java.util.concurrent.Semaphore(0);
+    private final java.util.List<Runnable> heldAnswers = new java.util.ArrayList<>();
+    private boolean released;
 
     public TestResponder(boolean multiplex) {
         this.multiplex = multiplex;
@@ -119,6 +124,7 @@ public final class TestResponder implements AutoCloseable {
                     case "CLOSE" -> ctx.close();
                     case "SLOW" -> ctx.executor().schedule(() -> respond(ctx, id, r, "ECHO"), 200,
                             TimeUnit.MILLISECONDS);
+                    case "HELD" -> hold(() -> ctx.executor().execute(() -> respond(ctx, id, r, "ECHO")));
                     default -> respond(ctx, id, r, mode);
                 }
             } else if (type == RecordType.ABORT_REQUEST) {
@@ -153,6 +159,28 @@ public final class TestResponder implements AutoCloseable {
                 ctx.close();
             }
         }
+    }
+
+    private void hold(Runnable answer) {
+        synchronized (heldAnswers) {
+            if (!released) {
+                heldAnswers.add(answer);
+                held.release();
+                return;
+            }
+        }
+        answer.run();
+    }
+
+    /** Answers every HELD request that has arrived, and from now on answers HELD requests at once. */
+    public void releaseHeld() {
+        java.util.List<Runnable> answers;
+        synchronized (heldAnswers) {
+            released = true;
+            answers = java.util.List.copyOf(heldAnswers);
+            heldAnswers.clear();
+        }
+        answers.forEach(Runnable::run);
     }
 
     @Override

@@ -127,13 +127,15 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
             state = State.REJECTED;
             fields.clear();
             headCopy.discard();
-            out.add(new HttpRequestError(rejection.violation, rejection.detail));
+            out.add(new HttpRequestError(rejection.violation, rejection.detail, method));
         }
     }
 
     // ---------------------------------------------------------------- REQUEST_LINE
 
     private boolean readRequestLine(ByteBuf in) {
+        // a new request: until its method is read, an error here belongs to no method
+        method = null;
         if (!rejectTlsRecord(in)) {
             return false;
         }
@@ -185,9 +187,8 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         if (method.equals("CONNECT")) {
             throw new Rejection(HttpViolation.CONNECT_NOT_SUPPORTED, rawTarget);
         }
-        target = rawTarget.isEmpty() ? null : RequestTarget.parse(rawTarget);
-        if (target == null
-                || target.form() == RequestTarget.Form.AUTHORITY
+        target = RequestTarget.parse(rawTarget);
+        if (target.form() == RequestTarget.Form.AUTHORITY
                 || (target.form() == RequestTarget.Form.ASTERISK && !method.equals("OPTIONS"))) {
             throw new Rejection(HttpViolation.INVALID_TARGET, printable(rawTarget));
         }
@@ -330,9 +331,13 @@ public final class HttpRequestParser extends ByteToMessageDecoder {
         if (hostCount == 0 && version == HttpVersion.HTTP_1_1) {
             throw new Rejection(HttpViolation.MISSING_HOST, null);
         }
+        // an empty Host is allowed (a target without authority, §3.2); anything else must be uri-host [":" port]
         String host = hostCount == 1 ? headers.get("host") : null;
-        if (host != null && !host.isEmpty() && !HostSyntax.isValidAuthority(host)) {
-            throw new Rejection(HttpViolation.INVALID_HOST, printable(host));
+        if (host != null && !host.isEmpty()) {
+            HostSyntax.Problem problem = HostSyntax.problem(host, HttpViolation.INVALID_HOST);
+            if (problem != null) {
+                throw new Rejection(problem.violation(), "Host: " + printable(host) + ": " + problem.reason());
+            }
         }
 
         // Framing (§6.3): Transfer-Encoding, then Content-Length, then nothing. Content-Length's syntax, a second

@@ -21,6 +21,30 @@ public enum HttpViolation {
     MALFORMED_REQUEST_LINE("RFC 9112 §3", 400, "the request line is not: method SP request-target SP HTTP-version"),
     INVALID_METHOD("RFC 9110 §9.1", 400, "the method is not a token"),
     INVALID_TARGET("RFC 9112 §3.2", 400, "the request-target is not a valid origin, absolute, authority or asterisk form"),
+    /**
+     * "#" starts a fragment, which is the client's own business (RFC 3986 §3.5) and has no place in any of the
+     * four forms of request-target. Dropping it instead, as many servers do, would serve a resource for a target
+     * the client did not send; a proxy in front could have judged the request by the whole string.
+     */
+    FRAGMENT_IN_TARGET("RFC 9112 §3.2", 400,
+            "a fragment (\"#...\") is not part of a request-target: the client keeps it (RFC 3986 §3.5)"),
+    /**
+     * An absolute-form target with userinfo ({@code http://user@www.foobar.com/}): a sender MUST NOT generate it,
+     * and a recipient SHOULD treat it as an error (RFC 9110 §4.2.4); it is the classic way to make a URL look as if
+     * it pointed to another host ({@code http://www.bank.example@evil.example/}).
+     */
+    USERINFO_IN_TARGET("RFC 9110 §4.2.4", 400,
+            "userinfo (\"user@\") in an http or https URI is deprecated and refused"),
+    /** A bracketed host that is not an IPv6 address: unclosed, bad hex, a zone ID, or IPvFuture (see HostSyntax). */
+    INVALID_IP_LITERAL("RFC 3986 §3.2.2", 400,
+            "the host is not a valid IP literal: \"[\" IPv6 address \"]\" (IPvFuture and zone IDs are not accepted)"),
+    /**
+     * A host that ends in a number yet is not a dotted-decimal IPv4 address ({@code 256.1.1.1}, {@code 0x7f.1}):
+     * a reg-name by RFC 3986's grammar, but not a DNS name, and read as an address by other software (see
+     * HostSyntax).
+     */
+    NUMERIC_HOST("RFC 1123 §2.1", 400,
+            "the host ends in a number, so it is no host name, yet it is not an IPv4 address (four octets 0-255)"),
     INVALID_VERSION("RFC 9112 §2.3", 400, "the protocol is not HTTP-version (\"HTTP/\" DIGIT \".\" DIGIT)"),
     UNSUPPORTED_VERSION("RFC 9110 §15.6.6", 505, "this server speaks HTTP/1.0 and HTTP/1.1 on this connection"),
     UNKNOWN_METHOD("RFC 9110 §9.1", 501, "the method is not one this server implements"),

@@ -2,6 +2,9 @@ package org.foobarstack.httpcodec.parser;
 
 import java.util.Locale;
 
+import static org.foobarstack.httpcodec.parser.MessageSyntax.Rejection;
+import static org.foobarstack.httpcodec.parser.MessageSyntax.printable;
+
 /**
  * The request-target of a request line, split into its parts (RFC 9112 §3.2). Four forms exist:
  *
@@ -23,35 +26,47 @@ public record RequestTarget(Form form, String raw, String authority, String path
     public enum Form { ORIGIN, ABSOLUTE, AUTHORITY, ASTERISK }
 
     /**
-     * Splits a target whose characters the parser has already checked. Returns null when the target fits none of
-     * the four forms. A fragment ("#...") is not part of a request-target (RFC 9112 §3.2); clients should not send
-     * one, and when they do it is dropped here rather than refused, as most servers do.
+     * Splits a target whose characters the parser has already checked, or refuses it with the rule it breaks:
+     *
+     * <ul>
+     *   <li>a fragment ("#..."), anywhere: {@link HttpViolation#FRAGMENT_IN_TARGET}. None of the four forms has
+     *       one (RFC 9112 §3.2); a fragment is resolved by the client and never sent (RFC 3986 §3.5);</li>
+     *   <li>in the absolute form, userinfo before the host ({@code http://user@host/}):
+     *       {@link HttpViolation#USERINFO_IN_TARGET} (RFC 9110 §4.2.4), and an empty host:
+     *       {@link HttpViolation#INVALID_TARGET} (RFC 9110 §4.2.1);</li>
+     *   <li>an authority that is not {@code uri-host [ ":" port ]}: the rule {@link HostSyntax} names, e.g.
+     *       {@link HttpViolation#INVALID_IP_LITERAL} for {@code http://[::1/};</li>
+     *   <li>anything that fits none of the four forms: {@link HttpViolation#INVALID_TARGET}.</li>
+     * </ul>
+     * Whether the form suits the method (asterisk only with OPTIONS, authority only with CONNECT) is the parser's
+     * decision, not this one's.
      */
     static RequestTarget parse(String raw) {
-        String target = raw;
-        int hash = target.indexOf('#');
-        if (hash >= 0) {
-            target = target.substring(0, hash);
+        if (raw.indexOf('#') >= 0) {
+            throw new Rejection(HttpViolation.FRAGMENT_IN_TARGET, printable(raw));
         }
-        if (target.equals("*")) {
+        if (raw.equals("*")) {
             return new RequestTarget(Form.ASTERISK, raw, null, null, null);
         }
-        if (target.startsWith("/")) {
-            return originForm(raw, null, target, Form.ORIGIN);
+        if (raw.startsWith("/")) {
+            return originForm(raw, null, raw, Form.ORIGIN);
         }
-        String lower = target.toLowerCase(Locale.ROOT);
+        String lower = raw.toLowerCase(Locale.ROOT);
         for (String scheme : new String[] {"http://", "https://"}) {
             if (lower.startsWith(scheme)) {
-                String rest = target.substring(scheme.length());
+                String rest = raw.substring(scheme.length());
                 int end = firstOf(rest, "/?");
                 String authority = rest.substring(0, end);
-                // userinfo ("user@host") is deprecated in http URIs (RFC 9110 §4.2.4): drop it, keep the host
-                int at = authority.lastIndexOf('@');
-                if (at >= 0) {
-                    authority = authority.substring(at + 1);
+                if (authority.indexOf('@') >= 0) {
+                    throw new Rejection(HttpViolation.USERINFO_IN_TARGET, printable(raw));
                 }
-                if (authority.isEmpty() || !HostSyntax.isValidAuthority(authority)) {
-                    return null;
+                if (authority.isEmpty()) {
+                    throw new Rejection(HttpViolation.INVALID_TARGET,
+                            printable(raw) + ": no host (RFC 9110 §4.2.1: an http URI with an empty host is invalid)");
+                }
+                HostSyntax.Problem problem = HostSyntax.problem(authority, HttpViolation.INVALID_TARGET);
+                if (problem != null) {
+                    throw new Rejection(problem.violation(), printable(raw) + ": " + problem.reason());
                 }
                 String pathAndQuery = rest.substring(end);
                 if (pathAndQuery.isEmpty() || pathAndQuery.startsWith("?")) {
@@ -60,10 +75,10 @@ public record RequestTarget(Form form, String raw, String authority, String path
                 return originForm(raw, authority, pathAndQuery, Form.ABSOLUTE);
             }
         }
-        if (HostSyntax.isValidAuthority(target) && target.indexOf(':') > 0) {
-            return new RequestTarget(Form.AUTHORITY, raw, target, null, null);
+        if (HostSyntax.isValidAuthority(raw) && raw.indexOf(':') > 0) {
+            return new RequestTarget(Form.AUTHORITY, raw, raw, null, null);
         }
-        return null;
+        throw new Rejection(HttpViolation.INVALID_TARGET, printable(raw));
     }
 
     private static RequestTarget originForm(String raw, String authority, String pathAndQuery, Form form) {

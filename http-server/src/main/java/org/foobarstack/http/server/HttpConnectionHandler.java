@@ -232,10 +232,20 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         trace.requestRefused(refused.traceId(), error.violation().name(), error.violation().rule(),
                 error.message());
         writeErrorAndClose(refused, status, error.violation().description()
-                + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule());
+                + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule(),
+                error.isHead());
     }
 
-    private void writeErrorAndClose(TraceContext refused, HttpStatus status, String detail, String rule) {
+    /**
+     * Writes an error page, then closes gracefully. The answer to a HEAD request has the header fields the page
+     * would have, Content-Length included, but no content (RFC 9110 §9.3.2): the parser says when a request it
+     * refused was a HEAD, which it knows once the request line is read (a bad Host, a body too large, a version
+     * it does not speak). Before that, no method has been seen and the page goes out whole.
+     *
+     * @param toHead whether the refused request is a HEAD: fields only, no page
+     */
+    private void writeErrorAndClose(TraceContext refused, HttpStatus status, String detail, String rule,
+                                    boolean toHead) {
         closing = true;
         byte[] page = ErrorPage.html(status, detail, rule).getBytes(StandardCharsets.UTF_8);
         long startNanos = System.nanoTime();
@@ -251,8 +261,10 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 .build();
         ctx.write(head);
         trace.responseSent(refused.traceId(), head, startNanos, System.nanoTime());
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(page)).addListener(f -> closeGracefully());
-        server.accessLog().log((java.net.InetSocketAddress) ctx.channel().remoteAddress(), "-", status.code(), page.length, null, null, System.nanoTime());
+        ctx.writeAndFlush(toHead ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(page))
+                .addListener(f -> closeGracefully());
+        server.accessLog().log((java.net.InetSocketAddress) ctx.channel().remoteAddress(), "-", status.code(),
+                toHead ? 0 : page.length, null, null, System.nanoTime());
     }
 
     /**
@@ -298,7 +310,8 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                                 + server.config().limits().headerTimeout().toSeconds() + " s";
                         trace.requestRefused(refused.traceId(), "REQUEST_TIMEOUT", "RFC 9110 §15.5.9",
                                 "RFC 9110 §15.5.9: " + reason);
-                        writeErrorAndClose(refused, HttpStatus.REQUEST_TIMEOUT, reason, "RFC 9110 §15.5.9");
+                        // no request arrived whole, so there is no HEAD to answer: the page goes out
+                        writeErrorAndClose(refused, HttpStatus.REQUEST_TIMEOUT, reason, "RFC 9110 §15.5.9", false);
                     }
                 }
                 case IDLE_TIMEOUT -> {

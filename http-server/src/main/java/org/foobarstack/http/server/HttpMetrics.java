@@ -25,6 +25,9 @@ import java.util.function.IntSupplier;
  *   <tr><td>foobar_http_rejected_requests_total</td><td>counter</td><td>instance, violation</td>
  *       <td>requests refused by the parser or a limit, by rule broken (HttpViolation name, or REQUEST_TIMEOUT,
  *       TOO_MANY_CONNECTIONS)</td></tr>
+ *   <tr><td>foobar_http_connections_shed_total</td><td>counter</td><td>instance</td>
+ *       <td>connections closed, with 503, to make room for a new one at the connection limit: each had been open
+ *       longest without sending a byte (see ConnectionLimiter)</td></tr>
  *   <tr><td>foobar_http_response_body_bytes_total</td><td>counter</td><td>instance</td>
  *       <td>response body bytes sent (heads not included)</td></tr>
  *   <tr><td>foobar_http_upstream_errors_total</td><td>counter</td><td>instance, kind</td>
@@ -40,6 +43,7 @@ public final class HttpMetrics {
     public static final String REQUEST_DURATION = "foobar_http_request_duration_seconds";
     public static final String OPEN_CONNECTIONS = "foobar_http_open_connections";
     public static final String REJECTED = "foobar_http_rejected_requests_total";
+    public static final String CONNECTIONS_SHED = "foobar_http_connections_shed_total";
     public static final String BODY_BYTES = "foobar_http_response_body_bytes_total";
     public static final String UPSTREAM_ERRORS = "foobar_http_upstream_errors_total";
     public static final String UPSTREAM_DURATION = "foobar_http_upstream_duration_seconds";
@@ -67,6 +71,7 @@ public final class HttpMetrics {
     private final Counter rejected;
     private final Counter upstreamErrors;
     private final CounterDataPoint bodyBytes;
+    private final CounterDataPoint connectionsShed;
     private final DistributionDataPoint duration;
     private final DistributionDataPoint upstreamDuration;
 
@@ -78,6 +83,9 @@ public final class HttpMetrics {
                 "violation");
         upstreamErrors = metrics.counter(UPSTREAM_ERRORS, "FastCGI calls to the app tier that failed, by kind",
                 "instance", "kind");
+        connectionsShed = metrics.counter(CONNECTIONS_SHED, "HTTP connections closed to make room at the "
+                + "connection limit, each the one silent (not a byte sent) for longest", "instance")
+                .labelValues(instance);
         bodyBytes = metrics.counter(BODY_BYTES, "HTTP response body bytes sent", "instance").labelValues(instance);
         duration = metrics.latency(REQUEST_DURATION, "HTTP request head received to response written",
                 "instance").labelValues(instance);
@@ -117,6 +125,11 @@ public final class HttpMetrics {
     /** A request refused before a handler saw it; {@code violation} is the rule's name. */
     public void rejected(String violation) {
         rejected.labelValues(instance, violation).inc();
+    }
+
+    /** A silent connection was closed to make room for a new one. */
+    public void connectionShed() {
+        connectionsShed.inc();
     }
 
     public void upstreamFailed(String kind) {

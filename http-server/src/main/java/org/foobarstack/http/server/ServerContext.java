@@ -20,6 +20,7 @@ public final class ServerContext {
     private final DateHeader dateHeader = new DateHeader();
     private final AccessLog accessLog;
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final SilentConnections silentConnections = new SilentConnections();
     private final String serverHeader;
     private final RateLimitedLog rateLimitedLog;
     private final TraceRecorder traceRecorder;
@@ -67,6 +68,11 @@ public final class ServerContext {
 
     public AtomicInteger openConnections() {
         return openConnections;
+    }
+
+    /** The connections that have not sent a byte yet, oldest first: shed first when the server is full. */
+    public SilentConnections silentConnections() {
+        return silentConnections;
     }
 
     public boolean shuttingDown() {

@@ -24,6 +24,7 @@ import org.foobarstack.storage.StorageRestore;
 import org.foobarstack.storage.StorageServer;
 import org.foobarstack.storage.TemplateDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,7 +54,13 @@ class SigkillDurabilityTest {
     @TempDir
     Path dir;
 
+    /**
+     * Longer than the default two minutes, and longer than the test's own bounds added up: the child's start,
+     * its {@link AcknowledgedWriter#MAX_RUN} of 90 s, 30 s for it to die, and the restart with crash recovery.
+     * A slow machine then fails on the assertion that shows the child's stderr, not on the timeout.
+     */
     @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
         Path dataDir = TemplateDatabase.copyInto(dir.resolve("storage"));
         Path childErr = dir.resolve("writer.stderr");
