@@ -273,7 +273,9 @@ normalise() {
 # Differences allowed by an RFC and explained in dns-server/README.md ("Differences from NSD").
 declare -A KNOWN_DIFFERENCES=(
   ["foobar.com IXFR=2024010100 +notcp"]="NSD sends a partial IXFR over UDP; we send the single SOA (RFC 1995 §4)"
-  ["foobar.com SOA +opcode=notify"]="NSD answers NOTIFY with REFUSED, we with NOTIMP like any opcode but QUERY (RFC 1035 §4.1.1)"
+  ["foobar.com SOA +opcode=notify"]="both REFUSED; NSD copies RD into the answer to another opcode than QUERY, we set only QR (RFC 8906 §3.1.4)"
+  ["foobar.com SOA +opcode=update"]="both NOTIMP; NSD copies RD into the answer to another opcode than QUERY, we set only QR (RFC 8906 §3.1.4)"
+  ["foobar.com SOA +opcode=status"]="both NOTIMP; NSD copies RD into the answer to another opcode than QUERY, we set only QR (RFC 8906 §3.1.4)"
 )
 
 CASES=(

@@ -119,8 +119,13 @@ final class QueryProcessor {
         // says "not sampled" (the admin server's health probe) never is.
         Optional<TraceContext> carried = tracer.carried(query);
         if (carried.map(TraceContext::sampled).orElseGet(tracer::enabled)) {
-            tracer.record(query, replies, client, transport, started, done,
-                    carried.map(TraceContext::traceId).orElse(null));
+            try {
+                tracer.record(query, replies, client, transport, started, done,
+                        carried.map(TraceContext::traceId).orElse(null));
+            } catch (RuntimeException e) {
+                // The reply is made and owed to the client: a trace that cannot be described is lost, not the answer.
+                problem(MessageProblem.INTERNAL_ERROR, client, "trace not recorded: " + e);
+            }
         }
         return replies;
     }

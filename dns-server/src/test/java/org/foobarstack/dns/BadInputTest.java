@@ -10,6 +10,7 @@ import java.net.DatagramSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +104,25 @@ class BadInputTest {
         assertThat(formerr.getRcode()).isEqualTo(Rcode.FORMERR);
         assertThat(formerr.getHeader().getFlag(Flags.QR)).isTrue();
         assertThat(formerr.getHeader().getFlag(Flags.RD)).isTrue();
+    }
+
+    @Test
+    void queriesTheTraceCannotDescribeAreAnsweredAllTheSame() throws IOException {
+        // the server traces every query by default; describing these two for the trace once failed, and the
+        // reply was then never sent (fuzz/findings/dns-trace-fields)
+        byte[] pointerIntoTheHeader = HexFormat.of().parseHex("00000178047763"
+                + "6fff0b0001c00477636f00000001c00c00010001");
+        List<Message> replies = badThenGood(pointerIntoTheHeader);
+        assertThat(replies).hasSize(2);
+        assertThat(replies.get(0).getHeader().getID()).isZero();
+        assertThat(replies.get(0).getRcode()).isEqualTo(Rcode.FORMERR);
+
+        // an UPDATE whose record has a TTL of 2^31, which dnsjava refuses with an unchecked exception
+        byte[] updateWithHugeTtl = HexFormat.of().parseHex("0000280000000001000000000000010001800000000000");
+        replies = badThenGood(updateWithHugeTtl);
+        assertThat(replies).hasSize(2);
+        assertThat(replies.get(0).getHeader().getOpcode()).isEqualTo(Opcode.UPDATE);
+        assertThat(replies.get(0).getRcode()).isEqualTo(Rcode.NOTIMP);
     }
 
     @Test

@@ -300,7 +300,9 @@ public final class DohHandler implements RequestHandler, AutoCloseable {
         }
         try {
             return new Message(query);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // dnsjava refuses some values with unchecked exceptions (InvalidTTLException for a TTL above
+            // 2^31 - 1, among others): still bytes that are not a query, a 400, not a failure of ours
             return null;
         }
     }

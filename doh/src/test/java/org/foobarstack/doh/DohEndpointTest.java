@@ -238,6 +238,15 @@ class DohEndpointTest {
     }
 
     @Test
+    void bytesTheDnsLibraryRefusesWithAnUncheckedExceptionAre400Too() throws Exception {
+        // an UPDATE whose record has a TTL of 2^31 (dnsjava: InvalidTTLException); once a 500 for a GET and
+        // a closed connection without a response for a POST (fuzz/findings/doh-unchecked-parse-error)
+        byte[] hugeTtl = java.util.HexFormat.of().parseHex("0000280000000001000000000000010001800000000000");
+        assertThat(get("AAAoAAAAAAEAAAAAAAABAAGAAAAAAAA").statusCode()).isEqualTo(400);
+        assertThat(post(hugeTtl, DohHandler.MEDIA_TYPE).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void otherContentTypesAre415() throws Exception {
         HttpResponse<byte[]> response = post(query("www.foobar.com", Type.A, 0), "application/octet-stream");
         assertThat(response.statusCode()).isEqualTo(415);

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -222,6 +224,34 @@ class ProxyTest {
         assertThat(broken.status()).isEqualTo(502);
         assertThat(broken.body()).contains("invalid or incomplete response").contains("RFC 9112 §4");
         assertThat(RawClient.get(lb.address(), "/").body()).isEqualTo("web-1");
+        assertThat(lb.backend().server("web-1").orElseThrow().stats().responseErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerThatClosesAfterOnlyAnInterimResponseIsA502() throws IOException {
+        TestBackend web = backend("web-1");
+        LoadBalancer lb = balancer(b -> b, web);
+        RawClient.Response response = RawClient.get(lb.address(), "/interim-close");
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(response.body()).contains("interim (1xx) response").contains("RFC 9110 §15.2");
+        assertThat(lb.backend().server("web-1").orElseThrow().stats().responseErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyThatBreaksRightAfterItsHeadReachesTheClientAsABegunResponseCutOff() throws IOException {
+        TestBackend web = backend("web-1");
+        LoadBalancer lb = balancer(b -> b, web);
+        try (Socket socket = new Socket()) {
+            socket.connect(lb.address());
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /broken-chunk HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String got = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            // the head was relayed before the body broke: it leaves, then the connection is cut before the
+            // last chunk, which a client tells from a whole response
+            assertThat(got).startsWith("HTTP/1.1 200 OK\r\n").contains("X-Backend-Server: web-1")
+                    .doesNotContain("0\r\n\r\n");
+        }
         assertThat(lb.backend().server("web-1").orElseThrow().stats().responseErrors()).isEqualTo(1);
     }
 

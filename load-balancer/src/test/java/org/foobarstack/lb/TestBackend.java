@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   /status/NNN      that status
  *   /hold            waits until the test completes {@link #release}, then 200; {@link #held} counts arrivals
  *   /garbage         bytes that are not HTTP, then a close
+ *   /interim-close   an interim 100 Continue, then a close without a final response
+ *   /broken-chunk    a chunked response head and a chunk-size line that is not hex, in one write
  *   /reset           a reset instead of any answer
  *   /silent          nothing, ever
  *   /chunked         a chunked body "hello, world"
@@ -204,6 +206,11 @@ final class TestBackend implements AutoCloseable {
                 }
                 case "/garbage" -> ctx.writeAndFlush(Unpooled.copiedBuffer("NOT HTTP AT ALL\r\n\r\n",
                         StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+                case "/interim-close" -> ctx.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 100 Continue\r\n\r\n",
+                        StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+                case "/broken-chunk" -> ctx.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", StandardCharsets.US_ASCII))
+                        .addListener(ChannelFutureListener.CLOSE);
                 case "/reset" -> {
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                     ctx.close();

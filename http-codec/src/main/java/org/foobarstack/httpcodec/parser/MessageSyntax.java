@@ -36,32 +36,34 @@ final class MessageSyntax {
      * longer than {@code max} is refused with {@code tooLong} as soon as that is certain, without waiting for its
      * end. Lines end in CRLF only: a bare LF, or a CR not followed by LF, is refused (§2.2), because peers that
      * disagree about where a line ends disagree about where a message ends.
+     *
+     * <p>The bytes are judged strictly in the order they arrive: the first CR or LF decides, and only bytes before
+     * it count towards the length. So the same bytes give the same verdict however TCP cuts them: a request split
+     * at any byte boundary is refused for the same reason as the request arriving whole.
      */
     static int findLine(ByteBuf in, int max, HttpViolation tooLong) {
         int start = in.readerIndex();
-        int searchable = Math.min(in.readableBytes(), max + CRLF_LENGTH);
-        int lf = in.forEachByte(start, searchable, ByteProcessor.FIND_LF);
-        if (lf < 0) {
-            if (in.readableBytes() >= max + CRLF_LENGTH) {
+        int end = in.writerIndex();
+        int window = Math.min(in.readableBytes(), max + CRLF_LENGTH);
+        int stop = in.forEachByte(start, window, ByteProcessor.FIND_CRLF);
+        if (stop < 0) {
+            if (window == max + CRLF_LENGTH) {
                 throw new Rejection(tooLong, "limit " + max + " bytes");
-            }
-            // a CR that is followed by something other than LF is refused without waiting
-            int cr = in.forEachByte(start, searchable, ByteProcessor.FIND_CR);
-            if (cr >= 0 && cr + 1 < start + in.readableBytes()) {
-                throw new Rejection(HttpViolation.BARE_CR, null);
             }
             return -1;
         }
-        if (lf == start || in.getByte(lf - 1) != CR) {
+        int length = stop - start;
+        if (in.getByte(stop) == LF) {
             throw new Rejection(HttpViolation.BARE_LF, null);
         }
-        int cr = in.forEachByte(start, lf - 1 - start, ByteProcessor.FIND_CR);
-        if (cr >= 0) {
-            throw new Rejection(HttpViolation.BARE_CR, null);
-        }
-        int length = lf - 1 - start;
         if (length > max) {
             throw new Rejection(tooLong, "limit " + max + " bytes");
+        }
+        if (stop + 1 == end) {
+            return -1; // a CR, and what follows it has not arrived yet
+        }
+        if (in.getByte(stop + 1) != LF) {
+            throw new Rejection(HttpViolation.BARE_CR, null);
         }
         return length;
     }

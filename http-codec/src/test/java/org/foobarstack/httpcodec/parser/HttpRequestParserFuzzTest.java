@@ -106,28 +106,10 @@ class HttpRequestParserFuzzTest {
         split.send(Arrays.copyOfRange(input, from, input.length));
         Transcript splitTranscript = split.transcript.copy();
         split.close();
-        if (!sameOutsideEagerBareCr(splitTranscript, transcript)) {
+        if (!splitTranscript.describe().equals(transcript.describe())) {
             throw new AssertionError("in segments: " + splitTranscript.describe() + "\nwhole: "
                     + transcript.describe() + "\ninput: " + printable(input));
         }
-    }
-
-    /**
-     * Property 2, with one reported exception. The parser refuses a CR that is followed by anything but LF as soon
-     * as it sees it, before the line has ended ({@code MessageSyntax.findLine}); a line that arrives whole is checked
-     * for its length and its LF first. So the same bytes are refused as BARE_CR when a segment ends after the stray
-     * CR, and as BARE_LF or REQUEST_LINE_TOO_LONG (414 instead of 400) when they arrive at once. The requests read
-     * and the request refused are the same; the reason (and with 414 the status) depends on the cut. Reproducers
-     * are in fuzz/findings/http-request-parser. Until that is settled, a BARE_CR on either side matches any
-     * rejection of the same request on the other.
-     */
-    private static boolean sameOutsideEagerBareCr(Transcript a, Transcript b) {
-        if (a.describe().equals(b.describe())) {
-            return true;
-        }
-        boolean eager = a.error != null && b.error != null
-                && (a.error.violation() == HttpViolation.BARE_CR || b.error.violation() == HttpViolation.BARE_CR);
-        return eager && a.describeRequests().equals(b.describeRequests());
     }
 
     /** Property 4: message by message, as long as both readings accept. */

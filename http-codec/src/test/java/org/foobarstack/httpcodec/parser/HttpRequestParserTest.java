@@ -254,6 +254,18 @@ class HttpRequestParserTest {
     }
 
     @Test
+    void aStrayCrIsRefusedForTheSameReasonHoweverTheBytesAreCut() {
+        // the first CR or LF decides: here a CR followed by X, whatever comes after it (fuzz/findings)
+        assertThat(parseAtEverySplit("GET / HTTP/1.1\rX\n")).containsExactly("ERROR " + HttpViolation.BARE_CR);
+        String strayCrThenLongLine = "GET /\rX" + "a".repeat(100);
+        assertThat(parseAtEverySplit(SMALL, strayCrThenLongLine)).containsExactly("ERROR " + HttpViolation.BARE_CR);
+        // a line already too long when its CR arrives is too long, whatever follows the CR
+        String longThenCr = "GET /" + "a".repeat(70) + "\rX";
+        assertThat(parseAtEverySplit(SMALL, longThenCr))
+                .containsExactly("ERROR " + HttpViolation.REQUEST_LINE_TOO_LONG);
+    }
+
+    @Test
     void headerSectionLargerThanTheLimitIs431() {
         String big = "X-Big: " + "b".repeat(300) + "\r\n";
         assertThat(parseAtEverySplit(SMALL, "GET / HTTP/1.1\r\n" + H + big + "\r\n"))

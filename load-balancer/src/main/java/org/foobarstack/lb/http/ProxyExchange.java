@@ -503,6 +503,17 @@ final class ProxyExchange implements BackendConnection.Listener {
                     + (closed.reused() ? " (a kept-alive connection)" : ""));
             return;
         }
+        if (!responseHeadSent) {
+            // only an interim response (1xx, RFC 9110 §15.2) came, which is never relayed: the client has
+            // nothing yet and gets a whole 502. Not retried: the server may have read the request's body.
+            server.countResponseError();
+            observe(CheckStatus.L7RSP, 0, "connection closed after an interim response");
+            endSession();
+            respondError(HttpStatus.BAD_GATEWAY, "The server " + server.name()
+                    + " closed the connection after an interim (1xx) response, without a final one",
+                    "RFC 9110 §15.2");
+            return;
+        }
         // a response had begun: the parser has already said what was missing, or this is a bare close
         failAfterResponseStarted("the server closed the connection in the middle of the response");
     }
@@ -544,6 +555,9 @@ final class ProxyExchange implements BackendConnection.Listener {
         closeBackend();
         endSession();
         finish();
+        // what was relayed leaves before the cut, so the client sees a response begun and cut off (an incomplete
+        // body it can tell from a whole one), not a connection closed without a byte
+        client.flush();
         frontend.abort();
     }
 

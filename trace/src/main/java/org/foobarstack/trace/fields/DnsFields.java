@@ -69,8 +69,9 @@ public final class DnsFields {
         Message message = null;
         try {
             message = new Message(wire);
-        } catch (IOException e) {
-            // Keep going: the walk below still shows where the bytes stop making sense.
+        } catch (IOException | RuntimeException e) {
+            // Keep going: the walk below still shows where the bytes stop making sense. (dnsjava refuses some
+            // values with unchecked exceptions, e.g. InvalidTTLException for a TTL above 2^31 - 1.)
         }
         for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
             if (counts[section] == 0) {
@@ -84,10 +85,13 @@ public final class DnsFields {
                     records.add(section == Section.QUESTION ? question(in) : record(in, parsed));
                 }
             } catch (WireParseException | RuntimeException e) {
-                records.add(Field.of("Malformed", in.current(), wire.length - in.current(),
+                // A name that failed while following a compression pointer leaves the input where the pointer
+                // led, which can be before this section: the broken part starts no earlier than the section.
+                int brokenAt = Math.max(in.current(), sectionStart);
+                records.add(Field.of("Malformed", brokenAt, wire.length - brokenAt,
                         e.getMessage() + " (" + SECTION_NAMES[section] + " record " + (records.size() + 1)
                         + " of " + counts[section] + ")"));
-                fields.add(Field.group(SECTION_NAMES[section], sectionStart, in.current() - sectionStart,
+                fields.add(Field.group(SECTION_NAMES[section], sectionStart, brokenAt - sectionStart,
                         counts[section] + " declared", records));
                 return fields;
             }

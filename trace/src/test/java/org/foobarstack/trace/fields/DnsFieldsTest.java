@@ -145,4 +145,29 @@ class DnsFieldsTest {
         assertThat(answers.children().get(answers.children().size() - 1).name()).isEqualTo("Malformed");
         assertThat(DnsFields.of(new byte[5]).get(0).value()).contains("RFC 1035 §4.1.1");
     }
+
+    @Test
+    void bytesDnsjavaRefusesWithAnUncheckedExceptionAreDescribedNotThrown() {
+        // an UPDATE whose one record (in the section a query calls Answers) has a TTL of 2^31: dnsjava throws
+        // InvalidTTLException
+        byte[] hugeTtl = java.util.HexFormat.of().parseHex("0000280000000001000000000000010001800000000000");
+        List<Field> fields = DnsFields.of(hugeTtl);
+        assertThat(fields).extracting(Field::name).contains("Header");
+        Field record = find(fields, "Answers").children().get(0);
+        assertThat(find(record.children(), "Time to live").value()).isEqualTo("2147483648 seconds");
+    }
+
+    @Test
+    void aNameThatPointsBackwardsIntoTheHeaderIsMalformedWhereItStarts() {
+        // question name 'x', then 'wco' and a pointer into the header, read as a label of 0x77 bytes
+        byte[] wire = java.util.HexFormat.of().parseHex("00000178047763"
+                + "6fff0b0001c00477636f00000001c00c00010001");
+        List<Field> fields = DnsFields.of(wire);
+        Field queries = fields.get(1);
+        assertThat(queries.offset()).isEqualTo(12);
+        assertThat(queries.length()).isNotNegative();
+        Field malformed = queries.children().get(queries.children().size() - 1);
+        assertThat(malformed.name()).isEqualTo("Malformed");
+        assertThat(malformed.offset()).isGreaterThanOrEqualTo(12);
+    }
 }
