@@ -256,6 +256,31 @@ class ProxyTest {
     }
 
     @Test
+    void theBalancersOwnAnswersToHeadCarryNoPage() throws IOException {
+        LoadBalancer lb = balancer(b -> b.retries(0).servers(List.of(ServerConfig.of("web-1", closedPort()))));
+        try (RawClient client = new RawClient(lb.address())) {
+            RawClient.Response head = client.request("HEAD / HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n", "HEAD");
+            assertThat(head.status()).isEqualTo(503);
+            assertThat(Integer.parseInt(head.header("Content-Length"))).as("the page's length").isPositive();
+            assertThat(head.body()).isEmpty();
+            // had the page been sent, its bytes would now be read as the next response's status line
+            RawClient.Response get = client.request("GET / HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n", "GET");
+            assertThat(get.status()).isEqualTo(503);
+            assertThat(get.body()).contains("web-1 could not be reached");
+        }
+        try (Socket socket = new Socket()) {
+            // refused by the parser, once it knows the request is a HEAD: fields only, then the close
+            socket.connect(lb.address());
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("HEAD / HTTP/1.1\r\nHost: www.foobar.com\r\nBad Name: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String got = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(got).startsWith("HTTP/1.1 400 ").contains("Content-Length: ").endsWith("\r\n\r\n")
+                    .doesNotContain("<html");
+        }
+    }
+
+    @Test
     void aSilentServerIsA504AfterTimeoutServer() throws IOException {
         TestBackend web = backend("web-1");
         LoadBalancer lb = balancer(b -> b.timeouts(new Timeouts(Duration.ofMillis(500), Duration.ofMillis(300),

@@ -212,15 +212,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         HttpStatus status = HttpStatus.of(error.status());
         // the page says what happened and, on a line of its own, the rule: as the web server's page does
         writeError(status, error.violation().description()
-                + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule(), refused, false);
+                + (error.detail() == null ? "" : " (" + error.detail() + ")"), error.violation().rule(), refused, false,
+                error.isHead());
         context.frontend().countResponse(status.code());
     }
 
     /**
      * Writes the balancer's own error response: the page names the status, what happened and the rule; the ids
-     * let a learner find the request on the dashboard. Returns the head as written, for the trace.
+     * let a learner find the request on the dashboard. Returns the head as written, for the trace. The answer to
+     * a HEAD request has the page's header fields, Content-Length included, and no page (RFC 9110 §9.3.2).
      */
-    HttpResponseHead writeError(HttpStatus status, String detail, String rule, TraceContext trace, boolean keepAlive) {
+    HttpResponseHead writeError(HttpStatus status, String detail, String rule, TraceContext trace, boolean keepAlive,
+                                boolean toHead) {
         byte[] body = ErrorPage.html(status, detail, rule, "foobar-stack load balancer " + context.config().name())
                 .getBytes(StandardCharsets.UTF_8);
         HttpResponseHead.Builder head = HttpResponseHead.builder(status)
@@ -244,8 +247,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closing = true;
         }
         HttpResponseHead built = head.build();
-        channel.write(built);
-        channel.writeAndFlush(Unpooled.wrappedBuffer(body));
+        if (toHead) {
+            channel.writeAndFlush(built);
+        } else {
+            channel.write(built);
+            channel.writeAndFlush(Unpooled.wrappedBuffer(body));
+        }
         if (!keepAlive && current == null) {
             closeGracefully();
         }
@@ -355,7 +362,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             writeError(HttpStatus.REQUEST_TIMEOUT, "The request did not arrive within "
                     + context.config().timeouts().client().toMillis() + " ms (timeout client)", "RFC 9110 §15.5.9",
-                    TraceContext.fresh(), false);
+                    TraceContext.fresh(), false, false); // no request arrived whole: no HEAD to answer
         } else {
             ctx.close();
         }

@@ -589,7 +589,8 @@ final class ProxyExchange implements BackendConnection.Listener {
                 request.requestLine(), detail);
         finish();
         boolean keepAlive = requestComplete && request.keepAlive() && !frontend.closing();
-        HttpResponseHead head = frontend.writeError(errorStatus, detail, rule, trace, keepAlive);
+        HttpResponseHead head = frontend.writeError(errorStatus, detail, rule, trace, keepAlive,
+                "HEAD".equals(request.method()));
         hops.responded(trace.traceId(), head, detail, startNanos);
         frontend.exchangeFinished(this, keepAlive);
     }
