@@ -90,6 +90,7 @@ public final class WebServer implements AutoCloseable {
     private StaticFileHandler staticFiles;
     private Path documentRoot;
     private LocalCertificateAuthority certificateAuthority;
+    private volatile TlsContexts.TlsEngine tlsEngine;
     private InetSocketAddress httpAddress;
     private InetSocketAddress httpsAddress;
     private boolean started;
@@ -130,6 +131,7 @@ public final class WebServer implements AutoCloseable {
             certificateAuthority = LocalCertificateAuthority.openOrCreate(config.dataDirectory().resolve("tls"),
                     List.of(config.siteDomain(), "www." + config.siteDomain()));
             tls = TlsContexts.forServer(certificateAuthority);
+            tlsEngine = TlsContexts.engineOf(tls);
         }
 
         boolean epoll = Epoll.isAvailable();
@@ -245,6 +247,11 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** The local CA's certificate (PEM), for {@code curl --cacert}; null when HTTPS is disabled. */
+    /** The TLS engine of the HTTPS port (BoringSSL where its native library loads), or null without HTTPS. */
+    public TlsContexts.TlsEngine tlsEngine() {
+        return tlsEngine;
+    }
+
     public Path caCertificate() {
         return certificateAuthority == null ? null : certificateAuthority.caCertificate();
     }

@@ -147,6 +147,7 @@ public final class WebServerMain implements Callable<Integer> {
             out.println("https https://" + server.httpsAddress().getHostString() + ":"
                     + server.httpsAddress().getPort());
             out.println("ca " + server.caCertificate().toAbsolutePath());
+            out.println("tls " + server.tlsEngine());
         }
         out.println("root " + server.documentRoot().toAbsolutePath());
         out.flush();
