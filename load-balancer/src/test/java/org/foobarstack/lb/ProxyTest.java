@@ -257,7 +257,8 @@ class ProxyTest {
 
     @Test
     void theBalancersOwnAnswersToHeadCarryNoPage() throws IOException {
-        LoadBalancer lb = balancer(b -> b.retries(0).servers(List.of(ServerConfig.of("web-1", closedPort()))));
+        InetSocketAddress nobody = closedPort();
+        LoadBalancer lb = balancer(b -> b.retries(0).servers(List.of(ServerConfig.of("web-1", nobody))));
         try (RawClient client = new RawClient(lb.address())) {
             RawClient.Response head = client.request("HEAD / HTTP/1.1\r\nHost: www.foobar.com\r\n\r\n", "HEAD");
             assertThat(head.status()).isEqualTo(503);
