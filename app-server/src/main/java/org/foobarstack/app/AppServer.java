@@ -29,6 +29,7 @@ import org.foobarstack.fastcgi.FastCgiRecordEncoder;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,7 @@ public final class AppServer implements AutoCloseable {
     private EventLoopGroup ioGroup;
     private ThreadPoolExecutor workers;
     private ResponderContext context;
+    private final FaultPlan faults;
     /** The capacity this server emulates; null when the config declares none. */
     private final EmulatedCapacity capacity;
     private DatabaseCluster databases;
@@ -112,6 +114,15 @@ public final class AppServer implements AutoCloseable {
         this.metricsRegistry = config.metrics() != null ? config.metrics() : new Metrics();
         this.metrics = new AppMetrics(metricsRegistry, config.instanceName());
         this.capacity = config.capacity() == null ? null : new EmulatedCapacity(config.capacity());
+        this.faults = config.faults() != null ? config.faults() : new FaultPlan();
+    }
+
+    /**
+     * The faults this server injects into its own connections, for tests: empty unless one adds some
+     * ({@link FaultPlan}, docs/faults-inside-a-tier.md). A server without faults pays one volatile read per request.
+     */
+    public FaultPlan faults() {
+        return faults;
     }
 
     /** Where this server records its hops: the config's recorder, or its own. */
@@ -168,7 +179,7 @@ public final class AppServer implements AutoCloseable {
             context = new ResponderContext(config, application, workers, capacity,
                     new RateLimitedLog(config.badInputLog() != null ? config.badInputLog()
                             : LoggerFactory.getLogger(FastCgiResponderHandler.class),
-                            BAD_INPUT_LOG_POLICY), recorder, metrics);
+                            BAD_INPUT_LOG_POLICY), recorder, metrics, faults);
             ResponderContext open = context;
             metrics.gauge(AppMetrics.CONNECTIONS_OPEN, "FastCGI connections open now", open::openConnections);
             FastCgiRecordEncoder encoder = new FastCgiRecordEncoder();

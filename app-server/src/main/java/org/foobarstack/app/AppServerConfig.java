@@ -4,6 +4,7 @@ import org.foobarstack.app.guestbook.AppVersion;
 import org.foobarstack.app.guestbook.ClusterConfig;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 import org.slf4j.Logger;
 
 import java.time.Duration;
@@ -57,6 +58,9 @@ import java.util.Objects;
  *                                 replace {@code workerThreads} and {@code maxQueuedRequests}, and each request holds
  *                                 its worker for at least the service time; null (the default) emulates nothing,
  *                                 and the server takes what the machine gives
+ * @param faults                   the faults this server injects into its own connections (see
+ *                                 {@link org.foobarstack.trace.faults.FaultPlan}); null (the default) gives the
+ *                                 server an empty plan of its own, {@code AppServer.faults()}
  * @param acceptFilter decides, for each accepted connection, whether it goes on; false means the filter has
  *     already dealt with it (a host's firewall: reset at once, or held unanswered), and the server adds nothing to
  *     it and never reads from it. Every connection goes on by default.
@@ -69,7 +73,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                               Duration statementTimeout, TraceRecorder traceRecorder, Metrics metrics,
                               boolean sqlTraceComments, Logger badInputLog, String dbName, ClusterConfig cluster,
                               AppVersion appVersion, Capacity capacity,
-        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter) {
+        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter, FaultPlan faults) {
 
     public static final String DEFAULT_JDBC_URL = "jdbc:derby://127.0.0.1:1527/foobar";
 
@@ -112,7 +116,7 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
                 .shutdownTimeout(shutdownTimeout).dbPoolSize(dbPoolSize).dbConnectionTimeout(dbConnectionTimeout)
                 .statementTimeout(statementTimeout).traceRecorder(traceRecorder).metrics(metrics)
                 .sqlTraceComments(sqlTraceComments).badInputLog(badInputLog).dbName(dbName).cluster(cluster)
-                .appVersion(appVersion).capacity(capacity).acceptFilter(acceptFilter);
+                .appVersion(appVersion).capacity(capacity).acceptFilter(acceptFilter).faults(faults);
     }
 
     /** Threads that run the application: the emulated capacity's workers if there is one, else workerThreads. */
@@ -217,12 +221,17 @@ public record AppServerConfig(String bindAddress, int port, String instanceName,
         /** The capacity to emulate; null: none, the server takes what the machine gives. */
         public Builder capacity(Capacity v) { capacity = v; return this; }
 
+        private FaultPlan faults;
+
+        /** See {@link AppServerConfig#faults()}. */
+        public Builder faults(FaultPlan v) { faults = v; return this; }
+
         public AppServerConfig build() {
             return new AppServerConfig(bindAddress, port, instanceName, jdbcUrl, dbUser, dbPassword, ioThreads,
                     workerThreads, maxQueuedRequests, maxConnections, maxRequestsPerConnection, maxParamsBytes,
                     maxStdinBytes, maxBufferedBytes, requestTimeout, idleTimeout, shutdownTimeout, dbPoolSize, dbConnectionTimeout,
                     statementTimeout, traceRecorder, metrics, sqlTraceComments, badInputLog, dbName, cluster,
-                    appVersion, capacity, acceptFilter);
+                    appVersion, capacity, acceptFilter, faults);
         }
     }
 }

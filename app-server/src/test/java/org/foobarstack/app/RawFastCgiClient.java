@@ -56,6 +56,11 @@ final class RawFastCgiClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A shorter read timeout, for a test that expects nothing to come. */
+    void readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+    }
+
     /** One request's answer: its STDOUT and STDERR streams and the END_REQUEST body. */
     record Reply(int id, String stdout, String stderr, long appStatus, ProtocolStatus protocolStatus,
                  List<Integer> stdoutRecordSizes) {

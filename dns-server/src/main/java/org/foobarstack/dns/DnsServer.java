@@ -25,6 +25,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -98,6 +99,7 @@ public final class DnsServer implements AutoCloseable {
     private final Metrics metrics;
     private final DnsMetrics dnsMetrics;
     private final RateLimitedLog problemLog;
+    private final FaultPlan faults;
     private final List<Runnable> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile ZoneCatalog catalog;
 
@@ -120,6 +122,16 @@ public final class DnsServer implements AutoCloseable {
         this.metrics = config.metrics() != null ? config.metrics() : new Metrics();
         this.dnsMetrics = new DnsMetrics(metrics, config.instanceName());
         this.stats = new StatsCounters(dnsMetrics);
+        this.faults = config.faults() != null ? config.faults() : new FaultPlan();
+    }
+
+    /**
+     * The faults this server injects into its own answers, for tests: empty unless one adds some
+     * ({@link FaultPlan}, trigger {@code QUERY}, {@code QUERY_OVER_UDP} or {@code QUERY_OVER_TCP}). A server
+     * without faults pays one volatile read per query.
+     */
+    public FaultPlan faults() {
+        return faults;
     }
 
     /** Where this server records the hops of each query (the configured one, or its own). */
@@ -178,7 +190,7 @@ public final class DnsServer implements AutoCloseable {
     private void bind(QueryProcessor processor) {
         ResponseRateLimit limit = config.responseRateLimit();
         UdpQueryHandler udpHandler = new UdpQueryHandler(processor, problemLog, config.datagramFilter(),
-                limit.enabled() ? new ResponseRateLimiter(limit, problemLog) : null, stats);
+                limit.enabled() ? new ResponseRateLimiter(limit, problemLog) : null, stats, faults);
         boolean reusePort = config.ioThreads() > 1;
         Bootstrap udp = new Bootstrap()
                 .group(group)
@@ -222,7 +234,7 @@ public final class DnsServer implements AutoCloseable {
                                 // RFC 1035 §4.2.2: a two-byte length, then the message; strip the prefix.
                                 .addLast(new LengthFieldBasedFrameDecoder(MAX_TCP_MESSAGE, 0,
                                         TcpQueryHandler.LENGTH_PREFIX, 0, TcpQueryHandler.LENGTH_PREFIX))
-                                .addLast(new TcpQueryHandler(processor, problemLog));
+                                .addLast(new TcpQueryHandler(processor, problemLog, faults));
                     }
                 });
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 
 /**
  * Everything one DNS server instance needs to know, as an immutable value.
@@ -52,6 +53,9 @@ import org.foobarstack.trace.TraceRecorder;
  * @param responseRateLimit Response Rate Limiting of UDP replies ({@code ResponseRateLimiter}): how many identical
  *     replies a client network gets a second before the rest are dropped or sent truncated; {@link
  *     ResponseRateLimit#OFF} by default, as in BIND and NSD
+ * @param faults the faults this server injects into its own answers (see
+ *     {@link org.foobarstack.trace.faults.FaultPlan}); {@code null} means an empty plan of its own
+ *     ({@link DnsServer#faults()})
  */
 public record DnsServerConfig(
         InetAddress bindAddress,
@@ -70,7 +74,8 @@ public record DnsServerConfig(
         int tracedQueriesPerSecond,
         java.util.function.Predicate<io.netty.channel.Channel> acceptFilter,
         java.util.function.BiPredicate<java.net.InetSocketAddress, java.net.InetSocketAddress> datagramFilter,
-        ResponseRateLimit responseRateLimit) {
+        ResponseRateLimit responseRateLimit,
+        FaultPlan faults) {
 
     public static final int DEFAULT_PORT = 5300;
 
@@ -137,7 +142,8 @@ public record DnsServerConfig(
                 .tracedQueriesPerSecond(tracedQueriesPerSecond)
                 .acceptFilter(acceptFilter)
                 .datagramFilter(datagramFilter)
-                .responseRateLimit(responseRateLimit);
+                .responseRateLimit(responseRateLimit)
+                .faults(faults);
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. */
@@ -173,6 +179,7 @@ public record DnsServerConfig(
         private Metrics metrics;
         private int tracedQueriesPerSecond = DEFAULT_TRACED_QUERIES_PER_SECOND;
         private ResponseRateLimit responseRateLimit = ResponseRateLimit.OFF;
+        private FaultPlan faults;
 
         private Builder() {
         }
@@ -270,11 +277,17 @@ public record DnsServerConfig(
             return this;
         }
 
+        /** The faults this server injects into its own answers; an empty plan of its own by default. */
+        public Builder faults(FaultPlan value) {
+            this.faults = value;
+            return this;
+        }
+
         public DnsServerConfig build() {
             return new DnsServerConfig(bindAddress, port, zonesDirectory, wwwAsCname, webAddress,
                     axfrAllowFrom, tcpIdleTimeout, zoneCheckInterval, ioThreads, nativeTransport,
                     instanceName, traceRecorder, metrics, tracedQueriesPerSecond, acceptFilter, datagramFilter,
-                    responseRateLimit);
+                    responseRateLimit, faults);
         }
     }
 

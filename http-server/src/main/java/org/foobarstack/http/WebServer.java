@@ -39,6 +39,7 @@ import org.foobarstack.http.tls.LocalCertificateAuthority;
 import org.foobarstack.http.tls.TlsContexts;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +104,14 @@ public final class WebServer implements AutoCloseable {
 
     public WebServerConfig config() {
         return config;
+    }
+
+    /**
+     * The faults this server injects into its own connections, for tests: empty unless one adds some
+     * ({@link FaultPlan}, docs/faults-inside-a-tier.md). A server without faults pays one volatile read per request.
+     */
+    public FaultPlan faults() {
+        return context.faults();
     }
 
     /**

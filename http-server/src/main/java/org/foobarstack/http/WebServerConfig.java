@@ -3,6 +3,7 @@ package org.foobarstack.http;
 import org.foobarstack.httpcodec.parser.ParserLimits;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ import java.util.Objects;
  *                          shared one); null gives the server a registry of its own
  * @param tracingEnabled    false switches hop recording off ({@code --no-trace}): the recorder is disabled at start
  *                          and no hop or field tree is built; trace ids are still made and passed on
+ * @param faults            the faults this server injects into its own connections (see
+ *                          {@link org.foobarstack.trace.faults.FaultPlan}); null gives the server an empty plan
+ *                          of its own, {@code WebServer.faults()}
  * @param acceptFilter decides, for each accepted connection, whether it goes on; false means the filter has
  *     already dealt with it (a host's firewall: reset at once, or held unanswered), and the server adds nothing to
  *     it and never reads from it. Every connection goes on by default.
@@ -44,7 +48,7 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
                               String appScriptFilename, Limits limits, boolean redirectApexToWww,
                               String siteDomain, String serverName, boolean directoryListing, int ioThreads,
                               TraceRecorder traceRecorder, Metrics metrics, boolean tracingEnabled,
-        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter) {
+        java.util.function.Predicate<io.netty.channel.Channel> acceptFilter, FaultPlan faults) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_HTTPS_PORT = 8443;
@@ -86,7 +90,7 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
                 .appServerAddress(appServerAddress).appScriptFilename(appScriptFilename).limits(limits)
                 .redirectApexToWww(redirectApexToWww).siteDomain(siteDomain).serverName(serverName)
                 .directoryListing(directoryListing).ioThreads(ioThreads).traceRecorder(traceRecorder)
-                .metrics(metrics).tracingEnabled(tracingEnabled).acceptFilter(acceptFilter);
+                .metrics(metrics).tracingEnabled(tracingEnabled).acceptFilter(acceptFilter).faults(faults);
     }
 
     /**
@@ -187,6 +191,7 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         private TraceRecorder traceRecorder;
         private Metrics metrics;
         private boolean tracingEnabled = true;
+        private FaultPlan faults;
 
         public Builder bindAddress(String v) { this.bindAddress = v; return this; }
         public Builder httpPort(int v) { this.httpPort = v; return this; }
@@ -205,11 +210,12 @@ public record WebServerConfig(String bindAddress, int httpPort, int httpsPort, b
         public Builder traceRecorder(TraceRecorder v) { this.traceRecorder = v; return this; }
         public Builder metrics(Metrics v) { this.metrics = v; return this; }
         public Builder tracingEnabled(boolean v) { this.tracingEnabled = v; return this; }
+        public Builder faults(FaultPlan v) { this.faults = v; return this; }
 
         public WebServerConfig build() {
             return new WebServerConfig(bindAddress, httpPort, httpsPort, httpsEnabled, documentRoot, dataDirectory,
                     appServerAddress, appScriptFilename, limits, redirectApexToWww, siteDomain, serverName,
-                    directoryListing, ioThreads, traceRecorder, metrics, tracingEnabled, acceptFilter);
+                    directoryListing, ioThreads, traceRecorder, metrics, tracingEnabled, acceptFilter, faults);
         }
     }
 }

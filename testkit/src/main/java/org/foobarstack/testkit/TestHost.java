@@ -2,8 +2,13 @@ package org.foobarstack.testkit;
 
 import org.foobarstack.admin.HostAction;
 import org.foobarstack.launcher.Stack;
+import org.foobarstack.launcher.hosts.AppTierRuntime;
+import org.foobarstack.launcher.hosts.DnsTierRuntime;
 import org.foobarstack.launcher.hosts.HostRuntime;
 import org.foobarstack.launcher.hosts.TierRuntime;
+import org.foobarstack.launcher.hosts.WebTierRuntime;
+import org.foobarstack.topology.Role;
+import org.foobarstack.trace.faults.FaultPlan;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -14,6 +19,11 @@ import java.util.List;
  *
  * <p>A kill stops every tier of the host at once and resets their connections, as a server losing power looks
  * from the network; start brings them back, bottom up, on the same addresses and ports with the same data.
+ *
+ * <p>Faults inside a tier ({@link #faults(Role)}): the web, app and DNS servers of the host each have a
+ * {@link FaultPlan}, where a test plans what the server does wrong and when, for instance
+ * {@code host.faults(Role.APP).add(Fault.on(Trigger.RESPONSE_BODY).after(10).then(Effect.RESET))}. A plan
+ * belongs to one run of the server: a host started again after a kill starts with empty plans.
  */
 public final class TestHost {
 
@@ -61,6 +71,35 @@ public final class TestHost {
      */
     public String start() {
         return stack.act(name, HostAction.START);
+    }
+
+    /**
+     * The fault plan of this host's server of {@code role}: {@link Role#WEB}, {@link Role#APP} or
+     * {@link Role#DNS}. Faults added to it reach the requests (or queries) that start afterwards;
+     * {@link FaultPlan#clear()} ends them.
+     *
+     * @throws IllegalArgumentException when the host runs no such tier, or one without faults (db, lb, monitor)
+     * @throws IllegalStateException    when the tier is not running (a killed host: start it first)
+     */
+    public FaultPlan faults(Role role) {
+        TierRuntime tier = runtime().tiers().stream().filter(t -> t.role() == role).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("host " + name + " runs no " + role.key()
+                        + " tier (tiers: " + String.join(", ", tiers()) + ")"));
+        FaultPlan plan;
+        if (tier instanceof WebTierRuntime web) {
+            plan = web.server() == null ? null : web.server().faults();
+        } else if (tier instanceof AppTierRuntime app) {
+            plan = app.server() == null ? null : app.server().faults();
+        } else if (tier instanceof DnsTierRuntime dns) {
+            plan = dns.server() == null ? null : dns.server().faults();
+        } else {
+            throw new IllegalArgumentException("the " + role.key() + " tier of " + name
+                    + " takes no faults: the web, app and dns tiers do");
+        }
+        if (plan == null || !tier.running()) {
+            throw new IllegalStateException(tier.instance() + " on " + name + " is not running");
+        }
+        return plan;
     }
 
     private HostRuntime runtime() {

@@ -21,6 +21,7 @@ import org.foobarstack.fastcgi.ProtocolStatus;
 import org.foobarstack.fastcgi.RecordType;
 import org.foobarstack.fastcgi.Role;
 import org.foobarstack.trace.TraceContext;
+import org.foobarstack.trace.faults.FaultPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,11 @@ import static org.foobarstack.fastcgi.FastCgiProtocolException.Violation.WRONG_R
  * (never stored) until STDIN ends, and only then answered, because a web server still busy sending would see a
  * reset connection rather than the answer. A request whose streams do not end within the request timeout closes
  * the connection.
+ *
+ * <p>Faults a test planned ({@link ResponderContext#faults()}) are met at the same steps: request start when
+ * PARAMS ends (step 3), request body as STDIN arrives (step 4), response start, body and end as the answer is
+ * written (step 5); {@link RequestFaults} says what each effect does here. The plan is read once per request, at
+ * BEGIN_REQUEST; without faults, that read is all.
  *
  * <p>Each record received and sent is also told to {@link ResponderTrace}, which makes the request's hops when
  * tracing is on and does nothing when it is off.
@@ -269,6 +275,10 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         ResponderRequest request = new ResponderRequest(id, body.keepConnection(),
                 ctx.alloc().compositeBuffer(), ctx.alloc().compositeBuffer());
         request.begunNanos(received);
+        FaultPlan.Armed faults = server.faults().armed();
+        if (faults != null) {
+            request.faults(new RequestFaults(faults));
+        }
         trace.begun(request, record, received);
         active.put(id, request);
         server.requestAccepted();
@@ -284,6 +294,12 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         }
         trace.streamRecord(request, stream, record.header());
         ByteBuf content = record.content();
+        RequestFaults faults = request.faults();
+        if (faults != null && stream == RequestStream.STDIN && content.isReadable()
+                && !faults.stdinArrived(ctx, content.readableBytes())) {
+            stopForFault(request);
+            return;
+        }
         if (content.isReadable()) {
             collect(ctx, request, stream, content);
         } else if (stream == RequestStream.PARAMS) {
@@ -328,6 +344,27 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                     request.id(), declared, config.maxStdinBytes(), STDIN_TOO_LARGE.section());
             reject(request, 413, RequestStream.STDIN.overLimitAnswer(config.maxStdinBytes()));
         }
+        if (request.faults() != null && !request.faults().requestStart(ctx)) {
+            stopForFault(request);
+        }
+    }
+
+    /**
+     * A fault ended the request before its answer. Closed or reset: the connection's end cleans up. Stalled: the
+     * request is forgotten, so that the rest of its streams is ignored (§3.3, an inactive id), its stream timeout
+     * does not close the connection instead, and a graceful stop does not wait for it; the web server waits for an
+     * answer that never comes.
+     */
+    private void stopForFault(ResponderRequest request) {
+        request.cancelTimeout();
+        if (!request.faults().stalled()) {
+            state = ConnectionState.CLOSING; // closed or reset: what still arrives is dropped
+        }
+        if (request.faults().stalled() && active.remove(request.id(), request)) {
+            request.returnBuffer(server);
+            request.release();
+            server.requestEnded();
+        }
     }
 
     /** §5.3: the empty STDIN record; the request is complete and runs, or its refusal is answered now. */
@@ -340,6 +377,15 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         request.state(ResponderRequest.State.RUNNING);
+        if (request.faults() != null && request.faults().runDelayNanos() > 0) {
+            // a DELAY planned at request start or body: the application runs that much later
+            ctx.executor().schedule(() -> {
+                if (active.get(request.id()) == request) {
+                    run(ctx, request);
+                }
+            }, request.faults().runDelayNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
         run(ctx, request);
     }
 
@@ -475,8 +521,11 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
         boolean wasActive = active.remove(request.id(), request);
         request.returnBuffer(server);
         request.release();
-        for (FastCgiRecord record : records) {
-            ctx.write(record);
+        RequestFaults faults = request.faults();
+        if (faults == null) {
+            for (FastCgiRecord record : records) {
+                ctx.write(record);
+            }
         }
         long start = System.nanoTime();
         FastCgiRecord end = FastCgiRecords.endRequest(ctx.alloc(), request.id(), appStatus, status);
@@ -488,7 +537,19 @@ public final class FastCgiResponderHandler extends ChannelInboundHandlerAdapter 
                     request.params(), null, null, null, request.trace())));
         }
         server.metrics().request(request.route(), httpStatus, System.nanoTime() - request.begunNanos());
-        var written = ctx.writeAndFlush(end);
+        if (faults != null) {
+            faults.answer(ctx, records, end, written -> answered(request, wasActive, written), () -> {
+                if (wasActive) {
+                    server.requestEnded(); // a stalled or cut answer must not hold up a graceful stop
+                }
+            });
+            return;
+        }
+        answered(request, wasActive, ctx.writeAndFlush(end));
+    }
+
+    /** END_REQUEST is handed to the connection ({@code written}): the request is counted ended. */
+    private void answered(ResponderRequest request, boolean wasActive, ChannelFuture written) {
         if (wasActive) {
             // counted once END_REQUEST is handed to the connection: a stopping server flushes it before closing
             server.requestEnded();

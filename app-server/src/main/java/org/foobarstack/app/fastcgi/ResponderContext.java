@@ -8,6 +8,7 @@ import org.foobarstack.app.api.Application;
 import org.foobarstack.app.api.AppResponse;
 import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -39,11 +40,23 @@ public final class ResponderContext {
     /** Requests accepted (BEGIN_REQUEST not refused) whose END_REQUEST has not been sent; guarded by itself. */
     private final Object inProgressLock = new Object();
     private int inProgress;
+    private final FaultPlan faults;
 
     /** @param capacity the capacity this server emulates, or null for none */
     public ResponderContext(AppServerConfig config, Application application, ExecutorService workers,
                             EmulatedCapacity capacity, RateLimitedLog log, TraceRecorder recorder,
                             AppMetrics metrics) {
+        this(config, application, workers, capacity, log, recorder, metrics, new FaultPlan());
+    }
+
+    /**
+     * @param capacity the capacity this server emulates, or null for none
+     * @param faults   the faults the server injects into its own connections (see {@link RequestFaults})
+     */
+    public ResponderContext(AppServerConfig config, Application application, ExecutorService workers,
+                            EmulatedCapacity capacity, RateLimitedLog log, TraceRecorder recorder,
+                            AppMetrics metrics, FaultPlan faults) {
+        this.faults = faults;
         this.config = config;
         this.application = application;
         this.workers = workers;
@@ -51,6 +64,11 @@ public final class ResponderContext {
         this.log = log;
         this.recorder = recorder;
         this.metrics = metrics;
+    }
+
+    /** The faults this server injects into its own connections; empty unless a test adds some. */
+    public FaultPlan faults() {
+        return faults;
     }
 
     /** Where this server's FastCGI hops go. */

@@ -51,6 +51,8 @@ final class ResponderRequest {
     private volatile String route;
     /** What {@link ResponderTrace} gathers for this request's hops; null while tracing is off. */
     private ResponderTrace.RequestHops hops;
+    /** The faults this request may meet; null (almost always) when the server's plan was empty at BEGIN_REQUEST. */
+    private RequestFaults faults;
 
     ResponderRequest(int id, boolean keepConnection, CompositeByteBuf params, CompositeByteBuf stdin) {
         this.id = id;
@@ -113,6 +115,14 @@ final class ResponderRequest {
 
     String route() {
         return route;
+    }
+
+    RequestFaults faults() {
+        return faults;
+    }
+
+    void faults(RequestFaults planned) {
+        faults = planned;
     }
 
     void route(String name) {

@@ -166,9 +166,20 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void start(HttpRequestHead head) {
         timeouts.headReceived(head.hasBody());
-        HttpExchange exchange = new HttpExchange(this, ctx, server, head, secure);
+        // the one read of the fault plan per request: null, the rule, means no fault can touch this exchange
+        HttpExchange exchange = new HttpExchange(this, ctx, server, head, secure, server.faults().armed());
         current = exchange;
         trace.requestReceived(exchange.traceContext().traceId(), head);
+        if (exchange.faults() != null) {
+            exchange.faults().requestStart(() -> handle(exchange));
+        } else {
+            handle(exchange);
+        }
+    }
+
+    /** The route's handler answers; one that fails gets a 500 if nothing was sent yet. */
+    private void handle(HttpExchange exchange) {
+        HttpRequestHead head = exchange.request();
         try {
             handler.handle(exchange);
         } catch (Exception | Error e) {
@@ -187,6 +198,11 @@ public final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             written.addListener(ChannelFutureListener.CLOSE);
         }
+        finishIfDone();
+    }
+
+    /** Body parts a DELAY held back have been delivered: the exchange may be done now. */
+    void heldPartsDelivered() {
         finishIfDone();
     }
 

@@ -16,6 +16,7 @@ import org.foobarstack.httpcodec.response.HttpResponseHead;
 import org.foobarstack.httpcodec.response.HttpStatus;
 import org.foobarstack.trace.TraceContext;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,6 +39,10 @@ import java.util.ArrayDeque;
  *       back, so that the next pipelined request can start.</li>
  * </ol>
  * All methods must be called on the connection's event loop ({@link #eventLoop()}).
+ *
+ * <p>When the server's {@link FaultPlan} held faults as the request started, every write goes through
+ * {@link ExchangeFaults}, which may cut, hold back or drop it; otherwise {@code faults} is null and that is the
+ * only thing checked.
  */
 public final class HttpExchange {
 
@@ -54,6 +59,8 @@ public final class HttpExchange {
     private final TraceContext trace;
     private final boolean secure;
     private final long startNanos = System.nanoTime();
+    /** The faults this request may meet, or null (almost always): see {@link ExchangeFaults}. */
+    private final ExchangeFaults faults;
 
     // request body
     private final ArrayDeque<HttpBodyPart> bufferedBody = new ArrayDeque<>();
@@ -72,8 +79,9 @@ public final class HttpExchange {
     private Runnable onWritable;
 
     HttpExchange(HttpConnectionHandler connection, ChannelHandlerContext ctx, ServerContext server,
-                 HttpRequestHead request, boolean secure) {
+                 HttpRequestHead request, boolean secure, FaultPlan.Armed armed) {
         this.connection = connection;
+        this.faults = armed == null ? null : new ExchangeFaults(armed, ctx);
         this.ctx = ctx;
         this.server = server;
         this.request = request;
@@ -160,7 +168,20 @@ public final class HttpExchange {
         return requestComplete;
     }
 
+    /** The faults of this request, or null when the plan was empty as it started. */
+    ExchangeFaults faults() {
+        return faults;
+    }
+
     void deliverBodyPart(HttpBodyPart part) {
+        if (faults != null
+                && faults.bodyPartArrived(part, this::deliverBodyPartNow, connection::heldPartsDelivered)) {
+            return; // held back by a DELAY, or dropped after a CLOSE, RESET or STALL
+        }
+        deliverBodyPartNow(part);
+    }
+
+    private void deliverBodyPartNow(HttpBodyPart part) {
         if (part.isLast()) {
             requestComplete = true;
         }
@@ -249,7 +270,10 @@ public final class HttpExchange {
         }
         long headNanos = System.nanoTime();
         HttpResponseHead built = head.build();
-        ctx.write(built);
+        if (faults != null) {
+            faults.responseStart();
+        }
+        out(built, false);
         connection.trace().responseSent(trace.traceId(), built, headNanos, System.nanoTime());
     }
 
@@ -261,16 +285,33 @@ public final class HttpExchange {
             data.release();
             return ctx.newSucceededFuture();
         }
+        if (faults != null) {
+            return faults.sendBody(data, bodyBytesSent, this::writeBody);
+        }
+        return writeBody(data);
+    }
+
+    /** One piece of the body on the wire, chunk-framed when needed. */
+    private ChannelFuture writeBody(ByteBuf data) {
+        int n = data.readableBytes();
         bodyBytesSent += n;
         if (chunked) {
             ByteBuf size = ctx.alloc().ioBuffer(10);
             size.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
             size.writeBytes(CRLF);
-            ctx.write(size);
-            ctx.write(data);
-            return ctx.writeAndFlush(Unpooled.wrappedBuffer(CRLF));
+            out(size, false);
+            out(data, false);
+            return out(Unpooled.wrappedBuffer(CRLF), true);
         }
-        return ctx.writeAndFlush(data);
+        return out(data, true);
+    }
+
+    /** Every write of the exchange: straight to the channel, or through the faults when there are any. */
+    private ChannelFuture out(Object msg, boolean flush) {
+        if (faults == null) {
+            return flush ? ctx.writeAndFlush(msg) : ctx.write(msg);
+        }
+        return faults.write(msg, flush);
     }
 
     /**
@@ -287,11 +328,16 @@ public final class HttpExchange {
         if (chunked) {
             throw new IllegalStateException("files are sent with a Content-Length");
         }
+        if (faults != null && faults.watchesResponseBody()) {
+            // a fault may cut the body: the file goes through memory, where it can be cut at any byte
+            sendBody(faults.readRegion(new DefaultFileRegion(file, offset, length)));
+            return;
+        }
         bodyBytesSent += length;
         if (secure) {
-            ctx.write(new ChunkedNioFile(file, offset, length, FILE_CHUNK_SIZE));
+            out(new ChunkedNioFile(file, offset, length, FILE_CHUNK_SIZE), false);
         } else {
-            ctx.write(new DefaultFileRegion(file, offset, length));
+            out(new DefaultFileRegion(file, offset, length), false);
         }
     }
 
@@ -305,8 +351,16 @@ public final class HttpExchange {
             }
             return;
         }
+        if (faults != null && faults.watchesResponseBody()) {
+            try {
+                sendBody(faults.readRegion(region));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return;
+        }
         bodyBytesSent += length;
-        ctx.write(region);
+        out(region, false);
     }
 
     /** Ends the response: the last chunk if chunked, a flush, the access log line. */
@@ -322,9 +376,14 @@ public final class HttpExchange {
         // counted before the flush, so that a client that has read the response finds it in the metrics
         logAccess();
         ChannelFuture done = chunked
-                ? ctx.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK))
-                : ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-        connection.responseEnded(this, keepAlive, done);
+                ? out(Unpooled.wrappedBuffer(LAST_CHUNK), true)
+                : out(Unpooled.EMPTY_BUFFER, true);
+        if (faults == null) {
+            connection.responseEnded(this, keepAlive, done);
+            return;
+        }
+        faults.responseEnd(done, connection::closeAfterResponse,
+                () -> connection.responseEnded(this, keepAlive, done));
     }
 
     /** A whole response at once. */
@@ -398,6 +457,9 @@ public final class HttpExchange {
 
     void clientGone() {
         releaseBufferedBody();
+        if (faults != null) {
+            faults.releaseHeldParts();
+        }
         if (bodyListener != null && !requestComplete) {
             bodyListener.onAbort("client closed the connection");
         }

@@ -5,6 +5,7 @@ import org.foobarstack.httpcodec.response.DateHeader;
 import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.RateLimitedLog;
 import org.foobarstack.trace.TraceRecorder;
+import org.foobarstack.trace.faults.FaultPlan;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What every connection of one {@link org.foobarstack.http.WebServer} shares: its configuration, the Date header
  * cache, the access log, the count of open connections, whether it is shutting down, the trace recorder its hops
- * go to and the metrics registry. One per server object, so that several servers in one JVM never share state.
+ * go to, the metrics registry and the fault plan. One per server object, so that several servers in one JVM never
+ * share state.
  */
 public final class ServerContext {
 
@@ -26,6 +28,7 @@ public final class ServerContext {
     private final TraceRecorder traceRecorder;
     private final Metrics metrics;
     private final HttpMetrics httpMetrics;
+    private final FaultPlan faults;
     private volatile boolean shuttingDown;
 
     public ServerContext(WebServerConfig config) {
@@ -42,6 +45,12 @@ public final class ServerContext {
         this.rateLimitedLog = new RateLimitedLog(LoggerFactory.getLogger("org.foobarstack.http.WebServer"),
                 RateLimitedLog.Policy.FIVE_PER_SECOND);
         this.serverHeader = "foobar-stack/0.1 (" + config.serverName() + ")";
+        this.faults = config.faults() != null ? config.faults() : new FaultPlan();
+    }
+
+    /** The faults this server injects into its own connections; empty unless a test adds some. */
+    public FaultPlan faults() {
+        return faults;
     }
 
     public WebServerConfig config() {
