@@ -36,14 +36,16 @@ import java.util.stream.Stream;
  *       {@link OctetAllocator#shared()} and moves every host onto 127.0.N.x; the design's own ports stay;</li>
  *   <li>it makes a fresh temporary data directory, builds the {@link Stack} there (its admin server on
  *       127.0.N.1, any free port) and starts a {@link HopFeed} on the stack's trace hub, so that every hop from
- *       the first on reaches the queues;</li>
+ *       the first on reaches the queues; it routes every link between tiers through a proxy of its own
+ *       ({@link LinkProxies}), on which the test may put toxics: {@link #link};</li>
  *   <li>it starts the stack; if a tier finds its address taken by another program after all, everything is
  *       undone and the next octet is tried, {@value #ATTEMPTS} times in all. Stacks of one JVM may start at
  *       the same time and run side by side;</li>
  *   <li>the test sends real requests to {@link #url}, {@link #dnsAddress()}... and takes what each tier
  *       received: {@link #httpRequests()}, {@link #fastCgiRequests()}, {@link #sqlStatements()},
  *       {@link #dnsQuestions()};</li>
- *   <li>{@link #close()} stops the feed and the stack, deletes the data directory and gives the octet back.</li>
+ *   <li>{@link #close()} stops the feed, the stack and the link proxies, deletes the data directory and gives the
+ *       octet back.</li>
  * </ol>
  * The {@link FoobarStackExtension} does 1-3 before and 5 after each test; a test can also do it by hand with
  * try-with-resources.
@@ -61,15 +63,17 @@ public final class TestStack implements AutoCloseable {
     private final Path dataDirectory;
     private final HopFeed feed;
     private final Recordings recordings;
+    private final LinkProxies links;
     private boolean closed;
 
     private TestStack(Stack stack, OctetAllocator.Lease lease, Path dataDirectory, HopFeed feed,
-                      Recordings recordings) {
+                      Recordings recordings, LinkProxies links) {
         this.stack = stack;
         this.lease = lease;
         this.dataDirectory = dataDirectory;
         this.feed = feed;
         this.recordings = recordings;
+        this.links = links;
     }
 
     /**
@@ -113,15 +117,18 @@ public final class TestStack implements AutoCloseable {
         HopFeed feed = new HopFeed(stack.traces(), recordings, POLL_INTERVAL,
                 "testkit-hops-127.0." + lease.octet());
         feed.start();
+        LinkProxies links = new LinkProxies();
+        stack.context().routeLinks(links);
         try {
             stack.start(line -> { });
         } catch (RuntimeException e) {
             feed.close();
             stack.close();
+            links.close();
             delete(data);
             throw e;
         }
-        return new TestStack(stack, lease, data, feed, recordings);
+        return new TestStack(stack, lease, data, feed, recordings, links);
     }
 
     // ---------------------------------------------------------------- where to send requests
@@ -200,6 +207,54 @@ public final class TestStack implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the " + design().name() + " design runs no database"));
     }
 
+    // ---------------------------------------------------------------- toxics on the links
+
+    /**
+     * The link from one tier to another, by instance names: {@code link("web-1", "app-1")},
+     * {@code link("app-1", "db-1")}, {@code link("lb-1", "web-2")}. Every such link of the design runs through a
+     * proxy, on which {@link TestLink#add} puts Toxiproxy's toxics.
+     *
+     * <p>{@code link("client", front)}, with the front's instance ({@code lb-1}, or {@code web-1} without a
+     * balancer), is the test's own way in: requests sent to its {@link TestLink#url} cross the link's toxics.
+     * {@link #url} itself stays direct, so that a killed front still refuses connections.
+     *
+     * @throws IllegalArgumentException when the design has no such link; the message lists those it has
+     */
+    public TestLink link(String from, String to) {
+        if (from.equals("client")) {
+            String front = frontInstance();
+            if (!to.equals(front)) {
+                throw new IllegalArgumentException("the client reaches the " + design().name() + " design at "
+                        + front + ", not " + to + ": link(\"client\", \"" + front + "\")");
+            }
+            return links.client(front, front());
+        }
+        TestLink link = links.find(from, to);
+        if (link == null) {
+            throw new IllegalArgumentException("no link " + LinkProxies.key(from, to) + " in the " + design().name()
+                    + " design (links: client -> " + frontInstance() + ", " + String.join(", ",
+                    links.all().stream().filter(l -> !l.from().equals("client"))
+                            .map(l -> LinkProxies.key(l.from(), l.to())).toList()) + ")");
+        }
+        return link;
+    }
+
+    /** Every link the stack routes through a proxy now (the client link once used). */
+    public List<TestLink> links() {
+        return links.all();
+    }
+
+    /** Removes every toxic from every link: for an {@code @AfterEach} when the stack is shared by a class. */
+    public void removeAllToxics() {
+        links.all().forEach(TestLink::removeAll);
+    }
+
+    private String frontInstance() {
+        return balancer().map(TierRuntime::instance)
+                .or(() -> first(Role.WEB).map(TierRuntime::instance))
+                .orElseThrow(() -> new IllegalStateException("the " + design().name() + " design has no front"));
+    }
+
     // ---------------------------------------------------------------- what the tiers received
 
     /** Every HTTP request head the web servers received, in order. */
@@ -259,6 +314,7 @@ public final class TestStack implements AutoCloseable {
         try {
             stack.close();
             feed.close();
+            links.close();
         } finally {
             delete(dataDirectory);
             lease.close();

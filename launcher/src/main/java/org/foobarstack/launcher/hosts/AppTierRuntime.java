@@ -58,7 +58,7 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
         AppServerConfig.Builder config = AppServerConfig.builder()
                 .bindAddress(host.address().getHostAddress())
                 .port(portToBind())
-                .jdbcUrl(db.jdbcUrl())
+                .jdbcUrl(stack.routeJdbcUrl(this, db))
                 .dbName(db.instance())
                 .dbUser(db.appUser())
                 .dbPassword(db.appPassword())
@@ -81,7 +81,7 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
     private ClusterConfig clusterConfig(DbCluster cluster) {
         List<ClusterConfig.DatabaseTarget> targets = cluster.members().stream()
                 .map(member -> (DbTierRuntime) stack.tier(member, Role.DB))
-                .map(member -> new ClusterConfig.DatabaseTarget(member.instance(), member.jdbcUrl()))
+                .map(member -> new ClusterConfig.DatabaseTarget(member.instance(), stack.routeJdbcUrl(this, member)))
                 .toList();
         String domain = stack.topology().domain();
         InetSocketAddress dns = stack.nameServer().orElseThrow(() -> new IllegalStateException(

@@ -117,7 +117,8 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
             throw new IllegalStateException(lb.tls().toServers() ? server.host() + "'s web server has no https-port, "
                     + "and this balancer encrypts again to its servers (https: { to-servers: tls })" : "");
         }
-        return new ServerConfig(web.instance(), address, server.weight(), server.backup(), server.check());
+        return new ServerConfig(web.instance(), stack.route(this, web, address), server.weight(), server.backup(),
+                server.check());
     }
 
     /**

@@ -7,6 +7,7 @@ import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceHub;
 import org.foobarstack.trace.TraceRecorder;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class StackContext {
     private final Map<String, TraceRecorder> recorders = new ConcurrentHashMap<>();
     private final Map<String, HostFirewall> firewalls = new ConcurrentHashMap<>();
     private final Optional<DbCluster> dbCluster;
+    /** How a tier reaches another: straight, unless a test routes the links through proxies. */
+    private volatile LinkRouter links = LinkRouter.DIRECT;
 
     public StackContext(Topology topology, Path dataRoot, TraceHub traces, Metrics metrics) {
         this.topology = topology;
@@ -85,6 +88,33 @@ public final class StackContext {
             return firewall;
         });
     }
+
+    /**
+     * Routes the links between tiers through {@code router} (tests put a proxy on each link this way). Set it before
+     * the stack starts: a tier asks when it starts.
+     */
+    public void routeLinks(LinkRouter router) {
+        links = java.util.Objects.requireNonNull(router, "router");
+    }
+
+    /** Where {@code from} connects to reach {@code to}, which listens on {@code address}. */
+    public InetSocketAddress route(TierRuntime from, TierRuntime to, InetSocketAddress address) {
+        return links.route(from, to, address);
+    }
+
+    /** The client-driver URL {@code from} uses for the database {@code to}: its host and port routed as above. */
+    public String routeJdbcUrl(TierRuntime from, DbTierRuntime to) {
+        String url = to.jdbcUrl();
+        java.util.regex.Matcher m = JDBC_ADDRESS.matcher(url);
+        if (links == LinkRouter.DIRECT || !m.lookingAt()) {
+            return url;
+        }
+        InetSocketAddress routed = route(from, to, new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2))));
+        return "jdbc:derby://" + routed.getAddress().getHostAddress() + ":" + routed.getPort() + url.substring(m.end());
+    }
+
+    private static final java.util.regex.Pattern JDBC_ADDRESS = java.util.regex.Pattern.compile(
+            "jdbc:derby://([^:/]+):(\\d+)");
 
     /** Forgets the tiers of a host that was removed. */
     public void unregister(String host) {

@@ -36,7 +36,8 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
 
     @Override
     public void start() {
-        InetSocketAddress app = stack.tier(web.appHost(), Role.APP).address();
+        TierRuntime appTier = stack.tier(web.appHost(), Role.APP);
+        InetSocketAddress app = stack.route(this, appTier, appTier.address());
         WebServer fresh = new WebServer(WebServerConfig.builder()
                 .bindAddress(host.address().getHostAddress())
                 .httpPort(portToBind())
