@@ -43,8 +43,12 @@ public final class DnsServerMain implements Callable<Integer> {
             description = "Event loop threads; more than one adds UDP sockets (SO_REUSEPORT) (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--native", description = "Linux epoll transport instead of Java NIO, when available.")
+    @Option(names = "--native", description = "Linux's epoll transport (the default where it loads); a warning "
+            + "and NIO where it does not.")
     boolean nativeTransport;
+
+    @Option(names = "--nio", description = "Java NIO instead of the epoll transport: one system call per datagram.")
+    boolean nio;
 
     @Option(names = "--rrl", paramLabel = "N", defaultValue = "0",
             description = "Response Rate Limiting over UDP: at most N identical replies a second to one client "
@@ -91,7 +95,7 @@ public final class DnsServerMain implements Callable<Integer> {
                 .wwwAsCname(wwwCname)
                 .webAddress(webAddress)
                 .ioThreads(threads)
-                .nativeTransport(nativeTransport)
+                .nativeTransport(!nio && (nativeTransport || DnsServerConfig.NATIVE_BY_DEFAULT))
                 .responseRateLimit(ResponseRateLimit.perSecond(rrl).withSlip(rrlSlip).withWindow(rrlWindow));
         if (zones != null) {
             config.zonesDirectory(zones);

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -29,7 +30,13 @@ class DnsServerMainTest {
         assertThat(config.ioThreads()).isEqualTo(defaults.ioThreads());
         assertThat(config.zonesDirectory()).isNull();
         assertThat(config.wwwAsCname()).isFalse();
-        assertThat(config.nativeTransport()).isFalse();
+        assertThat(config.nativeTransport()).isEqualTo(defaults.nativeTransport())
+                .as("epoll is the default on Linux").isEqualTo(Epoll.isAvailable());
+    }
+
+    @Test
+    void nioChoosesJavaNioEvenWhereEpollLoads() throws Exception {
+        assertThat(parse("--nio").nativeTransport()).isFalse();
     }
 
     @Test

@@ -173,12 +173,32 @@ class ServerLifecycleTest {
     }
 
     @Test
-    void theDefaultTransportIsNio() throws IOException {
+    void theDefaultTransportIsEpollWhereItLoads() throws IOException {
         try (DnsServer server = new DnsServer(DnsServerConfig.builder().port(0).build())) {
             server.start();
-            assertThat(server.nativeTransportInUse()).isFalse();
+            if (linuxX86_64()) {
+                assertThat(server.nativeTransportInUse()).as("epoll is the default on Linux x86_64").isTrue();
+            } else {
+                assertThat(server.nativeTransportInUse()).isEqualTo(Epoll.isAvailable());
+            }
             assertThat(Sections.of(DnsClient.udp(server.udpAddress(), DnsClient.query("ns1.foobar.com", Type.A).toWire()),
                     Section.ANSWER)).containsExactly("ns1.foobar.com. 3600 A 127.0.0.1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void nioAnswersTheSameWhenAskedFor(Transport t) throws IOException {
+        DnsServerConfig config = DnsServerConfig.builder().port(0).zonesDirectory(LabZone.directory())
+                .nativeTransport(false).ioThreads(2).build();
+        try (DnsServer server = new DnsServer(config)) {
+            server.start();
+            assertThat(server.nativeTransportInUse()).isFalse();
+            Message reply = DnsClient.send(t, t == Transport.UDP ? server.udpAddress() : server.tcpAddress(),
+                    DnsClient.query("alias2.foobar.com", Type.A));
+            assertThat(reply.getSection(Section.ANSWER)).hasSize(3);
+            assertThat(DnsClient.udp(server.udpAddress(), DnsClient.query("big.foobar.com", Type.TXT).toWire())
+                    .getHeader().getFlag(Flags.TC)).isTrue();
         }
     }
 
