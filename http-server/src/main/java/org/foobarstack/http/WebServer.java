@@ -44,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,6 +52,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -90,7 +93,8 @@ public final class WebServer implements AutoCloseable {
     private FastCgiClient appClient;
     private StaticFileHandler staticFiles;
     private Path documentRoot;
-    private LocalCertificateAuthority certificateAuthority;
+    /** Written by the TLS builder's thread during {@link #start()}, read after it. */
+    private volatile LocalCertificateAuthority certificateAuthority;
     private volatile TlsContexts.TlsEngine tlsEngine;
     private InetSocketAddress httpAddress;
     private InetSocketAddress httpsAddress;
@@ -135,13 +139,11 @@ public final class WebServer implements AutoCloseable {
         documentRoot = config.documentRoot() != null
                 ? config.documentRoot()
                 : ShippedSite.install(config.dataDirectory().resolve("www"));
+        // The TLS context is the slowest step of a start (the certificate authority read or made, the key and
+        // chain parsed, the engine's first context: about 300 ms on the machine of bench/startup), and nothing
+        // but the HTTPS listener needs it: it is built on a thread of its own while HTTP gets ready and binds.
+        CompletableFuture<SslContext> tlsReady = config.httpsEnabled() ? buildTlsContextInBackground() : null;
         SslContext tls = null;
-        if (config.httpsEnabled()) {
-            certificateAuthority = LocalCertificateAuthority.openOrCreate(config.dataDirectory().resolve("tls"),
-                    List.of(config.siteDomain(), "www." + config.siteDomain()));
-            tls = TlsContexts.forServer(certificateAuthority);
-            tlsEngine = TlsContexts.engineOf(tls);
-        }
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -170,10 +172,16 @@ public final class WebServer implements AutoCloseable {
 
         try {
             httpAddress = bind(serverChannel, config.httpPort(), "HTTP", root, null);
-            if (tls != null) {
+            if (tlsReady != null) {
+                tls = awaitTlsContext(tlsReady);
+                tlsEngine = TlsContexts.engineOf(tls);
                 httpsAddress = bind(serverChannel, config.httpsPort(), "HTTPS", root, tls);
             }
         } catch (IOException | RuntimeException e) {
+            if (tlsReady != null) {
+                // let the builder finish with the data directory before the caller, told of the failure, cleans up
+                tlsReady.handle((context, failure) -> null).join();
+            }
             close();
             throw e;
         }
@@ -181,6 +189,38 @@ public final class WebServer implements AutoCloseable {
                 httpsAddress == null ? ""
                         : " and https://" + hostPort(httpsAddress) + " (TLS by " + TlsContexts.engineOf(tls) + ")",
                 documentRoot);
+    }
+
+    /** The certificate authority (read, or made the first time) and the TLS context, on a thread of their own. */
+    private CompletableFuture<SslContext> buildTlsContextInBackground() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                certificateAuthority = LocalCertificateAuthority.openOrCreate(
+                        config.dataDirectory().resolve("tls"),
+                        List.of(config.siteDomain(), "www." + config.siteDomain()));
+                return TlsContexts.forServer(certificateAuthority);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, task -> {
+            Thread builder = new Thread(task, TIER + "-" + config.serverName() + "-tls");
+            builder.setDaemon(true);
+            builder.start();
+        });
+    }
+
+    private static SslContext awaitTlsContext(CompletableFuture<SslContext> tlsReady) throws IOException {
+        try {
+            return tlsReady.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
     }
 
     private InetSocketAddress bind(Class<? extends ServerChannel> channelType, int port, String scheme,

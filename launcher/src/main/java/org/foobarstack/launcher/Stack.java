@@ -107,6 +107,8 @@ public final class Stack implements AutoCloseable, StackControl {
     private final Operations operations;
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final List<TierRuntime> started = new CopyOnWriteArrayList<>();
+    /** Completed once the tiers that serve have started: the databases' boots wait for it ({@link #start}). */
+    private CompletableFuture<Void> beforeDatabases;
     private AdminServer admin;
     private String token;
     private boolean closed;
@@ -236,8 +238,9 @@ public final class Stack implements AutoCloseable, StackControl {
         try {
             writeToken();
             hosts.values().forEach(HostRuntime::markStartingFromStack);
-            // 1. the databases boot in the background: their addresses are chosen now, for the app servers. A
-            //    replica waits for its primary, which it copies (the first time) and then follows.
+            // 1. the databases' addresses are chosen now, for the app servers; each boots in the background once
+            //    the other tiers have started (step 2). A replica waits for its primary, which it copies (the
+            //    first time) and then follows.
             for (TierRuntime tier : context.tiers(Role.DB)) {
                 try {
                     ((DbTierRuntime) tier).prepare();
@@ -247,6 +250,11 @@ public final class Stack implements AutoCloseable, StackControl {
             }
             Map<String, CompletableFuture<Void>> byHost = new LinkedHashMap<>();
             List<DbTierRuntime> replicasLast = new ArrayList<>();
+            // Derby's boot takes about two seconds of CPU, as much as every other tier's start together; on a
+            // machine of two cores, booting it beside them slowed them by half. So it waits for them (they need
+            // only its address), and its boot delays nothing but the first request that needs the database.
+            CompletableFuture<Void> serving = new CompletableFuture<>();
+            beforeDatabases = serving;
             for (TierRuntime tier : context.tiers(Role.DB)) {
                 DbTierRuntime db = (DbTierRuntime) tier;
                 boolean replica = db.cluster().map(c -> !c.primary().equals(db.host().name())).orElse(false);
@@ -254,7 +262,7 @@ public final class Stack implements AutoCloseable, StackControl {
                     replicasLast.add(db);
                 } else {
                     started.add(db);
-                    byHost.put(db.host().name(), startInBackground(db, progress, CompletableFuture.completedFuture(null)));
+                    byHost.put(db.host().name(), startInBackground(db, progress, serving));
                 }
             }
             for (DbTierRuntime db : replicasLast) {
@@ -263,14 +271,15 @@ public final class Stack implements AutoCloseable, StackControl {
                 byHost.put(db.host().name(), startInBackground(db, progress, primary));
             }
             databases.addAll(byHost.values());
-            progress.accept("  storage     booting the database" + (databases.size() == 1 ? "" : "s")
-                    + " in the background");
-            // 2. then the other tiers, by role, bottom up
+            // 2. the other tiers, by role, bottom up; then the databases boot in the background
             for (Role role : List.of(Role.DNS, Role.APP, Role.WEB, Role.LB)) {
                 for (TierRuntime tier : context.tiers(role)) {
                     startTier(tier, progress);
                 }
             }
+            progress.accept("  storage     booting the database" + (databases.size() == 1 ? "" : "s")
+                    + " in the background");
+            serving.complete(null);
             awaitBalancerPairs(progress);
             startAdmin(progress);
             for (CompletableFuture<Void> database : databases) {
@@ -284,6 +293,10 @@ public final class Stack implements AutoCloseable, StackControl {
             failover = AutoFailover.start(context, replication).orElse(null);
             hosts.values().forEach(HostRuntime::markRunningFromStack);
         } catch (RuntimeException e) {
+            if (beforeDatabases != null) {
+                // a database that has not begun its boot never begins it
+                beforeDatabases.completeExceptionally(e);
+            }
             for (CompletableFuture<Void> database : databases) {
                 database.handle((ok, failure) -> null).join();
             }

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -45,6 +47,8 @@ import java.util.List;
  *       root (see {@link #withoutTrustAnchor});</li>
  *   <li>BoringSSL takes the key and chain as they are; the JDK's engine wants them in a key store, from which
  *       a key manager picks the certificate to present in the handshake (RFC 8446 §4.4.2);</li>
+ *   <li>no trust anchors: the server asks no client for a certificate, so it needs none to check one with
+ *       ({@link #noTrustAnchors});</li>
  *   <li>Netty's {@link SslContext} around the engine, which makes one TLS engine per connection with our
  *       protocol versions and our ALPN choice ({@link #newServerHandler}).</li>
  * </ol>
@@ -103,13 +107,16 @@ public final class TlsContexts {
         try {
             return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                     .sslProvider(SslProvider.OPENSSL)
+                    // Netty hands the key to BoringSSL through a key store of this type: see IN_MEMORY_STORE_TYPE
+                    .keyStoreType(IN_MEMORY_STORE_TYPE)
+                    .trustManager(noTrustAnchors())
                     .protocols(PROTOCOLS)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             // a client that offers only h2 gets no ALPN answer and may go on with http/1.1
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN_PROTOCOLS))
                     .build();
-        } catch (SSLException e) {
+        } catch (SSLException | GeneralSecurityException e) {
             throw new IOException("cannot build the BoringSSL context: " + e, e);
         }
     }
@@ -124,12 +131,30 @@ public final class TlsContexts {
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(store, IN_MEMORY_PASSWORD);
             jdkContext = SSLContext.getInstance("TLS");
-            jdkContext.init(keyManagers.getKeyManagers(), null, null);
+            jdkContext.init(keyManagers.getKeyManagers(), noTrustAnchors().getTrustManagers(), null);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build the TLS context from " + ca.serverCertificateChain() + ": " + e, e);
         }
         return new JdkSslContext(jdkContext, false, null, IdentityCipherSuiteFilter.INSTANCE, null,
                 ClientAuth.NONE, PROTOCOLS, false);
+    }
+
+    /**
+     * The trust a server needs when it asks no client for a certificate (ClientAuth.NONE, RFC 8446 §4.3.2):
+     * none, an empty trust store. Left unset, both engines load the JDK's default one (cacerts, about 140 roots)
+     * as the context is built, about 150 ms of a start on the machine of bench/startup, for certificates
+     * this server is never shown.
+     */
+    private static TrustManagerFactory noTrustAnchors() throws GeneralSecurityException {
+        KeyStore empty = KeyStore.getInstance(IN_MEMORY_STORE_TYPE);
+        try {
+            empty.load(null, null);
+        } catch (IOException e) {
+            throw new KeyStoreException("an empty in-memory key store could not be made", e);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(empty);
+        return factory;
     }
 
     /**
