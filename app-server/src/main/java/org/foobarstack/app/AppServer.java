@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #start()} opens the pool (without waiting for the database: a database that is down gives 503s,
  *       not a failed start), starts the worker pool and the Netty event loops, and binds the port.</li>
  *   <li>{@link #address()} reports the bound address (the real port when port 0 was asked for).</li>
- *   <li>{@link #close()} stops accepting, refuses new requests with OVERLOADED, lets every request it accepted
+ *   <li>{@link #close()} refuses new requests with OVERLOADED, stops accepting connections, lets every request it accepted
  *       finish (still arriving, waiting for a worker, or running) for up to
  *       {@link AppServerConfig#shutdownTimeout()}, then closes connections and the pool. Calling it again does
  *       nothing.</li>
@@ -346,11 +346,13 @@ public final class AppServer implements AutoCloseable {
             }
             closed = true;
             long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-            // Step 1: no new connections. Step 2: no new requests on open ones.
+            // Step 1: no new requests on open connections. Step 2: no new connections. In this order, a client
+            // that finds the port closed knows that a request it sends on a connection still open is refused
+            // (OVERLOADED), not queued behind the ones being finished.
+            context.startDraining();
             if (serverChannel != null) {
                 serverChannel.close().awaitUninterruptibly();
             }
-            context.startDraining();
             // Step 3: let every accepted request end with its END_REQUEST: those whose body is still arriving
             // (they need the workers, so the pool stays open meanwhile), those waiting for a worker, those running.
             try {
