@@ -33,6 +33,7 @@ class HttpsTest {
 
     private static WebServer server;
     private static byte[] big;
+    private static byte[] small;
 
     @BeforeAll
     static void start() throws Exception {
@@ -40,6 +41,9 @@ class HttpsTest {
         big = new byte[3 * 1024 * 1024 + 17];
         new Random(42).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
+        small = new byte[1024];
+        new Random(7).nextBytes(small);
+        Files.write(root.resolve("small.bin"), small);
         server = new WebServer(WebServerConfig.builder().httpPort(0).httpsPort(0).documentRoot(root)
                 .dataDirectory(dir.resolve("data")).appServerAddress(new InetSocketAddress("127.0.0.1", 1)).build());
         server.start();
@@ -88,6 +92,24 @@ class HttpsTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(big);
+    }
+
+    @Test
+    void aSmallFileKeptInMemoryArrivesWholeAndInRangesThroughTheCipher() throws Exception {
+        HttpClient client = client("TLSv1.3");
+        for (int i = 0; i < 3; i++) {
+            // the first request finds the file on disk, the next ones the copy kept in memory
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri("/small.bin")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Length")).hasValue("1024");
+            assertThat(r.body()).isEqualTo(small);
+        }
+        HttpResponse<byte[]> range = client.send(HttpRequest.newBuilder(uri("/small.bin"))
+                .header("Range", "bytes=100-199").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 100-199/1024");
+        assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(small, 100, 200));
     }
 
     @Test

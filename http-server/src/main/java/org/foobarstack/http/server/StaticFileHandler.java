@@ -37,7 +37,8 @@ import java.util.List;
  *       {@code bytes *}{@code /length}; If-Range sends the whole file when the validator no longer matches.
  *       Several ranges would need multipart/byteranges: the server may ignore Range instead (RFC 9110 §14.2), and
  *       does.</li>
- *   <li>Body: the file goes out with zero copy on plain TCP, in chunks under TLS ({@link HttpExchange#sendFile}).</li>
+ *   <li>Body: a small file from memory (kept by {@link OpenFile}) with its head in one write; a larger one with
+ *       zero copy on plain TCP, in chunks under TLS ({@link HttpExchange#sendFile}).</li>
  * </ol>
  */
 public final class StaticFileHandler implements RequestHandler, AutoCloseable {
@@ -176,20 +177,26 @@ public final class StaticFileHandler implements RequestHandler, AutoCloseable {
                         .add("Content-Range", "bytes " + byteRange.first() + "-" + byteRange.last() + "/" + size);
             }
         }
-        OpenFile shared = exchange.isSecure() ? null : cache.descriptor(file, info);
+        OpenFile shared = cache.descriptor(file, info);
         if (shared != null) {
             ByteBuf small = shared.content(offset, length);
-            exchange.sendHead(head, length);
             if (small != null) {
-                // a small file kept in memory: head and body leave in one write
+                // a small file kept in memory: head and body leave in one write (under TLS, in one record)
                 shared.release();
+                exchange.sendHead(head, length);
                 exchange.sendBody(small);
-            } else {
-                // plain TCP and a cached descriptor: sendfile(2) from it, no open or close
-                exchange.sendFileRegion(shared.region(offset, length), length);
+                exchange.end();
+                return;
             }
-            exchange.end();
-            return;
+            if (!exchange.isSecure()) {
+                // plain TCP and a cached descriptor: sendfile(2) from it, no open or close
+                exchange.sendHead(head, length);
+                exchange.sendFileRegion(shared.region(offset, length), length);
+                exchange.end();
+                return;
+            }
+            // under TLS a large file passes through the cipher: it is read in chunks, from a descriptor of its own
+            shared.release();
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         if (channel.size() != size) {
