@@ -95,6 +95,8 @@ public final class ToxicJson {
                         Duration.ofNanos(Math.multiplyExact(whole(attributes, "delay"), 1000L)));
                 default -> new LimitData(whole(attributes, "bytes"));
             };
+        } catch (BadToxic e) {
+            throw e; // an attribute's own message, already naming it
         } catch (ArithmeticException e) {
             throw new BadToxic("a " + type + " attribute is too large");
         } catch (IllegalArgumentException e) {
