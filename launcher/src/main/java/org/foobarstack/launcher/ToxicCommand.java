@@ -59,14 +59,14 @@ final class ToxicCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Add a toxic to a link; it acts on the link's open connections at once.",
-                    "  latency DURATION [--jitter DURATION]   each chunk delayed (200ms, 1s)",
-                    "  bandwidth RATE                        at most RATE (64KB/s, 1MB/s; a bare number is KB/s)",
-                    "  slow_close DURATION                   the close passed on late",
-                    "  timeout [DURATION]                    data stopped, closed after DURATION (0: never)",
-                    "  reset_peer [DURATION]                 reset DURATION after the first data (default 0)",
-                    "  slicer [SIZE] [--size-variation N] [--delay DURATION]   cut into SIZE-byte slices "
-                            + "(default 64)",
-                    "  limit_data BYTES                      closed after BYTES bytes (1000, 64KB)"})
+                    "  latency 200ms [--jitter 20ms]     each chunk of data late",
+                    "  bandwidth 64KB/s                  at most that rate (1MB/s; 64 is KB/s)",
+                    "  slow_close 500ms                  the close passed on late",
+                    "  timeout [1s]                      data stopped, closed after it (0: never)",
+                    "  reset_peer [100ms]                reset that long after the first data",
+                    "  slicer [64] [--size-variation 16] [--delay 1ms]",
+                    "                                    cut into slices of that many bytes",
+                    "  limit_data 1000                   closed after that many bytes (64KB)"})
     static final class Add implements Callable<Integer> {
 
         @ParentCommand
