@@ -233,6 +233,31 @@ public final class AdminJson {
     }
 
     /** An error, with the status repeated and a sentence saying what to do. */
+    /** {@code GET /api/links}: every proxied link, its addresses and its toxics in Toxiproxy's shape. */
+    public String links(List<LinkStatus> links) {
+        ObjectNode root = root();
+        ArrayNode array = root.putArray("links");
+        links.forEach(link -> link(array.addObject(), link));
+        return traceJson.toText(root);
+    }
+
+    /** One link, answered when a toxic is added to or removed from it. */
+    public String link(LinkStatus link) {
+        ObjectNode root = root();
+        link(root.putObject("link"), link);
+        return traceJson.toText(root);
+    }
+
+    private static void link(ObjectNode node, LinkStatus link) {
+        node.put("name", link.name());
+        node.put("from", link.from());
+        node.put("to", link.to());
+        node.put("listen", link.listen());
+        node.put("upstream", link.upstream());
+        ArrayNode toxics = node.putArray("toxics");
+        link.toxics().forEach(toxic -> ToxicJson.write(toxic, toxics.addObject()));
+    }
+
     public String error(int status, String message) {
         ObjectNode root = root();
         root.put("status", status);

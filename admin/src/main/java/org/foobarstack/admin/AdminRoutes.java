@@ -30,6 +30,12 @@ import org.foobarstack.trace.TraceHub;
  *   POST /api/deploy?version=v2&strategy=rolling   start a deploy (all-at-once, rolling, blue-green); needs the
  *                                 token; 202 Accepted, Location: /api/operation
  *   POST /api/scale?role=web&count=3               start bringing the web servers to 3; needs the token; 202
+ *   GET /api/links                every link between two tiers with its proxy's addresses and toxics, in a stack
+ *                                 started with run --toxics; 404 without
+ *   POST /api/links/{from}->{to}/toxics          add a toxic, Toxiproxy's JSON ({"type": "latency",
+ *                                 "attributes": {"latency": 200}}, see {@link ToxicJson}); needs the token; 200
+ *                                 with the link; "->" may come as "-%3E"
+ *   DELETE /api/links/{from}->{to}/toxics/{name} remove it again; needs the token; 200 with the link
  *   GET /api/operation            the running or last deploy or scaling, with its steps so far; 404 before any
  *   GET /api/monitoring/summary   the monitoring server's /api/summary, /api/hosts, /api/alerts and
  *   GET /api/monitoring/hosts     /api/series?host=H&amp;metric=M, passed on as it answers them, in a design with a
@@ -44,7 +50,7 @@ import org.foobarstack.trace.TraceHub;
  * owner only, so that another program on the machine (or a web page in a browser, which cannot add the header)
  * cannot kill a host, or put a made-up chart on the dashboard.
  *
- * <p>Only {@code PUT /api/demo} reads a request body. The connection handler asks {@link #bodyLimit} which
+ * <p>Only {@code PUT /api/demo} and {@code POST /api/links/.../toxics} read a request body. The connection handler asks {@link #bodyLimit} which
  * requests those are, and {@link #answerBeforeBody} whether the head alone already settles the answer (no token,
  * a Content-Length over the limit), before it takes the body in; the other routes answer from the head.
  */
@@ -59,6 +65,13 @@ public final class AdminRoutes {
     private static final String DEPLOY = "/api/deploy";
     private static final String SCALE = "/api/scale";
     private static final String OPERATION = "/api/operation";
+    private static final String LINKS = "/api/links";
+    private static final String LINKS_PREFIX = LINKS + "/";
+    private static final String TOXICS = "/toxics";
+    /** A toxic's JSON is a hundred bytes or so; this leaves room for whitespace and nothing more. */
+    static final long TOXIC_MAX_BYTES = 64 * 1024;
+    private static final String LINK_ROUTES = "POST /api/links/{from}->{to}/toxics or DELETE "
+            + "/api/links/{from}->{to}/toxics/{name} (GET /api/links lists the links)";
     private static final String TRACE_PREFIX = TRACES + "/";
     private static final String DEMO = "/api/demo";
     /** What {@code /api/demo} answers: reading is open to anyone, storing needs the token. */
@@ -114,6 +127,9 @@ public final class AdminRoutes {
         if (path.startsWith(MonitoringProxy.PREFIX)) {
             // the stack is asked on every request: its monitor tier may be stopped or started while it runs
             return monitoring.handle(request, stack.monitoringServer());
+        }
+        if (path.equals(LINKS) || path.startsWith(LINKS_PREFIX)) {
+            return links(request, path);
         }
         if (path.equals(DEPLOY) || path.equals(SCALE)) {
             return startOperation(request, path);
@@ -185,6 +201,87 @@ public final class AdminRoutes {
                     .withField("Location", OPERATION);
         } catch (StackControl.ControlException e) {
             return error(HttpStatus.of(e.status()), e.getMessage());
+        }
+    }
+
+    /**
+     * {@code /api/links}: reading the links is open to anyone; adding or removing a toxic needs the token, checked
+     * before anything else is said about the link. The link's segment is percent-decoded, so {@code app-1-%3Edb-1}
+     * and {@code app-1->db-1} name the same link.
+     */
+    private AdminResponse links(AdminRequest request, String path) {
+        try {
+            if (path.equals(LINKS)) {
+                if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+                    return error(HttpStatus.METHOD_NOT_ALLOWED, LINKS + " answers GET and HEAD, not "
+                            + request.method() + "; toxics are added with " + LINK_ROUTES + " (RFC 9110 §15.5.6)")
+                            .withField("Allow", ALLOWED_METHODS);
+                }
+                return AdminResponse.json(HttpStatus.OK, json.links(stack.links()));
+            }
+            String rest = path.substring(LINKS_PREFIX.length());
+            int toxics = rest.indexOf(TOXICS);
+            String[] link = toxics < 0 ? null : linkEnds(rest.substring(0, toxics));
+            String after = toxics < 0 ? null : rest.substring(toxics + TOXICS.length());
+            if (link == null || !(after.isEmpty() || after.startsWith("/") && after.length() > 1
+                    && after.indexOf('/', 1) < 0)) {
+                return error(HttpStatus.NOT_FOUND, "no such page: " + path + "; toxics are changed with "
+                        + LINK_ROUTES);
+            }
+            boolean add = after.isEmpty();
+            String method = add ? "POST" : "DELETE";
+            if (!request.method().equals(method)) {
+                return error(HttpStatus.METHOD_NOT_ALLOWED, (add ? "adding" : "removing") + " a toxic changes the "
+                        + "stack: use " + method + ", not " + request.method() + " (RFC 9110 §15.5.6)")
+                        .withField("Allow", method);
+            }
+            AdminResponse refused = refuseWithoutToken(request, "a toxic", "this admin server controls no links");
+            if (refused != null) {
+                return refused;
+            }
+            if (add) {
+                return AdminResponse.json(HttpStatus.OK, json.link(stack.addToxic(link[0], link[1],
+                        ToxicJson.parse(readJson(request.body())))));
+            }
+            return AdminResponse.json(HttpStatus.OK, json.link(stack.removeToxic(link[0], link[1],
+                    percentDecoded(after.substring(1)))));
+        } catch (ToxicJson.BadToxic e) {
+            return error(HttpStatus.BAD_REQUEST, e.getMessage());
+        } catch (StackControl.ControlException e) {
+            return error(HttpStatus.of(e.status()), e.getMessage());
+        }
+    }
+
+    /** {@code app-1->db-1} (percent-encoded or not) as {@code [app-1, db-1]}; null when it is not a link's name. */
+    private static String[] linkEnds(String segment) {
+        String name = percentDecoded(segment);
+        int arrow = name == null ? -1 : name.indexOf("->");
+        if (arrow <= 0 || arrow + 2 >= name.length() || name.indexOf('/') >= 0) {
+            return null;
+        }
+        return new String[] {name.substring(0, arrow), name.substring(arrow + 2)};
+    }
+
+    /** RFC 3986 §2.1 percent-decoding of a path segment ('+' is itself there); null for a broken escape. */
+    private static String percentDecoded(String segment) {
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode readJson(byte[] body) {
+        if (body.length == 0) {
+            throw new ToxicJson.BadToxic("the toxic goes in the body, as JSON: {\"type\": \"latency\", "
+                    + "\"attributes\": {\"latency\": 200}}");
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ToxicJson.BadToxic("the body is not JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new ToxicJson.BadToxic("the body is not JSON: " + e.getMessage());
         }
     }
 
@@ -313,7 +410,15 @@ public final class AdminRoutes {
      * {@code PUT /api/demo}, whose body is the report; 0 for every other route, which answers from the head alone.
      */
     public long bodyLimit(AdminRequest request) {
-        return request.path().equals(DEMO) && request.method().equals("PUT") ? DemoReport.MAX_BYTES : 0;
+        if (request.path().equals(DEMO) && request.method().equals("PUT")) {
+            return DemoReport.MAX_BYTES;
+        }
+        return addsToxic(request) ? TOXIC_MAX_BYTES : 0;
+    }
+
+    private static boolean addsToxic(AdminRequest request) {
+        return request.method().equals("POST") && request.path().startsWith(LINKS_PREFIX)
+                && request.path().endsWith(TOXICS);
     }
 
     /**
@@ -326,7 +431,9 @@ public final class AdminRoutes {
      *                      as it arrives, with {@link #bodyTooLarge})
      */
     public AdminResponse answerBeforeBody(AdminRequest request, long contentLength) {
-        AdminResponse refused = refuseWithoutToken(request, "a demo report", NO_TOKEN_NO_DEMO);
+        AdminResponse refused = addsToxic(request)
+                ? refuseWithoutToken(request, "a toxic", "this admin server controls no links")
+                : refuseWithoutToken(request, "a demo report", NO_TOKEN_NO_DEMO);
         if (refused != null) {
             return refused;
         }
@@ -336,6 +443,10 @@ public final class AdminRoutes {
     /** 413 for a body over the limit of its route; {@code howBig} says how big it is, or how much arrived. */
     public AdminResponse bodyTooLarge(AdminRequest request, String howBig) {
         long limit = bodyLimit(request);
+        if (addsToxic(request)) {
+            return error(HttpStatus.CONTENT_TOO_LARGE, "a toxic is at most " + limit + " bytes of JSON; this one is "
+                    + howBig + " (RFC 9110 §15.5.14)");
+        }
         return error(HttpStatus.CONTENT_TOO_LARGE, "a demo report is at most " + limit / (1024 * 1024) + " MiB ("
                 + limit + " bytes); this one is " + howBig + " (RFC 9110 §15.5.14)");
     }

@@ -49,6 +49,40 @@ public interface StackControl {
         return java.util.Optional.empty();
     }
 
+    /** What the link routes answer a stack whose tiers connect to each other direct. */
+    String LINKS_DIRECT = "this stack connects its tiers direct, without a proxy on each link, so it takes no "
+            + "toxics: start it with `foobar-stack run --toxics`";
+
+    /**
+     * Every link between two tiers that runs through a proxy, with its toxics, in the order first used.
+     *
+     * @throws ControlException 404 when the stack runs its links direct (started without {@code --toxics})
+     */
+    default List<LinkStatus> links() {
+        throw new ControlException(404, LINKS_DIRECT);
+    }
+
+    /**
+     * Adds a toxic to the link from {@code from} to {@code to}; it acts on the link's open connections at once.
+     *
+     * @return the link, with its toxics now
+     * @throws ControlException 404 for a link that does not exist (the message names those that do), 409 for a
+     *                          name the link has a toxic of already
+     */
+    default LinkStatus addToxic(String from, String to, org.foobarstack.toxics.Toxic toxic) {
+        throw new ControlException(404, LINKS_DIRECT);
+    }
+
+    /**
+     * Removes the toxic named {@code name} from the link from {@code from} to {@code to}.
+     *
+     * @return the link, with the toxics left
+     * @throws ControlException 404 for an unknown link or toxic
+     */
+    default LinkStatus removeToxic(String from, String to, String name) {
+        throw new ControlException(404, LINKS_DIRECT);
+    }
+
     /** The operation running now, or the last one; empty when there was none. */
     default java.util.Optional<Operation.Snapshot> operation() {
         return java.util.Optional.empty();

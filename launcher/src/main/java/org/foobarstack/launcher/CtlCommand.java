@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * /api/topology}); the other actions change a host ({@code POST /api/hosts/HOST/ACTION}) and present the stack's
  * token, which the stack wrote into its data directory.
  */
-@Command(name = "ctl", mixinStandardHelpOptions = true,
+@Command(name = "ctl", mixinStandardHelpOptions = true, subcommands = ToxicCommand.class,
         description = {"Control a running stack through its admin server.",
                 "  status          every host, its tiers, and the load balancers' view of their servers",
                 "  kill HOST       stop every tier of HOST at once (sockets reset, as a power cut)",
@@ -35,28 +35,32 @@ import java.util.concurrent.Callable;
                 "  promote HOST    HOST's database, a replica, becomes the primary (the old one is fenced)",
                 "  pause-replication HOST    HOST's replica stops applying its primary's log",
                 "  resume-replication HOST   ...and applies it again",
-                "  reattach HOST   HOST's fenced former primary becomes a replica again, from a fresh copy"})
+                "  reattach HOST   HOST's fenced former primary becomes a replica again, from a fresh copy",
+                "  toxic add|remove|list   Toxiproxy's toxics on the links of a stack run with --toxics"})
 final class CtlCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "status, kill, start, drain, ready, promote, "
+    // optional to picocli, so that `ctl toxic ...` (a subcommand) parses; call() asks for it
+    @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1", description = "status, kill, start, drain, ready, promote, "
             + "pause-replication, resume-replication or reattach")
     String action;
 
     @Parameters(index = "1", paramLabel = "HOST", arity = "0..1", description = "the host to act on")
     String host;
 
-    @Option(names = "--admin", defaultValue = "http://127.0.0.1:9090",
+    @Option(names = "--admin", scope = CommandLine.ScopeType.INHERIT, defaultValue = "http://127.0.0.1:9090",
             description = "The admin server (default: ${DEFAULT-VALUE}).")
     URI admin;
 
-    @Option(names = "--data-dir", defaultValue = "data",
+    @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, defaultValue = "data",
             description = "The stack's data directory, where it wrote admin.token (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--token-file", description = "Read the token from this file instead of DATA-DIR/admin.token.")
+    @Option(names = "--token-file", scope = CommandLine.ScopeType.INHERIT,
+            description = "Read the token from this file instead of DATA-DIR/admin.token.")
     Path tokenFile;
 
-    @Option(names = "--json", description = "Print the admin server's JSON as it came.")
+    @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the admin server's JSON as it came.")
     boolean json;
 
     @CommandLine.Spec
@@ -68,6 +72,11 @@ final class CtlCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (action == null) {
+            err.println("ctl needs an action: status, kill HOST, start HOST, ... or toxic (ctl --help lists them)");
+            err.flush();
+            return 2;
+        }
         try {
             if (action.equals("status")) {
                 if (host != null) {
@@ -117,6 +126,53 @@ final class CtlCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /**
+     * A change through the admin API, with the stack's token: prints {@code done}'s sentence for the JSON of a 200
+     * (or the JSON itself with {@code --json}), the admin server's error otherwise. 0 when done, else 1.
+     */
+    int change(HttpRequest.Builder request, java.util.function.Function<JsonNode, String> done) {
+        PrintWriter err = spec.commandLine().getErr();
+        String token = OperationCommand.readToken(dataDir, tokenFile, err);
+        if (token == null) {
+            err.flush();
+            return 1;
+        }
+        return exchange(request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)), done);
+    }
+
+    /** A read through the admin API: {@code render}'s text of the JSON of a 200; 0 when it answered 200, else 1. */
+    int read(String path, java.util.function.Function<JsonNode, String> render) {
+        return exchange(HttpRequest.newBuilder(admin.resolve(path)).GET().timeout(Duration.ofSeconds(30)), render);
+    }
+
+    private int exchange(HttpRequest.Builder request, java.util.function.Function<JsonNode, String> render) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            HttpResponse<String> response = send(request);
+            JsonNode body = new ObjectMapper().readTree(response.body());
+            if (json) {
+                out.print(response.body());
+            } else if (response.statusCode() == 200) {
+                String text = render.apply(body);
+                out.print(text.endsWith("\n") ? text : text + "\n");
+            } else {
+                err.println(response.statusCode() + ": " + body.path("error").asText(response.body()));
+            }
+            return response.statusCode() == 200 ? 0 : 1;
+        } catch (IOException e) {
+            err.println("cannot reach the admin server at " + admin + " (" + e.getMessage()
+                    + "): is the stack running? --admin points elsewhere");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 
@@ -207,7 +263,7 @@ final class CtlCommand implements Callable<Integer> {
             }
         }
 
-        private static void table(StringBuilder b, List<String[]> rows) {
+        static void table(StringBuilder b, List<String[]> rows) {
             int columns = rows.get(0).length;
             int[] widths = new int[columns];
             for (String[] row : rows) {

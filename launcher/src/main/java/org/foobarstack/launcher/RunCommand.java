@@ -75,6 +75,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Serve the zone in which www.foobar.com is a CNAME for foobar.com instead of an A record.")
     boolean wwwCname;
 
+    @Option(names = "--toxics", description = "Put a proxy on every link between the tiers, on which `ctl toxic` "
+            + "adds Toxiproxy's toxics (latency, bandwidth, timeout...). Off by default: each link gets a hop more.")
+    boolean toxics;
+
     @Option(names = "--verbose", description = "When a tier cannot start, print the whole error with its stack trace.")
     boolean verbose;
 
@@ -119,6 +123,9 @@ final class RunCommand implements Callable<Integer> {
         out.println("Starting foobar-stack, topology " + config.topology().name() + " (data in "
                 + config.dataDir() + ")");
         Stack stack = new Stack(config);
+        if (toxics) {
+            stack.proxyLinks();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGINT and SIGTERM both run shutdown hooks: that is where the tiers stop, top down.
         Thread shutdown = new Thread(() -> {

@@ -5,6 +5,7 @@ import org.foobarstack.admin.AdminServer;
 import org.foobarstack.admin.BalancerStatus;
 import org.foobarstack.admin.HostAction;
 import org.foobarstack.admin.HostStatus;
+import org.foobarstack.admin.LinkStatus;
 import org.foobarstack.admin.StackControl;
 import org.foobarstack.admin.TopologyStatus;
 import org.foobarstack.app.AppServer;
@@ -17,11 +18,13 @@ import org.foobarstack.launcher.hosts.DnsTierRuntime;
 import org.foobarstack.launcher.ops.Operations;
 import org.foobarstack.launcher.hosts.HostRuntime;
 import org.foobarstack.launcher.hosts.LbTierRuntime;
+import org.foobarstack.launcher.hosts.LinkProxies;
 import org.foobarstack.launcher.hosts.ReplicationControl;
 import org.foobarstack.launcher.hosts.StackContext;
 import org.foobarstack.launcher.hosts.TierRuntime;
 import org.foobarstack.launcher.hosts.WebTierRuntime;
 import org.foobarstack.lb.LoadBalancer;
+import org.foobarstack.toxics.Toxic;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.storage.StorageConfig;
 import org.foobarstack.storage.StorageServer;
@@ -112,6 +115,8 @@ public final class Stack implements AutoCloseable, StackControl {
     private AdminServer admin;
     private String token;
     private boolean closed;
+    /** The proxies on the links between the tiers, with {@code run --toxics}; null while the tiers connect direct. */
+    private volatile LinkProxies links;
 
     public Stack(StackConfig config) {
         this.config = config;
@@ -233,6 +238,70 @@ public final class Stack implements AutoCloseable, StackControl {
     }
 
     /** Starts every host and the admin server; {@code progress} hears one line per tier as it comes up. */
+    /**
+     * Routes every link between the tiers through a proxy that carries Toxiproxy's toxics ({@code run --toxics}),
+     * which {@code /api/links} and {@code ctl toxic} then show and change. Each proxied link adds a hop, so a
+     * stack runs without them unless asked. Called before {@link #start}: a tier asks where to connect as it
+     * starts.
+     */
+    public synchronized void proxyLinks() {
+        if (links != null) {
+            return;
+        }
+        if (!started.isEmpty()) {
+            throw new IllegalStateException("the links are routed when the tiers start: proxyLinks() before start()");
+        }
+        links = new LinkProxies();
+        context.routeLinks(links);
+    }
+
+    @Override
+    public List<LinkStatus> links() {
+        return proxies().all().stream().map(Stack::linkStatus).toList();
+    }
+
+    @Override
+    public LinkStatus addToxic(String from, String to, Toxic toxic) {
+        LinkProxies.Link link = link(from, to);
+        try {
+            link.proxy().add(toxic);
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(409, e.getMessage()); // a toxic of that name is there already
+        }
+        return linkStatus(link);
+    }
+
+    @Override
+    public LinkStatus removeToxic(String from, String to, String name) {
+        LinkProxies.Link link = link(from, to);
+        try {
+            link.proxy().remove(name);
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(404, e.getMessage()); // no toxic of that name; the message lists them
+        }
+        return linkStatus(link);
+    }
+
+    private LinkProxies proxies() {
+        LinkProxies now = links;
+        if (now == null) {
+            throw new ControlException(404, LINKS_DIRECT);
+        }
+        return now;
+    }
+
+    private LinkProxies.Link link(String from, String to) {
+        LinkProxies proxies = proxies();
+        return proxies.find(from, to).orElseThrow(() -> new ControlException(404, "no link " + from + "->" + to
+                + " in this stack; its links: " + String.join(", ", proxies.all().stream()
+                .map(l -> l.from() + "->" + l.to()).toList())));
+    }
+
+    private static LinkStatus linkStatus(LinkProxies.Link link) {
+        return new LinkStatus(link.from(), link.to(), hostPort(link.proxy().address()),
+                hostPort(link.proxy().upstream()), link.proxy().toxics());
+    }
+
     public synchronized void start(Consumer<String> progress) {
         List<CompletableFuture<Void>> databases = new ArrayList<>();
         try {
@@ -702,6 +771,9 @@ public final class Stack implements AutoCloseable, StackControl {
         }
         for (HostRuntime host : hosts.values()) {
             host.markStoppedFromStack();
+        }
+        if (links != null) {
+            links.close(); // after the tiers: their connections end at the tiers, not at a vanished proxy
         }
     }
 

@@ -1,5 +1,6 @@
 package org.foobarstack.testkit;
 
+import org.foobarstack.launcher.hosts.LinkProxies;
 import org.foobarstack.toxics.LinkProxy;
 import org.foobarstack.toxics.Toxic;
 
@@ -25,10 +26,11 @@ public final class TestLink {
     private final String to;
     private final LinkProxy proxy;
 
-    TestLink(String from, String to, LinkProxy proxy) {
-        this.from = from;
-        this.to = to;
-        this.proxy = proxy;
+    /** A view of one of the stack's proxied links; two views of a link share its proxy and its toxics. */
+    TestLink(LinkProxies.Link link) {
+        this.from = link.from();
+        this.to = link.to();
+        this.proxy = link.proxy();
     }
 
     /** The calling tier's instance ({@code web-1}), or {@code client} for the test's own connections. */

@@ -2,6 +2,7 @@ package org.foobarstack.testkit;
 
 import org.foobarstack.launcher.Stack;
 import org.foobarstack.launcher.StackConfig;
+import org.foobarstack.launcher.hosts.LinkProxies;
 import org.foobarstack.launcher.hosts.DbCluster;
 import org.foobarstack.launcher.hosts.DbTierRuntime;
 import org.foobarstack.launcher.hosts.LbTierRuntime;
@@ -227,26 +228,23 @@ public final class TestStack implements AutoCloseable {
                 throw new IllegalArgumentException("the client reaches the " + design().name() + " design at "
                         + front + ", not " + to + ": link(\"client\", \"" + front + "\")");
             }
-            return links.client(front, front());
+            return new TestLink(links.outside("client", front, front()));
         }
-        TestLink link = links.find(from, to);
-        if (link == null) {
-            throw new IllegalArgumentException("no link " + LinkProxies.key(from, to) + " in the " + design().name()
+        return links.find(from, to).map(TestLink::new).orElseThrow(() ->
+            new IllegalArgumentException("no link " + LinkProxies.key(from, to) + " in the " + design().name()
                     + " design (links: client -> " + frontInstance() + ", " + String.join(", ",
                     links.all().stream().filter(l -> !l.from().equals("client"))
-                            .map(l -> LinkProxies.key(l.from(), l.to())).toList()) + ")");
-        }
-        return link;
+                            .map(LinkProxies.Link::name).toList()) + ")"));
     }
 
     /** Every link the stack routes through a proxy now (the client link once used). */
     public List<TestLink> links() {
-        return links.all();
+        return links.all().stream().map(TestLink::new).toList();
     }
 
     /** Removes every toxic from every link: for an {@code @AfterEach} when the stack is shared by a class. */
     public void removeAllToxics() {
-        links.all().forEach(TestLink::removeAll);
+        links.all().forEach(link -> link.proxy().removeAll());
     }
 
     private String frontInstance() {
