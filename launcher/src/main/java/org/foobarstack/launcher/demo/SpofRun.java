@@ -66,11 +66,17 @@ public record SpofRun(String design, String description, String killedHost, List
                 .mapToLong(e -> Math.max(0, e.atMillis() - killedAtMillis)).findFirst();
     }
 
-    /** Failed requests whose intended start fell before the kill: none, when the design was healthy. */
+    /**
+     * Failed requests that the kill cannot explain: none, when the design was healthy. A request counts when it was
+     * sent in a slice that ended before the kill by more than the slice's slowest answer, so that it was over
+     * before the kill; one sent just before, still waiting for its answer when the host died, failed because of
+     * the kill and does not count here (it counts in {@link #failed()}).
+     */
     public long failedBeforeKill() {
         long failed = 0;
         for (TimelineBucket bucket : load.timeline().buckets()) {
-            if (bucket.startMillis() + bucket.lengthMillis() <= killedAtMillis) {
+            double lastAnswerBy = bucket.startMillis() + bucket.lengthMillis() + bucket.maxLatencyMillis();
+            if (lastAnswerBy <= killedAtMillis) {
                 failed += bucket.failedTotal() + bucket.serverErrors();
             }
         }
