@@ -46,6 +46,24 @@ class DnsServerFaultTest {
         return DnsClient.query("www.foobar.com", Type.A).toWire();
     }
 
+    /** A connection that has sent one query, framed as RFC 1035 §4.2.2 says, and reads with this timeout. */
+    private Socket queryOverTcp(int readTimeoutMillis) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(server.tcpAddress(), DnsClient.TIMEOUT_MILLIS);
+            socket.setSoTimeout(readTimeoutMillis);
+            byte[] q = query();
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeShort(q.length);
+            out.write(q);
+            out.flush();
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     @Test
     void aDelayOverTcp_theAnswerTakesAtLeastTheDelay_andUdpIsUntouched() throws IOException {
         faults.add(Fault.on(Trigger.QUERY_OVER_TCP).delay(Duration.ofMillis(300)));
@@ -86,14 +104,7 @@ class DnsServerFaultTest {
     @Test
     void aResetOverTcp_theClientsReadFails() throws IOException {
         faults.add(Fault.on(Trigger.QUERY_OVER_TCP).then(Effect.RESET));
-        try (Socket socket = new Socket()) {
-            socket.connect(server.tcpAddress(), DnsClient.TIMEOUT_MILLIS);
-            socket.setSoTimeout(DnsClient.TIMEOUT_MILLIS);
-            byte[] q = query();
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.writeShort(q.length);
-            out.write(q);
-            out.flush();
+        try (Socket socket = queryOverTcp(DnsClient.TIMEOUT_MILLIS)) {
             assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
         }
@@ -102,14 +113,7 @@ class DnsServerFaultTest {
     @Test
     void aCloseOverTcp_theClientReadsTheEndOfTheStream() throws IOException {
         faults.add(Fault.on(Trigger.QUERY_OVER_TCP).then(Effect.CLOSE));
-        try (Socket socket = new Socket()) {
-            socket.connect(server.tcpAddress(), DnsClient.TIMEOUT_MILLIS);
-            socket.setSoTimeout(DnsClient.TIMEOUT_MILLIS);
-            byte[] q = query();
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.writeShort(q.length);
-            out.write(q);
-            out.flush();
+        try (Socket socket = queryOverTcp(DnsClient.TIMEOUT_MILLIS)) {
             assertThat(new DataInputStream(socket.getInputStream()).read()).isEqualTo(-1);
         }
     }
@@ -117,14 +121,7 @@ class DnsServerFaultTest {
     @Test
     void aStallOverTcp_aClientWithAReadTimeoutTimesOut_andClearingThePlanHeals() throws IOException {
         faults.add(Fault.on(Trigger.QUERY_OVER_TCP).then(Effect.STALL));
-        try (Socket socket = new Socket()) {
-            socket.connect(server.tcpAddress(), DnsClient.TIMEOUT_MILLIS);
-            socket.setSoTimeout(300);
-            byte[] q = query();
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.writeShort(q.length);
-            out.write(q);
-            out.flush();
+        try (Socket socket = queryOverTcp(300)) {
             assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
         }
         faults.clear();

@@ -66,6 +66,9 @@ final class CtlCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** A host action waits for the host's tiers to stop or start (a database's boot, a fresh copy to reattach). */
+    private static final Duration HOST_ACTION_TIMEOUT = Duration.ofSeconds(90);
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @Override
@@ -101,31 +104,17 @@ final class CtlCommand implements Callable<Integer> {
                 err.println("ctl " + action + " needs a host: ctl " + action + " HOST (ctl status lists them)");
                 return 2;
             }
-            String token = OperationCommand.readToken(dataDir, tokenFile, err);
-            if (token == null) {
-                return 1;
-            }
-            HttpResponse<String> response = send(HttpRequest.newBuilder(admin.resolve("/api/hosts/" + host + "/"
-                    + action)).header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(90)));
-            JsonNode body = new ObjectMapper().readTree(response.body());
-            if (json) {
-                out.print(response.body());
-            } else if (response.statusCode() == 200) {
-                out.println(body.path("result").asText() + " (" + body.path("tookMillis").asLong() + " ms)");
-            } else {
-                err.println(response.statusCode() + ": " + body.path("error").asText(response.body()));
-            }
-            out.flush();
-            err.flush();
-            return response.statusCode() == 200 ? 0 : 1;
+            return change(HttpRequest.newBuilder(admin.resolve("/api/hosts/" + host + "/" + action))
+                            .POST(HttpRequest.BodyPublishers.noBody()), HOST_ACTION_TIMEOUT,
+                    body -> body.path("result").asText() + " (" + body.path("tookMillis").asLong() + " ms)");
         } catch (IOException e) {
-            err.println("cannot reach the admin server at " + admin + " (" + e.getMessage()
-                    + "): is the stack running? --admin points elsewhere");
-            return 1;
+            return OperationCommand.unreachable(admin, e, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 
@@ -134,13 +123,17 @@ final class CtlCommand implements Callable<Integer> {
      * (or the JSON itself with {@code --json}), the admin server's error otherwise. 0 when done, else 1.
      */
     int change(HttpRequest.Builder request, java.util.function.Function<JsonNode, String> done) {
+        return change(request, Duration.ofSeconds(30), done);
+    }
+
+    private int change(HttpRequest.Builder request, Duration timeout, java.util.function.Function<JsonNode, String> done) {
         PrintWriter err = spec.commandLine().getErr();
         String token = OperationCommand.readToken(dataDir, tokenFile, err);
         if (token == null) {
             err.flush();
             return 1;
         }
-        return exchange(request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)), done);
+        return exchange(request.header("Authorization", "Bearer " + token).timeout(timeout), done);
     }
 
     /** A read through the admin API: {@code render}'s text of the JSON of a 200; 0 when it answered 200, else 1. */
@@ -164,9 +157,7 @@ final class CtlCommand implements Callable<Integer> {
             }
             return response.statusCode() == 200 ? 0 : 1;
         } catch (IOException e) {
-            err.println("cannot reach the admin server at " + admin + " (" + e.getMessage()
-                    + "): is the stack running? --admin points elsewhere");
-            return 1;
+            return OperationCommand.unreachable(admin, e, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

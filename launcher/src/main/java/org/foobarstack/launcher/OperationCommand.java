@@ -111,9 +111,7 @@ abstract class OperationCommand implements Callable<Integer> {
                 Thread.sleep(POLL.toMillis());
             }
         } catch (IOException e) {
-            err.println("cannot reach the admin server at " + admin + " (" + e.getMessage()
-                    + "): is the stack running? --admin points elsewhere");
-            return 1;
+            return OperationCommand.unreachable(admin, e, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
@@ -135,6 +133,13 @@ abstract class OperationCommand implements Callable<Integer> {
             err.println("cannot read the token from " + file + ": " + e.getMessage());
         }
         return null;
+    }
+
+    /** Says that the admin server could not be reached, and where to look; the exit code of that, 1. */
+    static int unreachable(URI admin, IOException e, PrintWriter err) {
+        err.println("cannot reach the admin server at " + admin + " (" + e.getMessage()
+                + "): is the stack running? --admin points elsewhere");
+        return 1;
     }
 
     /** "300s", "2m", "500ms". */

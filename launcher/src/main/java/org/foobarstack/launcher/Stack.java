@@ -110,8 +110,6 @@ public final class Stack implements AutoCloseable, StackControl {
     private final Operations operations;
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final List<TierRuntime> started = new CopyOnWriteArrayList<>();
-    /** Completed once the tiers that serve have started: the databases' boots wait for it ({@link #start}). */
-    private CompletableFuture<Void> beforeDatabases;
     private AdminServer admin;
     private String token;
     private boolean closed;
@@ -304,6 +302,8 @@ public final class Stack implements AutoCloseable, StackControl {
 
     public synchronized void start(Consumer<String> progress) {
         List<CompletableFuture<Void>> databases = new ArrayList<>();
+        // completed once the tiers that serve have started: the databases' boots wait for it (step 2)
+        CompletableFuture<Void> serving = new CompletableFuture<>();
         try {
             writeToken();
             hosts.values().forEach(HostRuntime::markStartingFromStack);
@@ -322,8 +322,6 @@ public final class Stack implements AutoCloseable, StackControl {
             // Derby's boot takes about two seconds of CPU, as much as every other tier's start together; on a
             // machine of two cores, booting it beside them slowed them by half. So it waits for them (they need
             // only its address), and its boot delays nothing but the first request that needs the database.
-            CompletableFuture<Void> serving = new CompletableFuture<>();
-            beforeDatabases = serving;
             for (TierRuntime tier : context.tiers(Role.DB)) {
                 DbTierRuntime db = (DbTierRuntime) tier;
                 boolean replica = db.cluster().map(c -> !c.primary().equals(db.host().name())).orElse(false);
@@ -362,10 +360,8 @@ public final class Stack implements AutoCloseable, StackControl {
             failover = AutoFailover.start(context, replication).orElse(null);
             hosts.values().forEach(HostRuntime::markRunningFromStack);
         } catch (RuntimeException e) {
-            if (beforeDatabases != null) {
-                // a database that has not begun its boot never begins it
-                beforeDatabases.completeExceptionally(e);
-            }
+            // a database that has not begun its boot never begins it
+            serving.completeExceptionally(e);
             for (CompletableFuture<Void> database : databases) {
                 database.handle((ok, failure) -> null).join();
             }
