@@ -232,7 +232,6 @@ public final class AdminJson {
         return traceJson.write(trace);
     }
 
-    /** An error, with the status repeated and a sentence saying what to do. */
     /** {@code GET /api/links}: every proxied link, its addresses and its toxics in Toxiproxy's shape. */
     public String links(List<LinkStatus> links) {
         ObjectNode root = root();
@@ -258,6 +257,7 @@ public final class AdminJson {
         link.toxics().forEach(toxic -> ToxicJson.write(toxic, toxics.addObject()));
     }
 
+    /** An error, with the status repeated and a sentence saying what to do. */
     public String error(int status, String message) {
         ObjectNode root = root();
         root.put("status", status);

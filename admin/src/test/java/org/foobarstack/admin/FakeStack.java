@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.foobarstack.toxics.LinkProxy;
+import org.foobarstack.toxics.Toxic;
 
 /**
  * A {@link StackControl} standing in for the launcher: the shipped "distributed" design, as the launcher reports
@@ -29,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * decides what the dashboard sees between two of its reads.
  *
  * <p>{@link #monitoringServer(InetSocketAddress)} names a monitoring server, as a design with a monitor tier has.
+ *
+ * <p>{@link #proxyLink} puts a real {@link LinkProxy} on a link, as {@code run --toxics} does: the toxics added
+ * through the admin server then act on the bytes that cross it. Without one, {@code GET /api/links} is 404, as for
+ * a stack whose tiers connect direct.
  */
 final class FakeStack implements StackControl {
 
@@ -73,6 +79,62 @@ final class FakeStack implements StackControl {
         stack.dbRoles.put("server-1", "primary");
         stack.dbRoles.put("server-2", "replica");
         return stack;
+    }
+
+    /** Link name ({@code app-1->db-1}) to its proxy; empty while the links run direct. */
+    private final Map<String, LinkProxy> links = new LinkedHashMap<>();
+
+    /** Shows {@code proxy} as the link from {@code from} to {@code to}; the test starts and closes it. */
+    synchronized void proxyLink(String from, String to, LinkProxy proxy) {
+        links.put(from + "->" + to, proxy);
+    }
+
+    @Override
+    public synchronized List<LinkStatus> links() {
+        if (links.isEmpty()) {
+            return StackControl.super.links();
+        }
+        return links.keySet().stream().map(this::linkStatus).toList();
+    }
+
+    @Override
+    public synchronized LinkStatus addToxic(String from, String to, Toxic toxic) {
+        try {
+            proxyOf(from, to).add(toxic);
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(409, e.getMessage());
+        }
+        return linkStatus(from + "->" + to);
+    }
+
+    @Override
+    public synchronized LinkStatus removeToxic(String from, String to, String name) {
+        try {
+            proxyOf(from, to).remove(name);
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(404, e.getMessage());
+        }
+        return linkStatus(from + "->" + to);
+    }
+
+    private LinkProxy proxyOf(String from, String to) {
+        LinkProxy proxy = links.get(from + "->" + to);
+        if (proxy == null) {
+            throw new ControlException(404, "no link " + from + "->" + to + "; its links: "
+                    + String.join(", ", links.keySet()));
+        }
+        return proxy;
+    }
+
+    private LinkStatus linkStatus(String name) {
+        LinkProxy proxy = links.get(name);
+        int arrow = name.indexOf("->");
+        return new LinkStatus(name.substring(0, arrow), name.substring(arrow + 2), hostPort(proxy.address()),
+                hostPort(proxy.upstream()), proxy.toxics());
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 
     @Override

@@ -1,5 +1,5 @@
 // foobar-stack dashboard. Plain JavaScript, no build step, no library: it reads the admin server's JSON APIs
-// and draws six panels.
+// and draws seven panels.
 //
 //   1. Topology      GET /api/topology every 2 s  -> the hosts as boxes with their tiers, the load balancer's view
 //                                                    of its servers, arrows in the order a request crosses them,
@@ -24,6 +24,10 @@
 //                    .../hosts and .../alerts        push, each web server's requests per second, error rate and
 //                    every 2 s                       p99 with a line of its last 5 minutes, each replica's lag,
 //                                                    and the alert rules with their state and their alerts
+//   7. Links         GET /api/links every 2 s     -> in a stack run with --toxics: each link between two tiers,
+//                                                    its proxy and its toxics, a form that adds one and a button
+//                                                    that removes one (POST/DELETE /api/links/..., with the
+//                                                    token); the toxics also show on the topology's arrows
 //
 // Every piece of text from the server goes into the page through textContent or an SVG text node, never as
 // HTML, so a header value such as "<script>" shows as those characters and runs nothing.
@@ -732,9 +736,20 @@
       else if (edge.lagging) cls += ' arrow-lagging';
       const group = svg('g', { class: cls, 'data-from': edge.from, 'data-to': edge.to, 'data-kind': edge.kind });
       group.append(...arrowShapes(route.points));
-      if (edge.label && route.label) {
-        group.appendChild(svg('text', { x: route.label.x, y: route.label.y, 'text-anchor': route.label.anchor,
-          class: 'arrow-label' }, edge.label));
+      // a link that carries toxics (run --toxics) says which after its label, ↑ on the requests, ↓ on the answers
+      const toxics = edge.kind === 'dns-answer' ? [] : toxicsBetween(edge.from, edge.to);
+      if (toxics.length) {
+        group.classList.add('arrow-toxic');
+        group.dataset.toxics = toxics.map(t => t.name).join(' ');
+      }
+      if ((edge.label || toxics.length) && route.label) {
+        const label = svg('text', { x: route.label.x, y: route.label.y, 'text-anchor': route.label.anchor,
+          class: 'arrow-label' }, edge.label || '');
+        if (toxics.length) {
+          label.appendChild(svg('tspan', { class: 'toxic-label' }, ' ☣ ' + toxics.map(toxic => shortToxic(toxic)
+              + (toxic.stream === 'upstream' ? '↑' : '↓')).join(' ')));
+        }
+        group.appendChild(label);
       }
       parts.push(group);
     }
@@ -2165,6 +2180,243 @@
     document.getElementById('monitor-alerts').replaceChildren(...rules);
   }
 
+  // ------------------------------------------------------------------ 7. links: Toxiproxy's toxics between the tiers
+  //
+  // Only a stack started with --toxics has links to show: GET /api/links answers 404 otherwise, for as long as
+  // the stack runs, so after a 404 the page stops asking. Adding and removing a toxic needs the token, like the
+  // host buttons; the answer, or the refusal, goes in the panel's own status line.
+
+  const LINKS_EVERY_MS = 2000;
+
+  /**
+   * Each toxic's attributes, in Toxiproxy's names and units, with the value the form starts at and what it does:
+   * the same table as ctl toxic's help and docs/testing.md.
+   */
+  const TOXICS = {
+    latency: { does: 'delays every piece of data by latency ± jitter',
+      attributes: [{ name: 'latency', unit: 'ms', value: 200 }, { name: 'jitter', unit: 'ms', value: 0 }] },
+    bandwidth: { does: 'lets through at most rate kilobytes a second',
+      attributes: [{ name: 'rate', unit: 'KB/s', value: 100 }] },
+    slow_close: { does: 'holds the close back for delay after the other side closed',
+      attributes: [{ name: 'delay', unit: 'ms', value: 1000 }] },
+    timeout: { does: 'lets no data through and closes the connection after timeout (0: never closes, the data '
+        + 'waits until the toxic is removed)', attributes: [{ name: 'timeout', unit: 'ms', value: 0 }] },
+    reset_peer: { does: 'resets the connection (a TCP RST) after timeout, at once with 0',
+      attributes: [{ name: 'timeout', unit: 'ms', value: 0 }] },
+    slicer: { does: 'cuts the data into pieces of average_size ± size_variation bytes, sent delay apart',
+      attributes: [{ name: 'average_size', unit: 'bytes', value: 64 }, { name: 'size_variation', unit: 'bytes',
+        value: 32 }, { name: 'delay', unit: 'µs', value: 10 }] },
+    limit_data: { does: 'closes the connection once bytes bytes have passed',
+      attributes: [{ name: 'bytes', unit: 'bytes', value: 1024 }] },
+  };
+
+  const linksView = {
+    /** False once GET /api/links said 404: this stack's tiers connect direct. */
+    proxied: true,
+    loading: false,
+    /** The last answer's links, as the server sent them; [] before the first. */
+    links: [],
+    lastJson: '',
+    /** The links whose remove or add is on its way: their buttons wait for the answer. */
+    pending: new Set(),
+  };
+
+  async function refreshLinks() {
+    if (!linksView.proxied || linksView.loading) return;
+    linksView.loading = true;
+    try {
+      const { status, body } = await getJson('/api/links');
+      if (status === 404) {
+        linksView.proxied = false;
+        linksView.links = [];
+        document.getElementById('links-panel').hidden = true;
+        return;
+      }
+      if (status !== 200) return;
+      const text = JSON.stringify(body.links);
+      if (text === linksView.lastJson) return;
+      linksView.lastJson = text;
+      linksView.links = body.links || [];
+      document.getElementById('links-panel').hidden = false;
+      renderLinks();
+      drawArrows(); // the toxics show on the topology's arrows too
+    } catch (e) {
+      // the topology panel already says when the admin server cannot be reached
+    } finally {
+      linksView.loading = false;
+    }
+  }
+
+  /** The toxics on the link from one instance to another (or "client"): [] for a link without a proxy. */
+  function toxicsBetween(from, to) {
+    const link = linksView.links.find(l => l.from === from && l.to === to);
+    return link ? link.toxics : [];
+  }
+
+  /** A toxic in a few words, as ctl toxic list prints it: "latency +200 ms ±0 ms". */
+  function describeToxic(toxic) {
+    const a = toxic.attributes || {};
+    switch (toxic.type) {
+      case 'latency': return 'latency +' + a.latency + ' ms ±' + a.jitter + ' ms';
+      case 'bandwidth': return 'bandwidth ' + a.rate + ' KB/s';
+      case 'slow_close': return 'slow_close ' + a.delay + ' ms';
+      case 'timeout': return a.timeout > 0 ? 'timeout, closed after ' + a.timeout + ' ms' : 'timeout, no data';
+      case 'reset_peer': return a.timeout > 0 ? 'reset_peer after ' + a.timeout + ' ms' : 'reset_peer at once';
+      case 'slicer': return 'slicer ' + a.average_size + '±' + a.size_variation + ' bytes, ' + a.delay + ' µs apart';
+      case 'limit_data': return 'limit_data ' + a.bytes + ' bytes';
+      default: return toxic.type;
+    }
+  }
+
+  /** A toxic in a word or two, for an arrow with little room: "+200ms", "100KB/s", "reset". */
+  function shortToxic(toxic) {
+    const a = toxic.attributes || {};
+    switch (toxic.type) {
+      case 'latency': return '+' + a.latency + 'ms';
+      case 'bandwidth': return a.rate + 'KB/s';
+      case 'limit_data': return 'limit ' + a.bytes + 'B';
+      case 'reset_peer': return 'reset';
+      default: return toxic.type;
+    }
+  }
+
+  function renderLinks() {
+    const token = currentToken();
+    const rows = linksView.links.map(link => {
+      const row = el('tr');
+      row.dataset.link = link.name;
+      const chips = el('td', 'toxics');
+      if (!link.toxics.length) chips.appendChild(el('span', 'empty', 'none'));
+      for (const toxic of link.toxics) {
+        const chip = el('span', 'toxic');
+        chip.dataset.toxic = toxic.name;
+        chip.dataset.stream = toxic.stream;
+        chip.title = TOXICS[toxic.type] ? TOXICS[toxic.type].does : '';
+        chip.append(el('b', null, toxic.name), document.createTextNode(' ' + describeToxic(toxic) + ', '
+            + toxic.stream + (toxic.toxicity < 1 ? ', toxicity ' + toxic.toxicity : '')));
+        const remove = el('button', 'toxic-remove', '✕');
+        remove.type = 'button';
+        remove.setAttribute('aria-label', 'remove ' + toxic.name + ' from ' + link.name);
+        remove.disabled = !token || linksView.pending.has(link.name);
+        remove.title = token ? 'remove this toxic' : NO_TOKEN;
+        remove.addEventListener('click', () => removeToxic(link, toxic.name));
+        chip.appendChild(remove);
+        chips.appendChild(chip);
+      }
+      row.append(el('td', 'link-name', link.from + ' → ' + link.to), el('td', 'mono', link.listen),
+          el('td', 'mono', link.upstream), chips);
+      return row;
+    });
+    document.getElementById('links').replaceChildren(...rows);
+    // the link list changes only with the stack: keep the one chosen across refreshes
+    const select = document.getElementById('toxic-link');
+    const names = linksView.links.map(l => l.name);
+    if ([...select.options].map(o => o.value).join('\n') !== names.join('\n')) {
+      const chosen = select.value;
+      select.replaceChildren(...linksView.links.map(l => {
+        const option = el('option', null, l.from + ' → ' + l.to);
+        option.value = l.name;
+        return option;
+      }));
+      if (names.includes(chosen)) select.value = chosen;
+      else if (names.some(n => /^app-\d+->db-\d+$/.test(n))) select.value = names.find(n => /^app-/.test(n));
+    }
+    const add = document.getElementById('toxic-add');
+    add.disabled = !token;
+    add.title = token ? '' : NO_TOKEN;
+  }
+
+  /** The attribute inputs of the toxic chosen, each with its unit, and a sentence on what the toxic does. */
+  function renderToxicAttributes() {
+    const type = document.getElementById('toxic-type').value;
+    const toxic = TOXICS[type];
+    const inputs = toxic.attributes.map(attribute => {
+      const label = el('label', null, attribute.name + ' ');
+      const input = el('input');
+      input.type = 'number';
+      input.min = '0';
+      input.step = '1';
+      input.required = true;
+      input.value = String(attribute.value);
+      input.name = attribute.name;
+      input.dataset.attribute = attribute.name;
+      label.append(input, document.createTextNode(' ' + attribute.unit));
+      return label;
+    });
+    document.getElementById('toxic-attributes').replaceChildren(...inputs);
+    document.getElementById('toxic-help').textContent = type + ' ' + toxic.does + '.';
+    document.getElementById('toxic-name').placeholder = type + '_' + document.getElementById('toxic-stream').value;
+  }
+
+  function linksStatus(state, text) {
+    const status = document.getElementById('links-status');
+    status.dataset.state = state;
+    status.textContent = text;
+  }
+
+  /** POST /api/links/{from}->{to}/toxics with the form's toxic, as Toxiproxy's JSON. */
+  async function addToxic(event) {
+    event.preventDefault();
+    const linkName = document.getElementById('toxic-link').value;
+    const type = document.getElementById('toxic-type').value;
+    const toxic = { type, stream: document.getElementById('toxic-stream').value,
+      toxicity: Number(document.getElementById('toxic-toxicity').value), attributes: {} };
+    for (const input of document.querySelectorAll('#toxic-attributes input')) {
+      toxic.attributes[input.dataset.attribute] = Number(input.value);
+    }
+    const name = document.getElementById('toxic-name').value.trim();
+    if (name) toxic.name = name;
+    await changeLinks(linkName, 'POST', '/api/links/' + encodeURIComponent(linkName) + '/toxics', toxic,
+        (link) => linkName + ': added ' + describeAdded(link, toxic));
+  }
+
+  function describeAdded(link, sent) {
+    const added = link.toxics.find(t => t.name === (sent.name || sent.type + '_' + sent.stream));
+    return added ? added.name + ', ' + describeToxic(added) + ', ' + added.stream : sent.type;
+  }
+
+  /** DELETE /api/links/{from}->{to}/toxics/{name}. */
+  async function removeToxic(link, name) {
+    await changeLinks(link.name, 'DELETE', '/api/links/' + encodeURIComponent(link.name) + '/toxics/'
+        + encodeURIComponent(name), null, () => link.name + ': removed ' + name);
+  }
+
+  async function changeLinks(linkName, method, path, toxic, said) {
+    const token = currentToken();
+    if (!token) {
+      linksStatus('error', NO_TOKEN);
+      return;
+    }
+    linksView.pending.add(linkName);
+    renderLinks();
+    linksStatus('pending', linkName + ': ' + (method === 'POST' ? 'adding ' + toxic.type : 'removing') + '…');
+    try {
+      const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+      if (toxic) headers['Content-Type'] = 'application/json';
+      const response = await fetch(path, { method, cache: 'no-store', headers,
+        body: toxic ? JSON.stringify(toxic) : undefined });
+      let body = {};
+      try {
+        body = await response.json();
+      } catch (e) {
+        // no JSON: the status alone says what happened
+      }
+      if (response.ok) {
+        linksStatus('ok', said(body.link));
+      } else {
+        if (response.status === 403) forgetToken();
+        linksStatus('error', linkName + ': refused, ' + response.status + ': ' + (body.error || response.statusText));
+      }
+    } catch (e) {
+      linksStatus('error', linkName + ': no answer from the admin server (' + e.message + ')');
+    } finally {
+      linksView.pending.delete(linkName);
+      linksView.lastJson = ''; // draw the answer even if a refresh in flight brings the same list
+      await refreshLinks();
+      renderLinks();
+    }
+  }
+
   // ------------------------------------------------------------------ wiring
 
   function step(delta) {
@@ -2197,14 +2449,21 @@
     window.addEventListener('hashchange', () => {
       takeTokenFromAddress();
       if (topo.body) updateTopology(topo.body);
+      if (linksView.links.length) renderLinks();
     });
+    document.getElementById('toxic-form').addEventListener('submit', addToxic);
+    document.getElementById('toxic-type').addEventListener('change', renderToxicAttributes);
+    document.getElementById('toxic-stream').addEventListener('change', renderToxicAttributes);
+    renderToxicAttributes();
     window.addEventListener('resize', drawArrows);
     refreshTopology();
     refreshRequests();
     refreshDemo();
     refreshOperation();
     refreshMonitoring();
+    refreshLinks();
     setInterval(refreshTopology, TOPOLOGY_EVERY_MS);
+    setInterval(refreshLinks, LINKS_EVERY_MS);
     setInterval(refreshRequests, REQUESTS_EVERY_MS);
     setInterval(refreshDemo, DEMO_EVERY_MS);
     setInterval(refreshOperation, OPERATION_EVERY_MS);
