@@ -163,6 +163,30 @@ public final class LinkProxy implements AutoCloseable {
         applyToOpen(now, connection -> connection.remove(toxicName));
     }
 
+    /**
+     * Replaces the toxic of the same name with {@code toxic} (Toxiproxy's toxic update: new attributes or a new
+     * toxicity). Connections opened from now on have it in the old one's place in the chain; an open connection
+     * passes on what the old stage holds, then runs the new one last in its chain, after a fresh draw on its
+     * toxicity.
+     *
+     * @throws IllegalArgumentException when there is no toxic of that name
+     */
+    public void update(Toxic toxic) {
+        List<ProxyConnection> now;
+        synchronized (this) {
+            if (!toxics.containsKey(toxic.name())) {
+                throw new IllegalArgumentException("the link " + name + " has no toxic named " + toxic.name()
+                        + " (toxics: " + String.join(", ", toxics.keySet()) + ")");
+            }
+            toxics.put(toxic.name(), toxic); // an existing key keeps its place in a LinkedHashMap
+            now = List.copyOf(open);
+        }
+        applyToOpen(now, connection -> {
+            connection.remove(toxic.name());
+            connection.apply(toxic);
+        });
+    }
+
     /** Removes every toxic: the link is clean again (Toxiproxy's reset). */
     public void removeAll() {
         for (Toxic toxic : toxics()) {
@@ -173,6 +197,11 @@ public final class LinkProxy implements AutoCloseable {
     /** The toxics now, in the order their stages run. */
     public synchronized List<Toxic> toxics() {
         return List.copyOf(toxics.values());
+    }
+
+    /** Whether it listens now: started, and not closed since. */
+    public synchronized boolean listening() {
+        return listener != null;
     }
 
     /** How many connections are open through the proxy now. */
