@@ -46,8 +46,9 @@ import java.util.function.Consumer;
  *       moment, each kept or left out by a draw on its toxicity;</li>
  *   <li>{@link #add} and {@link #remove} change the toxics while traffic flows: new connections get the new set,
  *       and every open connection adds or removes the stage on its own event loop before the call returns. A
- *       removed stage first passes on what it holds;</li>
- *   <li>{@link #close()} closes the listener and every connection; {@link #start()} may follow again.</li>
+ *       removed stage first passes on what it holds; {@link #update} swaps a toxic for one of the same name;</li>
+ *   <li>{@link #close()} closes the listener and every connection; {@link #start()} may follow again, on the same
+ *       port ({@link #listening()} tells which it is now: Toxiproxy's API disables and enables a proxy so).</li>
  * </ol>
  * No state is static: any number of proxies run in one JVM. The draws (toxicity, jitter, slice sizes) come from a
  * {@link Random} seeded with the proxy's seed, the connection's number and the toxic's name, so a test that opens
