@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *       before the client reads it.</li>
  *   <li>When the request did not ask to keep the connection (RFC 9112 §9.3), the connection closes once the
  *       response is written: {@link State#CLOSING}.</li>
+ *   <li>A request the routes refuse on sight, from its head's fields ({@link HttpRoutes#screen}: Toxiproxy's API
+ *       takes nothing from a browser) gets that refusal, and its body, if any, is not read.</li>
  *   <li>A parse error is answered with its status and the RFC rule it broke, then the connection closes
  *       (RFC 9112 §9.6: after a framing error no later byte can be trusted).</li>
  *   <li>A connection silent for the idle timeout is closed.</li>
@@ -70,7 +72,7 @@ final class AdminConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(AdminConnectionHandler.class);
 
-    private final AdminRoutes routes;
+    private final HttpRoutes routes;
     private final DateHeader date;
     private final RateLimitedLog badRequests;
     private State state = State.READY;
@@ -82,7 +84,7 @@ final class AdminConnectionHandler extends ChannelInboundHandlerAdapter {
     private long bodyLimit;
     private ByteArrayOutputStream body;
 
-    AdminConnectionHandler(AdminRoutes routes, DateHeader date, RateLimitedLog badRequests) {
+    AdminConnectionHandler(HttpRoutes routes, DateHeader date, RateLimitedLog badRequests) {
         this.routes = routes;
         this.date = date;
         this.badRequests = badRequests;
@@ -109,6 +111,11 @@ final class AdminConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHead(ChannelHandlerContext ctx, HttpRequestHead head) {
+        AdminResponse refused = routes.screen(head);
+        if (refused != null) {
+            respond(ctx, head, refused, head.hasBody());
+            return;
+        }
         AdminRequest request = AdminRequest.of(head);
         long limit = routes.bodyLimit(request);
         if (limit == 0 || !head.hasBody()) {

@@ -249,6 +249,7 @@ public final class AdminJson {
 
     private static void link(ObjectNode node, LinkStatus link) {
         node.put("name", link.name());
+        node.put("proxy", link.proxyName());
         node.put("from", link.from());
         node.put("to", link.to());
         node.put("listen", link.listen());

@@ -54,7 +54,7 @@ import org.foobarstack.trace.TraceHub;
  * requests those are, and {@link #answerBeforeBody} whether the head alone already settles the answer (no token,
  * a Content-Length over the limit), before it takes the body in; the other routes answer from the head.
  */
-public final class AdminRoutes {
+public final class AdminRoutes implements HttpRoutes {
 
     public static final String ALLOWED_METHODS = "GET, HEAD";
     public static final int DEFAULT_LIMIT = 50;
@@ -116,6 +116,7 @@ public final class AdminRoutes {
         this.adminEndpoint = Objects.requireNonNull(adminEndpoint, "adminEndpoint");
     }
 
+    @Override
     public AdminResponse handle(AdminRequest request) {
         String path = request.path();
         if (path.startsWith(HOSTS_PREFIX)) {
@@ -263,7 +264,7 @@ public final class AdminRoutes {
     }
 
     /** RFC 3986 §2.1 percent-decoding of a path segment ('+' is itself there); null for a broken escape. */
-    private static String percentDecoded(String segment) {
+    static String percentDecoded(String segment) {
         try {
             return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
@@ -409,6 +410,7 @@ public final class AdminRoutes {
      * How many bytes of body the route of this request reads: {@link DemoReport#MAX_BYTES} for
      * {@code PUT /api/demo}, whose body is the report; 0 for every other route, which answers from the head alone.
      */
+    @Override
     public long bodyLimit(AdminRequest request) {
         if (request.path().equals(DEMO) && request.method().equals("PUT")) {
             return DemoReport.MAX_BYTES;
@@ -430,6 +432,7 @@ public final class AdminRoutes {
      * @param contentLength the head's Content-Length, or -1 when the body is chunked (its size is then checked
      *                      as it arrives, with {@link #bodyTooLarge})
      */
+    @Override
     public AdminResponse answerBeforeBody(AdminRequest request, long contentLength) {
         AdminResponse refused = addsToxic(request)
                 ? refuseWithoutToken(request, "a toxic", "this admin server controls no links")
@@ -441,6 +444,7 @@ public final class AdminRoutes {
     }
 
     /** 413 for a body over the limit of its route; {@code howBig} says how big it is, or how much arrived. */
+    @Override
     public AdminResponse bodyTooLarge(AdminRequest request, String howBig) {
         long limit = bodyLimit(request);
         if (addsToxic(request)) {

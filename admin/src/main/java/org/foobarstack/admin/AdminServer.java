@@ -67,7 +67,11 @@ public final class AdminServer implements AutoCloseable {
     private static final long STOP_TIMEOUT_MILLIS = 2000;
 
     private final AdminConfig config;
-    private final AdminRoutes routes;
+    private final HttpRoutes routes;
+    /** How messages name this server: "admin", or "toxiproxy" for {@link ToxiproxyServer}'s. */
+    private final String tier;
+    /** What the start-up log line lists after the address. */
+    private final String contents;
     private final DateHeader date = new DateHeader();
     private final RateLimitedLog badRequests = new RateLimitedLog(log, RateLimitedLog.Policy.FIVE_PER_SECOND);
 
@@ -95,11 +99,27 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer(AdminConfig config, TraceHub hub, Metrics metrics, StackControl stack, String token) {
         this.config = Objects.requireNonNull(config, "config");
         this.routes = new AdminRoutes(hub, metrics, stack, token, this::endpoint);
+        this.tier = TIER;
+        this.contents = "dashboard /, metrics /metrics, health /health";
+    }
+
+    /**
+     * A server with the admin server's plumbing (parser, connection handler, threads) and other routes: what
+     * {@link ToxiproxyServer} runs on.
+     *
+     * @param tier     how its messages name it
+     * @param contents what its start-up log line lists after the address
+     */
+    AdminServer(AdminConfig config, HttpRoutes routes, String tier, String contents) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.tier = Objects.requireNonNull(tier, "tier");
+        this.contents = Objects.requireNonNull(contents, "contents");
     }
 
     public synchronized void start() throws IOException {
         if (started || closed) {
-            throw new IllegalStateException(TIER + " " + config.serverName() + " already "
+            throw new IllegalStateException(tier + " " + config.serverName() + " already "
                     + (closed ? "closed" : "started") + "; make a new AdminServer");
         }
         started = true;
@@ -128,7 +148,7 @@ public final class AdminServer implements AutoCloseable {
             requested = new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port());
         } catch (IOException e) {
             close();
-            throw new IOException(TIER + " " + config.serverName() + ": bind address " + config.bindAddress()
+            throw new IOException(tier + " " + config.serverName() + ": bind address " + config.bindAddress()
                     + " is not an IP address", e);
         }
         try {
@@ -140,15 +160,15 @@ public final class AdminServer implements AutoCloseable {
             String where = requested.getHostString() + ":" + requested.getPort();
             if (e instanceof BindException || e.getCause() instanceof BindException
                     || String.valueOf(e.getMessage()).contains("in use")) {
-                throw new IOException(TIER + " " + config.serverName() + ": cannot listen on HTTP port " + where
-                        + " (address already in use); stop whatever holds it or choose another admin port "
+                throw new IOException(tier + " " + config.serverName() + ": cannot listen on HTTP port " + where
+                        + " (address already in use); stop whatever holds it or choose another " + tier + " port "
                         + "(0 picks a free one)", e);
             }
-            throw new IOException(TIER + " " + config.serverName() + ": cannot listen on HTTP port " + where
+            throw new IOException(tier + " " + config.serverName() + ": cannot listen on HTTP port " + where
                     + ": " + e.getMessage(), e);
         }
-        log.info("{} {} listening on http://{} (dashboard /, metrics /metrics, health /health)", TIER,
-                config.serverName(), endpoint());
+        log.info("{} {} listening on http://{} ({})", tier,
+                config.serverName(), endpoint(), contents);
     }
 
     private AdminConnectionHandler newHandler() {
@@ -193,7 +213,7 @@ public final class AdminServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("{} {}: connections still closing after {} ms; stopping anyway", TIER, config.serverName(),
+            log.warn("{} {}: connections still closing after {} ms; stopping anyway", tier, config.serverName(),
                     STOP_TIMEOUT_MILLIS);
         }
         if (workers != null) {
@@ -203,7 +223,7 @@ public final class AdminServer implements AutoCloseable {
             loop.shutdownGracefully(0, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
         if (address != null) {
-            log.info("{} {} stopped", TIER, config.serverName());
+            log.info("{} {} stopped", tier, config.serverName());
         }
     }
 }

@@ -26,4 +26,19 @@ public record LinkStatus(String from, String to, String listen, String upstream,
     public String name() {
         return from + "->" + to;
     }
+
+    /** {@code app-1_to_db-1}: the link's proxy's name in Toxiproxy's API ({@link #proxyName(String, String)}). */
+    public String proxyName() {
+        return proxyName(from, to);
+    }
+
+    /**
+     * The name of the link from {@code from} to {@code to} in Toxiproxy's API, {@code app-1_to_db-1}. Its clients
+     * put a proxy's name into the request's path as it is (toxiproxy-java does not percent-encode it), so the
+     * name keeps to the characters a path segment may hold unencoded (RFC 3986 §2.3: letters, digits, "-", ".",
+     * "_", "~"); the {@code ->} of {@link #name()} has a "&gt;", which must be encoded.
+     */
+    public static String proxyName(String from, String to) {
+        return from + "_to_" + to;
+    }
 }

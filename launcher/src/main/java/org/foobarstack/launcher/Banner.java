@@ -157,9 +157,18 @@ final class Banner {
 
     private static String admin(Stack stack) {
         String base = "http://" + hostPort(stack.admin().address());
+        String toxiproxy = stack.toxiproxy() == null ? "" : line("toxiproxy", "http://"
+                + hostPort(stack.toxiproxy().address()) + "  (Toxiproxy's API, no token: its clients see the links "
+                + "as proxies named like " + firstProxyName(stack) + ")");
         return line("admin", base + "/  (dashboard; /metrics, /health, /api/topology, /api/traces)")
                 + line("", "with host controls: " + base + "/#token=" + stack.token()
-                + "  (the token is also in " + stack.tokenFile() + ")");
+                + "  (the token is also in " + stack.tokenFile() + ")") + toxiproxy;
+    }
+
+    /** The name of a link in Toxiproxy's API, for the banner: the first one made (app-1_to_db-1 in simple). */
+    private static String firstProxyName(Stack stack) {
+        List<org.foobarstack.admin.LinkStatus> links = stack.links();
+        return links.isEmpty() ? "app-1_to_db-1" : links.get(0).proxyName();
     }
 
     private static String line(String tier, String where) {

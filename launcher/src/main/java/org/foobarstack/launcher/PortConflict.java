@@ -51,8 +51,9 @@ record PortConflict(String tier, String address, int port, boolean udp, String f
             if (m.find()) {
                 String tier = failure.tier();
                 boolean https = String.join(" ", messages).contains("HTTPS");
+                boolean anyDesign = tier.equals(Stack.TOXIPROXY_TIER); // its flag moves it in every design
                 return Optional.of(new PortConflict(tier, m.group(1), Integer.parseInt(m.group(2)),
-                        tier.startsWith("DNS server"), simpleDesign ? flagFor(tier, https) : null));
+                        tier.startsWith("DNS server"), simpleDesign || anyDesign ? flagFor(tier, https) : null));
             }
         }
         return Optional.empty();
@@ -67,6 +68,7 @@ record PortConflict(String tier, String address, int port, boolean udp, String f
             case "app server" -> "--app-port";
             case "storage" -> "--db-port";
             case "admin" -> "--admin-port";
+            case Stack.TOXIPROXY_TIER -> "--toxiproxy-port";
             default -> null;
         };
     }

@@ -1,5 +1,6 @@
 package org.foobarstack.launcher;
 
+import org.foobarstack.admin.ToxiproxyServer;
 import org.foobarstack.topology.ShippedTopologies;
 import org.foobarstack.topology.Topology;
 import org.foobarstack.topology.TopologyException;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -76,8 +78,20 @@ final class RunCommand implements Callable<Integer> {
     boolean wwwCname;
 
     @Option(names = "--toxics", description = "Put a proxy on every link between the tiers, on which `ctl toxic` "
-            + "adds Toxiproxy's toxics (latency, bandwidth, timeout...). Off by default: each link gets a hop more.")
+            + "and Toxiproxy's clients (through Toxiproxy's API, see --toxiproxy-port) add Toxiproxy's toxics "
+            + "(latency, bandwidth, timeout...). Off by default: each link gets a hop more.")
     boolean toxics;
+
+    @Option(names = "--toxiproxy-port", defaultValue = "" + ToxiproxyServer.DEFAULT_PORT,
+            description = "With --toxics: the port of Toxiproxy's HTTP API, which Toxiproxy's clients (toxiproxy-java, "
+                    + "toxiproxy-cli) use to change the links' toxics; 0 for any free port (default: ${DEFAULT-VALUE}, "
+                    + "Toxiproxy's).")
+    int toxiproxyPort;
+
+    @Option(names = "--toxiproxy-host", defaultValue = "127.0.0.1",
+            description = "With --toxics: the loopback address of Toxiproxy's API, which has no token "
+                    + "(default: ${DEFAULT-VALUE}).")
+    InetAddress toxiproxyHost;
 
     @Option(names = "--verbose", description = "When a tier cannot start, print the whole error with its stack trace.")
     boolean verbose;
@@ -88,6 +102,17 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Topology topology = null;
+        for (String flag : java.util.List.of("--toxiproxy-port", "--toxiproxy-host")) {
+            if (!toxics && spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                System.err.println("foobar-stack: " + flag + " places Toxiproxy's API, which runs with --toxics only");
+                return 2;
+            }
+        }
+        if (toxics && !toxiproxyHost.isLoopbackAddress()) {
+            System.err.println("foobar-stack: --toxiproxy-host must be a loopback address (127.0.0.0/8 or ::1): "
+                    + "Toxiproxy's API has no token");
+            return 2;
+        }
         if (topologyName != null) {
             for (String flag : SIMPLE_ONLY) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
@@ -124,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
                 + config.dataDir() + ")");
         Stack stack = new Stack(config);
         if (toxics) {
-            stack.proxyLinks();
+            stack.proxyLinks(new InetSocketAddress(toxiproxyHost, toxiproxyPort));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGINT and SIGTERM both run shutdown hooks: that is where the tiers stop, top down.

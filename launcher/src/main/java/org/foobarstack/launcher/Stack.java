@@ -8,6 +8,7 @@ import org.foobarstack.admin.HostStatus;
 import org.foobarstack.admin.LinkStatus;
 import org.foobarstack.admin.StackControl;
 import org.foobarstack.admin.TopologyStatus;
+import org.foobarstack.admin.ToxiproxyServer;
 import org.foobarstack.app.AppServer;
 import org.foobarstack.dns.DnsServer;
 import org.foobarstack.http.WebServer;
@@ -24,6 +25,7 @@ import org.foobarstack.launcher.hosts.StackContext;
 import org.foobarstack.launcher.hosts.TierRuntime;
 import org.foobarstack.launcher.hosts.WebTierRuntime;
 import org.foobarstack.lb.LoadBalancer;
+import org.foobarstack.toxics.LinkProxy;
 import org.foobarstack.toxics.Toxic;
 import org.foobarstack.lb.backend.Server;
 import org.foobarstack.storage.StorageConfig;
@@ -93,6 +95,9 @@ public final class Stack implements AutoCloseable, StackControl {
     /** Where the admin token is kept, in the data directory. */
     public static final String TOKEN_FILE = "admin.token";
 
+    /** How start-up lines and errors name Toxiproxy's API. */
+    public static final String TOXIPROXY_TIER = "Toxiproxy API";
+
     private final StackConfig config;
     /** The design as it runs: the file's, then with the hosts {@code scale} and blue-green deploys add. */
     private volatile Topology topology;
@@ -115,6 +120,9 @@ public final class Stack implements AutoCloseable, StackControl {
     private boolean closed;
     /** The proxies on the links between the tiers, with {@code run --toxics}; null while the tiers connect direct. */
     private volatile LinkProxies links;
+    /** Where Toxiproxy's API is to listen, when asked for ({@link #proxyLinks(InetSocketAddress)}); else null. */
+    private InetSocketAddress toxiproxyAddress;
+    private ToxiproxyServer toxiproxy;
 
     public Stack(StackConfig config) {
         this.config = config;
@@ -253,6 +261,31 @@ public final class Stack implements AutoCloseable, StackControl {
         context.routeLinks(links);
     }
 
+    /**
+     * {@link #proxyLinks()}, and Toxiproxy's HTTP API at {@code api} (Toxiproxy's 127.0.0.1:8474 by default in
+     * {@code run --toxics}; port 0 for a free one), through which Toxiproxy's clients see the links as proxies
+     * named {@code app-1_to_db-1} and change their toxics. It starts after the admin server.
+     */
+    public synchronized void proxyLinks(InetSocketAddress api) {
+        proxyLinks();
+        toxiproxyAddress = api;
+    }
+
+    /** The links by their name in Toxiproxy's API ({@code app-1_to_db-1}), in the order first used. */
+    private Map<String, LinkProxy> toxiproxyLinks() {
+        Map<String, LinkProxy> byName = new LinkedHashMap<>();
+        LinkProxies now = links;
+        if (now != null) {
+            now.all().forEach(link -> byName.put(LinkStatus.proxyName(link.from(), link.to()), link.proxy()));
+        }
+        return byName;
+    }
+
+    /** Toxiproxy's API, once started; null without it. */
+    public ToxiproxyServer toxiproxy() {
+        return toxiproxy;
+    }
+
     @Override
     public List<LinkStatus> links() {
         return proxies().all().stream().map(Stack::linkStatus).toList();
@@ -349,6 +382,9 @@ public final class Stack implements AutoCloseable, StackControl {
             serving.complete(null);
             awaitBalancerPairs(progress);
             startAdmin(progress);
+            if (toxiproxyAddress != null) {
+                startToxiproxy(progress);
+            }
             for (CompletableFuture<Void> database : databases) {
                 awaitStorage(database);
             }
@@ -516,6 +552,19 @@ public final class Stack implements AutoCloseable, StackControl {
             throw new TierStartException("admin", new IllegalStateException("did not accept a connection"));
         }
         progress.accept(String.format("  %-11s up in %d ms", "admin", (System.nanoTime() - began) / 1_000_000));
+    }
+
+    private void startToxiproxy(Consumer<String> progress) {
+        long began = System.nanoTime();
+        try {
+            toxiproxy = new ToxiproxyServer(toxiproxyAddress.getAddress().getHostAddress(), toxiproxyAddress.getPort(),
+                    this::toxiproxyLinks);
+            toxiproxy.start();
+        } catch (IOException | RuntimeException e) {
+            throw new TierStartException(TOXIPROXY_TIER, e);
+        }
+        endpoints.add(new Endpoint(TOXIPROXY_TIER, toxiproxy.address()));
+        progress.accept(String.format("  %-11s up in %d ms", "toxiproxy", (System.nanoTime() - began) / 1_000_000));
     }
 
     /**
@@ -748,6 +797,9 @@ public final class Stack implements AutoCloseable, StackControl {
         operations.close();
         if (failover != null) {
             failover.close();
+        }
+        if (toxiproxy != null) {
+            toxiproxy.close(); // with the proxies its clients made; the links' proxies close after the tiers
         }
         if (admin != null) {
             admin.close();

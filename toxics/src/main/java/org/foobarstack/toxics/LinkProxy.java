@@ -46,8 +46,9 @@ import java.util.function.Consumer;
  *       moment, each kept or left out by a draw on its toxicity;</li>
  *   <li>{@link #add} and {@link #remove} change the toxics while traffic flows: new connections get the new set,
  *       and every open connection adds or removes the stage on its own event loop before the call returns. A
- *       removed stage first passes on what it holds;</li>
- *   <li>{@link #close()} closes the listener and every connection; {@link #start()} may follow again.</li>
+ *       removed stage first passes on what it holds; {@link #update} swaps a toxic for one of the same name;</li>
+ *   <li>{@link #close()} closes the listener and every connection; {@link #start()} may follow again, on the same
+ *       port ({@link #listening()} tells which it is now: Toxiproxy's API disables and enables a proxy so).</li>
  * </ol>
  * No state is static: any number of proxies run in one JVM. The draws (toxicity, jitter, slice sizes) come from a
  * {@link Random} seeded with the proxy's seed, the connection's number and the toxic's name, so a test that opens
@@ -163,6 +164,30 @@ public final class LinkProxy implements AutoCloseable {
         applyToOpen(now, connection -> connection.remove(toxicName));
     }
 
+    /**
+     * Replaces the toxic of the same name with {@code toxic} (Toxiproxy's toxic update: new attributes or a new
+     * toxicity). Connections opened from now on have it in the old one's place in the chain; an open connection
+     * passes on what the old stage holds, then runs the new one last in its chain, after a fresh draw on its
+     * toxicity.
+     *
+     * @throws IllegalArgumentException when there is no toxic of that name
+     */
+    public void update(Toxic toxic) {
+        List<ProxyConnection> now;
+        synchronized (this) {
+            if (!toxics.containsKey(toxic.name())) {
+                throw new IllegalArgumentException("the link " + name + " has no toxic named " + toxic.name()
+                        + " (toxics: " + String.join(", ", toxics.keySet()) + ")");
+            }
+            toxics.put(toxic.name(), toxic); // an existing key keeps its place in a LinkedHashMap
+            now = List.copyOf(open);
+        }
+        applyToOpen(now, connection -> {
+            connection.remove(toxic.name());
+            connection.apply(toxic);
+        });
+    }
+
     /** Removes every toxic: the link is clean again (Toxiproxy's reset). */
     public void removeAll() {
         for (Toxic toxic : toxics()) {
@@ -173,6 +198,11 @@ public final class LinkProxy implements AutoCloseable {
     /** The toxics now, in the order their stages run. */
     public synchronized List<Toxic> toxics() {
         return List.copyOf(toxics.values());
+    }
+
+    /** Whether it listens now: started, and not closed since. */
+    public synchronized boolean listening() {
+        return listener != null;
     }
 
     /** How many connections are open through the proxy now. */

@@ -2303,7 +2303,9 @@
         chip.appendChild(remove);
         chips.appendChild(chip);
       }
-      row.append(el('td', 'link-name', link.from + ' → ' + link.to), el('td', 'mono', link.listen),
+      const name = el('td', 'link-name', link.from + ' → ' + link.to);
+      if (link.proxy) name.title = 'in Toxiproxy\'s API (127.0.0.1:8474): the proxy ' + link.proxy;
+      row.append(name, el('td', 'mono', link.listen),
           el('td', 'mono', link.upstream), chips);
       return row;
     });
