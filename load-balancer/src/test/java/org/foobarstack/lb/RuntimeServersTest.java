@@ -389,6 +389,7 @@ class RuntimeServersTest {
         AtomicBoolean stop = new AtomicBoolean();
         Set<String> seen = ConcurrentHashMap.newKeySet();
         List<String> failures = new CopyOnWriteArrayList<>();
+        AtomicInteger answered = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(4);
         List<Future<Integer>> done = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
@@ -404,15 +405,20 @@ class RuntimeServersTest {
                         }
                         seen.add(response.header("X-Backend-Server"));
                         served++;
+                        answered.incrementAndGet();
                     }
                 }
                 return served;
             }));
         }
         try {
+            // the changes must meet requests in flight: every round waits for answers while its server is in
+            awaitTrue("the clients sending", () -> answered.get() >= 4);
             for (int round = 0; round < 20; round++) {
                 TestBackend comer = comers.get(round % 2);
                 Server server = lb.addServer(unchecked(comer));
+                int before = answered.get();
+                awaitTrue("answers while " + comer.name + " is in", () -> answered.get() > before + 2);
                 lb.setState(comer.name, Server.AdminState.DRAIN);
                 awaitTrue(comer.name + "'s sessions at 0", () -> server.currentSessions() == 0);
                 lb.setState(comer.name, Server.AdminState.MAINT);
