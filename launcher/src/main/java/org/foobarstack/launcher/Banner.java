@@ -160,9 +160,12 @@ final class Banner {
         String toxiproxy = stack.toxiproxy() == null ? "" : line("toxiproxy", "http://"
                 + hostPort(stack.toxiproxy().address()) + "  (Toxiproxy's API, no token: its clients see the links "
                 + "as proxies named like " + firstProxyName(stack) + ")");
+        String client = stack.clientLink().map(address -> line("client", "http://" + hostPort(address)
+                + "/  (the client's link to the front, through a proxy: requests sent here cross its toxics)"))
+                .orElse("");
         return line("admin", base + "/  (dashboard; /metrics, /health, /api/topology, /api/traces)")
                 + line("", "with host controls: " + base + "/#token=" + stack.token()
-                + "  (the token is also in " + stack.tokenFile() + ")") + toxiproxy;
+                + "  (the token is also in " + stack.tokenFile() + ")") + toxiproxy + client;
     }
 
     /** The name of a link in Toxiproxy's API, for the banner: the first one made (app-1_to_db-1 in simple). */

@@ -243,7 +243,6 @@ public final class Stack implements AutoCloseable, StackControl {
         return new LbTierRuntime(context, host, (LbTier) tier);
     }
 
-    /** Starts every host and the admin server; {@code progress} hears one line per tier as it comes up. */
     /**
      * Routes every link between the tiers through a proxy that carries Toxiproxy's toxics ({@code run --toxics}),
      * which {@code /api/links} and {@code ctl toxic} then show and change. Each proxied link adds a hop, so a
@@ -279,6 +278,27 @@ public final class Stack implements AutoCloseable, StackControl {
             now.all().forEach(link -> byName.put(LinkStatus.proxyName(link.from(), link.to()), link.proxy()));
         }
         return byName;
+    }
+
+    /**
+     * With proxied links, the client's own way in ({@code client -> lb-1}, or {@code client -> web-1} without a
+     * balancer): a proxy on the front's address, on a port of its own. Requests sent there cross its toxics, so a
+     * learner can make the last mile slow; www and the front's own port stay direct, so that what DNS answers and
+     * what the other clients see do not change.
+     */
+    private void openClientLink() {
+        InetSocketAddress front = front();
+        Optional<String> instance = first(Role.LB).or(() -> first(Role.WEB)).map(TierRuntime::instance);
+        if (front != null && instance.isPresent()) {
+            links.outside("client", instance.get(), front);
+        }
+    }
+
+    /** Where the client link of {@link #openClientLink} listens; empty when the links run direct. */
+    public Optional<InetSocketAddress> clientLink() {
+        LinkProxies now = links;
+        return now == null ? Optional.empty() : now.all().stream().filter(l -> l.from().equals("client"))
+                .findFirst().map(l -> l.proxy().address());
     }
 
     /** Toxiproxy's API, once started; null without it. */
@@ -333,6 +353,7 @@ public final class Stack implements AutoCloseable, StackControl {
                 hostPort(link.proxy().upstream()), link.proxy().toxics());
     }
 
+    /** Starts every host and the admin server; {@code progress} hears one line per tier as it comes up. */
     public synchronized void start(Consumer<String> progress) {
         List<CompletableFuture<Void>> databases = new ArrayList<>();
         // completed once the tiers that serve have started: the databases' boots wait for it (step 2)
@@ -381,6 +402,9 @@ public final class Stack implements AutoCloseable, StackControl {
                     + " in the background");
             serving.complete(null);
             awaitBalancerPairs(progress);
+            if (links != null) {
+                openClientLink();
+            }
             startAdmin(progress);
             if (toxiproxyAddress != null) {
                 startToxiproxy(progress);

@@ -173,6 +173,36 @@ class CtlToxicTest {
         assertThat(json.readTree(deleted.body()).path("link").path("toxics")).isEmpty();
     }
 
+    @Test
+    @Order(6)
+    void theClientsOwnLinkToTheFrontCarriesToxicsWhileTheFrontsPortStaysDirect() throws Exception {
+        InetSocketAddress client = stack.clientLink().orElseThrow();
+        JsonNode links = new ObjectMapper().readTree(RawHttp.get(stack.admin().address(), "/api/links").body());
+        JsonNode link = find(links, "client->web-1");
+        assertThat(link.path("listen").asText()).isEqualTo(client.getAddress().getHostAddress() + ":"
+                + client.getPort());
+        assertThat(link.path("upstream").asText()).isEqualTo(stack.front().getAddress().getHostAddress() + ":"
+                + stack.front().getPort());
+        assertThat(client.getAddress()).as("on the front's own address").isEqualTo(stack.front().getAddress());
+        assertThat(Banner.of(stack)).contains("http://" + link.path("listen").asText() + "/");
+
+        Result added = ctl("toxic", "add", "client->web-1", "latency", LATENCY_MS + "ms", "--admin", admin,
+                "--token-file", stack.tokenFile().toString());
+        assertThat(added.code).as(added.err).isZero();
+        try {
+            long started = System.nanoTime();
+            RawHttp through = RawHttp.get(client, "/");
+            long took = (System.nanoTime() - started) / 1_000_000;
+            assertThat(through.status()).isEqualTo(200);
+            assertThat(took).as("through the client link").isGreaterThanOrEqualTo(LATENCY_MS);
+            // the front's own port, which www names, is not slowed
+            assertThat(medianMillis(3)).isLessThan(baselineMs + LATENCY_MS - TOLERANCE_MS);
+        } finally {
+            ctl("toxic", "remove", "client->web-1", "latency_downstream", "--admin", admin,
+                    "--token-file", stack.tokenFile().toString());
+        }
+    }
+
     private static String post(String body, String token) {
         return "POST /api/links/app-1-%3Edb-1/toxics HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
                 + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
