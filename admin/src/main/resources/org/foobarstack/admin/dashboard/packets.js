@@ -36,7 +36,8 @@
   const ASK_AGAIN_MS = 2000;
 
   const view = {
-    /** The trace whose packets are known (or known to be absent), and when the admin server was asked. */
+    /** The trace whose packets are known (or known to be absent), when the admin server answered, and the trace
+     *  whose packets are being asked for (null when no question is on its way). */
     traceId: null,
     askedAt: 0,
     asking: null,
@@ -63,21 +64,23 @@
   async function packetsOf(traceId) {
     const now = Date.now();
     if (view.traceId === traceId && (view.walk || now - view.askedAt < ASK_AGAIN_MS)) return;
-    if (view.asking) return;
+    if (view.asking === traceId) return;
     view.asking = traceId;
+    let walk = null;
     try {
       const response = await fetch('/api/traces/' + encodeURIComponent(traceId) + '/packets',
           { cache: 'no-store', headers: { Accept: 'application/json' } });
       const body = response.status === 200 ? await response.json() : null;
-      view.traceId = traceId;
-      view.walk = body && Array.isArray(body.client) ? body : null;
+      walk = body && Array.isArray(body.client) ? body : null;
     } catch (e) {
-      view.traceId = traceId;
-      view.walk = null;
-    } finally {
-      view.askedAt = Date.now();
-      view.asking = null;
+      walk = null;
     }
+    // another request opened meanwhile: its own question decides, not this late answer
+    if (view.asking !== traceId) return;
+    view.traceId = traceId;
+    view.walk = walk;
+    view.askedAt = Date.now();
+    view.asking = null;
   }
 
   // ------------------------------------------------------------------ which packets carried the message
