@@ -22,6 +22,9 @@ import org.foobarstack.trace.TraceHub;
  *   GET /api/topology             the hosts, their tiers, up or down, and the balancers' view of their servers
  *   GET /api/traces?limit=N       the newest N requests (default 50, at most 500), newest first
  *   GET /api/traces/{id}          one trace with all its hops and fields; {id} may be the 8-digit request id
+ *   PUT /api/traces/{id}/packets  store what "walk --json --packets" captured for that trace (JSON, at most 2 MiB,
+ *                                 the last 16 traces kept); needs the token; 204
+ *   GET /api/traces/{id}/packets  those packets, as they were sent; 404 when the trace has none
  *   POST /api/hosts/{host}/{act}  kill, start, drain or ready a host; needs "Authorization: Bearer <token>"
  *   PUT /api/demo                 store the report of "foobar-stack demo spof", "demo deploy" or "demo scale"
  *                                 (JSON, at most 4 MiB), replacing the last one; needs "Authorization: Bearer
@@ -50,7 +53,8 @@ import org.foobarstack.trace.TraceHub;
  * owner only, so that another program on the machine (or a web page in a browser, which cannot add the header)
  * cannot kill a host, or put a made-up chart on the dashboard.
  *
- * <p>Only {@code PUT /api/demo} and {@code POST /api/links/.../toxics} read a request body. The connection handler asks {@link #bodyLimit} which
+ * <p>Only {@code PUT /api/demo}, {@code PUT /api/traces/{id}/packets} and {@code POST /api/links/.../toxics} read a
+ * request body. The connection handler asks {@link #bodyLimit} which
  * requests those are, and {@link #answerBeforeBody} whether the head alone already settles the answer (no token,
  * a Content-Length over the limit), before it takes the body in; the other routes answer from the head.
  */
@@ -73,6 +77,7 @@ public final class AdminRoutes implements HttpRoutes {
     private static final String LINK_ROUTES = "POST /api/links/{from}->{to}/toxics or DELETE "
             + "/api/links/{from}->{to}/toxics/{name} (GET /api/links lists the links)";
     private static final String TRACE_PREFIX = TRACES + "/";
+    private static final String PACKETS_SUFFIX = "/packets";
     private static final String DEMO = "/api/demo";
     /** What {@code /api/demo} answers: reading is open to anyone, storing needs the token. */
     static final String DEMO_METHODS = "GET, HEAD, PUT";
@@ -93,6 +98,8 @@ public final class AdminRoutes implements HttpRoutes {
     private final MonitoringProxy monitoring = new MonitoringProxy(json);
     /** The last demo report stored, or null: only the last one is kept, in memory, gone when the stack stops. */
     private final AtomicReference<DemoReport> lastDemo = new AtomicReference<>();
+    /** The packets walks captured, for the last few traces ({@link TracePackets}). */
+    private final TracePackets packets = new TracePackets();
 
     /**
      * @param adminEndpoint the admin server's own "address:port", shown in the topology; asked per request,
@@ -134,6 +141,9 @@ public final class AdminRoutes implements HttpRoutes {
         }
         if (path.equals(DEPLOY) || path.equals(SCALE)) {
             return startOperation(request, path);
+        }
+        if (isPackets(path)) {
+            return tracePackets(request, path.substring(TRACE_PREFIX.length(), path.length() - PACKETS_SUFFIX.length()));
         }
         if (path.equals(OPERATION)) {
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
@@ -415,6 +425,9 @@ public final class AdminRoutes implements HttpRoutes {
         if (request.path().equals(DEMO) && request.method().equals("PUT")) {
             return DemoReport.MAX_BYTES;
         }
+        if (putsPackets(request)) {
+            return TracePackets.MAX_BYTES;
+        }
         return addsToxic(request) ? TOXIC_MAX_BYTES : 0;
     }
 
@@ -434,9 +447,14 @@ public final class AdminRoutes implements HttpRoutes {
      */
     @Override
     public AdminResponse answerBeforeBody(AdminRequest request, long contentLength) {
-        AdminResponse refused = addsToxic(request)
-                ? refuseWithoutToken(request, "a toxic", "this admin server controls no links")
-                : refuseWithoutToken(request, "a demo report", NO_TOKEN_NO_DEMO);
+        AdminResponse refused;
+        if (addsToxic(request)) {
+            refused = refuseWithoutToken(request, "a toxic", "this admin server controls no links");
+        } else if (putsPackets(request)) {
+            refused = refuseWithoutToken(request, "storing a walk's packets", NO_TOKEN_NO_PACKETS);
+        } else {
+            refused = refuseWithoutToken(request, "a demo report", NO_TOKEN_NO_DEMO);
+        }
         if (refused != null) {
             return refused;
         }
@@ -450,6 +468,10 @@ public final class AdminRoutes implements HttpRoutes {
         if (addsToxic(request)) {
             return error(HttpStatus.CONTENT_TOO_LARGE, "a toxic is at most " + limit + " bytes of JSON; this one is "
                     + howBig + " (RFC 9110 §15.5.14)");
+        }
+        if (putsPackets(request)) {
+            return error(HttpStatus.CONTENT_TOO_LARGE, "a walk's packets are at most " + limit / (1024 * 1024)
+                    + " MiB (" + limit + " bytes) of JSON; these are " + howBig + " (RFC 9110 §15.5.14)");
         }
         return error(HttpStatus.CONTENT_TOO_LARGE, "a demo report is at most " + limit / (1024 * 1024) + " MiB ("
                 + limit + " bytes); this one is " + howBig + " (RFC 9110 §15.5.14)");
@@ -488,6 +510,65 @@ public final class AdminRoutes implements HttpRoutes {
                         + "token, not " + request.method() + " (RFC 9110 §15.5.6)").withField("Allow", DEMO_METHODS);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ /api/traces/{id}/packets
+
+    private static final String PACKETS_METHODS = "GET, HEAD, PUT";
+    private static final String NO_TOKEN_NO_PACKETS = "this admin server was started without the stack's token, "
+            + "so it takes no packets";
+
+    private static boolean isPackets(String path) {
+        return path.startsWith(TRACE_PREFIX) && path.endsWith(PACKETS_SUFFIX)
+                && path.length() > TRACE_PREFIX.length() + PACKETS_SUFFIX.length();
+    }
+
+    private static boolean putsPackets(AdminRequest request) {
+        return request.method().equals("PUT") && isPackets(request.path());
+    }
+
+    /**
+     * {@code /api/traces/{id}/packets}: GET answers the packets a walk sent for that trace, exactly as sent; PUT
+     * checks and keeps them ({@link TracePackets}).
+     *
+     * <p>PUT needs the stack's token, as a demo report does, although it changes nothing in the stack: the page
+     * shows these packets as what crossed the wire for this request, decoded field by field, and a learner takes
+     * them for true. Without the token any program on the machine could file made-up packets under a real trace.
+     * The walk that captured them runs as root (capturing needs it), so it can read the token from the stack's
+     * data directory; a web page in a browser cannot send the header at all (a cross-origin PUT needs a CORS
+     * preflight, which this server never grants).
+     */
+    private AdminResponse tracePackets(AdminRequest request, String id) {
+        boolean put = request.method().equals("PUT");
+        if (!put && !request.method().equals("GET") && !request.method().equals("HEAD")) {
+            return error(HttpStatus.METHOD_NOT_ALLOWED, TRACE_PREFIX + "{id}" + PACKETS_SUFFIX + " answers GET and "
+                    + "HEAD, and PUT with the stack's token, not " + request.method() + " (RFC 9110 §15.5.6)")
+                    .withField("Allow", PACKETS_METHODS);
+        }
+        // the token first, so that a client without it learns nothing else; the connection handler asked this
+        // before it read the body, asking again keeps handle() the whole rule on its own
+        AdminResponse refused = put ? answerBeforeBody(request, request.body().length) : null;
+        if (refused != null) {
+            return refused;
+        }
+        if (!TracePackets.TRACE_ID.matcher(id).matches()) {
+            return error(HttpStatus.BAD_REQUEST, "packets are filed under a whole trace id, 32 lower-case hex digits "
+                    + "(W3C Trace Context §3.2.2.3), not \"" + id + "\"");
+        }
+        if (!put) {
+            byte[] stored = packets.get(id);
+            if (stored == null) {
+                return error(HttpStatus.NOT_FOUND, "no packets for trace " + id + ": only `walk --packets`, run as "
+                        + "root, captures them, and only the last " + TracePackets.KEPT + " traces' are kept");
+            }
+            return new AdminResponse(HttpStatus.OK, AdminResponse.JSON, stored, AdminResponse.NO_STORE, List.of());
+        }
+        try {
+            packets.put(id, request.body());
+        } catch (TracePackets.NotPackets e) {
+            return error(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        return AdminResponse.noContent();
     }
 
     private AdminResponse error(HttpStatus status, String message) {

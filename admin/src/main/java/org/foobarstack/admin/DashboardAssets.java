@@ -27,6 +27,8 @@ public final class DashboardAssets {
         byPath.put("/index.html", index);
         byPath.put("/dashboard.css", load("dashboard.css", "text/css; charset=utf-8"));
         byPath.put("/dashboard.js", load("dashboard.js", "text/javascript; charset=utf-8"));
+        byPath.put("/packets.css", load("packets.css", "text/css; charset=utf-8"));
+        byPath.put("/packets.js", load("packets.js", "text/javascript; charset=utf-8"));
         byPath.put("/favicon.svg", load("favicon.svg", "image/svg+xml"));
     }
 

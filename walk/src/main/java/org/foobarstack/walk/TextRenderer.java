@@ -47,10 +47,13 @@ public final class TextRenderer {
             if (captured.note() != null) {
                 out.add("  packets: " + captured.note());
             }
+            if (captured.dashboard() != null) {
+                out.add("  packets: " + captured.dashboard());
+            }
         }
         out.add("");
         long origin = journey.steps().isEmpty() ? 0 : journey.steps().get(0).hop().startNanos();
-        long packetOrigin = firstPacketMicros(captured);
+        long packetOrigin = captured == null ? 0 : Math.max(0, captured.firstEpochMicros());
         int number = 1;
         for (int i = 0; i < journey.steps().size(); i++) {
             WalkStep step = journey.steps().get(i);
@@ -127,19 +130,6 @@ public final class TextRenderer {
                 }
             }
         }
-    }
-
-    private static long firstPacketMicros(WalkPackets captured) {
-        if (captured == null) {
-            return 0;
-        }
-        long first = Long.MAX_VALUE;
-        for (List<Packet> packets : captured.byStep()) {
-            for (Packet packet : packets) {
-                first = Math.min(first, packet.epochMicros());
-            }
-        }
-        return first == Long.MAX_VALUE ? 0 : first;
     }
 
     private static long lastEnd(Journey journey) {

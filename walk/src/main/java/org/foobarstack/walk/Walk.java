@@ -34,7 +34,7 @@ public final class Walk {
         Journey journey;
         if (request.packets()) {
             try {
-                journey = new CapturingWalker().walk(request);
+                journey = toDashboard(new CapturingWalker().walk(request));
             } catch (CaptureUnavailableException e) {
                 err.println("walk: " + e.getMessage());
                 err.flush();
@@ -54,5 +54,25 @@ public final class Walk {
         }
         out.flush();
         return journey.exitCode();
+    }
+
+    /**
+     * The captured packets go to the admin server the trace came from, for the dashboard ({@link PacketsUpload});
+     * only when that server answered with the trace: one that did not is not the stack's, or not running.
+     */
+    static Journey toDashboard(Journey journey) {
+        WalkPackets captured = journey.packets();
+        WalkRequest request = journey.request();
+        if (captured == null) {
+            return journey;
+        }
+        String line;
+        if (request.traceApi() == null || journey.serverTrace() == null) {
+            line = "not sent to a dashboard: no admin server answered with this trace (see \"server side\")";
+        } else {
+            line = new PacketsUpload().send(request.traceApi(), request.tokenFile(), journey.context().traceId(),
+                    new JourneyJson().renderCompact(journey), request.timeout());
+        }
+        return journey.withPackets(captured.withDashboard(line));
     }
 }

@@ -23,10 +23,15 @@ import org.xbill.DNS.Address;
  *                          listens by default, so finding nothing there is worth one line, not an error
  * @param packets           capture the walk's own packets on the loopback interface and show their headers
  *                          ({@code --packets}; needs root and tcpdump)
+ * @param tokenFile         the stack's admin token ({@code data/admin.token}), which the admin server asks for
+ *                          before it takes the packets for its dashboard ({@link PacketsUpload})
  */
 public record WalkRequest(URI url, String method, List<Header> headers, String data, InetSocketAddress dns,
                           URI traceApi, boolean traceApiIsDefault, Path caCert, Duration timeout,
-                          int maxBodyShown, boolean packets) {
+                          int maxBodyShown, boolean packets, Path tokenFile) {
+
+    /** Where a stack started with its defaults keeps its admin token: its data directory is {@code data}. */
+    public static final Path DEFAULT_TOKEN_FILE = Path.of("data", "admin.token");
 
     /** Our DNS server's default address (the dns-server tier's default). */
     public static final InetSocketAddress DEFAULT_DNS = new InetSocketAddress("127.0.0.1", 5300);
@@ -108,6 +113,7 @@ public record WalkRequest(URI url, String method, List<Header> headers, String d
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxBodyShown = DEFAULT_MAX_BODY_SHOWN;
         private boolean packets;
+        private Path tokenFile = DEFAULT_TOKEN_FILE;
 
         private Builder(URI url) {
             this.url = url;
@@ -206,11 +212,17 @@ public record WalkRequest(URI url, String method, List<Header> headers, String d
             return this;
         }
 
+        /** The file holding the stack's admin token, for sending the packets to its dashboard. */
+        public Builder tokenFile(Path file) {
+            this.tokenFile = file == null ? DEFAULT_TOKEN_FILE : file;
+            return this;
+        }
+
         public WalkRequest build() {
             // Like curl: -d without -X means POST, otherwise GET.
             String m = method != null ? method.toUpperCase(Locale.ROOT) : (data != null ? "POST" : "GET");
             return new WalkRequest(url, m, headers, data, dns, traceApi, traceApiIsDefault, caCert, timeout,
-                    maxBodyShown, packets);
+                    maxBodyShown, packets, tokenFile);
         }
     }
 }

@@ -18,8 +18,8 @@ import org.foobarstack.trace.TraceRecorder;
 
 /**
  * The JDK's HTTP server dressed as a tiny two-tier stack: {@code /} and {@code /echo} record hops the way
- * the web and app tiers will (web: request received; app: FastCGI and SQL), and {@code /api/traces/{id}}
- * serves them as the admin server will.
+ * the web and app tiers will (web: request received; app: FastCGI and SQL), {@code /api/traces/{id}}
+ * serves them as the admin server will, and {@code PUT /api/traces/{id}/packets} takes a walk's packets.
  */
 final class TestHttpServer implements AutoCloseable {
 
@@ -31,6 +31,10 @@ final class TestHttpServer implements AutoCloseable {
     final AtomicReference<String> lastTraceparent = new AtomicReference<>();
     final AtomicReference<String> lastBody = new AtomicReference<>();
     final AtomicReference<String> lastCustomHeader = new AtomicReference<>();
+    /** The last {@code PUT /api/traces/{id}/packets}: its path, its Authorization header and its body. */
+    final AtomicReference<String> lastPacketsPath = new AtomicReference<>();
+    final AtomicReference<String> lastPacketsAuthorization = new AtomicReference<>();
+    final AtomicReference<String> lastPacketsBody = new AtomicReference<>();
 
     TestHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -75,6 +79,15 @@ final class TestHttpServer implements AutoCloseable {
     }
 
     private void traces(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("PUT") && exchange.getRequestURI().getPath().endsWith("/packets")) {
+            // as the admin server takes a walk's packets: stored, 204
+            lastPacketsPath.set(exchange.getRequestURI().getPath());
+            lastPacketsAuthorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            lastPacketsBody.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+            return;
+        }
         String id = exchange.getRequestURI().getPath().substring("/api/traces/".length());
         Trace trace = hub.trace(id);
         byte[] body = json.write(trace).getBytes(StandardCharsets.UTF_8);

@@ -3,6 +3,8 @@ package org.foobarstack.walk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -122,5 +124,58 @@ class WalkPacketsTest {
                 "Transport layer: User Datagram Protocol [34+8]", "Application layer: Domain Name System [42+",
                 "client/walk  TCP sent  connect", "[SYN] Seq=0", "[SYN, ACK] Seq=0 Ack=1", "[ACK] Seq=1 Ack=1",
                 "client/walk  HTTP sent", "client/walk  HTTP received", "[FIN, ACK]");
+    }
+
+    @Test
+    void theJsonCarriesEachHopsPacketsAndTheyGoToTheAdminServerWithTheToken() throws Exception {
+        Path tokenFile = Files.createTempFile("walk-admin", ".token");
+        try {
+            Files.writeString(tokenFile, "0123456789abcdef0123456789abcdef\n");
+            WalkRequest request = WalkRequest.builder("http://www.foobar.com:" + http.port() + "/")
+                    .dns(dns.address()).packets(true).traceApi("http://127.0.0.1:" + http.port())
+                    .tokenFile(tokenFile).build();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            int code = Walk.run(request, true, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+
+            assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            ObjectMapper mapper = new ObjectMapper();
+            JsonNode root = mapper.readTree(out.toString(StandardCharsets.UTF_8));
+            String traceId = root.get("traceId").asText();
+            assertThat(root.get("packets").get("interface").asText()).isEqualTo("lo");
+            assertThat(root.get("packets").get("dashboard").asText()).startsWith("sent to the dashboard (PUT http://");
+            JsonNode client = root.get("client");
+            assertThat(client).extracting(hop -> hop.get("protocol").asText() + " " + hop.get("layer").asText())
+                    .containsExactly("DNS application", "DNS application", "TCP transport", "HTTP application",
+                            "HTTP application");
+            // the query's datagram, to the DNS server's port, its UDP header at 34 after Ethernet and IPv4
+            JsonNode query = client.get(0).get("packets").get(0);
+            assertThat(query.get("direction").asText()).isEqualTo("sent");
+            assertThat(query.get("udp").get("destinationPort").asInt()).isEqualTo(dnsPort());
+            assertThat(query.get("udp").get("offset").asInt()).isEqualTo(34);
+            assertThat(query.get("layers")).extracting(layer -> layer.get("layer").asText())
+                    .containsExactly("link", "internet", "transport", "application");
+            // the connect: SYN, SYN-ACK, ACK from the walk's socket
+            JsonNode connect = client.get(2);
+            assertThat(connect.get("packets")).extracting(p -> p.get("tcp").get("flags").toString())
+                    .containsExactly("[\"SYN\"]", "[\"SYN\",\"ACK\"]", "[\"ACK\"]");
+            assertThat(connect.get("packets").get(0).get("source").asText())
+                    .endsWith(":" + connect.get("socket").get("localPort").asInt());
+            assertThat(connect.get("packets").get(2).get("tcp").get("relativeSequenceNumber").asLong()).isEqualTo(1);
+
+            // the admin server got the same journey, without indentation, with the stack's token
+            assertThat(http.lastPacketsPath.get()).isEqualTo("/api/traces/" + traceId + "/packets");
+            assertThat(http.lastPacketsAuthorization.get()).isEqualTo("Bearer 0123456789abcdef0123456789abcdef");
+            String sent = http.lastPacketsBody.get();
+            assertThat(sent).doesNotContain("\n");
+            JsonNode sentRoot = mapper.readTree(sent);
+            assertThat(sentRoot.get("traceId").asText()).isEqualTo(traceId);
+            assertThat(sentRoot.get("packets").get("dashboard").isNull()).isTrue();
+            assertThat(sentRoot.get("client")).isEqualTo(client);
+        } finally {
+            Files.deleteIfExists(tokenFile);
+        }
     }
 }

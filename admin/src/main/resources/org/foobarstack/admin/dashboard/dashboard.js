@@ -1097,6 +1097,8 @@
         'peer ' + (hop.peer || '-') + ' · at +' + formatNanos(hop.sinceStartNanos) + ' · took '
         + formatNanos(hop.durationNanos) + ' · ' + hop.start;
     drawFields(hop.fields);
+    // packets.js draws the "packets" view of the selected message, when a walk sent the trace's packets
+    document.dispatchEvent(new CustomEvent('hop-selected', { detail: { trace, hopIndex: state.hopIndex } }));
     history.replaceState(null, '', '#trace=' + trace.traceId + '&hop=' + (state.hopIndex + 1));
   }
 

@@ -73,6 +73,12 @@ public final class WalkCommand implements Callable<Integer> {
                     + " exit code 2 when either is missing.")
     boolean packets;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "With --packets: the stack's admin token, which its admin server asks for before it takes"
+                    + " the packets for the dashboard (default: data/admin.token, where bin/foobar-stack run keeps"
+                    + " it).")
+    Path tokenFile;
+
     /** Exit code for a command line that names no valid request (a bad URL, header or traceparent). */
     static final int USAGE = 2;
 
@@ -97,7 +103,8 @@ public final class WalkCommand implements Callable<Integer> {
                 .dns(dns)
                 .caCert(caCert)
                 .timeout(Duration.ofSeconds(timeoutSeconds))
-                .packets(packets);
+                .packets(packets)
+                .tokenFile(tokenFile);
         if (traceApi != null) {
             builder.traceApi(traceApi);
         } else {

@@ -1,5 +1,7 @@
 package org.foobarstack.walk.packet;
 
+import org.foobarstack.trace.Protocol;
+
 /**
  * The four layers of the internet's architecture (RFC 1122 §1.1.3), the ones a packet's headers nest in:
  * each header is carried as the payload of the one below it.
@@ -22,5 +24,14 @@ public enum Layer {
 
     public String word() {
         return word;
+    }
+
+    /**
+     * The layer of the message a hop carries: TCP's connection is the transport layer's; DNS, HTTP, FastCGI
+     * and SQL are what programs say to each other. TLS runs over TCP for the program that uses it, so in this
+     * four-layer model it is part of the application layer (RFC 1122 §1.1.3 has no layer between the two).
+     */
+    public static Layer of(Protocol protocol) {
+        return protocol == Protocol.TCP ? TRANSPORT : APPLICATION;
     }
 }
