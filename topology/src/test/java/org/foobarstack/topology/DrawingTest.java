@@ -25,7 +25,10 @@ class DrawingTest {
         assertThat(picture.indexOf("| web-1  ")).isLessThan(picture.indexOf("| db-1  "));
     }
 
-    /** Each design's page shows the drawing of its shipped topology as it is now: a changed file fails here. */
+    /**
+     * Each design's page shows the drawing of its shipped topology as it is now, under the command that prints it
+     * (which .ci/docs-commands also runs): a changed file fails here.
+     */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"simple, learn.md", "distributed, distributed.md",
             "secured, secured.md", "scaled, scaled.md"})
@@ -33,7 +36,8 @@ class DrawingTest {
         java.nio.file.Path doc = java.nio.file.Path.of("..", "docs", page);
 
         assertThat(java.nio.file.Files.readString(doc)).as("docs/%s: run bin/foobar-stack draw %s and paste it",
-                page, design).contains("```\n" + Drawing.of(ShippedTopologies.load(design)) + "```\n");
+                page, design).contains("```\n$ bin/foobar-stack draw " + design + "\n"
+                + Drawing.of(ShippedTopologies.load(design)) + "```\n");
     }
 
     @Test
