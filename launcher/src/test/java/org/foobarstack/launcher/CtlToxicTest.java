@@ -52,7 +52,7 @@ class CtlToxicTest {
         stack.start(line -> { });
         InetSocketAddress address = stack.admin().address();
         admin = "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
-        baselineMs = medianMillis(5);
+        baselineMs = LinkProbes.medianMillis(stack.front(), 5);
     }
 
     @AfterAll
@@ -69,7 +69,7 @@ class CtlToxicTest {
         List<String> names = new ArrayList<>();
         links.path("links").forEach(link -> names.add(link.path("name").asText()));
         assertThat(names).contains("web-1->app-1", "app-1->db-1");
-        JsonNode db = find(links, "app-1->db-1");
+        JsonNode db = LinkProbes.link(stack, "app-1->db-1");
         assertThat(db.path("listen").asText()).startsWith("127.0.79.");
         assertThat(db.path("listen").asText()).isNotEqualTo(db.path("upstream").asText());
         assertThat(db.path("toxics")).isEmpty();
@@ -84,7 +84,7 @@ class CtlToxicTest {
         assertThat(added.out).contains("added latency_downstream to app-1->db-1: latency latency=300 jitter=0, "
                 + "downstream, toxicity 1.0");
 
-        long slowed = timedGet();
+        long slowed = LinkProbes.timedGetMillis(stack.front(), "/api/messages");
         assertThat(slowed - baselineMs).as("baseline %d ms, with the toxic %d ms", baselineMs, slowed)
                 .isGreaterThanOrEqualTo(LATENCY_MS - TOLERANCE_MS)
                 .isLessThan(10 * LATENCY_MS);
@@ -99,7 +99,7 @@ class CtlToxicTest {
                 "--token-file", stack.tokenFile().toString());
         assertThat(removed.code).as(removed.err).isZero();
         assertThat(removed.out).contains("removed latency_downstream from app-1->db-1");
-        long after = medianMillis(3);
+        long after = LinkProbes.medianMillis(stack.front(), 3);
         assertThat(after).as("baseline %d ms, after the removal %d ms", baselineMs, after)
                 .isLessThan(baselineMs + LATENCY_MS - TOLERANCE_MS);
         assertThat(ctl("toxic", "list", "--admin", admin).out).doesNotContain("latency_downstream");
@@ -177,8 +177,7 @@ class CtlToxicTest {
     @Order(6)
     void theClientsOwnLinkToTheFrontCarriesToxicsWhileTheFrontsPortStaysDirect() throws Exception {
         InetSocketAddress client = stack.clientLink().orElseThrow();
-        JsonNode links = new ObjectMapper().readTree(RawHttp.get(stack.admin().address(), "/api/links").body());
-        JsonNode link = find(links, "client->web-1");
+        JsonNode link = LinkProbes.link(stack, "client->web-1");
         assertThat(link.path("listen").asText()).isEqualTo(client.getAddress().getHostAddress() + ":"
                 + client.getPort());
         assertThat(link.path("upstream").asText()).isEqualTo(stack.front().getAddress().getHostAddress() + ":"
@@ -190,13 +189,11 @@ class CtlToxicTest {
                 "--token-file", stack.tokenFile().toString());
         assertThat(added.code).as(added.err).isZero();
         try {
-            long started = System.nanoTime();
-            RawHttp through = RawHttp.get(client, "/");
-            long took = (System.nanoTime() - started) / 1_000_000;
-            assertThat(through.status()).isEqualTo(200);
-            assertThat(took).as("through the client link").isGreaterThanOrEqualTo(LATENCY_MS);
+            assertThat(LinkProbes.timedGetMillis(client, "/")).as("through the client link")
+                    .isGreaterThanOrEqualTo(LATENCY_MS);
             // the front's own port, which www names, is not slowed
-            assertThat(medianMillis(3)).isLessThan(baselineMs + LATENCY_MS - TOLERANCE_MS);
+            assertThat(LinkProbes.medianMillis(stack.front(), 3))
+                    .isLessThan(baselineMs + LATENCY_MS - TOLERANCE_MS);
         } finally {
             ctl("toxic", "remove", "client->web-1", "latency_downstream", "--admin", admin,
                     "--token-file", stack.tokenFile().toString());
@@ -207,33 +204,6 @@ class CtlToxicTest {
         return "POST /api/links/app-1-%3Edb-1/toxics HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
                 + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
                 + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
-    }
-
-    private static JsonNode find(JsonNode links, String name) {
-        for (JsonNode link : links.path("links")) {
-            if (link.path("name").asText().equals(name)) {
-                return link;
-            }
-        }
-        throw new AssertionError("no link " + name + " in " + links);
-    }
-
-    /** The median time of {@code n} requests for the message list, which the app server reads from db-1. */
-    private static long medianMillis(int n) throws Exception {
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            times.add(timedGet());
-        }
-        times.sort(null);
-        return times.get(n / 2);
-    }
-
-    private static long timedGet() throws Exception {
-        long started = System.nanoTime();
-        RawHttp response = RawHttp.get(stack.front(), "/api/messages");
-        long took = (System.nanoTime() - started) / 1_000_000;
-        assertThat(response.status()).isEqualTo(200);
-        return took;
     }
 
     private record Result(int code, String out, String err) {

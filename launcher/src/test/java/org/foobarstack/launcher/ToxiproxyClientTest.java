@@ -1,7 +1,6 @@
 package org.foobarstack.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
@@ -64,7 +63,7 @@ class ToxiproxyClientTest {
         stack.start(line -> { });
         InetSocketAddress api = stack.toxiproxy().address();
         client = new ToxiproxyClient(api.getAddress().getHostAddress(), api.getPort());
-        baselineMs = medianMillis(5);
+        baselineMs = LinkProbes.medianMillis(stack.front(), 5);
     }
 
     @AfterAll
@@ -97,20 +96,20 @@ class ToxiproxyClientTest {
         Latency latency = db.toxics().latency("slow-db", ToxicDirection.DOWNSTREAM, LATENCY_MS);
         assertThat(latency.getLatency()).isEqualTo(LATENCY_MS);
 
-        long slowed = timedGet();
+        long slowed = LinkProbes.timedGetMillis(stack.front(), "/api/messages");
         assertThat(slowed - baselineMs).as("baseline %d ms, with the toxic %d ms", baselineMs, slowed)
                 .isGreaterThanOrEqualTo(LATENCY_MS - TOLERANCE_MS)
                 .isLessThan(10 * LATENCY_MS);
-        JsonNode link = adminLink("app-1->db-1");
+        JsonNode link = LinkProbes.link(stack, "app-1->db-1");
         assertThat(link.path("proxy").asText()).isEqualTo(DB_LINK);
         assertThat(link.path("toxics").get(0).path("name").asText()).isEqualTo("slow-db");
         assertThat(link.path("toxics").get(0).path("attributes").path("latency").asLong()).isEqualTo(LATENCY_MS);
 
         db.toxics().get("slow-db").remove();
-        long after = medianMillis(3);
+        long after = LinkProbes.medianMillis(stack.front(), 3);
         assertThat(after).as("baseline %d ms, after the removal %d ms", baselineMs, after)
                 .isLessThan(baselineMs + LATENCY_MS - TOLERANCE_MS);
-        assertThat(adminLink("app-1->db-1").path("toxics")).isEmpty();
+        assertThat(LinkProbes.link(stack, "app-1->db-1").path("toxics")).isEmpty();
         assertThat(db.toxics().getAll()).isEmpty();
     }
 
@@ -126,7 +125,7 @@ class ToxiproxyClientTest {
         Proxy web = client.getProxy("web-1_to_app-1");
         assertThat(web.toxics().getAll()).extracting(t -> t.getName()).containsExactly("thin");
         web.toxics().get("thin").remove();
-        assertThat(adminLink("web-1->app-1").path("toxics")).isEmpty();
+        assertThat(LinkProbes.link(stack, "web-1->app-1").path("toxics")).isEmpty();
     }
 
     @Test
@@ -182,7 +181,7 @@ class ToxiproxyClientTest {
         assertThat(again.isEnabled()).isTrue();
         assertThat(again.getListen()).isEqualTo(db.getListen());
         assertThat(again.toxics().getAll()).isEmpty();
-        assertThat(adminLink("app-1->db-1").path("toxics")).isEmpty();
+        assertThat(LinkProbes.link(stack, "app-1->db-1").path("toxics")).isEmpty();
         // the app server's pooled connections died with the link: a request may fail once before the pool
         // notices, and then the link carries queries again
         int status = 0;
@@ -190,17 +189,6 @@ class ToxiproxyClientTest {
             status = RawHttp.get(stack.front(), "/api/messages").status();
         }
         assertThat(status).as("the link carries queries again").isEqualTo(200);
-    }
-
-    /** One link of {@code GET /api/links}. */
-    private static JsonNode adminLink(String name) throws IOException {
-        JsonNode links = new ObjectMapper().readTree(RawHttp.get(stack.admin().address(), "/api/links").body());
-        for (JsonNode link : links.path("links")) {
-            if (link.path("name").asText().equals(name)) {
-                return link;
-            }
-        }
-        throw new AssertionError("no link " + name + " in " + links);
     }
 
     /** Every byte of the answer to one GET, read until the server (or a toxic) ends the stream. */
@@ -224,21 +212,4 @@ class ToxiproxyClientTest {
         return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
     }
 
-    /** The median time of {@code n} requests for the message list, which the app server reads from db-1. */
-    private static long medianMillis(int n) throws Exception {
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            times.add(timedGet());
-        }
-        times.sort(null);
-        return times.get(n / 2);
-    }
-
-    private static long timedGet() throws Exception {
-        long started = System.nanoTime();
-        RawHttp response = RawHttp.get(stack.front(), "/api/messages");
-        long took = (System.nanoTime() - started) / 1_000_000;
-        assertThat(response.status()).isEqualTo(200);
-        return took;
-    }
 }

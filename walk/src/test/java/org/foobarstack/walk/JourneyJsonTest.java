@@ -1,20 +1,23 @@
 package org.foobarstack.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.foobarstack.walk.packet.CapturedFrames.ACK;
+import static org.foobarstack.walk.packet.CapturedFrames.DNS_QUERY;
+import static org.foobarstack.walk.packet.CapturedFrames.SYN;
+import static org.foobarstack.walk.packet.CapturedFrames.SYN_ACK;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.foobarstack.trace.Direction;
 import org.foobarstack.trace.Hop;
 import org.foobarstack.trace.Protocol;
 import org.foobarstack.trace.TraceContext;
+import org.foobarstack.walk.packet.CapturedFrames;
+import org.foobarstack.walk.packet.LinkHeader;
 import org.foobarstack.walk.packet.Packet;
 import org.foobarstack.walk.packet.PacketDecoder;
 import org.foobarstack.walk.packet.PcapFile;
@@ -27,28 +30,16 @@ import org.junit.jupiter.api.Test;
  */
 class JourneyJsonTest {
 
-    private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** dig's query for www.foobar.com A, from port 54374 to 5300. */
-    private static final String DNS_QUERY = "000000000000000000000000080045000"
-            + "03c81b500004011faf97f0000017f000001d46614b40028fe3ba700012000010000000000000377777706666f6f"
-            + "62617203636f6d0000010001";
-    /** SYN from port 57312 to 8080, with MSS, SACK permitted, timestamps, NOP and window scale 10. */
-    private static final String SYN = "00000000000000000000000008004500003c6c0d40004006d0ac7f0000017f000001"
-            + "dfe01f9008617aed00000000a002ffd7fe3000000204ffd70402080a8f8f1489000000000103030a";
-    private static final String SYN_ACK = "00000000000000000000000008004500003c0000400040063cba7f0000017f000001"
-            + "1f90dfe08148ebfe08617aeea012ffcbfe3000000204ffd70402080acfda3a318f8f14890103030a";
-    private static final String ACK = "0000000000000000000000000800450000346c0e40004006d0b37f0000017f000001"
-            + "dfe01f9008617aee8148ebff80100040fe2800000101080a8f8f1489cfda3a31";
-    /** The walk's next segment on that connection: PSH, ACK with a 13-byte ClientHello record (TLS 1.0 header). */
+    /** The walk's next segment on the connection of CapturedFrames' handshake: PSH, ACK with a 13-byte ClientHello record (TLS 1.0 header). */
     private static final String CLIENT_HELLO = "000000000000000000000000080045000035" + "6c0f40004006d0b1"
             + "7f0000017f000001" + "dfe01f90" + "08617aee" + "8148ebff" + "5018" + "0040" + "fe350000"
             + "1603010008" + "01000004" + "0303abcd";
 
     private static final InetSocketAddress DNS = new InetSocketAddress("127.0.0.1", 5300);
     private static final InetSocketAddress WEB = new InetSocketAddress("127.0.0.1", 8080);
-    private static final long EPOCH_MICROS = 1796461993_875280L;
+    private static final long EPOCH_MICROS = CapturedFrames.FIRST_EPOCH_MICROS;
 
     @Test
     void eachClientHopCarriesItsLayerSocketAndPacketsWithTheirFieldsAndOffsets() throws Exception {
@@ -218,23 +209,8 @@ class JourneyJsonTest {
         return new WalkStep(hop, List.of(), flow);
     }
 
-    /** A pcap file as tcpdump writes it: little-endian, microsecond timestamps 13 µs apart, link type Ethernet. */
+    /** A pcap file as tcpdump writes it on this machine: little-endian, link type Ethernet. */
     private static byte[] pcap(String... frames) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144)
-                .putInt(1);
-        out.writeBytes(header.array());
-        long micros = EPOCH_MICROS;
-        for (String frame : frames) {
-            byte[] bytes = HEX.parseHex(frame);
-            ByteBuffer record = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            record.putInt((int) (micros / 1_000_000)).putInt((int) (micros % 1_000_000)).putInt(bytes.length)
-                    .putInt(bytes.length);
-            out.writeBytes(record.array());
-            out.writeBytes(bytes);
-            micros += 13;
-        }
-        return out.toByteArray();
+        return CapturedFrames.pcap(ByteOrder.LITTLE_ENDIAN, LinkHeader.ETHERNET, frames);
     }
 }

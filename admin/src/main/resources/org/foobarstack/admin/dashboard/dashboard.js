@@ -1126,7 +1126,8 @@
       li.dataset.fieldName = field.name;
       li.dataset.depth = String(depth);
       const line = el('div', 'line');
-      if (field.children.length) {
+      const children = field.children || [];
+      if (children.length) {
         li.classList.add('has-children');
         const twisty = el('button', 'twisty');
         twisty.type = 'button';
@@ -1135,18 +1136,27 @@
       } else {
         line.appendChild(el('span', 'twisty-space'));
       }
+      if (field.layer) { // a packet's header (packets.js): the layer it belongs to
+        li.dataset.layer = field.layer;
+        line.appendChild(el('span', 'layer-chip layer-' + field.layer, field.layer));
+      }
       line.appendChild(el('span', 'name', field.name));
-      if (field.offset !== null) line.appendChild(el('span', 'range', '[' + field.offset + '+' + field.length + ']'));
+      if (field.offset !== null && field.offset !== undefined) {
+        line.appendChild(el('span', 'range', '[' + field.offset + '+' + field.length + ']'));
+      }
       line.appendChild(el('span', 'value', field.value));
       li.appendChild(line);
-      if (field.children.length) {
-        li.appendChild(fieldList(field.children, depth + 1));
+      if (children.length) {
+        li.appendChild(fieldList(children, depth + 1));
         toggle(li, depth >= 1);
       }
       ul.appendChild(li);
     }
     return ul;
   }
+
+  // packets.js draws a packet's headers with the same tree, and builds its elements the same way
+  window.foobarDashboard = Object.freeze({ el, fieldList });
 
   function toggle(li, collapsed) {
     li.classList.toggle('collapsed', collapsed);

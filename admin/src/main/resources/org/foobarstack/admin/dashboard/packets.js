@@ -28,7 +28,8 @@
 // captured frame, folded and unfolded like the fields view.
 //
 // dashboard.js announces each selection with a "hop-selected" event on the document (the trace and the index of
-// the hop); this file draws from that alone. Every piece of text from the server goes in through textContent.
+// the hop); this file draws from that alone, with the page's field tree (window.foobarDashboard). Every piece of
+// text from the server goes in through textContent.
 'use strict';
 
 (function () {
@@ -52,14 +53,8 @@
     packetNumber: null,
   };
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  // ------------------------------------------------------------------ asking the admin server
+  // the page's own helpers (dashboard.js runs first): elements, and the field tree of the fields view
+  const { el, fieldList } = window.foobarDashboard;
 
   async function packetsOf(traceId) {
     const now = Date.now();
@@ -266,51 +261,6 @@
     tree.appendChild(fieldList(packet.layers || [], 0));
     parts.push(tree);
     detail.replaceChildren(...parts);
-  }
-
-  function fieldList(fields, depth) {
-    const ul = el('ul');
-    for (const field of fields) {
-      const li = el('li', 'field');
-      li.dataset.fieldName = field.name;
-      li.dataset.depth = String(depth);
-      const line = el('div', 'line');
-      const children = field.children || [];
-      if (children.length) {
-        li.classList.add('has-children');
-        const twisty = el('button', 'twisty');
-        twisty.type = 'button';
-        twisty.addEventListener('click', () => toggle(li, !li.classList.contains('collapsed')));
-        line.appendChild(twisty);
-      } else {
-        line.appendChild(el('span', 'twisty-space'));
-      }
-      if (field.layer) {
-        li.dataset.layer = field.layer;
-        line.appendChild(el('span', 'layer-chip layer-' + field.layer, field.layer));
-      }
-      line.appendChild(el('span', 'name', field.name));
-      if (field.offset !== null && field.offset !== undefined) {
-        line.appendChild(el('span', 'range', '[' + field.offset + '+' + field.length + ']'));
-      }
-      line.appendChild(el('span', 'value', field.value));
-      li.appendChild(line);
-      if (children.length) {
-        li.appendChild(fieldList(children, depth + 1));
-        toggle(li, depth >= 1);
-      }
-      ul.appendChild(li);
-    }
-    return ul;
-  }
-
-  function toggle(li, collapsed) {
-    li.classList.toggle('collapsed', collapsed);
-    const twisty = li.querySelector(':scope > .line > .twisty');
-    if (twisty) {
-      twisty.textContent = collapsed ? '▶' : '▼';
-      twisty.setAttribute('aria-expanded', String(!collapsed));
-    }
   }
 
   // ------------------------------------------------------------------ wiring

@@ -2,9 +2,12 @@ package org.foobarstack.walk.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.foobarstack.walk.packet.CapturedFrames.ACK;
+import static org.foobarstack.walk.packet.CapturedFrames.DNS_QUERY;
+import static org.foobarstack.walk.packet.CapturedFrames.SYN;
+import static org.foobarstack.walk.packet.CapturedFrames.SYN_ACK;
+import static org.foobarstack.walk.packet.CapturedFrames.pcap;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,37 +23,6 @@ import org.junit.jupiter.api.Test;
 class PacketDecoderTest {
 
     private static final HexFormat HEX = HexFormat.of();
-
-    /** dig's query for www.foobar.com A, from port 54374 to our DNS server's 5300. */
-    private static final String DNS_QUERY = "000000000000000000000000080045000"
-            + "03c81b500004011faf97f0000017f000001d46614b40028fe3ba700012000010000000000000377777706666f6f"
-            + "62617203636f6d0000010001";
-    /** SYN from port 57312 to 8080, with MSS, SACK permitted, timestamps, NOP and window scale 10. */
-    private static final String SYN = "00000000000000000000000008004500003c6c0d40004006d0ac7f0000017f000001"
-            + "dfe01f9008617aed00000000a002ffd7fe3000000204ffd70402080a8f8f1489000000000103030a";
-    private static final String SYN_ACK = "00000000000000000000000008004500003c0000400040063cba7f0000017f000001"
-            + "1f90dfe08148ebfe08617aeea012ffcbfe3000000204ffd70402080acfda3a318f8f14890103030a";
-    private static final String ACK = "0000000000000000000000000800450000346c0e40004006d0b37f0000017f000001"
-            + "dfe01f9008617aee8148ebff80100040fe2800000101080a8f8f1489cfda3a31";
-
-    /** A pcap file as tcpdump writes it on a little-endian machine: microsecond timestamps, snap length 262144. */
-    private static byte[] pcap(ByteOrder order, int linkType, String... frames) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer header = ByteBuffer.allocate(24).order(order);
-        header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144)
-                .putInt(linkType);
-        out.writeBytes(header.array());
-        int micros = 875280;
-        for (String frame : frames) {
-            byte[] bytes = HEX.parseHex(frame);
-            ByteBuffer record = ByteBuffer.allocate(16).order(order);
-            record.putInt(1796461993).putInt(micros).putInt(bytes.length).putInt(bytes.length);
-            out.writeBytes(record.array());
-            out.writeBytes(bytes);
-            micros += 13;
-        }
-        return out.toByteArray();
-    }
 
     private static Field child(Field parent, String name) {
         Field field = parent.child(name);
