@@ -192,6 +192,34 @@ public record Topology(String name, String description, String domain, WwwRecord
     }
 
     /**
+     * The same design on another network: every host address {@code 127.x.y.c} becomes {@code a.b.c'.c}, where
+     * {@code a.b.c'} are the first three octets of {@code network}, and a balancer pair's virtual address moves with
+     * its members. What a design needs to leave the loopback network: its hosts in network namespaces or containers
+     * on {@code 198.18.0.0/24} (RFC 2544's benchmarking range, never routed), or behind a Kubernetes cluster's
+     * service addresses. Names, ports and references do not change; addresses outside 127/8 neither.
+     *
+     * @throws IllegalArgumentException if {@code network} is not IPv4, or two hosts would end up on one address
+     */
+    public Topology renumbered(InetAddress network) {
+        byte[] target = network.getAddress();
+        if (target.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 network: " + network.getHostAddress());
+        }
+        UnaryOperator<InetAddress> move = address -> {
+            byte[] bytes = address.getAddress();
+            if (bytes.length != 4 || bytes[0] != 127) {
+                return address;
+            }
+            return numericAddress(new byte[] {target[0], target[1], target[2], bytes[3]});
+        };
+        // the constructor refuses two hosts on one address
+        return withHosts(host -> host.withAddress(move.apply(host.address())).withTiers(host.tiers()
+                .stream().map(tier -> tier instanceof LbTier lb && lb.vrrp().isPresent()
+                        ? (TierSpec) lb.withVrrp(lb.vrrp().map(v -> v.withAddress(move.apply(v.address()))))
+                        : tier).toList()));
+    }
+
+    /**
      * The same design with one more host; when it runs a web tier, every load balancer gets it as one more server
      * (what {@code scale} does while the stack runs).
      *

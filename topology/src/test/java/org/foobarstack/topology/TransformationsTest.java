@@ -71,6 +71,35 @@ class TransformationsTest {
                 .hasMessage("b and a have the same address 127.0.3.11");
     }
 
+    @Test
+    void renumberedMovesTheDesignToAnotherNetworkKeepingEachHostsLastOctet() throws Exception {
+        Topology moved = distributed.renumbered(java.net.InetAddress.getByName("198.18.0.0"));
+
+        assertThat(ShippedTopologiesTest.addresses(moved.hosts().stream().map(HostSpec::address).toList()))
+                .containsExactly("198.18.0.2", "198.18.0.10", "198.18.0.11", "198.18.0.12");
+        assertThat(ShippedTopologiesTest.addresses(moved.wwwAddresses())).containsExactly("198.18.0.10");
+        assertThat(moved.hosts()).extracting(HostSpec::tiers)
+                .isEqualTo(distributed.hosts().stream().map(HostSpec::tiers).toList());
+
+        Topology pair = ShippedTopologies.resolve("scaled").renumbered(java.net.InetAddress.getByName("10.96.18.0"));
+        assertThat(pair.balancers()).allSatisfy(lb -> assertThat(lb.tier().vrrp())
+                .hasValueSatisfying(v -> assertThat(v.address().getHostAddress()).startsWith("10.96.18.")));
+    }
+
+    @Test
+    void renumberedRefusesAnIpv6NetworkAndAddressesThatWouldCollide() throws Exception {
+        assertThatThrownBy(() -> distributed.renumbered(java.net.InetAddress.getByName("::1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("not an IPv4 network: 0:0:0:0:0:0:0:1");
+        Topology spread = TopologyLoader.load("t.yaml", """
+                name: t
+                hosts:
+                  a: { address: 127.0.1.11, tiers: { db: {} } }
+                  b: { address: 127.0.2.11, tiers: { db: {} } }
+                """);
+        assertThatThrownBy(() -> spread.renumbered(java.net.InetAddress.getByName("198.18.0.0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("b and a have the same address 198.18.0.11");
+    }
+
     static List<List<TierSpec.Reference>> references(Topology topology) {
         return topology.hosts().stream().flatMap(host -> host.tiers().stream()).map(TierSpec::references).toList();
     }
