@@ -155,6 +155,39 @@ final class Banner {
         return b.toString();
     }
 
+    /** {@code run --processes}: each host with its process id, then what to try. */
+    static String ofProcesses(org.foobarstack.launcher.processes.ProcessStack stack) {
+        org.foobarstack.topology.Topology design = stack.design();
+        StringBuilder b = new StringBuilder();
+        b.append("foobar-stack is up: topology ").append(design.name()).append(", every host a process of its own\n");
+        b.append("\n").append(String.format("  %-10s %-12s %-8s %s%n", "host", "address", "pid", "tiers"));
+        for (var process : stack.processes()) {
+            var host = design.host(process.name()).orElseThrow();
+            b.append(String.format("  %-10s %-12s %-8d %s%n", host.name(), host.address().getHostAddress(),
+                    process.pid(), String.join(", ", host.tiers().stream()
+                            .map(t -> t.role().key() + " :" + t.port()).toList())));
+        }
+        String base = "http://" + hostPort(stack.admin().address());
+        b.append("\n").append(line("admin", base + "/  (dashboard: each host probed from outside)"));
+        b.append(line("", "with host controls: " + base + "/#token=" + stack.token()));
+        b.append("\nTry:\n");
+        design.nameServer().ifPresent(ns -> b.append("  dig @").append(ns.address().getHostAddress()).append(" -p ")
+                .append(ns.tier().port()).append(" www.foobar.com A\n"));
+        design.wwwAddresses().stream().findFirst().ifPresent(www -> {
+            int port = design.balancers().isEmpty() ? design.tiers(Role.WEB).get(0).tier().port()
+                    : design.balancers().get(0).tier().port();
+            b.append("  curl -s http://").append(www.getHostAddress()).append(':').append(port)
+                    .append("/api/whoami     (twice: which web server answered?)\n");
+        });
+        String victim = design.hostsWith(Role.WEB).get(design.hostsWith(Role.WEB).size() - 1).name();
+        b.append("  bin/foobar-stack ctl kill ").append(victim).append("      (SIGKILL to its process; then: ctl start ")
+                .append(victim).append(")\n");
+        b.append("  ps -o pid,rss,args -p ").append(String.join(",", stack.processes().stream()
+                .map(p -> String.valueOf(p.pid())).toList())).append('\n');
+        b.append("\nPress Ctrl+C to stop.\n");
+        return b.toString();
+    }
+
     private static String admin(Stack stack) {
         String base = "http://" + hostPort(stack.admin().address());
         String toxiproxy = stack.toxiproxy() == null ? "" : line("toxiproxy", "http://"

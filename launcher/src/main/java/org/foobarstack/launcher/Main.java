@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A whole web stack for foobar.com on this machine: DNS, web server, app server, database.",
-        subcommands = {RunCommand.class, TopologiesCommand.class, AnalyzeCommand.class, DrawCommand.class, FirewallCommand.class,
+        subcommands = {RunCommand.class, HostCommand.class, TopologiesCommand.class, AnalyzeCommand.class, DrawCommand.class, FirewallCommand.class,
                 ExportCommand.class,
                 CtlCommand.class, DeployCommand.class,
                 ScaleCommand.class,
@@ -25,6 +25,10 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("host")) {
+            NativeLibraries.loadInBackground(); // as for run: a host runs tiers
+            System.exit(commandLine().execute(args));
+        }
         if (args.length == 0 || args[0].equals("run")) {
             NativeLibraries.loadInBackground();
             System.exit(runCommandLine().execute(args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length)));

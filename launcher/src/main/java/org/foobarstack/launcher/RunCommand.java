@@ -1,5 +1,7 @@
 package org.foobarstack.launcher;
 
+import org.foobarstack.launcher.processes.ProcessStack;
+
 import org.foobarstack.admin.ToxiproxyServer;
 import org.foobarstack.topology.ShippedTopologies;
 import org.foobarstack.topology.Topology;
@@ -93,6 +95,15 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     InetAddress toxiproxyHost;
 
+    @Option(names = "--processes", description = "Run every host of the topology as a JVM of its own "
+            + "(`foobar-stack host NAME`), finding the others only at the topology's addresses; this process "
+            + "supervises them: their lines prefixed [NAME], `ctl kill NAME` a SIGKILL, `ctl start NAME` a new JVM.")
+    boolean processes;
+
+    @Option(names = "--network", paramLabel = "A.B.C.0", description = "Move the topology to this /24 first: every "
+            + "host keeps the last octet of its address (127.0.85.0 puts 127.0.0.11 on 127.0.85.11).")
+    InetAddress network;
+
     @Option(names = "--verbose", description = "When a tier cannot start, print the whole error with its stack trace.")
     boolean verbose;
 
@@ -127,10 +138,30 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println("foobar-stack: " + e.getMessage());
                 return 2;
             }
+            if (network != null) {
+                try {
+                    topology = topology.renumbered(network);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("foobar-stack: --network: " + e.getMessage());
+                    return 2;
+                }
+            }
             if (wwwCname) {
                 topology = new Topology(topology.name(), topology.description(), topology.domain(), WwwRecord.CNAME,
                         topology.hosts());
             }
+        }
+        if ((processes || network != null) && topology == null) {
+            System.err.println("foobar-stack: " + (processes ? "--processes" : "--network") + " needs --topology");
+            return 2;
+        }
+        if (processes) {
+            if (toxics || wwwCname) {
+                System.err.println("foobar-stack: " + (toxics ? "--toxics" : "--www-cname") + " runs in one "
+                        + "process; leave out --processes for it");
+                return 2;
+            }
+            return runProcesses(topology);
         }
         StackConfig config = StackConfig.builder()
                 .bindAddress(bind)
@@ -169,6 +200,39 @@ final class RunCommand implements Callable<Integer> {
         }
         out.println();
         out.print(Banner.of(stack));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** {@code --processes}: every host a JVM of its own, this one their supervisor (see {@link ProcessStack}). */
+    private int runProcesses(Topology topology) throws InterruptedException {
+        PrintStream out = System.out;
+        out.println("Starting foobar-stack, topology " + topology.name() + ", every host a process of its own (data in "
+                + dataDir.toAbsolutePath().normalize() + ")");
+        ProcessStack stack = new ProcessStack(topology, topologyName, network, dataDir,
+                new InetSocketAddress(bind, adminPort), line -> {
+                    synchronized (out) {
+                        out.println(line);
+                    }
+                });
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            out.println("Stopping every host...");
+            stack.close();
+            out.println("foobar-stack stopped.");
+            stopped.countDown();
+        }, "foobar-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            stack.start(out::println);
+        } catch (ProcessStack.StartException e) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            System.err.println("foobar-stack could not start: " + e.getMessage());
+            return 1;
+        }
+        out.println();
+        out.print(Banner.ofProcesses(stack));
         out.flush();
         stopped.await();
         return 0;

@@ -45,16 +45,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +87,8 @@ public final class Stack implements AutoCloseable, StackControl {
     private static final Logger log = LoggerFactory.getLogger(Stack.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+    /** How long a host run alone waits for the primary database on another host (a JVM and Derby to boot). */
+    private static final Duration PRIMARY_TIMEOUT = Duration.ofSeconds(90);
     /** Where the admin token is kept, in the data directory. */
     public static final String TOKEN_FILE = "admin.token";
 
@@ -431,6 +428,56 @@ public final class Stack implements AutoCloseable, StackControl {
     }
 
     /**
+     * Runs the host {@code name} alone, as its own machine would ({@code foobar-stack host NAME}, and each process
+     * of {@code run --processes}). No admin server runs here: the host is one machine among others.
+     * <ol>
+     *   <li>Every other host becomes remote: its tiers are never started in this process, and this host's tiers
+     *       find them only at the addresses and ports the topology gives them (and through the name server, where
+     *       the design asks DNS, as the app servers do for the primary database).
+     *   <li>A replica database waits until its primary, on another host, accepts connections: it copies the
+     *       primary's database the first time, and follows its change log after that.
+     *   <li>The host's tiers start bottom up, each once the one before it accepts connections
+     *       ({@link HostRuntime#start}); the tiers they call on other hosts need not be up yet: an app server
+     *       connects to its database per request, a balancer's health checks find its servers when they come.
+     * </ol>
+     *
+     * @throws IllegalArgumentException if the design has no host {@code name}
+     */
+    public synchronized HostRuntime startOnly(String name, Consumer<String> progress) {
+        HostRuntime host = hosts.get(name);
+        if (host == null) {
+            throw new IllegalArgumentException("no host " + name + " in the topology " + topology.name()
+                    + " (hosts: " + String.join(", ", hosts.keySet()) + ")");
+        }
+        context.runOnly(name);
+        for (TierRuntime tier : host.tiers()) {
+            if (tier instanceof DbTierRuntime db) {
+                Optional<String> primary = db.cluster().map(c -> c.primary()).filter(p -> !p.equals(name));
+                if (primary.isPresent()) {
+                    InetSocketAddress source = context.tier(primary.get(), Role.DB).address();
+                    progress.accept("  " + name + " waits for its primary database, " + primary.get() + " at "
+                            + hostPort(source));
+                    if (!PortProbe.waitUntilAccepting(source, PRIMARY_TIMEOUT)) {
+                        throw new TierStartException(tierName(db), new IllegalStateException("its primary, "
+                                + primary.get() + " at " + hostPort(source) + ", did not accept a connection within "
+                                + PRIMARY_TIMEOUT.toSeconds() + " s"));
+                    }
+                }
+            }
+        }
+        try {
+            host.start(progress);
+        } catch (HostRuntime.TierStartFailure e) {
+            throw new TierStartException(tierName(e.tier()), e.getCause());
+        }
+        started.addAll(host.tiers());
+        for (TierRuntime tier : host.tiers()) {
+            endpoints.add(new Endpoint(tierName(tier), tier.address()));
+        }
+        return host;
+    }
+
+    /**
      * Every balancer pair elects its master before the stack says it is up: until then nobody listens on the
      * virtual address www points at. The election takes the backups' Master_Down_Interval (3.4 s at advert_int
      * 1 s), since every member starts as a backup (RFC 9568 §6.4.1).
@@ -591,28 +638,9 @@ public final class Stack implements AutoCloseable, StackControl {
         progress.accept(String.format("  %-11s up in %d ms", "toxiproxy", (System.nanoTime() - began) / 1_000_000));
     }
 
-    /**
-     * A fresh random token for the admin server's host actions, written where only this user can read it: any
-     * program of this user can then use {@code ctl}, and a web page cannot (it can neither read the file nor
-     * send the header without the admin server's consent).
-     */
+    /** A fresh token for the admin server's host actions ({@link AdminToken}). */
     private void writeToken() {
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        token = HexFormat.of().formatHex(random);
-        Path file = tokenFile();
-        try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, token + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the admin token to " + file, e);
-        }
+        token = AdminToken.write(tokenFile());
     }
 
     /** {@code <data dir>/admin.token}: what {@code ctl} presents to the admin server. */

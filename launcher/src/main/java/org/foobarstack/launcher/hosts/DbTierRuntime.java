@@ -90,7 +90,8 @@ public final class DbTierRuntime extends TierRuntime {
         return StorageConfig.builder()
                 .host(host.address().getHostAddress())
                 // behind the host's firewall, Derby takes any free private port and the relay the public one
-                .port(filtered() ? boundPort : portToBind(boundPort, spec.port()))
+                // (another process's database is only ever addressed, at its public port)
+                .port(filtered() && stack.runsHere(host) ? boundPort : portToBind(boundPort, spec.port()))
                 .dataDir(stack.dataDirectory(host).resolve("storage"));
     }
 
@@ -146,7 +147,9 @@ public final class DbTierRuntime extends TierRuntime {
             started = false;
             boundPort = server.plannedAddress().getPort();
         }
-        startFirewallRelay();
+        if (stack.runsHere(host)) {
+            startFirewallRelay(); // another process's database has its own relay, on its own address
+        }
         return server;
     }
 
@@ -183,8 +186,8 @@ public final class DbTierRuntime extends TierRuntime {
         if (!filtered()) {
             return url;
         }
-        // the public port, the relay's: Derby's own is private to this host
-        return url.replaceFirst(":" + boundPort + "/", ":" + boundPublicPort + "/");
+        // the public port, the relay's: Derby's own is private to this host; another process's is the topology's
+        return url.replaceFirst(":" + boundPort + "/", ":" + publicPort() + "/");
     }
 
     public String appUser() {
@@ -269,7 +272,12 @@ public final class DbTierRuntime extends TierRuntime {
     @Override
     public synchronized InetSocketAddress address() {
         InetSocketAddress derby = prepare().plannedAddress();
-        return filtered() ? new InetSocketAddress(host.address(), boundPublicPort) : derby;
+        return filtered() ? new InetSocketAddress(host.address(), publicPort()) : derby;
+    }
+
+    /** Behind a firewall, the relay's port: this process's own relay's, or the topology's for another process's. */
+    private int publicPort() {
+        return stack.runsHere(host) ? boundPublicPort : spec.port();
     }
 
     /** Its replication state now, or empty when it is not running. */

@@ -36,6 +36,11 @@ public final class StackContext {
     private final Map<String, TraceRecorder> recorders = new ConcurrentHashMap<>();
     private final Map<String, HostFirewall> firewalls = new ConcurrentHashMap<>();
     private final Optional<DbCluster> dbCluster;
+    /**
+     * The one host this process runs ({@code foobar-stack host NAME}), or null when it runs them all. The other
+     * hosts' tiers are then never started here: they only say where those hosts listen, from the topology.
+     */
+    private volatile String onlyHost;
     /** How a tier reaches another: straight, unless a test routes the links through proxies. */
     private volatile LinkRouter links = LinkRouter.DIRECT;
 
@@ -66,6 +71,20 @@ public final class StackContext {
         for (HostFirewall firewall : firewalls.values()) {
             firewall.topologyChanged(changed);
         }
+    }
+
+    /**
+     * From now on this process runs {@code host} alone; every other host is another machine (or process), found
+     * only at the address and ports the topology gives it.
+     */
+    public void runOnly(String host) {
+        onlyHost = java.util.Objects.requireNonNull(host, "host");
+    }
+
+    /** Whether {@code host}'s tiers run in this process (all do, unless {@link #runOnly} said otherwise). */
+    public boolean runsHere(HostSpec host) {
+        String only = onlyHost;
+        return only == null || only.equals(host.name());
     }
 
     /** The packet filter of {@code host}, shared by all its tiers (one that accepts everything without one). */

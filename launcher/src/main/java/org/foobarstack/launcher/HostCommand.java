@@ -1,0 +1,132 @@
+package org.foobarstack.launcher;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.foobarstack.launcher.hosts.HostRuntime;
+import org.foobarstack.launcher.hosts.TierRuntime;
+import org.foobarstack.topology.ShippedTopologies;
+import org.foobarstack.topology.Topology;
+import org.foobarstack.topology.TopologyException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code host NAME --topology DESIGN}: one host of a design, alone in this process, as one machine of the design
+ * would run it. The other hosts are other processes, network namespaces or containers; this one finds them only at
+ * the addresses the topology gives them. {@code run --processes} starts one of these per host; a container image
+ * runs one with the host's name as its argument.
+ *
+ * <p>Lifecycle: 1. the design is read (and moved to {@code --network}, when given); 2. the host's tiers start,
+ * bottom up ({@link Stack#startOnly}); 3. one line per tier says where it listens, then "NAME up"; 4. SIGTERM
+ * (or Ctrl+C) stops the tiers gracefully, top down, and the process exits 0. A start that fails exits 1 (2 for a
+ * port in use or a usage error), and says which tier and why.
+ */
+@Command(name = "host", mixinStandardHelpOptions = true,
+        description = {"Run one host of a design in this process: its tiers only, on the host's address. The other "
+                + "hosts run elsewhere (other processes, namespaces or containers) and are found at the topology's "
+                + "addresses.",
+                "Example: foobar-stack host server-1 --topology distributed"})
+final class HostCommand implements Callable<Integer> {
+
+    /** What a host process prints once every tier accepts connections; {@code run --processes} waits for it. */
+    static final String UP = " up";
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The host to run, as the topology names it.")
+    String name;
+
+    @Option(names = "--topology", required = true, paramLabel = "NAME|FILE",
+            description = "A shipped design (simple, distributed, secured, scaled) or a topology file.")
+    String topologyName;
+
+    @Option(names = "--network", paramLabel = "A.B.C.0",
+            description = "Move the design to this /24 first: every host keeps the last octet of its address "
+                    + "(198.18.0.0 puts 127.0.0.11 on 198.18.0.11). Every host of one design must be given the same.")
+    InetAddress network;
+
+    @Option(names = "--data-dir", defaultValue = "data",
+            description = "Where the design keeps its data; this host uses DATA-DIR/DESIGN/NAME (default: "
+                    + "${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--exit-with-parent", hidden = true, description = "Stop when the process that started this one "
+            + "exits, even by SIGKILL: what run --processes asks of its hosts, so that none outlives it.")
+    boolean exitWithParent;
+
+    @Option(names = "--verbose", description = "When a tier cannot start, print the whole error with its stack trace.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Topology design;
+        try {
+            design = ShippedTopologies.resolve(topologyName);
+            if (network != null) {
+                design = design.renumbered(network);
+            }
+        } catch (TopologyException | IllegalArgumentException e) {
+            err.println("foobar-stack host: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        if (design.host(name).isEmpty()) {
+            err.println("foobar-stack host: no host " + name + " in the topology " + design.name() + " (hosts: "
+                    + String.join(", ", design.hosts().stream().map(h -> h.name()).toList()) + ")");
+            err.flush();
+            return 2;
+        }
+        PrintStream out = System.out;
+        Stack stack = new Stack(StackConfig.builder().dataDir(dataDir).topology(design).build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            out.println(name + " stopping");
+            stack.close();
+            out.println(name + " stopped");
+            out.flush();
+            stopped.countDown();
+        }, "foobar-stack-host-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        if (exitWithParent) {
+            // System.exit runs the shutdown hook above: the tiers stop gracefully, as after SIGTERM
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        }
+        out.println("Starting host " + name + " of " + design.name() + " on "
+                + design.host(name).orElseThrow().address().getHostAddress() + " (data in "
+                + stack.context().dataDirectory(design.host(name).orElseThrow()) + ")");
+        HostRuntime host;
+        try {
+            host = stack.startOnly(name, out::println);
+        } catch (Stack.TierStartException e) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            stack.close();
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            var conflict = PortConflict.of(e, false);
+            if (conflict.isPresent()) {
+                conflict.get().lines().forEach(err::println);
+            } else {
+                err.println("foobar-stack host: " + name + " could not start: " + e.getMessage());
+            }
+            err.flush();
+            return conflict.isPresent() ? RunCommand.PORT_IN_USE : 1;
+        }
+        for (TierRuntime tier : host.tiers()) {
+            out.printf("  %-6s %s:%d%n", tier.instance(), tier.address().getAddress().getHostAddress(),
+                    tier.address().getPort());
+        }
+        out.println(name + UP);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
