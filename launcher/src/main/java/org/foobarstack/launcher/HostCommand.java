@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.foobarstack.launcher.hosts.HostRuntime;
 import org.foobarstack.launcher.hosts.TierRuntime;
+import org.foobarstack.topology.HostSpec;
 import org.foobarstack.topology.ShippedTopologies;
 import org.foobarstack.topology.Topology;
 import org.foobarstack.topology.TopologyException;
@@ -54,6 +55,12 @@ final class HostCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--listen-any", description = "Listen on every address of this machine (0.0.0.0) on the "
+            + "topology's ports, while the others still reach this host at the topology's address: for a container "
+            + "behind a Kubernetes Service, whose address the container does not have. Not for a host with a "
+            + "firewall or a balancer pair's virtual address, which are about the host's own address.")
+    boolean listenAny;
+
     @Option(names = "--exit-with-parent", hidden = true, description = "Stop when the process that started this one "
             + "exits, even by SIGKILL: what run --processes asks of its hosts, so that none outlives it.")
     boolean exitWithParent;
@@ -84,6 +91,16 @@ final class HostCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        HostSpec spec = design.host(name).orElseThrow();
+        boolean vrrp = spec.tier(org.foobarstack.topology.LbTier.class).flatMap(lb -> lb.vrrp()).isPresent();
+        if (listenAny && (vrrp || spec.firewall().isPresent())) {
+            err.println("foobar-stack host: --listen-any: " + name + (vrrp
+                    ? " shares a virtual address by VRRP (in Kubernetes, a Service does that)"
+                    : "'s firewall judges connections by the topology's addresses (in Kubernetes, a NetworkPolicy "
+                    + "does that)"));
+            err.flush();
+            return 2;
+        }
         PrintStream out = System.out;
         Stack stack = new Stack(StackConfig.builder().dataDir(dataDir).topology(design).build());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -94,6 +111,9 @@ final class HostCommand implements Callable<Integer> {
             out.flush();
             stopped.countDown();
         }, "foobar-stack-host-shutdown");
+        if (listenAny) {
+            stack.context().listenOnAnyAddress();
+        }
         Runtime.getRuntime().addShutdownHook(shutdown);
         if (exitWithParent) {
             // System.exit runs the shutdown hook above: the tiers stop gracefully, as after SIGTERM

@@ -56,7 +56,7 @@ public final class AppTierRuntime extends ServerTierRuntime<AppServer> {
     public void start() {
         DbTierRuntime db = database();
         AppServerConfig.Builder config = AppServerConfig.builder()
-                .bindAddress(host.address().getHostAddress())
+                .bindAddress(stack.bindAddress(host).getHostAddress())
                 .port(portToBind())
                 .jdbcUrl(stack.routeJdbcUrl(this, db))
                 .dbName(db.instance())

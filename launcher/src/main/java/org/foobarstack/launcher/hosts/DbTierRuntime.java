@@ -88,7 +88,7 @@ public final class DbTierRuntime extends TierRuntime {
 
     private StorageConfig.Builder baseConfig() {
         return StorageConfig.builder()
-                .host(host.address().getHostAddress())
+                .host(stack.bindAddress(host).getHostAddress())
                 // behind the host's firewall, Derby takes any free private port and the relay the public one
                 // (another process's database is only ever addressed, at its public port)
                 .port(filtered() && stack.runsHere(host) ? boundPort : portToBind(boundPort, spec.port()))
@@ -118,7 +118,8 @@ public final class DbTierRuntime extends TierRuntime {
 
     /** A relay from this host's address to the primary, when this host's address is not the kernel's choice. */
     private InetSocketAddress relayTo(InetSocketAddress primary) {
-        if (!SourceAddressRelay.needed(host.address())) {
+        if (stack.listensOnAnyAddress() || !SourceAddressRelay.needed(host.address())) {
+            // listening on every address, the host does not have its topology address: the kernel chooses
             return null;
         }
         closeRelay(false);
@@ -183,6 +184,10 @@ public final class DbTierRuntime extends TierRuntime {
     /** The client-driver URL the app tiers use: known once {@link #prepare()} chose the port. */
     public synchronized String jdbcUrl() {
         String url = prepare().plannedJdbcUrl();
+        if (stack.listensOnAnyAddress() && stack.runsHere(host)) {
+            // Derby listens on 0.0.0.0; the others reach it at the host's address
+            url = url.replaceFirst("^jdbc:derby://0\\.0\\.0\\.0:", "jdbc:derby://" + host.address().getHostAddress() + ":");
+        }
         if (!filtered()) {
             return url;
         }
@@ -271,8 +276,8 @@ public final class DbTierRuntime extends TierRuntime {
 
     @Override
     public synchronized InetSocketAddress address() {
-        InetSocketAddress derby = prepare().plannedAddress();
-        return filtered() ? new InetSocketAddress(host.address(), publicPort()) : derby;
+        // the host's address even when Derby listens on every address (listenOnAnyAddress)
+        return new InetSocketAddress(host.address(), filtered() ? publicPort() : prepare().plannedAddress().getPort());
     }
 
     /** Behind a firewall, the relay's port: this process's own relay's, or the topology's for another process's. */

@@ -73,7 +73,7 @@ public final class DnsTierRuntime extends ServerTierRuntime<DnsServer> {
         }
         List<InetAddress> www = stack.topology().wwwAddresses();
         DnsServer fresh = new DnsServer(DnsServerConfig.builder()
-                .bindAddress(host.address())
+                .bindAddress(stack.bindAddress(host))
                 .port(portToBind())
                 .zonesDirectory(zones)
                 .webAddress(www.isEmpty() ? host.address() : www.get(0))

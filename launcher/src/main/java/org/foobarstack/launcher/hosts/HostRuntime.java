@@ -147,7 +147,7 @@ public final class HostRuntime {
 
     /** Waits until a tier's TCP port accepts a connection: "started" means a client can connect now. */
     static void awaitAccepting(TierRuntime tier) {
-        InetSocketAddress address = tier.address();
+        InetSocketAddress address = tier.stack.probeAddress(tier.address());
         if (!org.foobarstack.launcher.PortProbe.waitUntilAccepting(address, Duration.ofSeconds(30))) {
             throw new TierStartFailure(tier, new IllegalStateException("started, but " + address
                     + " did not accept a connection within 30 s"));

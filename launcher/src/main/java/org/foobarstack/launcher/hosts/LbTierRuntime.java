@@ -291,7 +291,7 @@ public final class LbTierRuntime extends ServerTierRuntime<LoadBalancer> {
         }
         return BalancerConfig.builder()
                 .name(instance)
-                .bindAddress(host.address().getHostAddress())
+                .bindAddress(stack.bindAddress(host).getHostAddress())
                 .port(portToBind())
                 .statsPort(lb.hasStats() ? portToBind(boundStatsPort, lb.statsPort()) : BalancerConfig.NO_STATS)
                 .mode(lb.mode() == org.foobarstack.topology.LbMode.TCP ? Mode.TCP : Mode.HTTP)

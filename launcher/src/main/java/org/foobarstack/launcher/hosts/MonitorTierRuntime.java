@@ -46,7 +46,7 @@ public final class MonitorTierRuntime extends ServerTierRuntime<MonitoringServer
     public void start() {
         MonitoringServer fresh = new MonitoringServer(MonitoringConfig.builder()
                 .serverName(instance)
-                .bindAddress(host.address().getHostAddress())
+                .bindAddress(stack.bindAddress(host).getHostAddress())
                 .port(portToBind())
                 .highRequestRate(monitor.highRequestRate())
                 .replicationLagSeconds(monitor.replicationLag().toMillis() / 1000.0)

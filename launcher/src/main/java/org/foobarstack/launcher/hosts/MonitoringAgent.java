@@ -47,7 +47,7 @@ public final class MonitoringAgent {
         }
         Set<String> instances = new LinkedHashSet<>();
         tiers.stream().filter(t -> t.role() != Role.MONITOR).forEach(t -> instances.add(t.instance()));
-        client = new MonitoringClient(host.name(), host.address(), instances, stack.metrics(),
+        client = new MonitoringClient(host.name(), stack.bindAddress(host), instances, stack.metrics(),
                 server.get().address(), MonitoringClock.system());
         client.start();
     }

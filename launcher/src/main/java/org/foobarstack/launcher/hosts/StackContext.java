@@ -7,6 +7,7 @@ import org.foobarstack.trace.Metrics;
 import org.foobarstack.trace.TraceHub;
 import org.foobarstack.trace.TraceRecorder;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ public final class StackContext {
      * hosts' tiers are then never started here: they only say where those hosts listen, from the topology.
      */
     private volatile String onlyHost;
+    private volatile boolean listenAny;
     /** How a tier reaches another: straight, unless a test routes the links through proxies. */
     private volatile LinkRouter links = LinkRouter.DIRECT;
 
@@ -80,6 +82,35 @@ public final class StackContext {
     public void runOnly(String host) {
         onlyHost = java.util.Objects.requireNonNull(host, "host");
     }
+
+    /**
+     * This process's tiers listen on every address of the machine ({@code 0.0.0.0}) rather than on the host's own,
+     * while the topology's address stays the one others use: for a container behind a Kubernetes Service, whose
+     * address the container itself does not have. Set before the tiers start.
+     */
+    public void listenOnAnyAddress() {
+        listenAny = true;
+    }
+
+    /** Where {@code host}'s tiers bind: its address, or every address with {@link #listenOnAnyAddress}. */
+    public InetAddress bindAddress(HostSpec host) {
+        return listenAny && runsHere(host) ? ANY : host.address();
+    }
+
+    /** Whether this process's tiers listen on every address ({@link #listenOnAnyAddress}). */
+    public boolean listensOnAnyAddress() {
+        return listenAny;
+    }
+
+    /**
+     * Where this process checks that one of its own tiers accepts connections: the tier's address, or, when it
+     * listens on every address, the same port on 127.0.0.1 (the Service's address may not lead back to itself).
+     */
+    public InetSocketAddress probeAddress(InetSocketAddress tier) {
+        return listenAny ? new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), tier.getPort()) : tier;
+    }
+
+    private static final InetAddress ANY = new InetSocketAddress(0).getAddress();
 
     /** Whether {@code host}'s tiers run in this process (all do, unless {@link #runOnly} said otherwise). */
     public boolean runsHere(HostSpec host) {

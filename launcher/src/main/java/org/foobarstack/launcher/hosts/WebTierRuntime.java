@@ -39,7 +39,7 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
         TierRuntime appTier = stack.tier(web.appHost(), Role.APP);
         InetSocketAddress app = stack.route(this, appTier, appTier.address());
         WebServer fresh = new WebServer(WebServerConfig.builder()
-                .bindAddress(host.address().getHostAddress())
+                .bindAddress(stack.bindAddress(host).getHostAddress())
                 .httpPort(portToBind())
                 .httpsEnabled(web.hasHttps())
                 .httpsPort(web.hasHttps() ? portToBind(boundHttpsPort, web.httpsPort()) : 0)
@@ -57,7 +57,7 @@ public final class WebTierRuntime extends ServerTierRuntime<WebServer> {
             // ask https://.../dns-query, which forwards to the topology's name server. The web server closes it
             // with itself.
             forwarder = new DohHandler(stack.nameServer().get().address(), fresh.traceRecorder(), DOH_TIMEOUT,
-                    host.address());
+                    stack.bindAddress(host));
             fresh.addRoute(DohHandler.PATH, forwarder);
         }
         try {
