@@ -25,6 +25,8 @@ import org.foobarstack.trace.TraceHub;
  *   PUT /api/traces/{id}/packets  store what "walk --json --packets" captured for that trace (JSON, at most 2 MiB,
  *                                 the last 16 traces kept); needs the token; 204
  *   GET /api/traces/{id}/packets  those packets, as they were sent; 404 when the trace has none
+ *   GET /api/hops?from=web-1:12,app-1:30   every recorder's hops since the given positions (0 for a recorder not
+ *                                 named): how a supervisor follows the tiers of a host that runs in another process
  *   POST /api/hosts/{host}/{act}  kill, start, drain or ready a host; needs "Authorization: Bearer <token>"
  *   PUT /api/demo                 store the report of "foobar-stack demo spof", "demo deploy" or "demo scale"
  *                                 (JSON, at most 4 MiB), replacing the last one; needs "Authorization: Bearer
@@ -65,6 +67,7 @@ public final class AdminRoutes implements HttpRoutes {
     public static final int MAX_LIMIT = 500;
 
     private static final String TRACES = "/api/traces";
+    private static final String HOPS = "/api/hops";
     private static final String HOSTS_PREFIX = "/api/hosts/";
     private static final String DEPLOY = "/api/deploy";
     private static final String SCALE = "/api/scale";
@@ -95,6 +98,7 @@ public final class AdminRoutes implements HttpRoutes {
     private final Supplier<String> adminEndpoint;
     private final DashboardAssets assets = new DashboardAssets();
     private final AdminJson json = new AdminJson();
+    private final org.foobarstack.trace.TraceJson traceJson = new org.foobarstack.trace.TraceJson();
     private final MonitoringProxy monitoring = new MonitoringProxy(json);
     /** The last demo report stored, or null: only the last one is kept, in memory, gone when the stack stops. */
     private final AtomicReference<DemoReport> lastDemo = new AtomicReference<>();
@@ -155,7 +159,8 @@ public final class AdminRoutes implements HttpRoutes {
                     .orElseGet(() -> error(HttpStatus.NOT_FOUND, "no deploy or scaling has run in this stack yet"));
         }
         boolean known = path.equals("/metrics") || path.equals("/health") || path.equals("/api/topology")
-                || path.equals(TRACES) || path.startsWith(TRACE_PREFIX) || assets.get(path) != null;
+                || path.equals(TRACES) || path.startsWith(TRACE_PREFIX) || path.equals(HOPS)
+                || assets.get(path) != null;
         if (!known) {
             return error(HttpStatus.NOT_FOUND, "no such page: " + path
                     + " (the dashboard is at /, the APIs under /api/, metrics at /metrics)");
@@ -171,6 +176,7 @@ public final class AdminRoutes implements HttpRoutes {
             case "/api/topology" -> AdminResponse.json(HttpStatus.OK,
                     json.topology(stack.topology(), adminEndpoint.get()));
             case TRACES -> traces(request);
+            case HOPS -> hops(request);
             default -> path.startsWith(TRACE_PREFIX) ? trace(path.substring(TRACE_PREFIX.length())) : asset(path);
         };
     }
@@ -363,6 +369,33 @@ public final class AdminRoutes implements HttpRoutes {
         List<TierStatus> tiers = stack.topology().tiers();
         boolean allUp = tiers.stream().allMatch(TierStatus::up);
         return AdminResponse.json(allUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, json.health(tiers));
+    }
+
+    /**
+     * {@code GET /api/hops?from=web-1:12,app-1:30}: each recorder's hops from the position the caller reached last
+     * time ({@link org.foobarstack.trace.TraceRecorder#since}), so that a supervisor copies every hop once.
+     */
+    private AdminResponse hops(AdminRequest request) {
+        java.util.Map<String, Long> from = new java.util.HashMap<>();
+        String text = request.parameter("from");
+        if (text != null && !text.isEmpty()) {
+            for (String position : text.split(",")) {
+                int colon = position.lastIndexOf(':');
+                try {
+                    from.put(position.substring(0, colon), Long.parseLong(position.substring(colon + 1)));
+                } catch (RuntimeException e) {
+                    return error(HttpStatus.BAD_REQUEST, "from is a list of instance:position, such as "
+                            + "web-1:12,app-1:30, not \"" + text + "\"");
+                }
+            }
+        }
+        List<org.foobarstack.trace.TraceJson.RecorderHops> recorders = new java.util.ArrayList<>();
+        for (org.foobarstack.trace.TraceRecorder recorder : hub.recorders()) {
+            var batch = recorder.since(from.getOrDefault(recorder.instance(), 0L));
+            recorders.add(new org.foobarstack.trace.TraceJson.RecorderHops(recorder.tier(), recorder.instance(),
+                    batch.next(), batch.hops()));
+        }
+        return AdminResponse.json(HttpStatus.OK, traceJson.writeRecorderHops(recorders));
     }
 
     private AdminResponse traces(AdminRequest request) {

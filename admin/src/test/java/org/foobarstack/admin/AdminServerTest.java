@@ -236,6 +236,30 @@ class AdminServerTest {
     }
 
     @Test
+    void hopsAreHandedOutOnceFromThePositionTheCallerReached() throws Exception {
+        String traceId = stack.recordGet(0);
+
+        List<TraceJson.RecorderHops> first = new TraceJson().readRecorderHops(get("/api/hops").body());
+        assertThat(first).extracting(TraceJson.RecorderHops::tier).contains("dns", "web", "app", "db");
+        assertThat(first.stream().mapToInt(r -> r.hops().size()).sum()).isEqualTo(FourTierTrace.HOP_COUNT);
+        assertThat(new Trace(traceId, first.stream().flatMap(r -> r.hops().stream()).toList()))
+                .as("the hops make up the trace the hub shows").isEqualTo(hub.trace(traceId));
+
+        String from = String.join(",", first.stream().map(r -> r.instance() + ":" + r.next()).toList());
+        List<TraceJson.RecorderHops> again = new TraceJson().readRecorderHops(get("/api/hops?from=" + from).body());
+        assertThat(again).allSatisfy(r -> assertThat(r.hops()).isEmpty());
+
+        stack.recordDig();
+        List<TraceJson.RecorderHops> after = new TraceJson().readRecorderHops(get("/api/hops?from=" + from).body());
+        assertThat(after.stream().flatMap(r -> r.hops().stream()).map(h -> h.traceId()).distinct().toList())
+                .as("only the dig's hops are new").hasSize(1).doesNotContain(traceId);
+
+        HttpResponse<String> broken = get("/api/hops?from=web-1");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(broken.body()).get("error").asText()).contains("instance:position");
+    }
+
+    @Test
     void anUnknownTraceIsA404InJsonAndABrokenIdA400() throws Exception {
         HttpResponse<String> unknown = get("/api/traces/0123456789abcdef0123456789abcdef");
         assertThat(unknown.statusCode()).isEqualTo(404);

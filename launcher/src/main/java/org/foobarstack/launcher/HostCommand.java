@@ -1,11 +1,14 @@
 package org.foobarstack.launcher;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.foobarstack.admin.AdminConfig;
+import org.foobarstack.admin.AdminServer;
 import org.foobarstack.launcher.hosts.HostRuntime;
 import org.foobarstack.launcher.hosts.TierRuntime;
 import org.foobarstack.topology.HostSpec;
@@ -54,6 +57,15 @@ final class HostCommand implements Callable<Integer> {
             description = "Where the design keeps its data; this host uses DATA-DIR/DESIGN/NAME (default: "
                     + "${DEFAULT-VALUE}).")
     Path dataDir;
+
+    /** Where a host serves its own admin API by default: node_exporter's port, as each machine exposes its own. */
+    static final int DEFAULT_HOST_ADMIN_PORT = 9100;
+
+    @Option(names = "--admin-port", defaultValue = "" + DEFAULT_HOST_ADMIN_PORT, paramLabel = "PORT",
+            description = "The host's own admin API on its address: /health and /api/topology for its tiers, "
+                    + "/metrics, /api/traces, and /api/hops, from which a supervisor copies its tiers' hops; "
+                    + "-1 for none (default: ${DEFAULT-VALUE}).")
+    int adminPort;
 
     @Option(names = "--listen-any", description = "Listen on every address of this machine (0.0.0.0) on the "
             + "topology's ports, while the others still reach this host at the topology's address: for a container "
@@ -106,6 +118,9 @@ final class HostCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
             out.println(name + " stopping");
+            if (admin != null) {
+                admin.close();
+            }
             stack.close();
             out.println(name + " stopped");
             out.flush();
@@ -140,13 +155,43 @@ final class HostCommand implements Callable<Integer> {
             err.flush();
             return conflict.isPresent() ? RunCommand.PORT_IN_USE : 1;
         }
+        if (adminPort >= 0) {
+            try {
+                startAdmin(stack, host, spec);
+            } catch (IOException | RuntimeException e) {
+                err.println("foobar-stack host: " + name + "'s admin API did not start on "
+                        + spec.address().getHostAddress() + ":" + adminPort + ": " + e.getMessage());
+                err.flush();
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+                stack.close();
+                return 1;
+            }
+        }
         for (TierRuntime tier : host.tiers()) {
             out.printf("  %-6s %s:%d%n", tier.instance(), tier.address().getAddress().getHostAddress(),
                     tier.address().getPort());
+        }
+        if (admin != null) {
+            out.printf("  %-6s %s:%d%n", "admin", spec.address().getHostAddress(), admin.address().getPort());
         }
         out.println(name + UP);
         out.flush();
         stopped.await();
         return 0;
     }
+
+    /** The host's admin server, once started. */
+    private volatile AdminServer admin;
+
+    /** The host's own admin API: read-only (its tiers are acted on by stopping or killing its process). */
+    private void startAdmin(Stack stack, HostRuntime host, HostSpec spec) throws IOException {
+        AdminServer server = new AdminServer(AdminConfig.builder()
+                .bindAddress(stack.context().bindAddress(spec).getHostAddress())
+                .port(adminPort)
+                .build(), stack.traces(), stack.metrics(), () -> host.status(PROBE_TIMEOUT).tiers());
+        server.start();
+        admin = server;
+    }
+
+    private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofMillis(500);
 }

@@ -128,18 +128,80 @@ public final class TraceJson {
         }
         List<Hop> hops = new ArrayList<>();
         for (JsonNode node : hopsNode) {
-            long start = number(node, "startNanos");
-            hops.add(Hop.builder(traceId, Protocol.valueOf(text(node, "protocol")),
-                            Direction.fromWord(text(node, "direction")))
-                    .tier(text(node, "tier"), text(node, "instance"))
-                    .summary(text(node, "summary"))
-                    .peer(node.path("peer").asText(""))
-                    .timing(start, start + number(node, "durationNanos"))
-                    .startEpochMicros(number(node, "startEpochMicros"))
-                    .fields(readFields(node.get("fields")))
-                    .build());
+            hops.add(readHop(traceId, node));
         }
         return new Trace(traceId, hops);
+    }
+
+    private Hop readHop(String traceId, JsonNode node) {
+        long start = number(node, "startNanos");
+        return Hop.builder(traceId, Protocol.valueOf(text(node, "protocol")),
+                        Direction.fromWord(text(node, "direction")))
+                .tier(text(node, "tier"), text(node, "instance"))
+                .summary(text(node, "summary"))
+                .peer(node.path("peer").asText(""))
+                .timing(start, start + number(node, "durationNanos"))
+                .startEpochMicros(number(node, "startEpochMicros"))
+                .fields(readFields(node.get("fields")))
+                .build();
+    }
+
+    /**
+     * What one recorder handed out ({@link TraceRecorder#since}), named: the unit of {@code GET /api/hops}, through
+     * which another process follows this one's recorders.
+     */
+    public record RecorderHops(String tier, String instance, long next, List<Hop> hops) {
+        public RecorderHops {
+            hops = List.copyOf(hops);
+        }
+    }
+
+    /**
+     * {@code {"format":1,"recorders":[{"tier":"web","instance":"web-1","next":12,"hops":[...]}]}}, each hop as in a
+     * trace plus its {@code traceId} (a batch mixes traces); {@code startNanos} stays absolute, so that hops from
+     * processes of one machine, which share its monotonic clock, sort together.
+     */
+    public String writeRecorderHops(List<RecorderHops> recorders) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("format", FORMAT_VERSION);
+        ArrayNode array = root.putArray("recorders");
+        for (RecorderHops recorder : recorders) {
+            ObjectNode node = array.addObject();
+            node.put("tier", recorder.tier());
+            node.put("instance", recorder.instance());
+            node.put("next", recorder.next());
+            ArrayNode hops = node.putArray("hops");
+            for (Hop hop : recorder.hops()) {
+                hops.add(toNode(hop, 0).put("traceId", hop.traceId()));
+            }
+        }
+        return toText(root);
+    }
+
+    /**
+     * Reads {@link #writeRecorderHops}'s JSON back.
+     *
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public List<RecorderHops> readRecorderHops(String json) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.path("recorders").isArray()) {
+            throw new IllegalArgumentException("a hops document is an object with a \"recorders\" array");
+        }
+        List<RecorderHops> recorders = new ArrayList<>();
+        for (JsonNode node : root.get("recorders")) {
+            List<Hop> hops = new ArrayList<>();
+            for (JsonNode hop : node.path("hops")) {
+                hops.add(readHop(text(hop, "traceId"), hop));
+            }
+            recorders.add(new RecorderHops(text(node, "tier"), text(node, "instance"), number(node, "next"), hops));
+        }
+        return recorders;
     }
 
     private List<Field> readFields(JsonNode array) {

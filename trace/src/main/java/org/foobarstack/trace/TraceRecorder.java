@@ -136,6 +136,42 @@ public final class TraceRecorder {
         return hops;
     }
 
+    /**
+     * The hops recorded since {@code sequence} (a {@link Batch#next()} of an earlier call; 0 the first time) that
+     * are still in the ring, oldest first: what another process copies to follow this recorder without taking a
+     * hop twice. A {@code sequence} beyond {@link #recordedCount()} means this recorder is new (its process was
+     * started again): the batch then starts from its first hop.
+     */
+    public Batch since(long sequence) {
+        long recorded = next.get();
+        long from = sequence > recorded ? 0 : sequence;
+        List<Hop> hops = new ArrayList<>();
+        long expected = -1;
+        for (Entry entry : entries()) {
+            if (entry.sequence() < from) {
+                continue;
+            }
+            if (expected >= 0 && entry.sequence() != expected) {
+                break; // a hop numbered but not yet stored (record() is between its two steps): next time
+            }
+            hops.add(entry.hop());
+            expected = entry.sequence() + 1;
+        }
+        return new Batch(expected >= 0 ? expected : from, hops);
+    }
+
+    /**
+     * Hops copied out of a recorder.
+     *
+     * @param next the sequence to ask for next time
+     * @param hops oldest first
+     */
+    public record Batch(long next, List<Hop> hops) {
+        public Batch {
+            hops = List.copyOf(hops);
+        }
+    }
+
     private List<Entry> entries() {
         List<Entry> entries = new ArrayList<>(ring.length());
         for (int i = 0; i < ring.length(); i++) {

@@ -60,6 +60,21 @@ class TraceJsonTest {
     }
 
     @Test
+    void recorderHopsCrossToAnotherProcessAndBackUnchanged() {
+        Trace original = sample();
+        List<TraceJson.RecorderHops> sent = List.of(
+                new TraceJson.RecorderHops("web", "web-1", 1, List.of(original.hops().get(0))),
+                new TraceJson.RecorderHops("storage", "storage-1", 7, List.of(original.hops().get(1))));
+
+        List<TraceJson.RecorderHops> received = json.readRecorderHops(json.writeRecorderHops(sent));
+
+        assertThat(received).isEqualTo(sent);
+        assertThat(new Trace(ID, received.stream().flatMap(r -> r.hops().stream()).toList())).isEqualTo(original);
+        assertThatThrownBy(() -> json.readRecorderHops("{\"hops\":[]}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"recorders\" array");
+    }
+
+    @Test
     void rejectsTextThatIsNotATrace() {
         assertThatThrownBy(() -> json.read("<html>")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not JSON");

@@ -49,6 +49,37 @@ class TraceRecorderTest {
     }
 
     @Test
+    void sinceHandsOutEachHopOnceAndSkipsWhatTheRingOverwrote() {
+        TraceRecorder recorder = new TraceRecorder("web", "web-1", 4, new TraceClock());
+        recorder.record(hop(recorder, A, "hop 0", 0));
+        recorder.record(hop(recorder, A, "hop 1", 1));
+
+        TraceRecorder.Batch first = recorder.since(0);
+        assertThat(first.hops()).extracting(Hop::summary).containsExactly("hop 0", "hop 1");
+        assertThat(first.next()).isEqualTo(2);
+        assertThat(recorder.since(first.next()).hops()).isEmpty();
+        assertThat(recorder.since(first.next()).next()).isEqualTo(2);
+
+        for (int i = 2; i < 9; i++) {
+            recorder.record(hop(recorder, A, "hop " + i, i));
+        }
+        TraceRecorder.Batch later = recorder.since(first.next());
+        assertThat(later.hops()).as("hops 2 to 4 were overwritten before they were asked for")
+                .extracting(Hop::summary).containsExactly("hop 5", "hop 6", "hop 7", "hop 8");
+        assertThat(later.next()).isEqualTo(9);
+    }
+
+    @Test
+    void sinceBeyondWhatWasRecordedStartsAgainFromTheFirstHop() {
+        TraceRecorder restarted = new TraceRecorder("web", "web-1");
+        restarted.record(hop(restarted, A, "after the restart", 5));
+
+        TraceRecorder.Batch batch = restarted.since(1_000);
+        assertThat(batch.hops()).extracting(Hop::summary).containsExactly("after the restart");
+        assertThat(batch.next()).isEqualTo(1);
+    }
+
+    @Test
     void capacityIsRoundedUpToAPowerOfTwo() {
         assertThat(new TraceRecorder("x", "x-1", 1000, new TraceClock()).capacity()).isEqualTo(1024);
     }

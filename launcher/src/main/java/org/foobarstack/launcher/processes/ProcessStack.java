@@ -44,7 +44,9 @@ import org.foobarstack.trace.TraceHub;
  *   <li>{@link #start} launches every host's JVM at once (a host that needs another one up waits for it itself:
  *       a replica for its primary) and waits until each says it is up; if one exits first, every other is stopped
  *       and the error carries that host's exit code and last lines;
- *   <li>then the admin server starts, with a fresh token in the data directory, as {@code run}'s does;
+ *   <li>then the admin server starts, with a fresh token in the data directory, as {@code run}'s does, and the
+ *       {@link HopCollector} begins copying every host's hops from its own admin API (port 9100 of its address),
+ *       so that {@code /api/traces} shows each request's whole path across the processes;
  *   <li>while it runs, {@code ctl kill NAME} is SIGKILL to that host's JVM, {@code ctl start NAME} launches a new
  *       one; a host that exits on its own is reported, and started again only when asked;
  *   <li>{@link #close} stops the admin server, then sends SIGTERM to every host, top down (balancers first,
@@ -57,12 +59,18 @@ public final class ProcessStack implements StackControl, AutoCloseable {
     private static final Duration UP_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+    /** Where each host serves its admin API (the host command's default: node_exporter's port). */
+    static final int HOST_ADMIN_PORT = 9100;
 
     private final Topology design;
     private final Path dataDir;
     private final InetSocketAddress adminAddress;
     private final InstanceNames names;
     private final Map<String, HostProcess> hosts = new LinkedHashMap<>();
+    /** Each host's own admin API, from which {@link HopCollector} copies its hops. */
+    private final Map<String, InetSocketAddress> hostAdmins = new LinkedHashMap<>();
+    private final TraceHub traces = new TraceHub();
+    private HopCollector hops;
     private AdminServer admin;
     private String token;
 
@@ -89,7 +97,8 @@ public final class ProcessStack implements StackControl, AutoCloseable {
         for (HostSpec host : design.hosts()) {
             List<String> command = new ArrayList<>(jvm);
             command.addAll(List.of("host", host.name(), "--topology", topologyArg, "--data-dir",
-                    this.dataDir.toString(), "--exit-with-parent"));
+                    this.dataDir.toString(), "--admin-port", String.valueOf(HOST_ADMIN_PORT), "--exit-with-parent"));
+            hostAdmins.put(host.name(), new InetSocketAddress(host.address(), HOST_ADMIN_PORT));
             if (network != null) {
                 command.addAll(List.of("--network", network.getHostAddress()));
             }
@@ -134,8 +143,10 @@ public final class ProcessStack implements StackControl, AutoCloseable {
         progress.accept(String.format("  %d host processes up in %d ms", hosts.size(),
                 (System.nanoTime() - began) / 1_000_000));
         token = AdminToken.write(dataDir.resolve(Stack.TOKEN_FILE));
+        hops = new HopCollector(traces, hostAdmins);
+        hops.start();
         admin = new AdminServer(AdminConfig.builder().bindAddress(adminAddress.getAddress().getHostAddress())
-                .port(adminAddress.getPort()).build(), new TraceHub(), new Metrics(), this, token);
+                .port(adminAddress.getPort()).build(), traces, new Metrics(), this, token);
         try {
             admin.start();
         } catch (java.io.IOException | RuntimeException e) {
@@ -152,6 +163,11 @@ public final class ProcessStack implements StackControl, AutoCloseable {
 
     public String token() {
         return token;
+    }
+
+    /** The hops of every host, copied here: what the admin server's /api/traces shows. */
+    public TraceHub traces() {
+        return traces;
     }
 
     public Topology design() {
@@ -243,6 +259,9 @@ public final class ProcessStack implements StackControl, AutoCloseable {
     public void close() {
         if (admin != null) {
             admin.close();
+        }
+        if (hops != null) {
+            hops.close();
         }
         List<Role> topDown = List.of(Role.LB, Role.WEB, Role.APP, Role.DNS, Role.MONITOR, Role.DB);
         List<HostSpec> order = new ArrayList<>(design.hosts());

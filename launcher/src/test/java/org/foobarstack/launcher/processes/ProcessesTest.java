@@ -120,6 +120,32 @@ class ProcessesTest {
 
     @Test
     @Order(3)
+    void aRequestsHopsFromFourProcessesJoinIntoOneTraceAtTheSupervisor() throws Exception {
+        HttpResponse<String> read = get(BALANCER, "/api/messages");
+        assertThat(read.statusCode()).isEqualTo(200);
+        String requestId = read.headers().firstValue("X-Request-Id").orElseThrow();
+        InetSocketAddress admin = stack.admin().address();
+        long deadline = System.nanoTime() + NOTICED_WITHIN.toNanos();
+        Set<String> tiers = Set.of();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> trace = get(admin, "/api/traces/" + requestId);
+            if (trace.statusCode() == 200) {
+                tiers = new HashSet<>();
+                for (JsonNode hop : json.readTree(trace.body()).path("hops")) {
+                    tiers.add(hop.path("tier").asText());
+                }
+                if (tiers.containsAll(Set.of("lb", "web", "app"))) {
+                    break;
+                }
+            }
+            Thread.sleep(100); // the supervisor copies the hosts' hops every 500 ms
+        }
+        assertThat(tiers).as("hops of request %s at the supervisor", requestId)
+                .contains("lb", "web", "app");
+    }
+
+    @Test
+    @Order(4)
     void killingAHostsProcessIsNoticedByTheBalancerAndStartingItAgainBringsItBack() throws Exception {
         HostProcess server2 = stack.process("server-2").orElseThrow();
         long killed = server2.pid();
@@ -152,7 +178,7 @@ class ProcessesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void actionsInsideAHostAreRefusedWithTheReason() {
         assertThatThrownBy(() -> stack.act("server-2", HostAction.DRAIN))
                 .isInstanceOf(StackControl.ControlException.class)
