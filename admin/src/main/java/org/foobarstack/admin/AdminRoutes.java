@@ -25,8 +25,9 @@ import org.foobarstack.trace.TraceHub;
  *   PUT /api/traces/{id}/packets  store what "walk --json --packets" captured for that trace (JSON, at most 2 MiB,
  *                                 the last 16 traces kept); needs the token; 204
  *   GET /api/traces/{id}/packets  those packets, as they were sent; 404 when the trace has none
- *   GET /api/hops?from=web-1:12,app-1:30   every recorder's hops since the given positions (0 for a recorder not
- *                                 named): how a supervisor follows the tiers of a host that runs in another process
+ *   GET /api/hops?from=web/web-1:12,app/app-1:30   every recorder's hops since the given positions (0 for a recorder
+ *                                 not named; a recorder is its tier and instance): how a supervisor follows the
+ *                                 tiers of a host that runs in another process
  *   POST /api/hosts/{host}/{act}  kill, start, drain or ready a host; needs "Authorization: Bearer <token>"
  *   PUT /api/demo                 store the report of "foobar-stack demo spof", "demo deploy" or "demo scale"
  *                                 (JSON, at most 4 MiB), replacing the last one; needs "Authorization: Bearer
@@ -372,8 +373,10 @@ public final class AdminRoutes implements HttpRoutes {
     }
 
     /**
-     * {@code GET /api/hops?from=web-1:12,app-1:30}: each recorder's hops from the position the caller reached last
-     * time ({@link org.foobarstack.trace.TraceRecorder#since}), so that a supervisor copies every hop once.
+     * {@code GET /api/hops?from=web/web-1:12,app/app-1:30}: each recorder's hops from the position the caller reached
+     * last time ({@link org.foobarstack.trace.TraceRecorder#since}), so that a supervisor copies every hop once. A
+     * recorder is named by tier and instance: a host's firewall records under the host's name, which a balancer
+     * host shares with its balancer ({@code firewall/lb-1} and {@code lb/lb-1}).
      */
     private AdminResponse hops(AdminRequest request) {
         java.util.Map<String, Long> from = new java.util.HashMap<>();
@@ -384,14 +387,14 @@ public final class AdminRoutes implements HttpRoutes {
                 try {
                     from.put(position.substring(0, colon), Long.parseLong(position.substring(colon + 1)));
                 } catch (RuntimeException e) {
-                    return error(HttpStatus.BAD_REQUEST, "from is a list of instance:position, such as "
-                            + "web-1:12,app-1:30, not \"" + text + "\"");
+                    return error(HttpStatus.BAD_REQUEST, "from is a list of tier/instance:position, such as "
+                            + "web/web-1:12,app/app-1:30, not \"" + text + "\"");
                 }
             }
         }
         List<org.foobarstack.trace.TraceJson.RecorderHops> recorders = new java.util.ArrayList<>();
         for (org.foobarstack.trace.TraceRecorder recorder : hub.recorders()) {
-            var batch = recorder.since(from.getOrDefault(recorder.instance(), 0L));
+            var batch = recorder.since(from.getOrDefault(recorder.tier() + "/" + recorder.instance(), 0L));
             recorders.add(new org.foobarstack.trace.TraceJson.RecorderHops(recorder.tier(), recorder.instance(),
                     batch.next(), batch.hops()));
         }

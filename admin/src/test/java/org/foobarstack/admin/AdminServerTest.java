@@ -245,7 +245,8 @@ class AdminServerTest {
         assertThat(new Trace(traceId, first.stream().flatMap(r -> r.hops().stream()).toList()))
                 .as("the hops make up the trace the hub shows").isEqualTo(hub.trace(traceId));
 
-        String from = String.join(",", first.stream().map(r -> r.instance() + ":" + r.next()).toList());
+        String from = String.join(",", first.stream().map(r -> r.tier() + "/" + r.instance() + ":" + r.next())
+                .toList());
         List<TraceJson.RecorderHops> again = new TraceJson().readRecorderHops(get("/api/hops?from=" + from).body());
         assertThat(again).allSatisfy(r -> assertThat(r.hops()).isEmpty());
 
@@ -254,9 +255,9 @@ class AdminServerTest {
         assertThat(after.stream().flatMap(r -> r.hops().stream()).map(h -> h.traceId()).distinct().toList())
                 .as("only the dig's hops are new").hasSize(1).doesNotContain(traceId);
 
-        HttpResponse<String> broken = get("/api/hops?from=web-1");
+        HttpResponse<String> broken = get("/api/hops?from=web/web-1");
         assertThat(broken.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(broken.body()).get("error").asText()).contains("instance:position");
+        assertThat(JSON.readTree(broken.body()).get("error").asText()).contains("tier/instance:position");
     }
 
     @Test

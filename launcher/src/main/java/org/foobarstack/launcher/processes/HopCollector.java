@@ -45,7 +45,7 @@ final class HopCollector implements AutoCloseable {
     private final Map<String, InetSocketAddress> admins;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final TraceJson json = new TraceJson();
-    /** Per host, per instance: the position reached. */
+    /** Per host, per recorder ("tier/instance": a host's firewall records under the host's name): the position. */
     private final Map<String, Map<String, Long>> positions = new ConcurrentHashMap<>();
     /** Per host and instance: the recorder here that holds its hops. */
     private final Map<String, TraceRecorder> mirrors = new ConcurrentHashMap<>();
@@ -88,10 +88,15 @@ final class HopCollector implements AutoCloseable {
             throw new java.io.IOException("HTTP " + response.statusCode());
         }
         for (TraceJson.RecorderHops recorder : json.readRecorderHops(response.body())) {
-            TraceRecorder mirror = mirrors.computeIfAbsent(host + "/" + recorder.instance(),
-                    key -> hub.newRecorder(recorder.tier(), recorder.instance()));
+            String key = recorder.tier() + "/" + recorder.instance();
+            if (recorder.hops().isEmpty() && !mirrors.containsKey(host + " " + key)) {
+                reached.put(key, recorder.next());
+                continue; // no recorder here until it has a hop: a host also keeps empty ones for other hosts
+            }
+            TraceRecorder mirror = mirrors.computeIfAbsent(host + " " + key,
+                    k -> hub.newRecorder(recorder.tier(), recorder.instance()));
             recorder.hops().forEach(mirror::record);
-            reached.put(recorder.instance(), recorder.next());
+            reached.put(key, recorder.next());
         }
     }
 

@@ -41,9 +41,10 @@ import org.foobarstack.trace.TraceHub;
  *
  * <p>Lifecycle:
  * <ol>
- *   <li>{@link #start} launches every host's JVM at once (a host that needs another one up waits for it itself:
- *       a replica for its primary) and waits until each says it is up; if one exits first, every other is stopped
- *       and the error carries that host's exit code and last lines;
+ *   <li>{@link #start} launches every host's JVM at once but the balancers' (a host that needs another one up
+ *       waits for it itself: a replica for its primary), waits until each says it is up, then does the same for
+ *       the balancers, whose first health checks so find their servers up; if a host exits first, every other
+ *       is stopped and the error carries that host's exit code and last lines;
  *   <li>then the admin server starts, with a fresh token in the data directory, as {@code run}'s does, and the
  *       {@link HopCollector} begins copying every host's hops from its own admin API (port 9100 of its address),
  *       so that {@code /api/traces} shows each request's whole path across the processes;
@@ -66,6 +67,7 @@ public final class ProcessStack implements StackControl, AutoCloseable {
     private final Path dataDir;
     private final InetSocketAddress adminAddress;
     private final InstanceNames names;
+    private final Consumer<String> log;
     private final Map<String, HostProcess> hosts = new LinkedHashMap<>();
     /** Each host's own admin API, from which {@link HopCollector} copies its hops. */
     private final Map<String, InetSocketAddress> hostAdmins = new LinkedHashMap<>();
@@ -94,6 +96,7 @@ public final class ProcessStack implements StackControl, AutoCloseable {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.adminAddress = adminAddress;
         this.names = new InstanceNames(design);
+        this.log = log;
         for (HostSpec host : design.hosts()) {
             List<String> command = new ArrayList<>(jvm);
             command.addAll(List.of("host", host.name(), "--topology", topologyArg, "--data-dir",
@@ -129,17 +132,12 @@ public final class ProcessStack implements StackControl, AutoCloseable {
     /** Launches every host, waits until all are up, then starts the admin server. */
     public void start(Consumer<String> progress) {
         long began = System.nanoTime();
-        hosts.values().forEach(HostProcess::start);
-        List<CompletableFuture<Void>> ups = hosts.values().stream()
-                .map(host -> CompletableFuture.runAsync(() -> host.awaitUp(UP_TIMEOUT),
-                        task -> new Thread(task, host.name() + "-await").start()))
-                .toList();
-        try {
-            CompletableFuture.allOf(ups.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            close();
-            throw new StartException(e.getCause().getMessage(), e.getCause());
-        }
+        // the balancers last, as in one process: their first health checks then find their servers up, and the
+        // stack is "up" with every server taking requests (a server that failed the first checks would wait for
+        // rise checks in a row)
+        List<HostProcess> balancers = design.hostsWith(Role.LB).stream().map(h -> hosts.get(h.name())).toList();
+        startAndAwait(hosts.values().stream().filter(h -> !balancers.contains(h)).toList());
+        startAndAwait(balancers);
         progress.accept(String.format("  %d host processes up in %d ms", hosts.size(),
                 (System.nanoTime() - began) / 1_000_000));
         token = AdminToken.write(dataDir.resolve(Stack.TOKEN_FILE));
@@ -155,6 +153,21 @@ public final class ProcessStack implements StackControl, AutoCloseable {
         }
         progress.accept("  admin       " + admin.address().getAddress().getHostAddress() + ":"
                 + admin.address().getPort());
+    }
+
+    /** Launches {@code group} together and waits until each is up; stops every host if one is not. */
+    private void startAndAwait(List<HostProcess> group) {
+        group.forEach(HostProcess::start);
+        List<CompletableFuture<Void>> ups = group.stream()
+                .map(host -> CompletableFuture.runAsync(() -> host.awaitUp(UP_TIMEOUT),
+                        task -> new Thread(task, host.name() + "-await").start()))
+                .toList();
+        try {
+            CompletableFuture.allOf(ups.toArray(CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            close();
+            throw new StartException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     public AdminServer admin() {
@@ -227,6 +240,7 @@ public final class ProcessStack implements StackControl, AutoCloseable {
                 } catch (IllegalStateException e) {
                     throw new ControlException(409, e.getMessage());
                 }
+                log.accept("[" + host + "] killed: SIGKILL to process " + pid);
                 yield host + " killed: its process " + pid + " got SIGKILL, its tiers' connections reset by the "
                         + "kernel";
             }
@@ -236,6 +250,7 @@ public final class ProcessStack implements StackControl, AutoCloseable {
                             + process.state().name().toLowerCase(Locale.ROOT));
                 }
                 long began = System.nanoTime();
+                log.accept("[" + host + "] starting a new process");
                 try {
                     process.start();
                     process.awaitUp(UP_TIMEOUT);

@@ -127,12 +127,16 @@ class ProcessesTest {
         InetSocketAddress admin = stack.admin().address();
         long deadline = System.nanoTime() + NOTICED_WITHIN.toNanos();
         Set<String> tiers = Set.of();
+        List<String> hops = List.of();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> trace = get(admin, "/api/traces/" + requestId);
             if (trace.statusCode() == 200) {
                 tiers = new HashSet<>();
+                hops = new java.util.ArrayList<>();
                 for (JsonNode hop : json.readTree(trace.body()).path("hops")) {
                     tiers.add(hop.path("tier").asText());
+                    hops.add(hop.path("instance").asText() + " " + hop.path("startNanos").asLong() + " "
+                            + hop.path("summary").asText());
                 }
                 if (tiers.containsAll(Set.of("lb", "web", "app"))) {
                     break;
@@ -142,6 +146,13 @@ class ProcessesTest {
         }
         assertThat(tiers).as("hops of request %s at the supervisor", requestId)
                 .contains("lb", "web", "app");
+        Thread.sleep(2 * HopCollector.INTERVAL.toMillis()); // two more copies: none may bring a hop again
+        List<String> later = new java.util.ArrayList<>();
+        for (JsonNode hop : json.readTree(get(admin, "/api/traces/" + requestId).body()).path("hops")) {
+            later.add(hop.path("instance").asText() + " " + hop.path("startNanos").asLong() + " "
+                    + hop.path("summary").asText());
+        }
+        assertThat(later).as("every hop once").doesNotHaveDuplicates().containsAll(hops);
     }
 
     @Test
