@@ -174,8 +174,19 @@ final class Banner {
         design.nameServer().ifPresent(ns -> b.append("  dig @").append(ns.address().getHostAddress()).append(" -p ")
                 .append(ns.tier().port()).append(" www.foobar.com A\n"));
         design.wwwAddresses().stream().findFirst().ifPresent(www -> {
-            int port = design.balancers().isEmpty() ? design.tiers(Role.WEB).get(0).tier().port()
-                    : design.balancers().get(0).tier().port();
+            var balancer = design.balancers().stream().findFirst();
+            if (balancer.isPresent() && balancer.get().tier().tls().enabled()) {
+                // the certificate authority of the balancer (of the first of a pair, which keeps it for both)
+                java.nio.file.Path ca = stack.dataDirectory(balancer.get().host()).resolve("lb").resolve("tls")
+                        .resolve("ca.pem");
+                int port = balancer.get().tier().tls().port();
+                b.append("  curl -s --cacert ").append(ca).append(" --resolve www.foobar.com:").append(port)
+                        .append(':').append(www.getHostAddress()).append(" https://www.foobar.com:").append(port)
+                        .append("/api/whoami     (twice: which web server answered?)\n");
+                return;
+            }
+            int port = balancer.isEmpty() ? design.tiers(Role.WEB).get(0).tier().port()
+                    : balancer.get().tier().port();
             b.append("  curl -s http://").append(www.getHostAddress()).append(':').append(port)
                     .append("/api/whoami     (twice: which web server answered?)\n");
         });

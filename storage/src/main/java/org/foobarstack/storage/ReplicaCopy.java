@@ -54,8 +54,7 @@ final class ReplicaCopy {
      * exist) and removes {@code staging}.
      */
     void copyInto(Path staging, Path databaseDir) {
-        deleteTree(staging);
-        Path copy = new StorageBackup(sourceUrl, user, password).backupTo(staging, databaseName(sourceUrl));
+        Path copy = backUpPrimary(staging);
         try {
             Files.move(copy, databaseDir);
         } catch (IOException e) {
@@ -65,6 +64,40 @@ final class ReplicaCopy {
             deleteTree(staging);
         }
     }
+
+    /**
+     * The backup, tried again while the primary cannot be reached yet: a primary on another host (another process, a
+     * container) can accept connections before its database answers them, when a relay holds its port (a host
+     * firewall's, see the launcher) or its server is still booting. Only a lost connection (SQLState class 08,
+     * "connection exception") is tried again, for {@link #PRIMARY_WAIT} at most; any other failure is final.
+     */
+    private Path backUpPrimary(Path staging) {
+        long deadline = System.nanoTime() + PRIMARY_WAIT.toNanos();
+        while (true) {
+            deleteTree(staging);
+            try {
+                return new StorageBackup(sourceUrl, user, password).backupTo(staging, databaseName(sourceUrl));
+            } catch (StorageException e) {
+                boolean connection = DerbyErrors.sqlStates(e).stream().anyMatch(state -> state.startsWith("08"));
+                if (!connection || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("the primary {} does not answer yet (SQLStates {}): trying again", sourceUrl,
+                        DerbyErrors.sqlStates(e));
+                try {
+                    Thread.sleep(RETRY_PAUSE.toMillis()); // the primary's boot takes seconds; ask twice a second
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** How long a new replica waits for a primary that accepts connections but does not answer them yet. */
+    static final java.time.Duration PRIMARY_WAIT = java.time.Duration.ofSeconds(60);
+    private static final java.time.Duration RETRY_PAUSE = java.time.Duration.ofMillis(500);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaCopy.class);
 
     private static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {

@@ -185,7 +185,12 @@ public final class StackContext {
 
     /** Where a host keeps its data. */
     public Path dataDirectory(HostSpec host) {
-        return topology.name().equals("simple") ? dataRoot : dataRoot.resolve(topology.name()).resolve(host.name());
+        return dataDirectory(dataRoot, topology.name(), host.name());
+    }
+
+    /** Where host {@code host} of design {@code design} keeps its data under {@code dataRoot}, in any process. */
+    public static Path dataDirectory(Path dataRoot, String design, String host) {
+        return design.equals("simple") ? dataRoot : dataRoot.resolve(design).resolve(host);
     }
 
     /**

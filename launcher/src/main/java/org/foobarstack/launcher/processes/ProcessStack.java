@@ -42,8 +42,8 @@ import org.foobarstack.trace.TraceHub;
  * <p>Lifecycle:
  * <ol>
  *   <li>{@link #start} launches every host's JVM at once but the balancers' (a host that needs another one up
- *       waits for it itself: a replica for its primary), waits until each says it is up, then does the same for
- *       the balancers, whose first health checks so find their servers up; if a host exits first, every other
+ *       waits for it itself: a replica for its primary), waits until each says it is up, then starts the
+ *       balancers one by one, whose first health checks so find their servers up; if a host exits first, every other
  *       is stopped and the error carries that host's exit code and last lines;
  *   <li>then the admin server starts, with a fresh token in the data directory, as {@code run}'s does, and the
  *       {@link HopCollector} begins copying every host's hops from its own admin API (port 9100 of its address),
@@ -137,7 +137,10 @@ public final class ProcessStack implements StackControl, AutoCloseable {
         // rise checks in a row)
         List<HostProcess> balancers = design.hostsWith(Role.LB).stream().map(h -> hosts.get(h.name())).toList();
         startAndAwait(hosts.values().stream().filter(h -> !balancers.contains(h)).toList());
-        startAndAwait(balancers);
+        // one by one: the members of a balancer pair share one certificate, which the first makes and the second
+        // finds (in the first member's data directory)
+        balancers.forEach(balancer -> startAndAwait(List.of(balancer)));
+        awaitVirtualAddresses(progress);
         progress.accept(String.format("  %d host processes up in %d ms", hosts.size(),
                 (System.nanoTime() - began) / 1_000_000));
         token = AdminToken.write(dataDir.resolve(Stack.TOKEN_FILE));
@@ -153,6 +156,25 @@ public final class ProcessStack implements StackControl, AutoCloseable {
         }
         progress.accept("  admin       " + admin.address().getAddress().getHostAddress() + ":"
                 + admin.address().getPort());
+    }
+
+    /**
+     * A balancer pair's members are up before either holds the virtual address that www points at: the election
+     * takes about 3.4 s (RFC 9568 §6.4.1). Seen from outside, as a client would: until that address accepts.
+     */
+    private void awaitVirtualAddresses(Consumer<String> progress) {
+        design.balancers().stream().flatMap(lb -> lb.tier().vrrp().stream()
+                        .map(vrrp -> new InetSocketAddress(vrrp.address(), lb.tier().port())))
+                .distinct().forEach(front -> {
+                    long began = System.nanoTime();
+                    if (!org.foobarstack.launcher.PortProbe.waitUntilAccepting(front, UP_TIMEOUT)) {
+                        close();
+                        throw new StartException("no balancer of the pair took the virtual address "
+                                + front.getAddress().getHostAddress() + " within " + UP_TIMEOUT.toSeconds() + " s", null);
+                    }
+                    progress.accept(String.format("  pair      %s taken in %d ms", front.getAddress().getHostAddress(),
+                            (System.nanoTime() - began) / 1_000_000));
+                });
     }
 
     /** Launches {@code group} together and waits until each is up; stops every host if one is not. */
@@ -176,6 +198,14 @@ public final class ProcessStack implements StackControl, AutoCloseable {
 
     public String token() {
         return token;
+    }
+
+    /**
+     * Where {@code host} keeps its data, as its process does ({@code DATA-DIR/DESIGN/HOST}; the simple design's one
+     * host keeps it straight under {@code DATA-DIR}).
+     */
+    public Path dataDirectory(HostSpec host) {
+        return org.foobarstack.launcher.hosts.StackContext.dataDirectory(dataDir, design.name(), host.name());
     }
 
     /** The hops of every host, copied here: what the admin server's /api/traces shows. */
