@@ -173,7 +173,7 @@ with tarfile.open(image) as tar:
         fail(f"working directory {config.get('WorkingDir')}, volumes {config.get('Volumes')}")
     ok("working directory and volume /var/lib/foobar-stack")
     exposed = set(config.get("ExposedPorts", {}))
-    wanted = {f"{p}/tcp" for p in ports.split()} | {"5300/udp", "9090/tcp"}
+    wanted = {f"{p}/tcp" for p in ports.split()} | {"5300/udp", "9090/tcp", "9100/tcp"}
     if wanted - exposed:
         fail(f"ports of the shipped topologies not exposed: {sorted(wanted - exposed)} (exposed: {sorted(exposed)})")
     ok(f"exposed {' '.join(sorted(exposed, key=lambda p: int(p.split('/')[0])))}: every port of the shipped topologies")
