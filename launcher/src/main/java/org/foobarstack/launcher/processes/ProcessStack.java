@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.foobarstack.admin.AdminConfig;
 import org.foobarstack.admin.AdminServer;
 import org.foobarstack.admin.HostAction;
@@ -92,13 +93,24 @@ public final class ProcessStack implements StackControl, AutoCloseable {
     /** As above, each host started with {@code jvm} (java, its options and the main class) rather than like this JVM. */
     public ProcessStack(List<String> jvm, Topology design, String topologyArg, InetAddress network, Path dataDir,
                         InetSocketAddress adminAddress, Consumer<String> log) {
+        this(jvm, host -> List.of(), design, topologyArg, network, dataDir, adminAddress, log);
+    }
+
+    /**
+     * As above, each host's command line put after {@code prefix}'s words for it: {@code up --netns} gives
+     * {@code ip netns exec fbs-NAME}, which enters the host's network namespace and then replaces itself with the
+     * JVM (execvp), so the process this class signals is still the host's JVM.
+     */
+    public ProcessStack(List<String> jvm, Function<String, List<String>> prefix, Topology design, String topologyArg,
+                        InetAddress network, Path dataDir, InetSocketAddress adminAddress, Consumer<String> log) {
         this.design = design;
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.adminAddress = adminAddress;
         this.names = new InstanceNames(design);
         this.log = log;
         for (HostSpec host : design.hosts()) {
-            List<String> command = new ArrayList<>(jvm);
+            List<String> command = new ArrayList<>(prefix.apply(host.name()));
+            command.addAll(jvm);
             command.addAll(List.of("host", host.name(), "--topology", topologyArg, "--data-dir",
                     this.dataDir.toString(), "--admin-port", String.valueOf(HOST_ADMIN_PORT), "--exit-with-parent"));
             hostAdmins.put(host.name(), new InetSocketAddress(host.address(), HOST_ADMIN_PORT));
