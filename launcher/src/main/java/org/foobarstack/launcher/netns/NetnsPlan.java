@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.foobarstack.firewall.NftablesExport;
 import org.foobarstack.launcher.hosts.HostFirewall;
+import org.foobarstack.launcher.processes.ProcessStack;
 import org.foobarstack.topology.HostSpec;
 import org.foobarstack.topology.LbTier;
 import org.foobarstack.topology.LbVrrp;
@@ -37,7 +38,6 @@ import org.foobarstack.topology.Topology;
  * <p>The steps, for each namespace in the design's order, then the client's:
  * <ol>
  *   <li>{@code ip netns add}, then {@code lo} up: a new namespace has only a loopback interface, and it is down;
- *   <li>for a balancer of a VRRP pair, {@code net.ipv4.ip_nonlocal_bind=1} in its namespace: see below;
  *   <li>for a host with a firewall, its rules as nftables loaded inside the namespace, before it has any cable, as
  *       a server loads its packet filter before it brings up its network;
  *   <li>the veth pair, created with its inner end already in the namespace (so that the name eth0 never meets the
@@ -45,13 +45,8 @@ import org.foobarstack.topology.Topology;
  * </ol>
  * The bridge comes first, and goes last: tearing down is removing what was made, newest first.
  *
- * <p>A balancer pair's virtual address: the emulated VRRP master takes it by opening listening sockets on it
- * ({@code LbTierRuntime}, the vrrp module), which on loopback works because all of 127.0.0.0/8 is local. In a
- * namespace an address that no interface holds cannot be bound (EADDRNOTAVAIL, ip(7)), so the balancers'
- * namespaces get {@code ip_nonlocal_bind}, as real HAProxy machines beside keepalived do. That lets the election run
- * and the master bind, but nobody answers ARP for the address: keepalived would also add it to the interface
- * ({@code ip addr add}) and announce it with gratuitous ARP, which the emulated VRRP does not do. So in the
- * namespaces a pair's virtual address is not reachable; each balancer is, at its own address.
+ * <p>A balancer pair's virtual address is moved and checked like a host's, but nothing in the plan makes it
+ * reachable: see {@link UpCommand}, which refuses such a design.
  */
 public record NetnsPlan(Topology design, InetAddress network, InetAddress bridgeAddress, List<Namespace> namespaces,
                         List<Step> up) {
@@ -67,8 +62,8 @@ public record NetnsPlan(Topology design, InetAddress network, InetAddress bridge
     public static final InetAddress DEFAULT_NETWORK = address(198, 18, 0, 0);
     static final int BRIDGE_OCTET = 1;
     static final int CLIENT_OCTET = 254;
-    private static final String SUPERVISOR_RULE = "the supervisor's probes (up --netns): a tier is up on the "
-            + "dashboard when its port accepts from the bridge";
+    private static final String SUPERVISOR_RULE = "not in the design: the supervisor (up --netns) probes the tiers "
+            + "and collects the host's hops from the bridge";
 
     public NetnsPlan {
         namespaces = List.copyOf(namespaces);
@@ -118,10 +113,6 @@ public record NetnsPlan(Topology design, InetAddress network, InetAddress bridge
                     List.of("ip", "netns", "add", ns.name())));
             steps.add(Step.of(List.of("ip", "-n", ns.name(), "link", "set", "lo", "up")));
             Optional<HostSpec> host = ns.client() ? Optional.empty() : design.host(ns.host());
-            if (host.flatMap(NetnsPlan::virtualAddress).isPresent()) {
-                steps.add(Step.of(List.of("ip", "netns", "exec", ns.name(), "sysctl", "-q", "-w",
-                        "net.ipv4.ip_nonlocal_bind=1")));
-            }
             if (host.isPresent() && host.get().firewall().isPresent()) {
                 String rules = ruleset(host.get(), design, bridge);
                 steps.add(Step.reading(rules, host.get().name() + "'s firewall as nftables rules ("
@@ -193,20 +184,19 @@ public record NetnsPlan(Topology design, InetAddress network, InetAddress bridge
     /**
      * A host's firewall as {@code foobar-stack firewall export} writes it, for the design moved to the network, and
      * one rule more at the top of its chain, which the design does not have: the supervisor, on the bridge's
-     * address, may connect to the host's tiers' main ports. On loopback its probe connects whatever the rules say
-     * (the kernel completes the handshake and the emulated firewall judges the connection after it); with real
-     * rules in the kernel it would time out, and the dashboard would show every guarded tier down.
+     * address, may connect to the host's tiers' main ports and to the host's own admin API. On loopback its probes
+     * connect whatever the rules say (the kernel completes the handshake and the emulated firewall judges the
+     * connection after it), and nothing filters the admin API's port; with real rules in the kernel the probes would
+     * time out, the dashboard would show every guarded tier down, and no hop of the host would reach the traces.
      */
     static String ruleset(HostSpec host, Topology design, InetAddress bridge) {
         String rules = NftablesExport.render(host.name(), host.address(), HostFirewall.rulesOf(host, design));
-        List<Integer> ports = host.tiers().stream().map(TierSpec::port).filter(p -> p > 0).distinct().toList();
-        if (ports.isEmpty()) {
-            return rules;
-        }
+        List<Integer> ports = new ArrayList<>(host.tiers().stream().map(TierSpec::port).filter(p -> p > 0).toList());
+        ports.add(ProcessStack.HOST_ADMIN_PORT);
         String table = "inet foobar_" + host.name().replaceAll("[^A-Za-z0-9_]", "_");
-        String dports = ports.size() == 1 ? String.valueOf(ports.get(0))
-                : "{ " + ports.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " }";
-        return rules + "# not in the design: " + SUPERVISOR_RULE + "\n"
+        String dports = "{ " + ports.stream().distinct().map(String::valueOf).collect(Collectors.joining(", "))
+                + " }";
+        return rules + "# " + SUPERVISOR_RULE + "\n"
                 + "insert rule " + table + " input ip saddr " + bridge.getHostAddress() + " ip daddr "
                 + host.address().getHostAddress() + " tcp dport " + dports + " counter accept comment \""
                 + SUPERVISOR_RULE + "\"\n";

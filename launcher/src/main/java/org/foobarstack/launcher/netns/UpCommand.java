@@ -33,8 +33,11 @@ import picocli.CommandLine.Option;
  * <p>Lifecycle:
  * <ol>
  *   <li>the design is moved to the network ({@link NetnsPlan}); the command refuses to go on unless it runs as
- *       root, finds {@code ip} (and {@code nft}, {@code sysctl} where the plan needs them), and finds nothing left
- *       by an earlier run ({@code down} removes that);
+ *       root, finds {@code ip} (and {@code nft} where the plan needs it), and finds nothing left by an earlier run
+ *       ({@code down} removes that). It refuses a design with a balancer pair: the emulated VRRP master takes the
+ *       pair's virtual address by binding sockets to it ({@code LbTierRuntime}), which works on loopback, where all
+ *       of 127.0.0.0/8 is local, but in a namespace an address must be on an interface to be bound (EADDRNOTAVAIL,
+ *       ip(7)) and announced by ARP to be reached, which keepalived does and the emulation does not;
  *   <li>the bridge, the namespaces, their firewalls and their veth pairs are made, each command echoed as it runs;
  *       if one fails, what was made is removed again, newest first;
  *   <li>every host runs as {@code foobar-stack host NAME} under {@code ip netns exec fbs-NAME}, supervised by
@@ -55,8 +58,9 @@ import picocli.CommandLine.Option;
 public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--netns", required = true, paramLabel = "NAME|FILE",
-            description = "The design: distributed, secured, scaled, or a topology file. (simple's one host is at "
-                    + "127.0.0.1, the bridge's place: run it with run.)")
+            description = "The design: distributed, secured, or a topology file without a balancer pair. (simple's "
+                    + "one host is at 127.0.0.1, the bridge's place; scaled's balancer pair shares an address that "
+                    + "only loopback lets it take: run those with run.)")
     String topologyName;
 
     @Option(names = "--network", paramLabel = "A.B.C.0", defaultValue = NetnsPlan.DEFAULT_NETWORK_TEXT,
@@ -91,6 +95,18 @@ public final class UpCommand implements Callable<Integer> {
             plan = NetnsPlan.of(ShippedTopologies.resolve(topologyName), network);
         } catch (TopologyException | IllegalArgumentException e) {
             err.println("foobar-stack up: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Optional<Placed<LbTier>> paired = plan.design().balancers().stream()
+                .filter(lb -> lb.tier().vrrp().isPresent()).findFirst();
+        if (paired.isPresent()) {
+            err.println("foobar-stack up: " + paired.get().host().name() + " shares the virtual address "
+                    + paired.get().tier().vrrp().get().address().getHostAddress() + " with its pair by VRRP, and no "
+                    + "one could reach it in the namespaces: the emulated VRRP master takes the address by binding "
+                    + "sockets to it, which works on loopback (all of 127.0.0.0/8 is local), while in a namespace "
+                    + "the master must add it to its eth0 and announce it by ARP, as keepalived does (see "
+                    + "docs/namespaces.md). Run this design with run --topology, with or without --processes.");
             err.flush();
             return 2;
         }
@@ -142,11 +158,6 @@ public final class UpCommand implements Callable<Integer> {
                 err.flush();
                 return abandon(shutdown, ip, out);
             }
-        }
-        if (plan.design().balancers().stream().anyMatch(lb -> lb.tier().vrrp().isPresent())) {
-            out.println("Note: a balancer pair's virtual address is not reachable in the namespaces: the emulated "
-                    + "VRRP master binds sockets to it but does not add it to eth0 nor announce it by ARP (see "
-                    + "docs/namespaces.md); each balancer answers at its own address.");
         }
         ProcessStack stack = new ProcessStack(ProcessStack.jvmCommand(), plan::prefix, plan.design(), topologyName,
                 plan.network(), data, new InetSocketAddress(InetAddress.getLoopbackAddress(), adminPort), line -> {
@@ -203,7 +214,7 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** The programs the plan runs: ip, and what it runs inside a namespace (nft, sysctl). */
+    /** The programs the plan runs: ip, and what it runs inside a namespace (nft). */
     static Set<String> programs(NetnsPlan plan) {
         Set<String> programs = new LinkedHashSet<>();
         for (Step step : plan.up()) {
@@ -228,7 +239,6 @@ public final class UpCommand implements Callable<Integer> {
                         + switch (program) {
                             case "ip" -> "iproute2";
                             case "nft" -> "nftables, for the design's firewalls";
-                            case "sysctl" -> "procps, for a balancer pair's namespaces";
                             default -> "that has " + program;
                         } + ")");
             }
@@ -273,12 +283,9 @@ public final class UpCommand implements Callable<Integer> {
             Placed<LbTier> lb = design.balancers().get(0);
             String at = lb.address().getHostAddress();
             if (lb.tier().tls().enabled()) {
-                HostSpec keeper = design.balancers().stream().filter(p -> p.tier().vrrp().isPresent()
-                        && p.tier().vrrp().get().routerId() == lb.tier().vrrp().map(v -> v.routerId()).orElse(-1))
-                        .map(Placed::host).findFirst().orElse(lb.host());
                 int port = lb.tier().tls().port();
                 b.append(inClient).append("curl -s --cacert ")
-                        .append(data.resolve(design.name()).resolve(keeper.name()).resolve("lb/tls/ca.pem"))
+                        .append(stack.dataDirectory(lb.host()).resolve("lb/tls/ca.pem"))
                         .append(" --resolve ").append(www).append(':').append(port).append(':').append(at)
                         .append(" https://").append(www).append(':').append(port).append("/api/whoami\n");
             } else {
@@ -287,9 +294,6 @@ public final class UpCommand implements Callable<Integer> {
                         .append(at).append(" http://").append(www).append(':').append(port)
                         .append("/api/whoami     (twice: which web server answered?)\n");
             }
-            lb.tier().vrrp().ifPresent(v -> b.append("    (").append(at).append(" is ").append(lb.host().name())
-                    .append("'s own address: the pair's ").append(v.address().getHostAddress())
-                    .append(", where DNS points, answers no one here)\n"));
         }
         // a database's host: in the secured design, the one whose firewall lets the visitor in least
         HostSpec guarded = design.hostsWith(Role.DB).stream().findFirst()

@@ -62,7 +62,7 @@ public final class ProcessStack implements StackControl, AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     /** Where each host serves its admin API (the host command's default: node_exporter's port). */
-    static final int HOST_ADMIN_PORT = 9100;
+    public static final int HOST_ADMIN_PORT = 9100;
 
     private final Topology design;
     private final Path dataDir;
