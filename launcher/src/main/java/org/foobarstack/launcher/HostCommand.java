@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.foobarstack.admin.AdminConfig;
@@ -69,8 +70,8 @@ final class HostCommand implements Callable<Integer> {
 
     @Option(names = "--listen-any", description = "Listen on every address of this machine (0.0.0.0) on the "
             + "topology's ports, while the others still reach this host at the topology's address: for a container "
-            + "behind a Kubernetes Service, whose address the container does not have. Not for a host with a "
-            + "firewall or a balancer pair's virtual address, which are about the host's own address.")
+            + "behind a Kubernetes Service, whose address the container does not have. The host's firewall and a "
+            + "balancer pair's election are then left to the cluster (a NetworkPolicy, a Service), and it says so.")
     boolean listenAny;
 
     @Option(names = "--exit-with-parent", hidden = true, description = "Stop when the process that started this one "
@@ -104,14 +105,11 @@ final class HostCommand implements Callable<Integer> {
             return 2;
         }
         HostSpec spec = design.host(name).orElseThrow();
-        boolean vrrp = spec.tier(org.foobarstack.topology.LbTier.class).flatMap(lb -> lb.vrrp()).isPresent();
-        if (listenAny && (vrrp || spec.firewall().isPresent())) {
-            err.println("foobar-stack host: --listen-any: " + name + (vrrp
-                    ? " shares a virtual address by VRRP (in Kubernetes, a Service does that)"
-                    : "'s firewall judges connections by the topology's addresses (in Kubernetes, a NetworkPolicy "
-                    + "does that)"));
-            err.flush();
-            return 2;
+        List<String> notes = List.of();
+        if (listenAny) {
+            ListenAny changed = ListenAny.of(design, name);
+            design = changed.design();
+            notes = changed.notes();
         }
         PrintStream out = System.out;
         Stack stack = new Stack(StackConfig.builder().dataDir(dataDir).topology(design).build());
@@ -134,6 +132,7 @@ final class HostCommand implements Callable<Integer> {
             // System.exit runs the shutdown hook above: the tiers stop gracefully, as after SIGTERM
             ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         }
+        notes.forEach(out::println);
         out.println("Starting host " + name + " of " + design.name() + " on "
                 + design.host(name).orElseThrow().address().getHostAddress() + " (data in "
                 + stack.context().dataDirectory(design.host(name).orElseThrow()) + ")");
@@ -194,4 +193,40 @@ final class HostCommand implements Callable<Integer> {
     }
 
     private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofMillis(500);
+
+    /**
+     * The design as a host that listens on every address runs it. Two things in a design are about the host's own
+     * address, which such a host (a pod behind a Service) does not have: its firewall judges connections by the
+     * addresses they come from, and in a cluster they come from the pods' own addresses, not the Services'; a
+     * balancer pair moves a virtual address between its members, which a pod cannot take. So the host runs without
+     * them, and says so: in a cluster a NetworkPolicy filters, and a Service in front of both balancers is the
+     * virtual address (both then take requests: active-active).
+     */
+    record ListenAny(Topology design, List<String> notes) {
+
+        static ListenAny of(Topology design, String host) {
+            HostSpec spec = design.host(host).orElseThrow();
+            List<String> notes = new java.util.ArrayList<>();
+            if (spec.firewall().isPresent()) {
+                notes.add("  " + host + "'s firewall is left to the cluster (a NetworkPolicy): with --listen-any, "
+                        + "connections come from the pods' own addresses, which its rules do not name");
+            }
+            List<org.foobarstack.topology.TierSpec> tiers = new java.util.ArrayList<>();
+            for (org.foobarstack.topology.TierSpec tier : spec.tiers()) {
+                if (tier instanceof org.foobarstack.topology.LbTier lb && lb.vrrp().isPresent()) {
+                    notes.add("  " + host + " serves on its own address without the pair's election: the virtual "
+                            + "address " + lb.vrrp().get().address().getHostAddress() + " is a Service in front of "
+                            + "both balancers");
+                    tiers.add(lb.withVrrp(java.util.Optional.empty()));
+                } else {
+                    tiers.add(tier);
+                }
+            }
+            HostSpec plain = new HostSpec(spec.name(), spec.address(), spec.description(), tiers,
+                    java.util.Optional.empty());
+            List<HostSpec> hosts = design.hosts().stream().map(h -> h.name().equals(host) ? plain : h).toList();
+            return new ListenAny(new Topology(design.name(), design.description(), design.domain(), design.www(),
+                    hosts), List.copyOf(notes));
+        }
+    }
 }

@@ -25,7 +25,10 @@ import org.foobarstack.topology.Topology;
  *       {@code --network}, so that the host moves the design to the containers' network as this file does; its
  *       address there ({@code ipv4_address}); the topology file mounted from {@code configs}; {@code depends_on}
  *       from {@link StartOrder}; the ports clients use published on this machine; and, for a host with a
- *       database, a named volume on its data directory, so that the data outlives the container.</li>
+ *       database, the one volume of the databases on the data directory, so that the data outlives the
+ *       container. One volume for all of them, each in its own directory ({@code DESIGN/HOST}), because a new
+ *       replica is copied by Derby's online backup, which the primary's server writes to a path that the
+ *       replica's host then reads (see docs/several-machines.md).</li>
  *   <li>The network, {@code foobar}: a bridge on the /24 with its gateway on an address no host uses.</li>
  *   <li>The volumes, and the topology file itself, inline ({@code configs.topology.content}), so that the one
  *       file is all Compose needs. Compose replaces {@code $NAME} in every value, this one too, so each {@code $}
@@ -109,9 +112,10 @@ public final class ComposeFile {
         List<HostSpec> stateful = design.hostsWith(Role.DB);
         if (!stateful.isEmpty()) {
             line(0, "");
-            line(0, "# the databases' data, kept when their containers are removed (docker compose down -v removes it)");
+            line(0, "# the databases' data, kept when their containers are removed (docker compose down -v removes it);");
+            line(0, "# one volume for all, each host in its own directory: a new replica reads the copy its primary writes");
             line(0, "volumes:");
-            stateful.forEach(host -> line(1, scalar(volume(host)) + ":"));
+            line(1, scalar(DATABASES_VOLUME) + ":");
         }
         line(0, "");
         line(0, "# " + source.design().name() + "'s topology file as it was written; each $ is written $$ for Compose");
@@ -187,7 +191,7 @@ public final class ComposeFile {
         }
         if (host.runs(Role.DB)) {
             line(2, "volumes:");
-            line(3, "- " + scalar(volume(host) + ":" + DATA_DIR));
+            line(3, "- " + scalar(DATABASES_VOLUME + ":" + DATA_DIR));
         }
         line(0, "");
     }
@@ -225,10 +229,8 @@ public final class ComposeFile {
                 .toList();
     }
 
-    /** The volume of a host with a database: {@code server-1-data}. */
-    static String volume(HostSpec host) {
-        return host.name() + "-data";
-    }
+    /** The volume every host with a database mounts on its data directory. */
+    static final String DATABASES_VOLUME = "databases";
 
     /** A design address as it is on the containers' network: its last octet on the /24. */
     private String moved(InetAddress address) {

@@ -44,6 +44,8 @@ public final class HostProcess {
     private volatile CompletableFuture<Void> up = new CompletableFuture<>();
     private volatile State state = State.STOPPED;
     private volatile boolean killedOnPurpose;
+    /** {@link #stop} was asked: the exit that follows (0, or 143 if SIGTERM came first) is expected. */
+    private volatile boolean stopRequested;
     private volatile long changedAtMillis = System.currentTimeMillis();
     private final Deque<String> lastLines = new ArrayDeque<>();
 
@@ -91,6 +93,7 @@ public final class HostProcess {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         up = ready;
         killedOnPurpose = false;
+        stopRequested = false;
         Process started;
         try {
             started = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -134,6 +137,8 @@ public final class HostProcess {
         }
         if (killedOnPurpose) {
             setState(State.KILLED);
+        } else if (stopRequested) {
+            setState(State.STOPPED);
         } else if (state == State.RUNNING || state == State.STARTING) {
             setState(code == 0 ? State.STOPPED : State.EXITED);
             if (code != 0) {
@@ -199,6 +204,7 @@ public final class HostProcess {
             return;
         }
         killedOnPurpose = false;
+        stopRequested = true;
         now.destroy();
         try {
             if (!now.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
