@@ -213,10 +213,32 @@ public record Topology(String name, String description, String domain, WwwRecord
             return numericAddress(new byte[] {target[0], target[1], target[2], bytes[3]});
         };
         // the constructor refuses two hosts on one address
-        return withHosts(host -> host.withAddress(move.apply(host.address())).withTiers(host.tiers()
-                .stream().map(tier -> tier instanceof LbTier lb && lb.vrrp().isPresent()
-                        ? (TierSpec) lb.withVrrp(lb.vrrp().map(v -> v.withAddress(move.apply(v.address()))))
-                        : tier).toList()));
+        return withHosts(host -> {
+            HostSpec moved = host.withAddress(move.apply(host.address())).withTiers(host.tiers()
+                    .stream().map(tier -> tier instanceof LbTier lb && lb.vrrp().isPresent()
+                            ? (TierSpec) lb.withVrrp(lb.vrrp().map(v -> v.withAddress(move.apply(v.address()))))
+                            : tier).toList());
+            // a rule's literal loopback sources move too (127.0.0.1, the operator's machine, becomes .1 of the
+            // network: a bridge's own address there); a range wider than a /24 stays as written
+            return new HostSpec(moved.name(), moved.address(), moved.description(), moved.tiers(),
+                    moved.firewall().map(firewall -> new FirewallSpec(firewall.defaultPolicy(), firewall.rules()
+                            .stream().map(rule -> new FirewallSpec.RuleSpec(rule.action(), rule.protocol(), rule.port(),
+                                    rule.from().stream().map(source -> movedSource(source, target)).toList(),
+                                    rule.comment())).toList())));
+        });
+    }
+
+    private static final java.util.regex.Pattern LOOPBACK_SOURCE =
+            java.util.regex.Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.(\\d{1,3})(/(\\d{1,2}))?");
+
+    /** {@code 127.x.y.c[/n]} on the network {@code target} (n at least 24); anything else as it is. */
+    private static String movedSource(String source, byte[] target) {
+        java.util.regex.Matcher m = LOOPBACK_SOURCE.matcher(source);
+        if (!m.matches() || (m.group(3) != null && Integer.parseInt(m.group(3)) < 24)) {
+            return source;
+        }
+        return (target[0] & 0xff) + "." + (target[1] & 0xff) + "." + (target[2] & 0xff) + "." + m.group(1)
+                + (m.group(2) == null ? "" : m.group(2));
     }
 
     /**

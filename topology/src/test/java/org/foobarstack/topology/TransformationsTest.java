@@ -87,6 +87,27 @@ class TransformationsTest {
     }
 
     @Test
+    void renumberedMovesAFirewallsLoopbackSourcesButNotItsNamesOrWideRanges() throws Exception {
+        Topology design = TopologyLoader.load("t.yaml", """
+                name: t
+                hosts:
+                  a:
+                    address: 127.0.0.11
+                    tiers: { db: {} }
+                    firewall:
+                      default: drop
+                      rules:
+                        - { accept: tcp/1527, from: [127.0.0.1, b, 127.0.0.0/24, 127.0.0.0/8] }
+                  b: { address: 127.0.0.12, tiers: { db: {} } }
+                """);
+
+        Topology moved = design.renumbered(java.net.InetAddress.getByName("198.18.0.0"));
+
+        assertThat(moved.host("a").orElseThrow().firewall().orElseThrow().rules().get(0).from())
+                .containsExactly("198.18.0.1", "b", "198.18.0.0/24", "127.0.0.0/8");
+    }
+
+    @Test
     void renumberedRefusesAnIpv6NetworkAndAddressesThatWouldCollide() throws Exception {
         assertThatThrownBy(() -> distributed.renumbered(java.net.InetAddress.getByName("::1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("not an IPv4 network: 0:0:0:0:0:0:0:1");
